@@ -1,0 +1,20 @@
+import { loadProject } from '../../config/load.js';
+import { summarizeProject } from '../../config/summary.js';
+
+export interface ValidateOptions {
+  file?: string;
+  env?: string;
+  cwd?: string;
+  out?: NodeJS.WritableStream;
+}
+
+/** `ovrseer validate`: "ok" and a one-line summary; errors are thrown as ConfigError (exit 2). */
+export function runValidate(options: ValidateOptions): number {
+  const spec = loadProject({
+    cwd: options.cwd ?? process.cwd(),
+    ...(options.file === undefined ? {} : { file: options.file }),
+    ...(options.env === undefined ? {} : { envName: options.env }),
+  });
+  (options.out ?? process.stdout).write(`ok: ${summarizeProject(spec)}\n`);
+  return 0;
+}

@@ -1,0 +1,115 @@
+import type { ErrorEvent, LogLineEvent, StateChangeEvent } from '../core/events.js';
+import { type Colors, createColors, formatClock } from './format.js';
+
+type Paint = (text: string) => string;
+
+export interface PrinterOptions {
+  out: NodeJS.WritableStream;
+  color: boolean;
+  /** Every instance that may appear, so the prefix column is aligned from the first line. */
+  instances: readonly { id: string; name: string }[];
+  /** @default Date.now */
+  now?: () => number;
+}
+
+/** Name used for ovrseer's own lines. */
+const SELF = 'ovrseer';
+
+/**
+ * The foreground output of `up`: `HH:MM:SS name | line` with names padded to one width and coloured
+ * per process, plus a line for each state change. Lines are batched per tick so a flooding process
+ * costs one write per tick, not one per line.
+ */
+export class Printer {
+  readonly #out: NodeJS.WritableStream;
+  readonly #colors: Colors;
+  readonly #width: number;
+  readonly #paints = new Map<string, Paint>();
+  readonly #palette: Paint[];
+  #pending: string[] = [];
+  #flushScheduled = false;
+
+  constructor(options: PrinterOptions) {
+    this.#out = options.out;
+    this.#colors = createColors(options.color);
+    this.#width = Math.max(SELF.length, ...options.instances.map((instance) => instance.id.length));
+    const c = this.#colors;
+    this.#palette = [c.cyan, c.yellow, c.green, c.magenta, c.blue, c.redBright, c.cyanBright, c.yellowBright];
+    for (const instance of options.instances) {
+      if (!this.#paints.has(instance.name)) this.#assignPaint(instance.name);
+    }
+  }
+
+  log(event: LogLineEvent): void {
+    const separator = event.stream === 'system' ? this.#colors.dim('*') : '|';
+    this.#write(event.time, event.process, event.name, separator, event.text);
+  }
+
+  state(event: StateChangeEvent): void {
+    this.#write(event.time, event.process, event.name, this.#colors.dim('*'), this.#describe(event));
+  }
+
+  error(event: ErrorEvent): void {
+    const where = event.context.processId === undefined ? '' : `${event.context.processId}: `;
+    const text = `${event.context.severity} during ${event.context.operation}: ${where}${event.error.message}`;
+    this.#write(event.time, SELF, SELF, this.#colors.red('!'), this.#colors.red(text));
+  }
+
+  /** A line from ovrseer itself. */
+  message(text: string, time = Date.now()): void {
+    this.#write(time, SELF, SELF, this.#colors.dim('*'), text);
+  }
+
+  /** Writes everything pending; resolves when the stream has taken it. */
+  flush(): Promise<void> {
+    this.#flushScheduled = false;
+    if (this.#pending.length === 0) return Promise.resolve();
+    const chunk = this.#pending.join('');
+    this.#pending = [];
+    return new Promise((resolve) => {
+      this.#out.write(chunk, () => resolve());
+    });
+  }
+
+  #describe(event: StateChangeEvent): string {
+    const c = this.#colors;
+    switch (event.to) {
+      case 'running':
+        return c.green(event.reason);
+      case 'ready':
+        return c.green(event.reason);
+      case 'completed':
+        return `${event.reason} (completed)`;
+      case 'crashed':
+        return c.red(event.reason);
+      case 'failed':
+        return c.red(`failed: ${event.reason}`);
+      case 'backoff':
+        return c.yellow(`restarting: ${event.reason}`);
+      case 'stopping':
+        return `stopping (${event.reason})`;
+      case 'stopped':
+        return 'stopped';
+      case 'pending':
+        return c.dim(event.reason);
+      case 'starting':
+        return c.dim(`starting (${event.reason})`);
+    }
+  }
+
+  #write(time: number, id: string, name: string, separator: string, text: string): void {
+    const paint = this.#paints.get(name) ?? this.#assignPaint(name);
+    const prefix = `${this.#colors.dim(formatClock(time))} ${paint(id.padEnd(this.#width))} ${separator} `;
+    this.#pending.push(`${prefix}${text}\n`);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => void this.flush());
+    }
+  }
+
+  #assignPaint(name: string): Paint {
+    const paint = name === SELF ? this.#colors.bold : (this.#palette[this.#paints.size % this.#palette.length] as Paint);
+    this.#paints.set(name, paint);
+    return paint;
+  }
+}

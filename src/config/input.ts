@@ -1,0 +1,107 @@
+/*
+ * The shapes between validation and normalization. Each accepted format is validated by its own schema,
+ * then converted into these; `normalize` fills the defaults. Field values are already parsed (durations in
+ * ms, sizes in bytes, signals canonical) but may be missing, and every process remembers where in the
+ * source it was written, so problems found later still point at the user's file.
+ */
+import type { ConfigIssue } from '../errors.js';
+import type {
+  DependencyCondition,
+  LogSpec,
+  ProbeSpec,
+  ProcessType,
+  RestartSpec,
+  SettingsSpec,
+  WatchSpec,
+} from './spec.js';
+import type { UserIds } from './user.js';
+import type { Path } from './yaml-source.js';
+
+/** Builds an issue at a source path (a YAML node, a Procfile line, …). */
+export type Locator = (path: Path, message: string, options?: { key?: boolean }) => ConfigIssue;
+
+/** A shell command gets its shell from the process (`shell:`) when normalized. */
+export type CommandInput =
+  | { kind: 'shell'; script: string; shell?: string }
+  | { kind: 'argv'; argv: string[] };
+
+export type ProbeInput = Exclude<ProbeSpec, { kind: 'exec' }> | { kind: 'exec'; command: CommandInput };
+
+export interface ReadyInput {
+  probe: ProbeInput;
+  interval?: number;
+  timeout?: number;
+  initialDelay?: number;
+}
+
+export interface HealthInput {
+  probe: ProbeInput;
+  interval?: number;
+  timeout?: number;
+  retries?: number;
+  onFailure?: 'restart' | 'none';
+  initialDelay?: number;
+}
+
+export interface DependencyInput {
+  name: string;
+  condition: DependencyCondition;
+  /** Where this entry was written; `key` when it is a map key (`depends_on: {db: …}`). */
+  path: Path;
+  key: boolean;
+}
+
+export interface EnvFileInput {
+  name: string;
+  path: Path;
+}
+
+export interface ProcessInput {
+  name: string;
+  /** Where the name was written: a map key, or an `id:` value in the list form. */
+  namePath: Path;
+  nameIsKey: boolean;
+  type?: ProcessType;
+  command: CommandInput;
+  shell?: string;
+  cwd?: string;
+  envFile?: EnvFileInput[];
+  env?: Record<string, string>;
+  dependsOn?: DependencyInput[];
+  ready?: ReadyInput[];
+  health?: HealthInput | null;
+  restart?: Partial<RestartSpec>;
+  stop?: { signal?: NodeJS.Signals; timeout?: number; command?: CommandInput | null };
+  group?: string | null;
+  tags?: string[];
+  priority?: number;
+  replicas?: number;
+  port?: number | null;
+  user?: UserIds | null;
+  limits?: { memory?: number | null; cpu?: number | null };
+  /** `true` watches the process's cwd. */
+  watch?: boolean | Partial<WatchSpec>;
+  cronRestart?: string | null;
+  log?: Partial<LogSpec>;
+  disabled?: boolean;
+}
+
+export interface SettingsInput {
+  shutdownTimeout?: number;
+  stateDir?: string;
+  logBufferLines?: number;
+  metricsInterval?: number;
+  limits?: Partial<SettingsSpec['limits']>;
+  api?: Partial<SettingsSpec['api']>;
+}
+
+export interface ProjectInput {
+  name?: string;
+  /** Variables from the project's env files and `--env` file, already loaded (interpolation needed them). */
+  fileEnv: Record<string, string>;
+  env?: Record<string, string>;
+  settings?: SettingsInput;
+  processes: ProcessInput[];
+  /** Where the process collection was written (`processes`, `services`), for project-wide problems. */
+  processesPath: Path;
+}

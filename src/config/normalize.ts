@@ -1,0 +1,126 @@
+import { basename, resolve } from 'node:path';
+import { ConfigError, type ConfigIssue } from '../errors.js';
+import { checkProject } from './checks.js';
+import {
+  DEFAULT_SHELL,
+  HEALTH_DEFAULTS,
+  LOG_DEFAULTS,
+  READY_DEFAULTS,
+  RESTART_DEFAULTS,
+  SETTINGS_DEFAULTS,
+  STOP_DEFAULT_SIGNAL,
+  WATCH_DEFAULT_DEBOUNCE,
+} from './defaults.js';
+import { loadEnvFiles } from './env.js';
+import type {
+  CommandInput,
+  Locator,
+  ProbeInput,
+  ProcessInput,
+  ProjectInput,
+  SettingsInput,
+} from './input.js';
+import type { CommandSpec, ProbeSpec, ProcessSpec, ProjectSpec, SettingsSpec, WatchSpec } from './spec.js';
+
+export interface NormalizeContext {
+  /** Absolute path of the config file, or `null` for a spec built in code. */
+  file: string | null;
+  /** Relative paths (cwd, env files, state_dir, watch paths) are resolved against it. */
+  dir: string;
+  at: Locator;
+}
+
+/** Drops `undefined` fields so that spreading over defaults keeps the defaults. */
+function defined<T extends object>(value: T | undefined): Partial<T> {
+  if (value === undefined) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function command(input: CommandInput, shell: string): CommandSpec {
+  return input.kind === 'argv'
+    ? { kind: 'argv', argv: [...input.argv] }
+    : { kind: 'shell', script: input.script, shell: input.shell ?? shell };
+}
+
+function probe(input: ProbeInput, shell: string): ProbeSpec {
+  return input.kind === 'exec' ? { kind: 'exec', command: command(input.command, shell) } : input;
+}
+
+export function normalizeSettings(input: SettingsInput | undefined, dir: string): SettingsSpec {
+  const d = SETTINGS_DEFAULTS;
+  const api = { ...d.api, ...defined(input?.api) };
+  return {
+    shutdownTimeout: input?.shutdownTimeout ?? d.shutdownTimeout,
+    stateDir: resolve(dir, input?.stateDir ?? d.stateDir),
+    logBufferLines: input?.logBufferLines ?? d.logBufferLines,
+    metricsInterval: input?.metricsInterval ?? d.metricsInterval,
+    limits: { ...d.limits, ...defined(input?.limits) },
+    // `token: ${OVRSEER_TOKEN}` with the variable unset interpolates to "": that is no token, not an empty one.
+    api: { ...api, token: api.token === '' ? null : api.token },
+  };
+}
+
+function watch(input: ProcessInput['watch'], cwd: string): WatchSpec | null {
+  if (input === undefined || input === false) return null;
+  const options = input === true ? {} : input;
+  return {
+    paths: (options.paths ?? ['.']).map((path) => resolve(cwd, path)),
+    ignore: options.ignore ?? [],
+    debounce: options.debounce ?? WATCH_DEFAULT_DEBOUNCE,
+  };
+}
+
+function processSpec(
+  p: ProcessInput,
+  project: ProjectInput,
+  settings: SettingsSpec,
+  ctx: NormalizeContext,
+  issues: ConfigIssue[],
+): ProcessSpec {
+  const shell = p.shell ?? DEFAULT_SHELL;
+  const cwd = resolve(ctx.dir, p.cwd ?? '.');
+  const envFiles = loadEnvFiles(p.envFile ?? [], ctx.dir, ctx.at);
+  issues.push(...envFiles.issues);
+  return {
+    name: p.name,
+    type: p.type ?? 'service',
+    command: command(p.command, shell),
+    cwd,
+    env: { ...project.fileEnv, ...project.env, ...envFiles.vars, ...p.env },
+    dependsOn: (p.dependsOn ?? []).map(({ name, condition }) => ({ name, condition })),
+    ready: (p.ready ?? []).map((r) => ({ ...READY_DEFAULTS, ...defined(r), probe: probe(r.probe, shell) })),
+    health: p.health
+      ? { ...HEALTH_DEFAULTS, ...defined(p.health), probe: probe(p.health.probe, shell) }
+      : null,
+    restart: { ...RESTART_DEFAULTS, exitCodes: [...RESTART_DEFAULTS.exitCodes], ...defined(p.restart) },
+    stop: {
+      signal: p.stop?.signal ?? STOP_DEFAULT_SIGNAL,
+      timeout: p.stop?.timeout ?? settings.shutdownTimeout,
+      command: p.stop?.command ? command(p.stop.command, shell) : null,
+    },
+    group: p.group ?? null,
+    tags: p.tags ?? [],
+    priority: p.priority ?? 0,
+    replicas: p.replicas ?? 1,
+    port: p.port ?? null,
+    user: p.user ?? null,
+    limits: { memory: p.limits?.memory ?? null, cpu: p.limits?.cpu ?? null },
+    watch: watch(p.watch, cwd),
+    cronRestart: p.cronRestart ?? null,
+    log: { ...LOG_DEFAULTS, ...defined(p.log) },
+    disabled: p.disabled ?? false,
+  };
+}
+
+/**
+ * Fills every default and resolves every relative path, then checks what only the whole project can
+ * show (dependencies, cycles, the process limit). All problems are reported together.
+ */
+export function normalizeProject(input: ProjectInput, ctx: NormalizeContext): ProjectSpec {
+  const settings = normalizeSettings(input.settings, ctx.dir);
+  const issues: ConfigIssue[] = [];
+  const processes = input.processes.map((p) => processSpec(p, input, settings, ctx, issues));
+  issues.push(...checkProject(input, settings.limits.maxProcesses, ctx.at));
+  if (issues.length > 0) throw new ConfigError(issues);
+  return { name: input.name ?? basename(ctx.dir), file: ctx.file, dir: ctx.dir, processes, settings };
+}

@@ -1,0 +1,163 @@
+import { constants } from 'node:os';
+import { Cron } from 'croner';
+import { z } from 'zod';
+import { errorMessage } from '../errors.js';
+import type { CommandInput, DependencyInput } from './input.js';
+import type { DependencyCondition } from './spec.js';
+import { didYouMean } from './suggest.js';
+import { resolveUser } from './user.js';
+
+export function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object' && value !== null) return 'a map';
+  return String(value);
+}
+
+/** An enum whose error lists the choices and suggests the closest one. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, {
+    error: (issue) => {
+      const hint = typeof issue.input === 'string' ? didYouMean(issue.input, values) : '';
+      return `expected one of ${values.join(', ')}, got ${show(issue.input)}${hint}`;
+    },
+  });
+}
+
+export const NAME_RE = /^[A-Za-z0-9_-]+$/;
+export const NAME_RULE =
+  'names may only use letters, digits, "_" and "-": "." separates a replica number (web.2) and ":" starts a selector (group:web)';
+
+export const intSchema = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.number().int(`expected a whole number, not a fraction`).min(min).max(max);
+
+export const stringList = z
+  .union([z.string(), z.array(z.string())], { error: 'expected a string or a list of strings' })
+  .transform((value) => (typeof value === 'string' ? [value] : value));
+
+export const commandSchema = z
+  .union(
+    [
+      z.string().trim().min(1, 'the command is empty'),
+      z.array(z.string()).min(1, 'the command list is empty'),
+    ],
+    {
+      error:
+        'expected a command: a string (run by the shell) or a list of program and arguments (run directly)',
+    },
+  )
+  .transform(
+    (value): CommandInput =>
+      typeof value === 'string' ? { kind: 'shell', script: value } : { kind: 'argv', argv: value },
+  );
+
+/** Env values may be written as numbers or booleans; a process only ever sees strings. `null` is empty. */
+export const envMapSchema = z
+  .record(
+    z.string(),
+    z.union([z.string(), z.number(), z.boolean(), z.null()], {
+      error: 'expected a string, number or boolean',
+    }),
+  )
+  .transform((env) =>
+    Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === null ? '' : String(value)])),
+  );
+
+export const signalSchema = z.string().transform((value, ctx) => {
+  const upper = value.trim().toUpperCase();
+  const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
+  if (!(name in constants.signals)) {
+    const hint = didYouMean(name, Object.keys(constants.signals));
+    ctx.addIssue({ code: 'custom', message: `unknown signal ${JSON.stringify(value)}${hint}`, input: value });
+    return z.NEVER;
+  }
+  return name as NodeJS.Signals;
+});
+
+export const cronSchema = z.string().superRefine((value, ctx) => {
+  try {
+    new Cron(value, { paused: true }).stop();
+  } catch (error) {
+    const reason = errorMessage(error).replace(/^CronPattern: /, '');
+    ctx.addIssue({
+      code: 'custom',
+      message: `invalid cron expression ${JSON.stringify(value)}: ${reason}`,
+      input: value,
+    });
+  }
+});
+
+/** A JavaScript regular expression source, checked here so a typo is a config error, not a crash later. */
+export const regexSchema = z.string().superRefine((value, ctx) => {
+  try {
+    new RegExp(value);
+  } catch (error) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `invalid regular expression: ${errorMessage(error)}`,
+      input: value,
+    });
+  }
+});
+
+export const userSchema = z
+  .union([z.string(), z.number().int().min(0)], {
+    error: 'expected a user: "name", "uid", "uid:gid" or "name:group"',
+  })
+  .transform((value, ctx) => {
+    const result = resolveUser(value);
+    if (result.ok) return result.value;
+    ctx.addIssue({ code: 'custom', message: result.message, input: value });
+    return z.NEVER;
+  });
+
+export const portSchema = intSchema(1, 65535);
+
+const CONDITIONS = ['started', 'ready', 'healthy', 'completed', 'completed_successfully'] as const;
+export const conditionSchema = oneOf(CONDITIONS);
+
+/** `segment`: where the entry sits under `depends_on` (`null`: `depends_on` is the name itself). */
+export type DependencyEntry = Omit<DependencyInput, 'path'> & { segment: string | number | null };
+
+/** `[db, cache]` (condition `ready`), `{db: {condition: healthy}}` or `{db: healthy}`. */
+export const dependsOnSchema = z
+  .union(
+    [
+      z.string(),
+      z.array(z.string()),
+      z.record(
+        z.string(),
+        z.union([conditionSchema, z.strictObject({ condition: conditionSchema.optional() }), z.null()], {
+          error:
+            'expected a condition (started, ready, healthy, completed, completed_successfully) or {condition: …}',
+        }),
+      ),
+    ],
+    { error: 'expected a list of process names or a map of name: {condition: …}' },
+  )
+  .transform((value): DependencyEntry[] => {
+    const ready: DependencyCondition = 'ready';
+    if (typeof value === 'string') return [{ name: value, condition: ready, key: false, segment: null }];
+    if (Array.isArray(value))
+      return value.map((name, i) => ({ name, condition: ready, key: false, segment: i }));
+    return Object.entries(value).map(([name, entry]) => ({
+      name,
+      condition: typeof entry === 'string' ? entry : (entry?.condition ?? ready),
+      key: true,
+      segment: name,
+    }));
+  });
+
+/**
+ * A record's entries in the order they were written (`keyOrder`, from the YAML map): a JS object moves
+ * integer-like keys ("1", "2") to the front.
+ */
+export function inSourceOrder<T>(record: Record<string, T>, keyOrder: readonly string[]): Array<[string, T]> {
+  const entries = Object.entries(record);
+  const rank = (key: string) => {
+    const index = keyOrder.indexOf(key);
+    return index === -1 ? keyOrder.length : index;
+  };
+  return entries.sort(([a], [b]) => rank(a) - rank(b));
+}

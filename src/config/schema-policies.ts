@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import type { CommandInput, SettingsInput } from './input.js';
+import { commandSchema, envMapSchema, intSchema, oneOf, signalSchema, stringList } from './schema-common.js';
+import type { RestartPolicyName, RestartSpec, WatchSpec } from './spec.js';
+import { durationSchema, sizeSchema } from './units.js';
+
+const POLICY_NAMES = ['no', 'never', 'always', 'on-failure', 'unless-stopped'] as const;
+
+/** `never` is the pm2/prox spelling of `no`. */
+export const policySchema = oneOf(POLICY_NAMES).transform(
+  (value): RestartPolicyName => (value === 'never' ? 'no' : value),
+);
+
+const exitCodesSchema = z
+  .union([intSchema(0, 255), z.array(intSchema(0, 255))], {
+    error: 'expected an exit code (0-255) or a list of them',
+  })
+  .transform((value) => (Array.isArray(value) ? value : [value]));
+
+function onlyOne(value: Record<string, unknown>, keys: readonly string[], ctx: z.RefinementCtx): void {
+  const given = keys.filter((key) => value[key] !== undefined);
+  if (given.length > 1) {
+    const message = `${given.map((key) => `'${key}'`).join(' and ')} are aliases: give only one`;
+    ctx.addIssue({ code: 'custom', message, path: [given[1] ?? ''], input: value });
+  }
+}
+
+const restartObjectSchema = z
+  .strictObject({
+    policy: policySchema.optional(),
+    mode: policySchema.optional(),
+    type: policySchema.optional(),
+    max_retries: intSchema(0).nullable().optional(),
+    max_restarts: intSchema(0).nullable().optional(),
+    delay: durationSchema.optional(),
+    backoff: z.number().min(1, 'backoff is a multiplier: 1 keeps the delay constant').optional(),
+    max_delay: durationSchema.optional(),
+    min_uptime: durationSchema.optional(),
+    exit_codes: exitCodesSchema.optional(),
+  })
+  .superRefine((value, ctx) => {
+    onlyOne(value, ['policy', 'mode', 'type'], ctx);
+    onlyOne(value, ['max_retries', 'max_restarts'], ctx);
+  })
+  .transform(
+    (value): Partial<RestartSpec> => ({
+      policy: value.policy ?? value.mode ?? value.type,
+      maxRetries: value.max_retries !== undefined ? value.max_retries : value.max_restarts,
+      delay: value.delay,
+      backoff: value.backoff,
+      maxDelay: value.max_delay,
+      minUptime: value.min_uptime,
+      exitCodes: value.exit_codes,
+    }),
+  );
+
+/** `restart: on-failure`, `restart: false` (as `no`), or the full object. */
+export const restartSchema = z
+  .union([policySchema, z.literal(false), restartObjectSchema], {
+    error: `expected a restart policy (${POLICY_NAMES.join(', ')}) or {policy, max_retries, delay, …}`,
+  })
+  .transform((value): Partial<RestartSpec> => {
+    if (value === false) return { policy: 'no' };
+    return typeof value === 'string' ? { policy: value } : value;
+  });
+
+export const stopSchema = z
+  .strictObject({
+    signal: signalSchema.optional(),
+    timeout: durationSchema.optional(),
+    command: commandSchema.optional(),
+  })
+  .transform((value): { signal?: NodeJS.Signals; timeout?: number; command?: CommandInput } => value);
+
+/** `watch: true` watches the process's cwd; paths are resolved against it when normalized. */
+export const watchSchema = z.union(
+  [
+    z.boolean(),
+    z
+      .strictObject({
+        paths: stringList.optional(),
+        ignore: stringList.optional(),
+        debounce: durationSchema.optional(),
+      })
+      .transform((value): Partial<WatchSpec> => value),
+  ],
+  { error: 'expected true, false or {paths, ignore, debounce}' },
+);
+
+export const logSchema = z
+  .union(
+    [
+      z.boolean(),
+      z.strictObject({
+        file: z.boolean().optional(),
+        max_size: sizeSchema.optional(),
+        keep: intSchema(0).optional(),
+      }),
+    ],
+    { error: 'expected true, false or {file, max_size, keep}' },
+  )
+  .transform((value) =>
+    typeof value === 'boolean'
+      ? { file: value }
+      : { file: value.file, maxSize: value.max_size, keep: value.keep },
+  );
+
+/** CPU is a percentage of one core (200 = two busy cores), as `ps --json` reports it. */
+const cpuSchema = z
+  .union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?%$/, 'expected a percentage such as "50%"')], {
+    error: 'expected a CPU percentage such as 50 or "50%"',
+  })
+  .transform((value) => (typeof value === 'number' ? value : Number(value.slice(0, -1))));
+
+export const limitsSchema = z.strictObject({
+  memory: sizeSchema.nullable().optional(),
+  cpu: cpuSchema.nullable().optional(),
+});
+
+export const settingsSchema = z
+  .strictObject({
+    shutdown_timeout: durationSchema.optional(),
+    state_dir: z.string().min(1).optional(),
+    log_buffer_lines: intSchema(1).optional(),
+    metrics_interval: durationSchema.optional(),
+    limits: z
+      .strictObject({
+        max_processes: intSchema(1).optional(),
+        max_crash_reports: intSchema(0).optional(),
+        max_crash_report_size: sizeSchema.optional(),
+      })
+      .optional(),
+    api: z
+      .strictObject({
+        socket: z.boolean().optional(),
+        // A bare port listens on loopback: exposing the API beyond the host must be spelled out.
+        listen: z
+          .union([z.string().min(1), intSchema(1, 65535)], { error: 'expected "host:port" or a port number' })
+          .transform((value) => (typeof value === 'number' ? `127.0.0.1:${value}` : value))
+          .nullable()
+          .optional(),
+        token: z.string().nullable().optional(),
+      })
+      .optional(),
+  })
+  .transform(
+    (value): SettingsInput => ({
+      shutdownTimeout: value.shutdown_timeout,
+      stateDir: value.state_dir,
+      logBufferLines: value.log_buffer_lines,
+      metricsInterval: value.metrics_interval,
+      limits: value.limits && {
+        maxProcesses: value.limits.max_processes,
+        maxCrashReports: value.limits.max_crash_reports,
+        maxCrashReportSize: value.limits.max_crash_report_size,
+      },
+      api: value.api,
+    }),
+  );
+
+/** The project-level keys every format shares. */
+export const projectShape = {
+  version: z
+    .union([z.literal(1), z.literal('1')], { error: 'expected version 1 (the only version so far)' })
+    .optional(),
+  name: z.string().trim().min(1, 'the project name is empty').optional(),
+  env_file: stringList.optional(),
+  env: envMapSchema.optional(),
+  settings: settingsSchema.optional(),
+};

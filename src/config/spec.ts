@@ -1,0 +1,144 @@
+/**
+ * The canonical, fully-defaulted project description. Every accepted config format (ovrseer.yml in its
+ * canonical, list and `services:` forms, Procfiles, importers) is normalized into this shape once, at
+ * the boundary; the engine never sees aliases, duration strings or missing fields.
+ *
+ * All durations are milliseconds, all sizes bytes, all paths absolute.
+ */
+
+export type ProcessType = 'dependency' | 'service' | 'task' | 'cleanup';
+
+export type DependencyCondition = 'started' | 'ready' | 'healthy' | 'completed' | 'completed_successfully';
+
+export type RestartPolicyName = 'no' | 'always' | 'on-failure' | 'unless-stopped';
+
+/** A command run by a shell (`/bin/sh -c script` by default) or exec'd directly from an argv list. */
+export type CommandSpec = { kind: 'shell'; script: string; shell: string } | { kind: 'argv'; argv: string[] };
+
+export interface DependencySpec {
+  name: string;
+  condition: DependencyCondition;
+}
+
+export type ProbeSpec =
+  | {
+      kind: 'log';
+      /** Regular expression source, matched against each output line (ANSI codes stripped). */
+      pattern: string;
+      flags: string;
+      /** Liveness only: the process is healthy while the pattern is NOT seen. */
+      notFoundMeansHealthy: boolean;
+    }
+  | {
+      kind: 'http';
+      url: string;
+      method: 'GET' | 'HEAD' | 'POST';
+      headers: Record<string, string>;
+      /** Inclusive range of status codes that pass. */
+      status: { min: number; max: number };
+    }
+  | { kind: 'tcp'; host: string; port: number }
+  | { kind: 'exec'; command: CommandSpec };
+
+export interface ReadySpec {
+  probe: ProbeSpec;
+  /** Between two attempts of a polled probe. */
+  interval: number;
+  /** Overall time allowed for readiness, counted from the start of the process. */
+  timeout: number;
+  initialDelay: number;
+}
+
+export interface HealthSpec {
+  probe: ProbeSpec;
+  interval: number;
+  /** Time allowed for one check. */
+  timeout: number;
+  /** Consecutive failures before the process is `unhealthy`. */
+  retries: number;
+  onFailure: 'restart' | 'none';
+  initialDelay: number;
+}
+
+export interface RestartSpec {
+  policy: RestartPolicyName;
+  /** `null` = unlimited. */
+  maxRetries: number | null;
+  delay: number;
+  /** Multiplier applied to the delay after each consecutive failure (1 = constant). */
+  backoff: number;
+  maxDelay: number;
+  /** A run at least this long counts as a success and resets the backoff. */
+  minUptime: number;
+  /** Exit codes that count as success (never 'failure' for on-failure). */
+  exitCodes: number[];
+}
+
+export interface StopSpec {
+  signal: NodeJS.Signals;
+  timeout: number;
+  /** Run instead of sending `signal`; the signal still follows if the process outlives it. */
+  command: CommandSpec | null;
+}
+
+export interface WatchSpec {
+  paths: string[];
+  ignore: string[];
+  debounce: number;
+}
+
+export interface LogSpec {
+  file: boolean;
+  maxSize: number;
+  keep: number;
+}
+
+export interface ProcessSpec {
+  name: string;
+  type: ProcessType;
+  command: CommandSpec;
+  cwd: string;
+  /**
+   * Variables set for the process on top of the inherited environment: env files, then the
+   * project's `env`, then the process's own `env` (later wins).
+   */
+  env: Record<string, string>;
+  dependsOn: DependencySpec[];
+  /** All must pass for the process to be `ready`. Empty: `running` counts as ready. */
+  ready: ReadySpec[];
+  health: HealthSpec | null;
+  restart: RestartSpec;
+  stop: StopSpec;
+  group: string | null;
+  tags: string[];
+  /** Higher stops later within the same dependency level. */
+  priority: number;
+  replicas: number;
+  port: number | null;
+  /** Privilege dropping; only honoured when ovrseer runs as root. */
+  user: { uid: number; gid: number } | null;
+  limits: { memory: number | null; cpu: number | null };
+  watch: WatchSpec | null;
+  cronRestart: string | null;
+  log: LogSpec;
+  disabled: boolean;
+}
+
+export interface SettingsSpec {
+  shutdownTimeout: number;
+  stateDir: string;
+  logBufferLines: number;
+  metricsInterval: number;
+  limits: { maxProcesses: number; maxCrashReports: number; maxCrashReportSize: number };
+  api: { socket: boolean; listen: string | null; token: string | null };
+}
+
+export interface ProjectSpec {
+  name: string;
+  /** Absolute path of the config file, or `null` for a spec built in code. */
+  file: string | null;
+  /** Directory that relative paths were resolved against. */
+  dir: string;
+  processes: ProcessSpec[];
+  settings: SettingsSpec;
+}

@@ -1,0 +1,42 @@
+/** Time, injected so that policies and timeouts are unit-tested without real waiting. */
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): ClockTimer;
+  clearTimeout(timer: ClockTimer): void;
+}
+
+export interface ClockTimer {
+  readonly id: unknown;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(callback, ms) {
+    const handle = setTimeout(callback, ms);
+    // Timers never keep the supervisor alive on their own: live children and servers do.
+    handle.unref();
+    return { id: handle };
+  },
+  clearTimeout(timer) {
+    clearTimeout(timer.id as NodeJS.Timeout);
+  },
+};
+
+/** Resolves after `ms` on the given clock; rejects early when `signal` aborts. */
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clock.clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,140 @@
+import type { DependencySpec, ProcessSpec } from '../config/spec.js';
+
+/** `edges` read "from depends on to" — `["api", "db"]`. */
+export interface DependencyGraph {
+  nodes: {
+    name: string;
+    type: ProcessSpec['type'];
+    group: string | null;
+    tags: string[];
+    implicit: string[];
+  }[];
+  edges: [string, string][];
+}
+
+/**
+ * The dependencies the engine waits for: the configured `depends_on`, plus the tier rule of the core
+ * package — a service or task that declares no dependencies waits for every `dependency` process to be
+ * ready. (An explicit `depends_on` replaces the tier rule for that process.) Cleanup processes run on
+ * shutdown and never gate anything.
+ */
+export function effectiveDependencies(processes: readonly ProcessSpec[]): Map<string, DependencySpec[]> {
+  const explicit = new Map(processes.map((spec) => [spec.name, spec.dependsOn] as const));
+  const tier = processes.filter((spec) => spec.type === 'dependency' && !spec.disabled);
+  const result = new Map<string, DependencySpec[]>();
+  for (const spec of processes) {
+    if (spec.dependsOn.length > 0 || spec.type === 'dependency' || spec.type === 'cleanup') {
+      result.set(spec.name, spec.dependsOn);
+      continue;
+    }
+    // Skip a tier dependency that itself (transitively) waits for this process: that would be a cycle.
+    const implicit = tier
+      .filter((dependency) => !dependsTransitively(explicit, dependency.name, spec.name))
+      .map((dependency) => ({ name: dependency.name, condition: 'ready' as const }));
+    result.set(spec.name, implicit);
+  }
+  return result;
+}
+
+function dependsTransitively(
+  deps: ReadonlyMap<string, readonly DependencySpec[]>,
+  from: string,
+  target: string,
+): boolean {
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length > 0) {
+    const name = stack.pop() as string;
+    if (name === target) return true;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const dependency of deps.get(name) ?? []) stack.push(dependency.name);
+  }
+  return false;
+}
+
+/** The named processes plus everything they depend on, transitively. */
+export function dependencyClosure(
+  names: Iterable<string>,
+  deps: ReadonlyMap<string, readonly DependencySpec[]>,
+): Set<string> {
+  const closure = new Set<string>();
+  const stack = [...names];
+  while (stack.length > 0) {
+    const name = stack.pop() as string;
+    if (closure.has(name)) continue;
+    closure.add(name);
+    for (const dependency of deps.get(name) ?? []) stack.push(dependency.name);
+  }
+  return closure;
+}
+
+/**
+ * Stop level of each process: 0 for those nothing depends on, otherwise one more than the highest
+ * level among its dependents — so stopping level by level stops dependents before their dependencies.
+ */
+export function stopLevels(deps: ReadonlyMap<string, readonly DependencySpec[]>): Map<string, number> {
+  const dependents = new Map<string, string[]>();
+  for (const [name, list] of deps) {
+    for (const dependency of list) {
+      const entry = dependents.get(dependency.name) ?? [];
+      entry.push(name);
+      dependents.set(dependency.name, entry);
+    }
+  }
+  const levels = new Map<string, number>();
+  const visiting = new Set<string>();
+  const levelOf = (name: string): number => {
+    const known = levels.get(name);
+    if (known !== undefined) return known;
+    // Config validation rejects cycles; this guard only keeps a hand-built spec from recursing forever.
+    if (visiting.has(name)) return 0;
+    visiting.add(name);
+    const level = Math.max(-1, ...(dependents.get(name) ?? []).map(levelOf)) + 1;
+    visiting.delete(name);
+    levels.set(name, level);
+    return level;
+  };
+  for (const name of deps.keys()) levelOf(name);
+  return levels;
+}
+
+/**
+ * Groups items into batches to stop one after another: by stop level, then by `priority` ascending
+ * within a level (higher priority stops later).
+ */
+export function stopBatches<T>(
+  items: readonly T[],
+  nameOf: (item: T) => string,
+  priorityOf: (item: T) => number,
+  levels: ReadonlyMap<string, number>,
+): T[][] {
+  const keyed = new Map<string, { level: number; priority: number; items: T[] }>();
+  for (const item of items) {
+    const level = levels.get(nameOf(item)) ?? 0;
+    const priority = priorityOf(item);
+    const key = `${level}:${priority}`;
+    const batch = keyed.get(key) ?? { level, priority, items: [] };
+    batch.items.push(item);
+    keyed.set(key, batch);
+  }
+  return [...keyed.values()]
+    .sort((a, b) => a.level - b.level || a.priority - b.priority)
+    .map((batch) => batch.items);
+}
+
+export function buildDependencyGraph(processes: readonly ProcessSpec[]): DependencyGraph {
+  const effective = effectiveDependencies(processes);
+  return {
+    nodes: processes.map((spec) => ({
+      name: spec.name,
+      type: spec.type,
+      group: spec.group,
+      tags: spec.tags,
+      implicit: spec.dependsOn.length === 0 ? (effective.get(spec.name) ?? []).map((d) => d.name) : [],
+    })),
+    edges: processes.flatMap((spec) =>
+      (effective.get(spec.name) ?? []).map((dependency) => [spec.name, dependency.name] as [string, string]),
+    ),
+  };
+}

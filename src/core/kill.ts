@@ -1,0 +1,154 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { isErrnoException } from '../errors.js';
+
+/** Environment variable that marks every process ovrseer starts, inherited by all its descendants. */
+export const PROCESS_MARKER_VAR = 'OVRSEER_PROCESS';
+/**
+ * Identifies the project (by its config path), so two checkouts that share a project name never
+ * end each other's escapees.
+ */
+export const PROJECT_ID_VAR = 'OVRSEER_PROJECT_ID';
+
+/**
+ * Sends `signal` to every process in the group `pgid`. Returns false when the group no longer
+ * exists; other failures (EPERM) are thrown for the caller to report.
+ */
+export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (error) {
+    if (isErrnoException(error) && error.code === 'ESRCH') return false;
+    throw error;
+  }
+}
+
+/**
+ * Whether any process of the group still runs. Zombies do not count: where PID 1 does not reap
+ * orphans (many containers and VMs), an exited grandchild stays a zombie in its group forever and
+ * `kill(-pgid, 0)` keeps succeeding.
+ */
+export function isGroupAlive(pgid: number): boolean {
+  if (!signalGroup(pgid, 0)) return false;
+  if (process.platform !== 'linux') return true;
+  return (liveGroups().get(pgid) ?? 0) > 0;
+}
+
+/** Whether the pid runs (a zombie does not). */
+export function isPidAlive(pid: number): boolean {
+  if (!signalPid(pid, 0)) return false;
+  if (process.platform !== 'linux') return true;
+  const stat = readStat(pid);
+  return stat !== null && stat.state !== 'Z';
+}
+
+const SNAPSHOT_TTL_MS = 5;
+let snapshot: { time: number; groups: Map<number, number> } | null = null;
+
+/** Non-zombie process count per process group, from one pass over /proc, shared by concurrent pollers. */
+function liveGroups(): Map<number, number> {
+  const now = Date.now();
+  if (snapshot !== null && now - snapshot.time < SNAPSHOT_TTL_MS) return snapshot.groups;
+  const groups = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    const stat = readStat(pid);
+    if (stat === null || stat.state === 'Z') continue;
+    groups.set(stat.pgrp, (groups.get(stat.pgrp) ?? 0) + 1);
+  }
+  snapshot = { time: now, groups };
+  return groups;
+}
+
+function readStat(pid: number): { state: string; pgrp: number } | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch (error) {
+    if (isErrnoException(error) && (error.code === 'ENOENT' || error.code === 'ESRCH')) return null;
+    throw error;
+  }
+  // "pid (comm) S ppid pgrp ...": comm may contain spaces and parentheses, so parse after the last ')'.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0] ?? '', pgrp: Number(fields[2]) };
+}
+
+/** Like `signalGroup` for one pid. */
+export function signalPid(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch (error) {
+    if (isErrnoException(error) && error.code === 'ESRCH') return false;
+    throw error;
+  }
+}
+
+export interface MarkedProcess {
+  pid: number;
+  /** The value of OVRSEER_PROCESS: `<project>/<name>/<instance>`. */
+  marker: string;
+}
+
+/**
+ * Finds live processes that carry this project's marker, wherever they are in the process tree —
+ * including `setsid` escapees and double-forked daemons that left their process group. Linux only
+ * (reads /proc/<pid>/environ); elsewhere it finds nothing and group signalling is all there is.
+ *
+ * @param markerPrefix `shop/` for a whole project, or `shop/api/1` for one instance (and the helpers
+ *   it ran, `shop/api/1/…`, but not `shop/api/10`).
+ */
+export async function findMarkedProcesses(projectId: string, markerPrefix: string): Promise<MarkedProcess[]> {
+  if (process.platform !== 'linux') return [];
+  const projectNeedle = Buffer.from(`\0${PROJECT_ID_VAR}=${projectId}\0`);
+  const markerNeedle = `${PROCESS_MARKER_VAR}=`;
+  let entries: string[];
+  try {
+    entries = await readdir('/proc');
+  } catch (error) {
+    if (isErrnoException(error) && error.code === 'ENOENT') return [];
+    throw error;
+  }
+  const found: MarkedProcess[] = [];
+  await Promise.all(
+    entries.map(async (entry) => {
+      const pid = Number(entry);
+      if (!Number.isInteger(pid) || pid === process.pid) return;
+      const environ = await readEnviron(pid);
+      if (environ === null) return;
+      // environ is NUL-separated with no leading NUL; add one so the first variable matches too.
+      const haystack = Buffer.concat([Buffer.from([0]), environ, Buffer.from([0])]);
+      if (haystack.indexOf(projectNeedle) === -1) return;
+      const marker = extractVariable(haystack, markerNeedle);
+      if (marker !== null && inScope(marker, markerPrefix)) found.push({ pid, marker });
+    }),
+  );
+  return found;
+}
+
+async function readEnviron(pid: number): Promise<Buffer | null> {
+  try {
+    return await readFile(`/proc/${pid}/environ`);
+  } catch (error) {
+    // The process ended meanwhile, or belongs to another user: either way it is not one of ours.
+    if (isErrnoException(error) && ['ENOENT', 'ESRCH', 'EACCES', 'EPERM'].includes(error.code ?? '')) {
+      return null;
+    }
+    throw error;
+  }
+}
+
+function extractVariable(haystack: Buffer, prefix: string): string | null {
+  const start = haystack.indexOf(`\0${prefix}`);
+  if (start === -1) return null;
+  const valueStart = start + 1 + prefix.length;
+  const end = haystack.indexOf(0, valueStart);
+  return haystack.toString('utf8', valueStart, end === -1 ? haystack.length : end);
+}
+
+function inScope(marker: string, scope: string): boolean {
+  if (scope.endsWith('/')) return marker.startsWith(scope);
+  return marker === scope || marker.startsWith(`${scope}/`);
+}

@@ -1,0 +1,324 @@
+import { spawn as nodeSpawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import type { DependencySpec, ProcessSpec, ProjectSpec } from '../config/spec.js';
+import { OvrseerError } from '../errors.js';
+import { type Clock, systemClock } from './clock.js';
+import { evaluateCondition } from './conditions.js';
+import { TypedEmitter } from './emitter.js';
+import type { ErrorContext, ErrorHandler, ManagerEvents } from './events.js';
+import {
+  buildDependencyGraph,
+  type DependencyGraph,
+  dependencyClosure,
+  effectiveDependencies,
+  stopBatches,
+  stopLevels,
+} from './graph.js';
+import { ManagedProcess, type ManagedProcessContext, type ProcessInfo } from './managed-process.js';
+import { createProbe } from './probes/create-probe.js';
+import type { ProbeFactory } from './probes/probe.js';
+import { resolveSelectors } from './selectors.js';
+import { type ShutdownResult, ShutdownSequence } from './shutdown.js';
+import { isLive, isSettled } from './states.js';
+import { endMarkedProcesses } from './terminate.js';
+
+export interface ProcessManagerOptions {
+  /** Receives every internal failure (spawn, kill, probe…) with its context. */
+  errorHandler?: ErrorHandler;
+  /** @default the system clock */
+  clock?: Clock;
+  /** @default node:child_process spawn */
+  spawn?: typeof nodeSpawn;
+  /** @default the built-in probes (log, http, tcp, exec) */
+  createProbe?: ProbeFactory;
+  /** The environment processes inherit. @default process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+export type { ShutdownResult };
+
+/**
+ * Runs a project: starts processes as soon as their dependencies' conditions hold (dependency tier
+ * first, then services and tasks), fails dependents of a dependency that cannot get there, and shuts
+ * down in reverse order with cleanup processes last.
+ */
+export class ProcessManager {
+  readonly spec: ProjectSpec;
+  /** Stable per config file, carried by every child so escapees of this project — and only it — are found. */
+  readonly projectId: string;
+  readonly #emitter: TypedEmitter<ManagerEvents>;
+  readonly #clock: Clock;
+  readonly #instances = new Map<string, ManagedProcess[]>();
+  readonly #dependencies: Map<string, DependencySpec[]>;
+  readonly #errorHandler: ErrorHandler | undefined;
+  #scheduleQueued = false;
+  #shutdown: Promise<ShutdownResult> | null = null;
+  #wasActive = false;
+
+  constructor(spec: ProjectSpec, options: ProcessManagerOptions = {}) {
+    this.spec = spec;
+    this.#clock = options.clock ?? systemClock;
+    this.#errorHandler = options.errorHandler;
+    this.#emitter = new TypedEmitter<ManagerEvents>((error, event) =>
+      this.reportError(toError(error), { operation: `${String(event)} listener`, severity: 'warning' }),
+    );
+    this.projectId = createHash('sha256')
+      .update(spec.file ?? `${spec.dir}\0${spec.name}`)
+      .digest('hex')
+      .slice(0, 16);
+    const total = spec.processes.reduce((sum, process) => sum + process.replicas, 0);
+    if (total > spec.settings.limits.maxProcesses) {
+      throw new OvrseerError(
+        'OVRSEER_LIMIT_EXCEEDED',
+        `${total} process instances exceed settings.limits.max_processes (${spec.settings.limits.maxProcesses}); raise the limit or lower replicas`,
+      );
+    }
+    this.#dependencies = effectiveDependencies(spec.processes);
+    const context: ManagedProcessContext = {
+      project: { name: spec.name, id: this.projectId },
+      clock: this.#clock,
+      emitter: this.#emitter,
+      reportError: (error, errorContext) => this.reportError(error, errorContext),
+      spawn: options.spawn ?? nodeSpawn,
+      createProbe: options.createProbe ?? createProbe,
+      baseEnv: options.env ?? process.env,
+    };
+    for (const process of spec.processes) {
+      const count = process.replicas;
+      const instances = Array.from(
+        { length: count },
+        (_, index) => new ManagedProcess(process, count === 1 ? null : index + 1, context),
+      );
+      this.#instances.set(process.name, instances);
+    }
+    this.#emitter.on('state', () => this.#queueSchedule());
+    this.#emitter.on('health', () => this.#queueSchedule());
+  }
+
+  on<K extends keyof ManagerEvents>(event: K, listener: (payload: ManagerEvents[K]) => void): () => void {
+    return this.#emitter.on(event, listener);
+  }
+
+  /** Every instance, in config order. */
+  instances(): ManagedProcess[] {
+    return [...this.#instances.values()].flat();
+  }
+
+  /** An instance by id (`api`, `worker.2`). */
+  get(id: string): ManagedProcess | undefined {
+    return this.instances().find((instance) => instance.id === id);
+  }
+
+  list(): ProcessInfo[] {
+    return this.instances().map((instance) => instance.info());
+  }
+
+  getDependencyGraph(): DependencyGraph {
+    return buildDependencyGraph(this.spec.processes);
+  }
+
+  get isShuttingDown(): boolean {
+    return this.#shutdown !== null;
+  }
+
+  /**
+   * Starts the named processes (all non-cleanup, enabled ones by default) and everything they depend
+   * on. Resolves once each has started, become ready, or failed — not when they exit.
+   */
+  async start(names?: readonly string[]): Promise<ProcessInfo[]> {
+    if (this.#shutdown !== null)
+      throw new OvrseerError('OVRSEER_INVALID_STATE', 'the project is shutting down');
+    const requested =
+      names === undefined || names.length === 0
+        ? this.spec.processes
+            .filter((process) => process.type !== 'cleanup' && !process.disabled)
+            .map((p) => p.name)
+        : resolveSelectors(this.spec.processes, names).map((process) => process.name);
+    const closure = [...dependencyClosure(requested, this.#dependencies)];
+    const targets = closure.flatMap((name) => this.#instances.get(name) ?? []);
+    for (const instance of targets) {
+      if (isSettled(instance.state)) instance.markPending(this.#describeWait(instance.spec));
+    }
+    this.#wasActive = true;
+    this.#schedule();
+    await this.#until(() => targets.every((instance) => startSettled(instance)));
+    return targets.map((instance) => instance.info());
+  }
+
+  /** Stops the selected processes (`api`, `worker.2`, `group:web`, `tag:db`, `all`). */
+  async stop(selectors: readonly string[]): Promise<void> {
+    const targets = this.#select(selectors);
+    await Promise.all(targets.map((instance) => instance.stop('stop requested')));
+  }
+
+  /** Restarts the selected processes; a manual restart clears a give-up. */
+  async restart(selectors: readonly string[]): Promise<void> {
+    const targets = this.#select(selectors);
+    this.#wasActive = true;
+    await Promise.all(targets.map((instance) => instance.restart('restart requested')));
+  }
+
+  /** Restarts every running process, dependencies first. */
+  async restartAll(): Promise<void> {
+    await this.shutdownProcesses({ runCleanup: false });
+    this.#shutdown = null;
+    await this.start();
+  }
+
+  /**
+   * Graceful shutdown: dependents before their dependencies, lower priority first within a level,
+   * then the cleanup processes — always, even after a failed start. `force` SIGKILLs everything now
+   * (a second Ctrl-C). Calling it again while a shutdown runs joins it (or forces it).
+   */
+  shutdown(options: { force?: boolean } = {}): Promise<ShutdownResult> {
+    if (this.#shutdown !== null) {
+      if (options.force) this.#shutdownSequence?.force();
+      return this.#shutdown;
+    }
+    return this.shutdownProcesses({ runCleanup: true, force: options.force ?? false });
+  }
+
+  #shutdownSequence: ShutdownSequence | null = null;
+
+  private shutdownProcesses(options: { runCleanup: boolean; force?: boolean }): Promise<ShutdownResult> {
+    const sequence = new ShutdownSequence({
+      instances: this.instances(),
+      levels: stopLevels(this.#dependencies),
+      batches: stopBatches,
+      clock: this.#clock,
+      runCleanup: options.runCleanup,
+      shutdownTimeout: this.spec.settings.shutdownTimeout,
+      sweep: (force) => this.#sweepProject(force),
+      reportError: (error, context) => this.reportError(error, context),
+    });
+    this.#shutdownSequence = sequence;
+    if (options.force) sequence.force();
+    this.#shutdown = sequence.run();
+    return this.#shutdown;
+  }
+
+  async #sweepProject(force: boolean): Promise<number> {
+    const found = await endMarkedProcesses({
+      projectId: this.projectId,
+      markerPrefix: `${this.spec.name}/`,
+      policyFor: (marker) => {
+        if (force) return { signal: 'SIGKILL', timeout: 0 };
+        // Markers read `<project>/<name>/<instance>[/…]`: the escapee gets its process's stop settings.
+        const name = marker.split('/')[1] ?? '';
+        return this.spec.processes.find((process) => process.name === name)?.stop ?? {
+          signal: 'SIGTERM',
+          timeout: this.spec.settings.shutdownTimeout,
+        };
+      },
+      clock: this.#clock,
+    });
+    return found.length;
+  }
+
+  reportError(error: Error, context: ErrorContext): void {
+    const time = this.#clock.now();
+    if (this.#errorHandler !== undefined) {
+      try {
+        this.#errorHandler.onError(error, context);
+      } catch (handlerError) {
+        // The handler itself failed; the event below is the last place left to say so.
+        this.#emitter.emit('error', {
+          error: toError(handlerError),
+          context: { operation: 'error handler', severity: 'error' },
+          time,
+        });
+      }
+    }
+    this.#emitter.emit('error', { error, context, time });
+  }
+
+  #select(selectors: readonly string[]): ManagedProcess[] {
+    if (selectors.length === 0)
+      throw new OvrseerError('OVRSEER_USAGE', 'name at least one process, or "all"');
+    const ids = new Set<string>();
+    for (const selector of selectors) {
+      const replica = /^(.+)\.(\d+)$/.exec(selector);
+      if (replica !== null && this.get(selector) !== undefined) {
+        ids.add(selector);
+        continue;
+      }
+      for (const process of resolveSelectors(this.spec.processes, [selector])) {
+        for (const instance of this.#instances.get(process.name) ?? []) ids.add(instance.id);
+      }
+    }
+    return this.instances().filter((instance) => ids.has(instance.id));
+  }
+
+  #queueSchedule(): void {
+    if (this.#scheduleQueued) return;
+    this.#scheduleQueued = true;
+    // Deferred so that a transient state (crashed, just before backoff) is never mistaken for final.
+    queueMicrotask(() => {
+      this.#scheduleQueued = false;
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#shutdown === null) {
+      for (const instance of this.instances()) {
+        if (instance.state !== 'pending') continue;
+        const verdict = this.#dependencyVerdict(instance.spec);
+        if (verdict.kind === 'failed') instance.failPending(verdict.reason);
+        else if (verdict.kind === 'met') void instance.start('dependencies ready');
+      }
+    }
+    this.#checkIdle();
+  }
+
+  #describeWait(spec: ProcessSpec): string {
+    const dependencies = this.#dependencies.get(spec.name) ?? [];
+    if (dependencies.length === 0) return 'queued';
+    return `waiting for ${dependencies.map((dependency) => `${dependency.name} (${dependency.condition})`).join(', ')}`;
+  }
+
+  #dependencyVerdict(spec: ProcessSpec): ReturnType<typeof evaluateCondition> {
+    let waiting = false;
+    for (const dependency of this.#dependencies.get(spec.name) ?? []) {
+      const verdict = evaluateCondition(dependency.condition, this.#instances.get(dependency.name) ?? []);
+      if (verdict.kind === 'failed') return verdict;
+      if (verdict.kind === 'waiting') waiting = true;
+    }
+    return waiting ? { kind: 'waiting' } : { kind: 'met' };
+  }
+
+  #checkIdle(): void {
+    if (!this.#wasActive) return;
+    const active = this.instances().some(
+      (instance) => isLive(instance.state) || instance.state === 'pending' || instance.state === 'backoff',
+    );
+    if (!active) {
+      this.#wasActive = false;
+      this.#emitter.emit('idle', { time: this.#clock.now() });
+    }
+  }
+
+  /** Resolves when `predicate` holds, re-checked on every state change. */
+  #until(predicate: () => boolean): Promise<void> {
+    if (predicate()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const off = this.#emitter.on('state', () => {
+        if (!predicate()) return;
+        off();
+        resolve();
+      });
+    });
+  }
+}
+
+/** Whether `start()` may stop waiting for this instance. */
+function startSettled(instance: ManagedProcess): boolean {
+  const { state } = instance;
+  if (state === 'pending' || state === 'starting') return false;
+  if (state === 'running') return instance.spec.ready.length === 0;
+  return true;
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new OvrseerError('OVRSEER_INTERNAL', String(error));
+}

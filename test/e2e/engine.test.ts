@@ -1,0 +1,282 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadProject } from '../../src/config/load.js';
+import type { StateChangeEvent } from '../../src/core/events.js';
+import { ProcessManager } from '../../src/core/process-manager.js';
+import { fixtureCommand, type TempProject, tempProject } from '../helpers/project.js';
+import { isRunning, killMarked, markedPids, pidsIn } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+let project: TempProject | null = null;
+let manager: ProcessManager | null = null;
+
+afterEach(async () => {
+  // Safety net: the manager's own shutdown first, then SIGKILL for anything that still carries the marker.
+  await manager?.shutdown({ force: true });
+  if (project !== null) {
+    killMarked(project.name);
+    project.remove();
+  }
+  project = null;
+  manager = null;
+});
+
+interface Harness {
+  manager: ProcessManager;
+  lines: (id: string) => string[];
+  states: StateChangeEvent[];
+  errors: string[];
+}
+
+function run(yaml: string): Harness {
+  project = tempProject(yaml);
+  const spec = loadProject({ file: project.file });
+  const created = new ProcessManager(spec);
+  manager = created;
+  const lines = new Map<string, string[]>();
+  const states: StateChangeEvent[] = [];
+  const errors: string[] = [];
+  created.on('log', (event) => {
+    const list = lines.get(event.process) ?? [];
+    list.push(event.text);
+    lines.set(event.process, list);
+  });
+  created.on('state', (event) => states.push(event));
+  created.on('error', (event) => errors.push(event.error.message));
+  return { manager: created, lines: (id) => lines.get(id) ?? [], states, errors };
+}
+
+function stateOf(harness: Harness, id: string): string | undefined {
+  return harness.manager.get(id)?.state;
+}
+
+describe('stopping leaves nothing behind', () => {
+  it('ends a three-level process tree', async () => {
+    const h = run(`
+name: "{{name}}"
+processes:
+  tree: { command: ${fixtureCommand('tree.mjs')} }
+`);
+    await h.manager.start();
+    await waitFor(() => pidsIn(h.lines('tree')).length === 3, 'three pids printed');
+    const pids = pidsIn(h.lines('tree'));
+    expect(pids.every(isRunning)).toBe(true);
+    const result = await h.manager.shutdown();
+    expect(result.ok).toBe(true);
+    expect(pids.filter(isRunning)).toEqual([]);
+    expect(stateOf(h, 'tree')).toBe('stopped');
+  });
+
+  it('SIGKILLs a child that ignores SIGTERM once the stop timeout has passed', async () => {
+    const h = run(`
+name: "{{name}}"
+processes:
+  stubborn:
+    command: ${fixtureCommand('ignore-term.mjs')}
+    stop: { signal: SIGTERM, timeout: 1s }
+`);
+    await h.manager.start();
+    await waitFor(() => pidsIn(h.lines('stubborn')).length === 1, 'pid printed');
+    const [pid] = pidsIn(h.lines('stubborn'));
+    const started = Date.now();
+    await h.manager.stop(['stubborn']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(h.lines('stubborn')).toContain('got SIGTERM, ignoring it');
+    expect(isRunning(pid as number)).toBe(false);
+    const final = h.states.at(-1);
+    expect(final?.to).toBe('stopped');
+    expect(final?.signal).toBe('SIGKILL');
+  });
+
+  it('finds and ends a setsid escapee and a double-forked daemon', async () => {
+    const h = run(`
+name: "{{name}}"
+processes:
+  forker:
+    command: ${fixtureCommand('escapee.mjs')}
+    stop: { timeout: 1s }
+`);
+    await h.manager.start();
+    await waitFor(() => pidsIn(h.lines('forker')).length === 3, 'parent, escapee and daemon pids');
+    const pids = pidsIn(h.lines('forker'));
+    expect(pids.every(isRunning)).toBe(true);
+    await h.manager.shutdown();
+    expect(pids.filter(isRunning)).toEqual([]);
+    expect(markedPids(project?.name ?? '')).toEqual([]);
+  });
+
+  it('stops a stopped-by-request process without restarting it, whatever its policy', async () => {
+    const h = run(`
+name: "{{name}}"
+processes:
+  always: { command: ${fixtureCommand('sleeper.mjs')}, restart: always }
+`);
+    await h.manager.start();
+    await h.manager.stop(['always']);
+    expect(stateOf(h, 'always')).toBe('stopped');
+    expect(h.states.some((event) => event.to === 'backoff')).toBe(false);
+  });
+});
+
+describe('output', () => {
+  it('keeps a last line that has no trailing newline', async () => {
+    const h = run(`
+name: "{{name}}"
+processes:
+  printer: { command: ${fixtureCommand('no-newline.mjs')} }
+`);
+    await h.manager.start();
+    await waitFor(() => stateOf(h, 'printer') === 'completed', 'printer completed');
+    expect(h.lines('printer')).toEqual(['first line', 'last line without newline']);
+  });
+});
+
+describe('tiers and readiness', () => {
+  it('starts main processes only after the dependency is ready', async () => {
+    const h = run(`
+name: "{{name}}"
+processes:
+  db:
+    type: dependency
+    command: ${fixtureCommand('ready-after.mjs', 400)}
+    ready: { log: "ready to accept", timeout: 10s }
+  api: { command: ${fixtureCommand('sleeper.mjs')} }
+`);
+    await h.manager.start();
+    const dbReady = h.states.find((event) => event.process === 'db' && event.to === 'ready');
+    const apiStarting = h.states.find((event) => event.process === 'api' && event.to === 'starting');
+    expect(dbReady).toBeDefined();
+    expect(apiStarting).toBeDefined();
+    expect(h.states.indexOf(apiStarting as StateChangeEvent)).toBeGreaterThan(
+      h.states.indexOf(dbReady as StateChangeEvent),
+    );
+    expect(stateOf(h, 'api')).toBe('running');
+  });
+
+  it('fails dependents with the reason when a dependency exits', async () => {
+    const h = run(`
+name: "{{name}}"
+processes:
+  db:
+    type: dependency
+    command: ${fixtureCommand('exit-with.mjs', 3)}
+    ready: { log: "never printed", timeout: 10s }
+  api: { command: ${fixtureCommand('sleeper.mjs')} }
+`);
+    await h.manager.start();
+    expect(stateOf(h, 'db')).toBe('crashed');
+    expect(stateOf(h, 'api')).toBe('failed');
+    const reason = h.manager.get('api')?.reason ?? '';
+    expect(reason).toContain('dependency db');
+    expect(reason).toContain('exited with code 3');
+  });
+
+  it('fails a process whose ready check times out, naming the check and quoting its output', async () => {
+    const h = run(`
+name: "{{name}}"
+processes:
+  db:
+    type: dependency
+    command: ${fixtureCommand('ready-after.mjs', 60000)}
+    ready: { log: "ready to accept", timeout: 1s }
+  api: { command: ${fixtureCommand('sleeper.mjs')} }
+`);
+    await h.manager.start();
+    const db = h.manager.get('db');
+    expect(db?.state).toBe('failed');
+    expect(db?.reason).toMatch(/ready check timed out after 1s \(log \/ready to accept\/: .*\); last output: warming up/);
+    expect(stateOf(h, 'api')).toBe('failed');
+    expect(h.manager.get('api')?.reason).toContain('dependency db failed: ready check timed out');
+    expect(markedPids(project?.name ?? '')).toEqual([]);
+  });
+
+  it('runs cleanup processes on shutdown after a failed start', async () => {
+    const marker = 'cleanup.txt';
+    const h = run(`
+name: "{{name}}"
+processes:
+  db:
+    type: dependency
+    command: ${fixtureCommand('exit-with.mjs', 1)}
+    ready: { log: "never", timeout: 5s }
+  api: { command: ${fixtureCommand('sleeper.mjs')} }
+  tidy:
+    type: cleanup
+    command: ${fixtureCommand('append.mjs', marker, 'cleanup ran')}
+`);
+    await h.manager.start();
+    expect(stateOf(h, 'api')).toBe('failed');
+    expect(stateOf(h, 'tidy')).toBe('stopped');
+    const result = await h.manager.shutdown();
+    expect(stateOf(h, 'tidy')).toBe('completed');
+    expect(result.ok).toBe(true);
+    expect(readFileSync(join(project?.dir ?? '', marker), 'utf8')).toBe('cleanup ran\n');
+  });
+});
+
+describe('failures are explained', () => {
+  it('reports a missing working directory by its path', async () => {
+    const h = run(`
+name: "{{name}}"
+processes:
+  api: { command: ${fixtureCommand('sleeper.mjs')}, cwd: ./does-not-exist }
+`);
+    await h.manager.start();
+    expect(stateOf(h, 'api')).toBe('failed');
+    expect(h.manager.get('api')?.reason).toMatch(/working directory .*does-not-exist does not exist/);
+  });
+
+  it('reports a command that does not exist', async () => {
+    const h = run(`
+name: "{{name}}"
+processes:
+  api: { command: [definitely-not-a-command-xyz, --flag] }
+`);
+    await h.manager.start();
+    expect(stateOf(h, 'api')).toBe('failed');
+    expect(h.manager.get('api')?.reason).toContain('command not found: definitely-not-a-command-xyz');
+  });
+
+  it('gives up after max_retries restarts and says so', async () => {
+    const h = run(`
+name: "{{name}}"
+processes:
+  flaky:
+    command: ${fixtureCommand('exit-with.mjs', 2)}
+    restart: { policy: on-failure, max_retries: 2, delay: 50ms, backoff: 1 }
+`);
+    await h.manager.start();
+    await waitFor(() => stateOf(h, 'flaky') === 'failed', 'flaky failed');
+    expect(h.manager.get('flaky')?.reason).toBe('gave up after 2 restarts; last run exited with code 2');
+    expect(h.manager.get('flaky')?.info().restarts).toBe(2);
+  });
+
+  it('refuses more processes than settings.limits.max_processes', () => {
+    project = tempProject(`
+name: "{{name}}"
+processes:
+  web: { command: ${fixtureCommand('sleeper.mjs')}, replicas: 3 }
+`);
+    const spec = loadProject({ file: project.file });
+    spec.settings.limits.maxProcesses = 2;
+    expect(() => new ProcessManager(spec)).toThrowError(/3 process instances exceed settings.limits.max_processes \(2\)/);
+  });
+
+  it('emits every transition as an event with from, to, reason and time', async () => {
+    const h = run(`
+name: "{{name}}"
+processes:
+  once: { command: ${fixtureCommand('exit-with.mjs', 0)} }
+`);
+    await h.manager.start();
+    await waitFor(() => stateOf(h, 'once') === 'completed', 'completed');
+    const path = h.states.filter((event) => event.process === 'once').map((event) => `${event.from}>${event.to}`);
+    expect(path).toEqual(['stopped>pending', 'pending>starting', 'starting>running', 'running>completed']);
+    for (const event of h.states) {
+      expect(typeof event.time).toBe('number');
+      expect(event.reason.length).toBeGreaterThan(0);
+    }
+    expect(existsSync(project?.dir ?? '')).toBe(true);
+  });
+});
