@@ -8,7 +8,13 @@ export const EXIT_USAGE = 2;
 export const EXIT_SIGINT = 130;
 export const EXIT_SIGTERM = 143;
 
-const USAGE_CODES = new Set(['OVRSEER_CONFIG_INVALID', 'OVRSEER_CONFIG_NOT_FOUND', 'OVRSEER_USAGE', 'OVRSEER_UNKNOWN_PROCESS', 'OVRSEER_LIMIT_EXCEEDED']);
+const USAGE_CODES = new Set([
+  'OVRSEER_CONFIG_INVALID',
+  'OVRSEER_CONFIG_NOT_FOUND',
+  'OVRSEER_USAGE',
+  'OVRSEER_UNKNOWN_PROCESS',
+  'OVRSEER_LIMIT_EXCEEDED',
+]);
 
 export function exitCodeFor(error: unknown): number {
   return error instanceof OvrseerError && USAGE_CODES.has(error.code) ? EXIT_USAGE : EXIT_FAILURE;

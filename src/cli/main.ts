@@ -1,14 +1,16 @@
 import { Command, CommanderError, Option } from 'commander';
 import { projectJsonSchema } from '../config/json-schema.js';
 import { ConfigError, OvrseerError } from '../errors.js';
+import { VERSION } from '../version.js';
 import { runUp } from './commands/up.js';
 import { runValidate } from './commands/validate.js';
 import { EXIT_FAILURE, EXIT_USAGE, ExitRequest, exitCodeFor } from './exit-codes.js';
-import { VERSION } from '../version.js';
 
 function buildProgram(): Command {
   const program = new Command('ovrseer')
-    .description('Start a set of processes in dependency order, watch them, and stop them with nothing left behind.')
+    .description(
+      'Start a set of processes in dependency order, watch them, and stop them with nothing left behind.',
+    )
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
@@ -71,7 +73,12 @@ function handleError(error: unknown): number {
     return exitCodeFor(error);
   }
   // Not one of ours: a bug. Say so plainly, with the stack only when asked for.
-  const text = error instanceof Error ? (process.env.OVRSEER_DEBUG ? (error.stack ?? error.message) : error.message) : String(error);
+  const text =
+    error instanceof Error
+      ? process.env.OVRSEER_DEBUG
+        ? (error.stack ?? error.message)
+        : error.message
+      : String(error);
   process.stderr.write(`ovrseer: unexpected error: ${text}\n(set OVRSEER_DEBUG=1 for details)\n`);
   return EXIT_FAILURE;
 }

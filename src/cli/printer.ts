@@ -25,6 +25,7 @@ export class Printer {
   readonly #colors: Colors;
   readonly #width: number;
   readonly #paints = new Map<string, Paint>();
+  readonly #now: () => number;
   readonly #palette: Paint[];
   #pending: string[] = [];
   #flushScheduled = false;
@@ -32,6 +33,7 @@ export class Printer {
   constructor(options: PrinterOptions) {
     this.#out = options.out;
     this.#colors = createColors(options.color);
+    this.#now = options.now ?? Date.now;
     this.#width = Math.max(SELF.length, ...options.instances.map((instance) => instance.id.length));
     const c = this.#colors;
     this.#palette = [c.cyan, c.yellow, c.green, c.magenta, c.blue, c.redBright, c.cyanBright, c.yellowBright];
@@ -56,7 +58,7 @@ export class Printer {
   }
 
   /** A line from ovrseer itself. */
-  message(text: string, time = Date.now()): void {
+  message(text: string, time = this.#now()): void {
     this.#write(time, SELF, SELF, this.#colors.dim('*'), text);
   }
 
@@ -108,7 +110,8 @@ export class Printer {
   }
 
   #assignPaint(name: string): Paint {
-    const paint = name === SELF ? this.#colors.bold : (this.#palette[this.#paints.size % this.#palette.length] as Paint);
+    const paint =
+      name === SELF ? this.#colors.bold : (this.#palette[this.#paints.size % this.#palette.length] as Paint);
     this.#paints.set(name, paint);
     return paint;
   }

@@ -2,7 +2,6 @@ import type { ConfigIssue } from '../errors.js';
 import type { DependencyInput, Locator, ProcessInput, ProjectInput } from './input.js';
 import { NAME_RE, NAME_RULE } from './schema-common.js';
 import { didYouMean } from './suggest.js';
-import { formatPath } from './yaml-source.js';
 
 function checkNames(processes: readonly ProcessInput[], at: Locator): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -11,11 +10,11 @@ function checkNames(processes: readonly ProcessInput[], at: Locator): ConfigIssu
     if (!NAME_RE.test(p.name))
       issues.push(at(p.namePath, `invalid process name '${p.name}': ${NAME_RULE}`, { key: p.nameIsKey }));
     const first = seen.get(p.name);
-    if (first)
-      issues.push(
-        at(p.namePath, `duplicate process name '${p.name}' (first used at ${formatPath(first.namePath)})`),
-      );
-    else seen.set(p.name, p);
+    if (first) {
+      const line = at(first.namePath, '', { key: first.nameIsKey }).line;
+      const where = line === null ? '' : ` (first defined on line ${line})`;
+      issues.push(at(p.namePath, `duplicate process name '${p.name}'${where}`, { key: p.nameIsKey }));
+    } else seen.set(p.name, p);
   }
   return issues;
 }

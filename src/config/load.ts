@@ -13,7 +13,7 @@ import { canonicalProjectSchema, canonicalToInput } from './schema-canonical.js'
 import { listProjectSchema, listToInput } from './schema-list.js';
 import { proxProjectSchema, proxToInput } from './schema-prox.js';
 import type { ProjectSpec } from './spec.js';
-import { issueAt, parseYaml, type SourceDoc } from './yaml-source.js';
+import { issueAt, parseYaml, type SourceDoc, toPlain } from './yaml-source.js';
 import { zodIssues } from './zod-issues.js';
 
 export interface LoadOptions {
@@ -129,7 +129,11 @@ export function parseProjectText(text: string, options: ParseOptions): ProjectSp
   // env_file names are interpolated from the environment alone; everything else also sees their variables.
   const baseEnv = options.env ?? process.env;
   fail(interpolateDocument(src, baseEnv, (path) => path[0] === 'env_file'));
-  const envFiles = loadEnvFiles(envFileRefs(src.doc.toJS().env_file, ['env_file']), dir, at);
+  const envFiles = loadEnvFiles(
+    envFileRefs((toPlain(src) as Record<string, unknown>).env_file, ['env_file']),
+    dir,
+    at,
+  );
   const named =
     options.envName === undefined
       ? { vars: {}, issues: [] }
@@ -144,7 +148,7 @@ export function parseProjectText(text: string, options: ParseOptions): ProjectSp
     ),
   );
 
-  const data = src.doc.toJS() as Record<string, unknown>;
+  const data = toPlain(src) as Record<string, unknown>;
   // `x-…` top-level keys hold YAML anchors for reuse (`<<: *defaults`), as in docker compose.
   for (const key of Object.keys(data)) if (key.startsWith('x-')) delete data[key];
   const input = validate(src, data, fileEnv, at);

@@ -29,8 +29,10 @@ export const NAME_RE = /^[A-Za-z0-9_-]+$/;
 export const NAME_RULE =
   'names may only use letters, digits, "_" and "-": "." separates a replica number (web.2) and ":" starts a selector (group:web)';
 
-export const intSchema = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.number().int(`expected a whole number, not a fraction`).min(min).max(max);
+export function intSchema(min: number, max?: number) {
+  const int = z.number().int('expected a whole number, not a fraction').min(min);
+  return max === undefined ? int : int.max(max);
+}
 
 export const stringList = z
   .union([z.string(), z.array(z.string())], { error: 'expected a string or a list of strings' })

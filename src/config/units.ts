@@ -59,9 +59,17 @@ export function parseSize(value: string | number): number {
   return bytes;
 }
 
-// The input side (number | patterned string) is what `ovrseer schema` publishes; the transform is ours.
+// The input side (a number, or a string with the pattern) is what `ovrseer schema` publishes.
 export const durationSchema = z
-  .union([z.number(), z.string()], { error: (issue) => durationMessage(issue.input) })
+  .union(
+    [
+      z.number(),
+      z.string().regex(/^(\d+(\.\d+)?|\.\d+)(ms|s|m|h)?$/, { error: (i) => durationMessage(i.input) }),
+    ],
+    {
+      error: (issue) => durationMessage(issue.input),
+    },
+  )
   .transform((value, ctx) => {
     const ms = tryParseDuration(value);
     if (ms === null) {
@@ -73,7 +81,15 @@ export const durationSchema = z
   .meta({ description: 'A duration: "500ms", "5s", "2m", "1h", or a number of milliseconds.' });
 
 export const sizeSchema = z
-  .union([z.number(), z.string()], { error: (issue) => sizeMessage(issue.input) })
+  .union(
+    [
+      z.number(),
+      z.string().regex(/^(\d+(\.\d+)?|\.\d+)([kKmMgGtT]?[bB])?$/, { error: (i) => sizeMessage(i.input) }),
+    ],
+    {
+      error: (issue) => sizeMessage(issue.input),
+    },
+  )
   .transform((value, ctx) => {
     const bytes = tryParseSize(value);
     if (bytes === null) {

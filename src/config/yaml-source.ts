@@ -1,5 +1,15 @@
-import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import { ConfigError, type ConfigIssue } from '../errors.js';
+import {
+  type Document,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  visit,
+} from 'yaml';
+import { ConfigError, type ConfigIssue, errorMessage } from '../errors.js';
 
 /** A key path into the document, as zod reports it: map keys and sequence indexes. */
 export type Path = readonly (string | number)[];
@@ -75,7 +85,30 @@ export function parseYaml(text: string, file: string): SourceDoc {
     throw new ConfigError(issues);
   }
   unmaskScalars(doc.contents);
-  return { file, doc, lineCounter };
+  const src = { file, doc, lineCounter };
+  // yaml only notices an alias without its anchor when converting, and without a position: check here.
+  const unresolved: ConfigIssue[] = [];
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) !== undefined) return;
+      const at = alias.range ? lineCounter.linePos(alias.range[0]) : null;
+      const message = `YAML: alias *${alias.source} has no anchor &${alias.source} before it`;
+      unresolved.push({ file, line: at?.line ?? null, column: at?.col ?? null, path: '', message });
+    },
+  });
+  if (unresolved.length > 0) throw new ConfigError(unresolved);
+  return src;
+}
+
+/** The document as plain data; alias bombs are refused by yaml and reported as config errors. */
+export function toPlain(src: SourceDoc): unknown {
+  try {
+    return src.doc.toJS();
+  } catch (error) {
+    throw new ConfigError([
+      { file: src.file, line: null, column: null, path: '', message: `YAML: ${errorMessage(error)}` },
+    ]);
+  }
 }
 
 export function formatPath(path: Path): string {

@@ -64,7 +64,8 @@ function progress(branch: readonly Issue[]): number {
     ...branch.map((issue) => {
       if (issue.path.length > 0) return 3;
       if (issue.code === 'invalid_type') return 0;
-      if (issue.code === 'invalid_value') return issue.values.some((v) => typeof v === typeof issue.input) ? 2 : 1;
+      if (issue.code === 'invalid_value')
+        return issue.values.some((v) => typeof v === typeof issue.input) ? 2 : 1;
       return 3;
     }),
   );

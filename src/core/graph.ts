@@ -19,18 +19,17 @@ export interface DependencyGraph {
  * shutdown and never gate anything.
  */
 export function effectiveDependencies(processes: readonly ProcessSpec[]): Map<string, DependencySpec[]> {
-  const explicit = new Map(processes.map((spec) => [spec.name, spec.dependsOn] as const));
   const tier = processes.filter((spec) => spec.type === 'dependency' && !spec.disabled);
-  const result = new Map<string, DependencySpec[]>();
+  // Starts as the explicit graph; implicit edges are added one by one, each checked against the graph
+  // so far, so that no combination of them can close a cycle.
+  const result = new Map<string, DependencySpec[]>(processes.map((spec) => [spec.name, [...spec.dependsOn]]));
   for (const spec of processes) {
-    if (spec.dependsOn.length > 0 || spec.type === 'dependency' || spec.type === 'cleanup') {
-      result.set(spec.name, spec.dependsOn);
-      continue;
+    if (spec.dependsOn.length > 0 || spec.type === 'dependency' || spec.type === 'cleanup') continue;
+    const implicit = result.get(spec.name) ?? [];
+    for (const dependency of tier) {
+      if (dependsTransitively(result, dependency.name, spec.name)) continue;
+      implicit.push({ name: dependency.name, condition: 'ready' });
     }
-    // Skip a tier dependency that itself (transitively) waits for this process: that would be a cycle.
-    const implicit = tier
-      .filter((dependency) => !dependsTransitively(explicit, dependency.name, spec.name))
-      .map((dependency) => ({ name: dependency.name, condition: 'ready' as const }));
     result.set(spec.name, implicit);
   }
   return result;

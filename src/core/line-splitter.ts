@@ -51,7 +51,8 @@ export class LineSplitter {
     }
     this.#pending.push(part);
     this.#pendingBytes += part.length;
-    if (this.#pendingBytes > this.#maxLineBytes) {
+    // One byte of slack: the CR of a CRLF ending must not count against the cap.
+    if (this.#pendingBytes > this.#maxLineBytes + 1) {
       const whole = Buffer.concat(this.#pending, this.#pendingBytes);
       const cut = utf8Boundary(whole, this.#maxLineBytes);
       this.#discarding = whole.length - cut;
@@ -62,20 +63,21 @@ export class LineSplitter {
 
   #completeLine(tail: Buffer): void {
     let line: Buffer;
-    if (this.#pendingBytes === 0) {
+    if (this.#pendingBytes === 0 && this.#discarding === 0) {
       line = tail;
     } else {
       this.#hold(tail);
       line = this.#pending.length === 1 ? (this.#pending[0] as Buffer) : Buffer.concat(this.#pending);
+    }
+    if (this.#discarding === 0 && line.length > 0 && line[line.length - 1] === CARRIAGE_RETURN) {
+      line = line.subarray(0, line.length - 1);
     }
     if (line.length > this.#maxLineBytes) {
       const cut = utf8Boundary(line, this.#maxLineBytes);
       this.#discarding += line.length - cut;
       line = line.subarray(0, cut);
     }
-    let end = line.length;
-    if (end > 0 && line[end - 1] === CARRIAGE_RETURN) end -= 1;
-    let text = line.toString('utf8', 0, end);
+    let text = line.toString('utf8');
     if (this.#discarding > 0) {
       text += `${TRUNCATION_MARKER} at ${this.#maxLineBytes} bytes, ${this.#discarding} more bytes dropped]`;
     }

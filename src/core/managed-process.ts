@@ -386,8 +386,7 @@ export class ManagedProcess {
         this.#transition('ready', `ready (${checks.map((check) => check.probe.description).join(', ')})`);
         return;
       }
-      const timeout = Math.max(...this.spec.ready.map((spec) => spec.timeout));
-      const failure = `ready check timed out after ${formatMs(timeout)} (${outcome.probe}: ${outcome.message})${this.#lastLinesSuffix()}`;
+      const failure = `ready check timed out after ${formatMs(outcome.timeout)} (${outcome.probe}: ${outcome.message})${this.#lastLinesSuffix()}`;
       await this.#serialize(() => this.#stopNow(failure, { failWith: failure }));
     } finally {
       for (const check of checks) check.probe.dispose?.();

@@ -205,10 +205,12 @@ export class ProcessManager {
         if (force) return { signal: 'SIGKILL', timeout: 0 };
         // Markers read `<project>/<name>/<instance>[/…]`: the escapee gets its process's stop settings.
         const name = marker.split('/')[1] ?? '';
-        return this.spec.processes.find((process) => process.name === name)?.stop ?? {
-          signal: 'SIGTERM',
-          timeout: this.spec.settings.shutdownTimeout,
-        };
+        return (
+          this.spec.processes.find((process) => process.name === name)?.stop ?? {
+            signal: 'SIGTERM',
+            timeout: this.spec.settings.shutdownTimeout,
+          }
+        );
       },
       clock: this.#clock,
     });

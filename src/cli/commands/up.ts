@@ -63,17 +63,21 @@ export async function runUp(options: UpOptions): Promise<number> {
       if (instance === undefined || manager.isShuttingDown) return;
       const isMain = instance.spec.type === 'service' || instance.spec.type === 'task';
       if (!isMain || !['completed', 'crashed', 'failed'].includes(event.to)) return;
-      const code = event.to === 'completed' ? 0 : event.exitCode !== null && event.exitCode !== 0 ? event.exitCode : 1;
+      const code =
+        event.to === 'completed' ? 0 : event.exitCode !== null && event.exitCode !== 0 ? event.exitCode : 1;
       resolveEnding({ kind: 'abort-on-exit', process: event.process, code });
     });
   }
   manager.on('idle', () => resolveEnding({ kind: 'idle' }));
 
   try {
-    printer.message(`starting ${spec.name} (${manager.instances().length} processes) from ${spec.file ?? spec.dir}`);
+    printer.message(
+      `starting ${spec.name} (${manager.instances().length} processes) from ${spec.file ?? spec.dir}`,
+    );
     await Promise.race([manager.start(options.names), ending]);
     const end = await ending;
-    if (end.kind === 'abort-on-exit') printer.message(`${end.process} exited: stopping everything (--abort-on-exit)`);
+    if (end.kind === 'abort-on-exit')
+      printer.message(`${end.process} exited: stopping everything (--abort-on-exit)`);
     if (end.kind === 'idle') printer.message('no process left running: shutting down');
     const result = await manager.shutdown();
     reportShutdown(printer, result);
@@ -87,7 +91,9 @@ export async function runUp(options: UpOptions): Promise<number> {
 function reportShutdown(printer: Printer, result: ShutdownResult): void {
   const escapees = result.escapeesEnded > 0 ? `, ended ${result.escapeesEnded} escaped descendant(s)` : '';
   if (result.ok) {
-    printer.message(`stopped everything in ${result.durationMs}ms${escapees}${result.forced ? ' (forced)' : ''}`);
+    printer.message(
+      `stopped everything in ${result.durationMs}ms${escapees}${result.forced ? ' (forced)' : ''}`,
+    );
     return;
   }
   for (const problem of result.problems) printer.message(`shutdown problem: ${problem}`);
@@ -101,6 +107,9 @@ function exitCode(end: Ending, result: ShutdownResult, manager: ProcessManager):
   if (end.kind === 'abort-on-exit') return end.code;
   const anyFailed = manager
     .instances()
-    .some((instance) => isSettled(instance.state) && (instance.state === 'failed' || instance.state === 'crashed'));
+    .some(
+      (instance) =>
+        isSettled(instance.state) && (instance.state === 'failed' || instance.state === 'crashed'),
+    );
   return anyFailed || !result.ok ? EXIT_FAILURE : EXIT_OK;
 }

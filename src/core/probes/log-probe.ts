@@ -24,7 +24,7 @@ export class LogProbe implements Probe {
     this.#unsubscribeLines = context.onLine((text) => this.#observe(text));
   }
 
-  async check(): Promise<ProbeResult> {
+  async check(_signal?: AbortSignal): Promise<ProbeResult> {
     if (this.#inverted) {
       return this.#matchedLine === null
         ? { ok: true, message: `no line matched /${this.#regex.source}/` }

@@ -10,7 +10,7 @@ export interface ReadinessCheck {
 
 export type ReadinessOutcome =
   | { ok: true }
-  | { ok: false; probe: string; message: string; timedOut: boolean };
+  | { ok: false; probe: string; message: string; timedOut: boolean; timeout: number };
 
 /**
  * Runs every readiness check until each has passed once, in parallel. Polled probes are tried every
@@ -23,8 +23,30 @@ export async function waitUntilReady(
   clock: Clock,
   signal: AbortSignal,
 ): Promise<ReadinessOutcome> {
-  const outcomes = await Promise.all(checks.map((check) => runOne(check, clock, signal)));
-  return outcomes.find((outcome) => !outcome.ok) ?? { ok: true };
+  // The first failure fails readiness at once; the other checks are then cancelled.
+  const cancelOthers = new AbortController();
+  const onAbort = (): void => cancelOthers.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) cancelOthers.abort();
+  try {
+    return await new Promise<ReadinessOutcome>((resolve) => {
+      let passed = 0;
+      if (checks.length === 0) resolve({ ok: true });
+      for (const check of checks) {
+        void runOne(check, clock, cancelOthers.signal).then((outcome) => {
+          if (!outcome.ok) {
+            resolve(outcome);
+            return;
+          }
+          passed += 1;
+          if (passed === checks.length) resolve({ ok: true });
+        });
+      }
+    });
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    cancelOthers.abort();
+  }
 }
 
 function runOne(check: ReadinessCheck, clock: Clock, signal: AbortSignal): Promise<ReadinessOutcome> {
@@ -47,7 +69,13 @@ function runOne(check: ReadinessCheck, clock: Clock, signal: AbortSignal): Promi
       resolve(outcome);
     };
     const onAbort = (): void =>
-      finish({ ok: false, probe: probe.description, message: 'cancelled', timedOut: false });
+      finish({
+        ok: false,
+        probe: probe.description,
+        message: 'cancelled',
+        timedOut: false,
+        timeout: spec.timeout,
+      });
 
     const tryOnce = async (): Promise<void> => {
       if (settled || attemptRunning) return;
@@ -76,7 +104,14 @@ function runOne(check: ReadinessCheck, clock: Clock, signal: AbortSignal): Promi
     };
 
     const deadline = clock.setTimeout(
-      () => finish({ ok: false, probe: probe.description, message: last.message, timedOut: true }),
+      () =>
+        finish({
+          ok: false,
+          probe: probe.description,
+          message: last.message,
+          timedOut: true,
+          timeout: spec.timeout,
+        }),
       spec.timeout,
     );
     const unsubscribe = probe.subscribe?.(() => void tryOnce());

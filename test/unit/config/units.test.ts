@@ -19,11 +19,13 @@ describe('parseDuration', () => {
     expect(parseDuration(input)).toBe(expected);
   });
 
-  it.each(['5 sec', 'fast', '5', '-1s', '5S', '1d', '', 's', '1.2.3s'].filter((v) => v !== '5'))(
+  it.each(['5 sec', 'fast', '-1s', '5S', '1d', '', 's', '1.2.3s'])(
     'rejects %j with the expected forms',
     (input) => {
       expect(tryParseDuration(input)).toBeNull();
-      expect(() => parseDuration(input)).toThrow(`expected a duration such as "500ms", "5s" or "2m", got ${JSON.stringify(input)}`);
+      expect(() => parseDuration(input)).toThrow(
+        `expected a duration such as "500ms", "5s" or "2m", got ${JSON.stringify(input)}`,
+      );
     },
   );
 
@@ -60,6 +62,8 @@ describe('parseSize', () => {
 
   it.each(['10 MB', 'big', '10MiB', '-1KB', ''])('rejects %j', (input) => {
     expect(tryParseSize(input)).toBeNull();
-    expect(() => parseSize(input)).toThrow(`expected a size such as "512KB", "10MB" or "1GB", got ${JSON.stringify(input)}`);
+    expect(() => parseSize(input)).toThrow(
+      `expected a size such as "512KB", "10MB" or "1GB", got ${JSON.stringify(input)}`,
+    );
   });
 });

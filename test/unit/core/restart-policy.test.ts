@@ -98,9 +98,15 @@ describe('RestartPolicy', () => {
 
     it('"on-failure" honours exit_codes: a listed code is success, an unlisted 0 is a failure', () => {
       const p = policy('on-failure', { exitCodes: [0, 42] });
-      expect(p.decide({ code: 42, signal: null, uptime: 0 })).toMatchObject({ restart: false, giveUp: false });
+      expect(p.decide({ code: 42, signal: null, uptime: 0 })).toMatchObject({
+        restart: false,
+        giveUp: false,
+      });
       const strict = policy('on-failure', { exitCodes: [42] });
-      expect(strict.decide({ code: 0, signal: null, uptime: 0 })).toMatchObject({ restart: true, attempt: 1 });
+      expect(strict.decide({ code: 0, signal: null, uptime: 0 })).toMatchObject({
+        restart: true,
+        attempt: 1,
+      });
     });
 
     it('"on-failure" restarts a process killed by a signal even if its code is a success code', () => {

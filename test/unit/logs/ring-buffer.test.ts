@@ -53,7 +53,10 @@ describe('RingBuffer', () => {
     });
 
     it('keeps oldest-first order across many wrap-arounds', () => {
-      const ring = filled(4, Array.from({ length: 103 }, (_, i) => i));
+      const ring = filled(
+        4,
+        Array.from({ length: 103 }, (_, i) => i),
+      );
       expect(ring.toArray()).toEqual([99, 100, 101, 102]);
     });
   });

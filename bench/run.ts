@@ -1,0 +1,9 @@
+/** `npm run bench`: every benchmark in turn; each prints its table and writes bench/results/<name>.json. */
+import { benchStartStop } from './start-stop.js';
+
+const benches: [string, () => Promise<unknown>][] = [['start-stop', benchStartStop]];
+const only = process.argv[2];
+for (const [name, bench] of benches) {
+  if (only !== undefined && only !== name) continue;
+  await bench();
+}

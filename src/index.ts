@@ -1,0 +1,28 @@
+// The public library API: re-exports only.
+export {
+  discoverConfig,
+  loadProject,
+  parseProjectText,
+  projectJsonSchema,
+  summarizeProject,
+} from './config/index.js';
+export type * from './config/spec.js';
+export { type Clock, systemClock } from './core/clock.js';
+export type {
+  ErrorContext,
+  ErrorEvent,
+  ErrorHandler,
+  ErrorSeverity,
+  HealthChangeEvent,
+  LogLineEvent,
+  LogStream,
+  ManagerEvents,
+  StateChangeEvent,
+} from './core/events.js';
+export type { DependencyGraph } from './core/graph.js';
+export { ManagedProcess, type ProcessInfo, type StopOptions } from './core/managed-process.js';
+export type { Probe, ProbeContext, ProbeFactory, ProbeResult } from './core/probes/probe.js';
+export { ProcessManager, type ProcessManagerOptions, type ShutdownResult } from './core/process-manager.js';
+export { type ExitInfo, type RestartDecision, RestartPolicy } from './core/restart/policy.js';
+export type { HealthState, ProcessState } from './core/states.js';
+export { ConfigError, type ConfigIssue, OvrseerError, type OvrseerErrorCode } from './errors.js';
