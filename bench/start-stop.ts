@@ -31,7 +31,10 @@ async function rawSpawn(count: number): Promise<number> {
   const children: ChildProcess[] = [];
   await Promise.all(
     Array.from({ length: count }, () => {
-      const child = spawn('/bin/sh', ['-c', 'sleep 1000'], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn('/bin/sh', ['-c', 'sleep 1000'], {
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       children.push(child);
       return new Promise((resolve) => child.once('spawn', resolve));
     }),
@@ -61,7 +64,11 @@ function rssOf(pid: number): number {
 
 /** The CLI as users run it: RSS of the supervisor process with 100 children, idle. */
 async function cliRss(dir: string): Promise<{ rss: number; exitMs: number }> {
-  const child = spawn(process.execPath, [BIN, 'up'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [BIN, 'up'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
@@ -99,12 +106,48 @@ export async function benchStartStop(): Promise<BenchRow[]> {
     const cli = await cliRss(dir);
     const overhead = (lib.running - raw) / COUNT;
     const rows: BenchRow[] = [
-      { metric: `raw spawn of ${COUNT} (baseline, median of ${ROUNDS})`, value: raw, unit: 'ms', target: '', pass: null },
-      { metric: `all ${COUNT} running after start()`, value: lib.running, unit: 'ms', target: '<= 300 ms', pass: lib.running <= 300 },
-      { metric: 'start overhead per process vs raw spawn', value: overhead, unit: 'ms', target: '< 100 ms (seed)', pass: overhead < 100 },
-      { metric: `all ${COUNT} stopped after shutdown()`, value: lib.stopped, unit: 'ms', target: '< 400 ms', pass: lib.stopped < 400 },
-      { metric: `supervisor RSS, \`ovrseer up\` idle with ${COUNT}`, value: cli.rss / 1024 / 1024, unit: 'MB', target: '<= 48 MB', pass: cli.rss <= 48 * 1024 * 1024 },
-      { metric: '`ovrseer up`: Ctrl-C to exit (stop all + cleanup)', value: cli.exitMs, unit: 'ms', target: '', pass: null },
+      {
+        metric: `raw spawn of ${COUNT} (baseline, median of ${ROUNDS})`,
+        value: raw,
+        unit: 'ms',
+        target: '',
+        pass: null,
+      },
+      {
+        metric: `all ${COUNT} running after start()`,
+        value: lib.running,
+        unit: 'ms',
+        target: '<= 300 ms',
+        pass: lib.running <= 300,
+      },
+      {
+        metric: 'start overhead per process vs raw spawn',
+        value: overhead,
+        unit: 'ms',
+        target: '< 100 ms (seed)',
+        pass: overhead < 100,
+      },
+      {
+        metric: `all ${COUNT} stopped after shutdown()`,
+        value: lib.stopped,
+        unit: 'ms',
+        target: '< 400 ms',
+        pass: lib.stopped < 400,
+      },
+      {
+        metric: `supervisor RSS, \`ovrseer up\` idle with ${COUNT}`,
+        value: cli.rss / 1024 / 1024,
+        unit: 'MB',
+        target: '<= 48 MB',
+        pass: cli.rss <= 48 * 1024 * 1024,
+      },
+      {
+        metric: '`ovrseer up`: Ctrl-C to exit (stop all + cleanup)',
+        value: cli.exitMs,
+        unit: 'ms',
+        target: '',
+        pass: null,
+      },
     ];
     report('start-stop', rows, { processes: COUNT, rounds: ROUNDS, raws, runs, stops });
     return rows;

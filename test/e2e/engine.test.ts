@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/config/load.js';
 import type { StateChangeEvent } from '../../src/core/events.js';
 import { ProcessManager } from '../../src/core/process-manager.js';
-import { fixtureCommand, type TempProject, tempProject } from '../helpers/project.js';
 import { isRunning, killMarked, markedPids, pidsIn } from '../helpers/processes.js';
+import { fixtureCommand, type TempProject, tempProject } from '../helpers/project.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 let project: TempProject | null = null;
@@ -185,7 +185,9 @@ processes:
     await h.manager.start();
     const db = h.manager.get('db');
     expect(db?.state).toBe('failed');
-    expect(db?.reason).toMatch(/ready check timed out after 1s \(log \/ready to accept\/: .*\); last output: warming up/);
+    expect(db?.reason).toMatch(
+      /ready check timed out after 1s \(log \/ready to accept\/: .*\); last output: warming up/,
+    );
     expect(stateOf(h, 'api')).toBe('failed');
     expect(h.manager.get('api')?.reason).toContain('dependency db failed: ready check timed out');
     expect(markedPids(project?.name ?? '')).toEqual([]);
@@ -260,7 +262,9 @@ processes:
 `);
     const spec = loadProject({ file: project.file });
     spec.settings.limits.maxProcesses = 2;
-    expect(() => new ProcessManager(spec)).toThrowError(/3 process instances exceed settings.limits.max_processes \(2\)/);
+    expect(() => new ProcessManager(spec)).toThrowError(
+      /3 process instances exceed settings.limits.max_processes \(2\)/,
+    );
   });
 
   it('emits every transition as an event with from, to, reason and time', async () => {
@@ -271,7 +275,9 @@ processes:
 `);
     await h.manager.start();
     await waitFor(() => stateOf(h, 'once') === 'completed', 'completed');
-    const path = h.states.filter((event) => event.process === 'once').map((event) => `${event.from}>${event.to}`);
+    const path = h.states
+      .filter((event) => event.process === 'once')
+      .map((event) => `${event.from}>${event.to}`);
     expect(path).toEqual(['stopped>pending', 'pending>starting', 'starting>running', 'running>completed']);
     for (const event of h.states) {
       expect(typeof event.time).toBe('number');

@@ -192,7 +192,12 @@ describe('waitUntilReady', () => {
     };
     const run = start([{ probe: throwing, spec: readySpec({ interval: 100, timeout: 500 }) }], clock);
     await clock.advanceAsync(500);
-    expect(run.outcome()).toMatchObject({ ok: false, probe: 'sync thrower', message: 'kaboom', timedOut: true });
+    expect(run.outcome()).toMatchObject({
+      ok: false,
+      probe: 'sync thrower',
+      message: 'kaboom',
+      timedOut: true,
+    });
   });
 
   it('aborts an attempt that takes longer than max(interval, 1s), then tries again', async () => {
@@ -409,7 +414,12 @@ describe('waitUntilReady', () => {
       );
       await clock.advanceAsync(1_000);
       // The whole readiness has failed at 1s; it must not take until the 60s deadline to say so.
-      expect(run.outcome()).toMatchObject({ ok: false, probe: 'short', message: 'short down', timedOut: true });
+      expect(run.outcome()).toMatchObject({
+        ok: false,
+        probe: 'short',
+        message: 'short down',
+        timedOut: true,
+      });
     });
   });
 });
