@@ -26,3 +26,15 @@ export { ProcessManager, type ProcessManagerOptions, type ShutdownResult } from 
 export { type ExitInfo, type RestartDecision, RestartPolicy } from './core/restart/policy.js';
 export type { HealthState, ProcessState } from './core/states.js';
 export { ConfigError, type ConfigIssue, OvrseerError, type OvrseerErrorCode } from './errors.js';
+export { CrashReporter, type CrashReporterOptions } from './reports/crash-reporter.js';
+export { isSecretKey, REDACTED, redactReportData } from './reports/redact.js';
+export {
+  CRASH_REPORT_TYPES,
+  type CrashReport,
+  type CrashReportFilter,
+  type CrashReportInput,
+  type CrashReportLine,
+  type CrashReportSummary,
+  type CrashReportTruncation,
+  type CrashReportType,
+} from './reports/types.js';

@@ -2,6 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { projectJsonSchema } from '../config/json-schema.js';
 import { ConfigError, OvrseerError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { runGraph } from './commands/graph.js';
+import { type LogsOptions, runLogs } from './commands/logs.js';
+import { type ReportsOptions, runReports } from './commands/reports.js';
 import { runUp } from './commands/up.js';
 import { runValidate } from './commands/validate.js';
 import { EXIT_FAILURE, EXIT_USAGE, ExitRequest, exitCodeFor } from './exit-codes.js';
@@ -35,6 +38,61 @@ function buildProgram(): Command {
     .addOption(new Option('--env <name>', 'also load .env.<name>'))
     .action((options: { file?: string; env?: string }) => {
       throw new ExitRequest(runValidate(options));
+    });
+
+  program
+    .command('graph')
+    .description('print the dependency graph as a tree (edges: what each process waits for)')
+    .option('-f, --file <file>', 'config file (default: ovrseer.yml, ovrseer.yaml or Procfile here)')
+    .option('--env <name>', 'also load .env.<name>')
+    .addOption(new Option('--json', 'as JSON: {nodes, edges, processes}').conflicts('dot'))
+    .option('--dot', 'as Graphviz dot (pipe into `dot -Tsvg`)')
+    .action((options: { file?: string; env?: string; json?: boolean; dot?: boolean }) => {
+      throw new ExitRequest(runGraph(options));
+    });
+
+  program
+    .command('reports')
+    .description('list crash reports (newest first), or print one; works without a running supervisor')
+    .argument('[id]', 'the report to print (a unique prefix is enough)')
+    .option('-f, --file <file>', 'config file (default: ovrseer.yml, ovrseer.yaml or Procfile here)')
+    .option('--env <name>', 'also load .env.<name>')
+    .option('--json', 'as JSON: a list of {id, process, type, time, reason, …}, or the whole report')
+    .option('--process <name>', 'only this process (a name matches all its instances)')
+    .option('--type <type>', 'only this type: crash, cleanupFailed, dependencyFailed, maxRetriesExceeded, …')
+    .option('--since <time>', 'only reports since a duration ago (30m, 2h) or an ISO date')
+    .action(async (id: string | undefined, options: Omit<ReportsOptions, 'id'>) => {
+      throw new ExitRequest(await runReports({ ...options, ...(id === undefined ? {} : { id }) }));
+    });
+
+  program
+    .command('logs')
+    .description('show the logs of the project or of the named processes, from its log files')
+    .argument('[names...]', 'name, name.N (one replica), group:G, tag:T (default: every process)')
+    .option('-f, --follow', 'keep printing lines as they are written, across rotations (Ctrl-C ends)')
+    .option(
+      '-n, --lines <N>',
+      'the newest N lines, or "all" (default: 100; all matches with --grep/--since/--level)',
+    )
+    .option('--grep <regex>', 'only lines matching this regular expression (colour codes are ignored)')
+    .option('-F, --fixed-strings', 'take --grep as plain text')
+    .option('-i, --ignore-case', 'match --grep regardless of case')
+    .option('--since <time>', 'only lines from this long ago (30s, 5m, 2h) or since this ISO time')
+    .option('--until <time>', 'only lines before this long ago or this ISO time')
+    .option('--level <level>', 'only lines at this level or above: debug, info, warn, error')
+    .option('--json', 'one JSON object per line: {"time","process","stream","level","text"}')
+    .option('--file <file>', 'config file (default: ovrseer.yml, ovrseer.yaml or Procfile here)')
+    .action(async (names: string[], options: Omit<LogsOptions, 'names'>) => {
+      const controller = new AbortController();
+      const stop = (): void => controller.abort();
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      try {
+        throw new ExitRequest(await runLogs({ ...options, names, signal: controller.signal }));
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
     });
 
   program

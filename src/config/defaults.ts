@@ -20,6 +20,8 @@ export const HTTP_PROBE_DEFAULTS: { method: 'GET'; status: Extract<ProbeSpec, { 
     status: { min: 200, max: 399 },
   };
 
+export const CRASH_LOOP_DEFAULTS = { maxCrashes: 5, window: 60_000 } as const;
+
 export const RESTART_DEFAULTS: Readonly<RestartSpec> = {
   policy: 'no',
   maxRetries: null,
@@ -28,6 +30,7 @@ export const RESTART_DEFAULTS: Readonly<RestartSpec> = {
   maxDelay: 30_000,
   minUptime: 1_000,
   exitCodes: [0],
+  crashLoop: { ...CRASH_LOOP_DEFAULTS },
 };
 
 export const STOP_DEFAULT_SIGNAL: NodeJS.Signals = 'SIGTERM';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CRASH_LOOP_DEFAULTS } from './defaults.js';
 import type { CommandInput, SettingsInput } from './input.js';
 import { commandSchema, envMapSchema, intSchema, oneOf, signalSchema, stringList } from './schema-common.js';
 import type { RestartPolicyName, RestartSpec, WatchSpec } from './spec.js';
@@ -37,6 +38,12 @@ const restartObjectSchema = z
     max_delay: durationSchema.optional(),
     min_uptime: durationSchema.optional(),
     exit_codes: exitCodesSchema.optional(),
+    crash_loop: z
+      .union([
+        z.literal(false),
+        z.strictObject({ max_crashes: intSchema(1).optional(), window: durationSchema.optional() }),
+      ])
+      .optional(),
   })
   .superRefine((value, ctx) => {
     onlyOne(value, ['policy', 'mode', 'type'], ctx);
@@ -51,6 +58,15 @@ const restartObjectSchema = z
       maxDelay: value.max_delay,
       minUptime: value.min_uptime,
       exitCodes: value.exit_codes,
+      crashLoop:
+        value.crash_loop === undefined
+          ? undefined
+          : value.crash_loop === false
+            ? null
+            : {
+                maxCrashes: value.crash_loop.max_crashes ?? CRASH_LOOP_DEFAULTS.maxCrashes,
+                window: value.crash_loop.window ?? CRASH_LOOP_DEFAULTS.window,
+              },
     }),
   );
 

@@ -72,6 +72,11 @@ export interface RestartSpec {
   minUptime: number;
   /** Exit codes that count as success (never 'failure' for on-failure). */
   exitCodes: number[];
+  /**
+   * The crash-loop breaker: `maxCrashes` runs in a row, each shorter than `minUptime`, within
+   * `window` → `failed`, no more restarts. `null` turns it off.
+   */
+  crashLoop: { maxCrashes: number; window: number } | null;
 }
 
 export interface StopSpec {

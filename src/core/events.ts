@@ -1,3 +1,5 @@
+import type { ProcessSpec } from '../config/spec.js';
+import type { RestartRecord } from './restart/history.js';
 import type { HealthState, ProcessState } from './states.js';
 
 export type LogStream = 'out' | 'err' | 'system';
@@ -62,4 +64,34 @@ export interface ManagerEvents {
   error: ErrorEvent;
   /** Nothing is live, pending or due to restart any more. */
   idle: { time: number };
+}
+
+export type CrashReportType =
+  | 'crash'
+  | 'cleanupFailed'
+  | 'dependencyFailed'
+  | 'maxRetriesExceeded'
+  | 'unhealthy'
+  | 'memoryLimit';
+
+/** What the engine hands to a crash reporter; the reporter redacts, bounds and stores it. */
+export interface CrashReportRequest {
+  type: CrashReportType;
+  process: string;
+  name: string;
+  instance: number | null;
+  time: number;
+  reason: string;
+  exitCode: number | null;
+  signal: string | null;
+  restartHistory: RestartRecord[];
+  lines: { time: number; stream: LogStream; text: string }[];
+  spec: ProcessSpec;
+  env: Record<string, string | undefined>;
+  context?: Record<string, unknown>;
+}
+
+/** Anything that accepts crash reports (src/reports/CrashReporter does). */
+export interface CrashReportSink {
+  report(request: CrashReportRequest): unknown;
 }

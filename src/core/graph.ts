@@ -1,15 +1,19 @@
 import type { DependencySpec, ProcessSpec } from '../config/spec.js';
 
-/** `edges` read "from depends on to" — `["api", "db"]`. */
+/**
+ * The seed's `{nodes, edges}` (edges read "from depends on to": `["api", "db"]`), plus each process's
+ * details with the condition of every edge and whether it comes from the tier rule.
+ */
 export interface DependencyGraph {
-  nodes: {
+  nodes: string[];
+  edges: [string, string][];
+  processes: {
     name: string;
     type: ProcessSpec['type'];
     group: string | null;
     tags: string[];
-    implicit: string[];
+    dependsOn: { name: string; condition: DependencySpec['condition']; implicit: boolean }[];
   }[];
-  edges: [string, string][];
 }
 
 /**
@@ -124,16 +128,22 @@ export function stopBatches<T>(
 
 export function buildDependencyGraph(processes: readonly ProcessSpec[]): DependencyGraph {
   const effective = effectiveDependencies(processes);
-  return {
-    nodes: processes.map((spec) => ({
-      name: spec.name,
-      type: spec.type,
-      group: spec.group,
-      tags: spec.tags,
-      implicit: spec.dependsOn.length === 0 ? (effective.get(spec.name) ?? []).map((d) => d.name) : [],
+  const details = processes.map((spec) => ({
+    name: spec.name,
+    type: spec.type,
+    group: spec.group,
+    tags: spec.tags,
+    dependsOn: (effective.get(spec.name) ?? []).map((dependency) => ({
+      name: dependency.name,
+      condition: dependency.condition,
+      implicit: spec.dependsOn.length === 0,
     })),
-    edges: processes.flatMap((spec) =>
-      (effective.get(spec.name) ?? []).map((dependency) => [spec.name, dependency.name] as [string, string]),
+  }));
+  return {
+    nodes: processes.map((spec) => spec.name),
+    edges: details.flatMap((detail) =>
+      detail.dependsOn.map((dependency) => [detail.name, dependency.name] as [string, string]),
     ),
+    processes: details,
   };
 }

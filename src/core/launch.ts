@@ -27,6 +27,20 @@ export function instanceEnv(
   return env;
 }
 
+/**
+ * An argv command has no shell to expand `$PORT`, `${PORT}` and `$PS`, so they are expanded here, as
+ * foreman does (a shell command gets them from its environment).
+ */
+export function expandForemanVariables(argv: string[], spec: ProcessSpec, env: NodeJS.ProcessEnv): string[] {
+  if (spec.command.kind === 'shell') return argv;
+  return argv.map((arg) =>
+    arg.replace(/\$\{(PORT|PS)\}|\$(PORT|PS)\b/g, (whole, braced?: string, bare?: string) => {
+      const value = env[braced ?? bare ?? ''];
+      return value === undefined ? whole : value;
+    }),
+  );
+}
+
 /** Checks what can be checked before spawning, so the failure names the real cause. */
 function preflight(spec: ProcessSpec): string | null {
   try {
@@ -55,13 +69,14 @@ export function launch(
 ): Promise<LaunchResult> {
   const problem = preflight(spec);
   if (problem !== null) return Promise.resolve({ ok: false, reason: problem });
-  const [file, ...args] = commandArgv(spec.command);
+  const env = instanceEnv(spec, instance, context, marker);
+  const [file, ...args] = expandForemanVariables(commandArgv(spec.command), spec, env);
   const dropPrivileges = spec.user !== null && process.getuid?.() === 0;
   let child: ChildProcess;
   try {
     child = context.spawn(file as string, args, {
       cwd: spec.cwd,
-      env: instanceEnv(spec, instance, context, marker),
+      env,
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
       ...(dropPrivileges && spec.user !== null ? { uid: spec.user.uid, gid: spec.user.gid } : {}),

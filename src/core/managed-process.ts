@@ -4,23 +4,24 @@ import { errorMessage, OvrseerError } from '../errors.js';
 import { RingBuffer } from '../logs/ring-buffer.js';
 import type { Clock, ClockTimer } from './clock.js';
 import type { TypedEmitter } from './emitter.js';
-import type { ErrorContext, LogStream, ManagerEvents } from './events.js';
+import type { CrashReportSink, CrashReportType, ErrorContext, LogStream, ManagerEvents } from './events.js';
 import { signalGroup } from './kill.js';
-import { launch } from './launch.js';
-import { LineSplitter } from './line-splitter.js';
-import type { ProbeFactory } from './probes/probe.js';
+import { instanceEnv, launch } from './launch.js';
+import { HealthMonitor } from './probes/health-monitor.js';
+import type { ProbeContext, ProbeFactory } from './probes/probe.js';
 import { waitUntilReady } from './probes/readiness.js';
-import { describeExit, type ExitInfo, isSuccessfulExit, RestartPolicy } from './restart/policy.js';
+import { followChild } from './process-output.js';
+import type { ProcessCounters, RestartRecord } from './restart/history.js';
+import type { ExitInfo } from './restart/policy.js';
+import { type ExitCause, RestartController } from './restart/restart-controller.js';
 import { assertTransition, type HealthState, isLive, isSettled, type ProcessState } from './states.js';
 import { runStopCommand } from './stop-command.js';
 import { endGroup, endMarkedProcesses } from './terminate.js';
 
-/** Lines kept per process for failure reasons (the searchable log store is separate). */
-const RECENT_LINES = 50;
+/** Lines kept per process for failure reasons and crash reports (the searchable log store is separate). */
+const RECENT_LINES = 200;
 /** Lines quoted in a failure reason. */
 const REASON_LINES = 5;
-/** After the leader exits, output still in the pipes is awaited this long before the exit is handled. */
-const STDIO_DRAIN_MS = 200;
 
 export interface ManagedProcessContext {
   project: { name: string; id: string };
@@ -31,6 +32,7 @@ export interface ManagedProcessContext {
   createProbe: ProbeFactory;
   /** The environment processes inherit before their own variables are applied. */
   baseEnv: NodeJS.ProcessEnv;
+  reports: CrashReportSink | null;
 }
 
 export interface StopOptions {
@@ -61,15 +63,21 @@ export interface ProcessInfo {
   tags: string[];
 }
 
+export interface RecentLine {
+  time: number;
+  stream: LogStream;
+  text: string;
+}
+
 /**
  * One instance of one configured process: spawns it in its own process group, follows it through the
- * state machine, checks readiness, applies the restart policy, and on stop ends its whole tree.
- * Start, stop and restart are serialized by a lock, so they never interleave.
+ * state machine, checks readiness and health, applies the restart policy, and on stop ends its whole
+ * tree. Start, stop and restart are serialized by a lock, so they never interleave.
  */
 export class ManagedProcess {
   readonly id: string;
   readonly marker: string;
-  readonly recentLines = new RingBuffer<string>(RECENT_LINES);
+  readonly recentLines = new RingBuffer<RecentLine>(RECENT_LINES);
   #state: ProcessState = 'stopped';
   #reason = 'not started';
   #health: HealthState = 'unknown';
@@ -78,17 +86,17 @@ export class ManagedProcess {
   /** The pid of the latest run, kept for exit events and reports. */
   #lastPid: number | null = null;
   #startedAt: number | null = null;
-  #restarts = 0;
-  #exitCode: number | null = null;
-  #exitSignal: NodeJS.Signals | null = null;
+  #exit: ExitInfo | null = null;
   #lock: Promise<unknown> = Promise.resolve();
   #child: ChildProcess | null = null;
   #exited: Promise<ExitInfo> | null = null;
   #stopRequested = false;
+  #exitCause: ExitCause | null = null;
   #readiness: AbortController | null = null;
+  #healthMonitor: HealthMonitor | null = null;
   #backoffTimer: ClockTimer | null = null;
   readonly #lineListeners = new Set<(text: string) => void>();
-  readonly #policy: RestartPolicy;
+  readonly #restarts: RestartController;
 
   constructor(
     readonly spec: ProcessSpec,
@@ -98,7 +106,7 @@ export class ManagedProcess {
   ) {
     this.id = instance === null ? spec.name : `${spec.name}.${instance}`;
     this.marker = `${context.project.name}/${spec.name}/${instance ?? 1}`;
-    this.#policy = new RestartPolicy(spec.restart);
+    this.#restarts = new RestartController(spec.restart);
   }
 
   get name(): string {
@@ -125,13 +133,16 @@ export class ManagedProcess {
     return this.#state === 'ready' || (this.#state === 'running' && this.spec.ready.length === 0);
   }
 
-  /** Whether the last run ended with a success code. */
-  get exitedSuccessfully(): boolean {
-    return this.#state === 'completed';
+  /** Restart history, oldest first (time, exit, reason, delay chosen). */
+  restartHistory(): RestartRecord[] {
+    return this.#restarts.history();
+  }
+
+  counters(): ProcessCounters {
+    return this.#restarts.counters(this.#uptime());
   }
 
   info(): ProcessInfo {
-    const now = this.context.clock.now();
     return {
       id: this.id,
       name: this.spec.name,
@@ -140,12 +151,12 @@ export class ManagedProcess {
       state: this.#state,
       health: this.#health,
       pid: this.#pid,
-      restarts: this.#restarts,
+      restarts: this.#restarts.counters(null).restarts,
       startedAt: this.#startedAt,
-      uptimeMs: isLive(this.#state) && this.#startedAt !== null ? now - this.#startedAt : null,
+      uptimeMs: this.#uptime(),
       reason: this.#reason,
-      exitCode: this.#exitCode,
-      exitSignal: this.#exitSignal,
+      exitCode: this.#exit?.code ?? null,
+      exitSignal: this.#exit?.signal ?? null,
       group: this.spec.group,
       tags: this.spec.tags,
     };
@@ -200,9 +211,11 @@ export class ManagedProcess {
     this.#transition('pending', reason);
   }
 
-  /** Gives up before starting, e.g. because a dependency failed. */
+  /** Gives up before starting because a dependency cannot get there; files a dependencyFailed report. */
   failPending(reason: string): void {
-    if (this.#state === 'pending') this.#transition('failed', reason);
+    if (this.#state !== 'pending') return;
+    this.#transition('failed', reason);
+    this.fileReport('dependencyFailed', reason);
   }
 
   /** Starts the process. Resolves once it is running (or has failed to start). */
@@ -210,7 +223,7 @@ export class ManagedProcess {
     return this.#serialize(async () => {
       if (isLive(this.#state)) return;
       this.#cancelBackoff();
-      this.#policy.reset();
+      this.#restarts.reset();
       await this.#spawn(reason);
     });
   }
@@ -220,13 +233,50 @@ export class ManagedProcess {
     return this.#serialize(() => this.#stopNow(reason, options));
   }
 
-  /** Stop (if running), then start; the restart policy's failure history is forgotten. */
+  /** Stop (if running), then start; a give-up or tripped crash-loop breaker is cleared. */
   restart(reason = 'restart requested'): Promise<void> {
     return this.#serialize(async () => {
       await this.#stopNow(reason, {});
-      this.#policy.reset();
+      this.#restarts.reset();
       await this.#spawn(reason);
     });
+  }
+
+  /**
+   * Ends the current run for a reason of ovrseer's (unhealthy, over its memory limit). Unlike a stop,
+   * the restart policy then decides what happens, as after a crash.
+   */
+  endRun(cause: ExitCause): Promise<void> {
+    return this.#serialize(async () => {
+      if (!isLive(this.#state) || this.#lastPid === null || this.#stopRequested) return;
+      this.#exitCause = cause;
+      this.#emitLine('system', `${cause.reason}: ending the process`);
+      await this.#endLeftovers(this.#exited ?? Promise.resolve());
+    });
+  }
+
+  /** Hands a crash report to the reporter, with this instance's history, output and config. */
+  fileReport(type: CrashReportType, reason: string, context?: Record<string, unknown>): void {
+    if (this.context.reports === null) return;
+    try {
+      this.context.reports.report({
+        type,
+        process: this.id,
+        name: this.spec.name,
+        instance: this.instance,
+        time: this.context.clock.now(),
+        reason,
+        exitCode: this.#exit?.code ?? null,
+        signal: this.#exit?.signal ?? null,
+        restartHistory: this.#restarts.history(),
+        lines: this.recentLines.toArray(),
+        spec: this.spec,
+        env: instanceEnv(this.spec, this.instance, this.context, this.marker),
+        ...(context === undefined ? {} : { context }),
+      });
+    } catch (error) {
+      this.context.reportError(toError(error), { operation: 'write crash report', severity: 'error' });
+    }
   }
 
   #serialize<T>(operation: () => Promise<T>): Promise<T> {
@@ -237,9 +287,16 @@ export class ManagedProcess {
     return run;
   }
 
+  #uptime(): number | null {
+    return isLive(this.#state) && this.#startedAt !== null
+      ? this.context.clock.now() - this.#startedAt
+      : null;
+  }
+
   async #spawn(reason: string): Promise<void> {
     this.#transition('starting', reason);
     this.#stopRequested = false;
+    this.#exitCause = null;
     const launched = await launch(this.spec, this.instance, this.context, this.marker);
     if (!launched.ok) {
       this.#transition('failed', launched.reason);
@@ -249,37 +306,28 @@ export class ManagedProcess {
     this.#child = child;
     this.#pid = child.pid ?? null;
     this.#lastPid = this.#pid;
-    this.#startedAt = this.context.clock.now();
-    this.#exitCode = null;
-    this.#exitSignal = null;
-    const splitters = this.#attachOutput(child);
-    this.#exited = this.#watchExit(child, splitters);
+    const startedAt = this.context.clock.now();
+    this.#startedAt = startedAt;
+    this.#exit = null;
+    this.#exited = followChild(
+      child,
+      this.context.clock,
+      (stream, text) => this.#emitLine(stream, text),
+      (error, errorContext) => this.context.reportError(error, errorContext),
+    ).then((exit) => {
+      const info: ExitInfo = { ...exit, uptime: this.context.clock.now() - startedAt };
+      this.#onExit(info);
+      return info;
+    });
     this.#transition('running', `started (pid ${this.#pid})`);
+    // Liveness counts from readiness: a process is not expected to be healthy before it is ready.
     if (this.spec.ready.length > 0) void this.#checkReadiness();
-  }
-
-  #attachOutput(child: ChildProcess): LineSplitter[] {
-    const splitters: LineSplitter[] = [];
-    for (const [stream, source] of [
-      ['out', child.stdout],
-      ['err', child.stderr],
-    ] as const) {
-      if (source === null) continue;
-      const splitter = new LineSplitter((text) => this.#emitLine(stream, text));
-      source.on('data', (chunk: Buffer) => splitter.push(chunk));
-      source.on('error', (error) =>
-        this.context.reportError(error, { operation: `read ${stream}`, severity: 'warning' }),
-      );
-      splitters.push(splitter);
-    }
-    child.stdin?.on('error', (error) =>
-      this.context.reportError(error, { operation: 'write stdin', severity: 'warning' }),
-    );
-    return splitters;
+    else this.#startHealthMonitor();
   }
 
   #emitLine(stream: LogStream, text: string): void {
-    this.recentLines.push(text);
+    const time = this.context.clock.now();
+    this.recentLines.push({ time, stream, text });
     for (const listener of this.#lineListeners) listener(text);
     this.context.emitter.emit('log', {
       process: this.id,
@@ -287,40 +335,25 @@ export class ManagedProcess {
       instance: this.instance,
       stream,
       text,
-      time: this.context.clock.now(),
+      time,
     });
   }
 
-  /** Resolves with the exit once the leader has exited and its output has been read. */
-  #watchExit(child: ChildProcess, splitters: LineSplitter[]): Promise<ExitInfo> {
-    return new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
-        const uptime = this.context.clock.now() - (this.#startedAt ?? this.context.clock.now());
-        // Descendants may hold the pipes open; wait for 'close' only briefly so the last lines
-        // arrive before the exit is reported, without waiting on an escapee forever.
-        const drained = new Promise<void>((done) => {
-          const timer = this.context.clock.setTimeout(done, STDIO_DRAIN_MS);
-          child.once('close', () => {
-            this.context.clock.clearTimeout(timer);
-            done();
-          });
-        });
-        void drained.then(() => {
-          for (const splitter of splitters) splitter.end();
-          child.stdin?.destroy();
-          const exit: ExitInfo = { code, signal, uptime };
-          this.#exitCode = code;
-          this.#exitSignal = signal;
-          resolve(exit);
-          this.#onExit(exit);
-        });
-      });
-    });
+  #probeContext(): ProbeContext {
+    return {
+      onLine: (listener) => this.onLine(listener),
+      env: instanceEnv(this.spec, this.instance, this.context, `${this.marker}/probe`),
+      cwd: this.spec.cwd,
+    };
   }
 
   #onExit(exit: ExitInfo): void {
+    this.#exit = exit;
     this.#readiness?.abort();
     this.#readiness = null;
+    this.#healthMonitor?.stop();
+    this.#healthMonitor = null;
+    this.#setHealth('unknown', 'process exited');
     this.#child = null;
     this.#pid = null;
     if (this.#stopRequested) return; // #stopNow finishes the transition.
@@ -330,26 +363,33 @@ export class ManagedProcess {
   async #handleUnrequestedExit(exit: ExitInfo): Promise<void> {
     if (!isLive(this.#state) || this.#stopRequested) return;
     // Children left behind by the leader would hold ports and files the next run needs.
-    await this.#endLeftovers();
-    const success = isSuccessfulExit(this.spec.restart, exit);
-    const how = describeExit(exit);
-    const decision = this.#policy.decide(exit);
-    this.#transition(success ? 'completed' : 'crashed', how);
-    if (decision.restart) {
-      this.#restarts += 1;
-      this.#transition('backoff', `${decision.reason} in ${decision.delay}ms (${how})`);
-      this.#backoffTimer = this.context.clock.setTimeout(() => {
-        this.#backoffTimer = null;
-        void this.#serialize(async () => {
-          if (this.#state === 'backoff') await this.#spawn(`restarted after ${how}`);
-        });
-      }, decision.delay);
-    } else if (decision.giveUp) {
-      this.#transition('failed', `${decision.reason}; last run ${how}`);
+    await this.#endLeftovers(Promise.resolve());
+    const cause = this.#exitCause;
+    this.#exitCause = null;
+    const verdict = this.#restarts.onExit(exit, this.context.clock.now(), cause);
+    if (verdict.outcome === 'done') {
+      this.#transition(verdict.success ? 'completed' : 'crashed', verdict.description);
+      // A failed cleanup gets its own report (cleanupFailed) from the shutdown sequence.
+      if (!verdict.success && this.spec.type !== 'cleanup') this.fileReport('crash', verdict.description);
+      return;
     }
+    this.#transition('crashed', verdict.description);
+    if (verdict.outcome === 'give-up') {
+      this.#transition('failed', verdict.description);
+      this.fileReport('maxRetriesExceeded', verdict.description, { crashLoop: verdict.crashLoop });
+      return;
+    }
+    this.#transition('backoff', `restart ${verdict.attempt} in ${verdict.delay}ms (${verdict.description})`);
+    this.#backoffTimer = this.context.clock.setTimeout(() => {
+      this.#backoffTimer = null;
+      void this.#serialize(async () => {
+        if (this.#state === 'backoff') await this.#spawn(`restarted after ${verdict.description}`);
+      });
+    }, verdict.delay);
   }
 
-  async #endLeftovers(): Promise<void> {
+  /** Ends whatever is left of the current run's process group (and its escapees). */
+  async #endLeftovers(leaderExited: Promise<unknown>): Promise<void> {
     const pid = this.#lastPid;
     if (pid === null) return;
     try {
@@ -357,7 +397,7 @@ export class ManagedProcess {
         pgid: pid,
         signal: this.spec.stop.signal,
         timeout: this.spec.stop.timeout,
-        leaderExited: Promise.resolve(),
+        leaderExited,
         force: false,
         clock: this.context.clock,
       });
@@ -370,11 +410,7 @@ export class ManagedProcess {
   async #checkReadiness(): Promise<void> {
     const abort = new AbortController();
     this.#readiness = abort;
-    const probeContext = {
-      onLine: (listener: (text: string) => void) => this.onLine(listener),
-      env: { ...this.context.baseEnv, ...this.spec.env },
-      cwd: this.spec.cwd,
-    };
+    const probeContext = this.#probeContext();
     const checks = this.spec.ready.map((spec) => ({
       probe: this.context.createProbe(spec.probe, probeContext),
       spec,
@@ -384,6 +420,7 @@ export class ManagedProcess {
       if (abort.signal.aborted || this.#state !== 'running') return;
       if (outcome.ok) {
         this.#transition('ready', `ready (${checks.map((check) => check.probe.description).join(', ')})`);
+        this.#startHealthMonitor();
         return;
       }
       const failure = `ready check timed out after ${formatMs(outcome.timeout)} (${outcome.probe}: ${outcome.message})${this.#lastLinesSuffix()}`;
@@ -393,8 +430,37 @@ export class ManagedProcess {
     }
   }
 
+  #startHealthMonitor(): void {
+    const health = this.spec.health;
+    if (health === null) return;
+    const probe = this.context.createProbe(health.probe, this.#probeContext());
+    const monitor = new HealthMonitor(probe, health, this.context.clock, (change) => {
+      if (this.#healthMonitor !== monitor) return;
+      this.#setHealth(change.health, change.reason);
+      if (change.health !== 'unhealthy') return;
+      this.fileReport('unhealthy', change.reason);
+      if (health.onFailure === 'restart')
+        void this.endRun({ kind: 'unhealthy', reason: `unhealthy: ${change.reason}` });
+    });
+    this.#healthMonitor = monitor;
+    monitor.start();
+  }
+
+  #setHealth(to: HealthState, reason: string): void {
+    const from = this.#health;
+    if (from === to) return;
+    this.#health = to;
+    this.context.emitter.emit('health', {
+      process: this.id,
+      from,
+      to,
+      reason,
+      time: this.context.clock.now(),
+    });
+  }
+
   #lastLinesSuffix(): string {
-    const lines = this.recentLines.last(REASON_LINES);
+    const lines = this.recentLines.last(REASON_LINES).map((line) => line.text);
     return lines.length === 0 ? '; no output' : `; last output: ${lines.join(' ⏎ ')}`;
   }
 
@@ -475,8 +541,8 @@ export class ManagedProcess {
       reason,
       time: this.context.clock.now(),
       pid: this.#pid ?? this.#lastPid,
-      exitCode: this.#exitCode,
-      signal: this.#exitSignal,
+      exitCode: this.#exit?.code ?? null,
+      signal: this.#exit?.signal ?? null,
     });
   }
 }

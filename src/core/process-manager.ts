@@ -5,7 +5,7 @@ import { OvrseerError } from '../errors.js';
 import { type Clock, systemClock } from './clock.js';
 import { evaluateCondition } from './conditions.js';
 import { TypedEmitter } from './emitter.js';
-import type { ErrorContext, ErrorHandler, ManagerEvents } from './events.js';
+import type { CrashReportSink, ErrorContext, ErrorHandler, ManagerEvents } from './events.js';
 import {
   buildDependencyGraph,
   type DependencyGraph,
@@ -21,6 +21,7 @@ import { resolveSelectors } from './selectors.js';
 import { type ShutdownResult, ShutdownSequence } from './shutdown.js';
 import { isLive, isSettled } from './states.js';
 import { endMarkedProcesses } from './terminate.js';
+import { RestartTriggers } from './triggers/restart-triggers.js';
 
 export interface ProcessManagerOptions {
   /** Receives every internal failure (spawn, kill, probe…) with its context. */
@@ -33,6 +34,8 @@ export interface ProcessManagerOptions {
   createProbe?: ProbeFactory;
   /** The environment processes inherit. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /** Receives crash reports (crash, dependencyFailed, maxRetriesExceeded, unhealthy, cleanupFailed). */
+  reports?: CrashReportSink;
 }
 
 export type { ShutdownResult };
@@ -54,6 +57,7 @@ export class ProcessManager {
   #scheduleQueued = false;
   #shutdown: Promise<ShutdownResult> | null = null;
   #wasActive = false;
+  readonly #triggers: RestartTriggers;
 
   constructor(spec: ProjectSpec, options: ProcessManagerOptions = {}) {
     this.spec = spec;
@@ -82,6 +86,7 @@ export class ProcessManager {
       spawn: options.spawn ?? nodeSpawn,
       createProbe: options.createProbe ?? createProbe,
       baseEnv: options.env ?? process.env,
+      reports: options.reports ?? null,
     };
     for (const process of spec.processes) {
       const count = process.replicas;
@@ -91,6 +96,11 @@ export class ProcessManager {
       );
       this.#instances.set(process.name, instances);
     }
+    this.#triggers = new RestartTriggers(this.#clock, {
+      restart: (name, reason) => this.#triggeredRestart(name, reason),
+      onError: (error, processId, operation) =>
+        this.reportError(error, { processId, operation, severity: 'error' }),
+    });
     this.#emitter.on('state', () => this.#queueSchedule());
     this.#emitter.on('health', () => this.#queueSchedule());
   }
@@ -141,6 +151,7 @@ export class ProcessManager {
     }
     this.#wasActive = true;
     this.#schedule();
+    await this.#triggers.start(closure.flatMap((name) => this.spec.processes.filter((p) => p.name === name)));
     await this.#until(() => targets.every((instance) => startSettled(instance)));
     return targets.map((instance) => instance.info());
   }
@@ -156,6 +167,26 @@ export class ProcessManager {
     const targets = this.#select(selectors);
     this.#wasActive = true;
     await Promise.all(targets.map((instance) => instance.restart('restart requested')));
+  }
+
+  /** Restarts every process of a group (core package review 2.2). */
+  restartGroup(group: string): Promise<void> {
+    return this.restart([`group:${group}`]);
+  }
+
+  /** Stops every process carrying any of the tags. */
+  stopByTag(...tags: string[]): Promise<void> {
+    return this.stop(tags.map((tag) => `tag:${tag}`));
+  }
+
+  /** Every instance of the processes carrying the tag (empty when none does). */
+  getProcessesByTag(tag: string): ManagedProcess[] {
+    return this.instances().filter((instance) => instance.spec.tags.includes(tag));
+  }
+
+  /** Every instance of the processes in the group. */
+  getProcessesByGroup(group: string): ManagedProcess[] {
+    return this.instances().filter((instance) => instance.spec.group === group);
   }
 
   /** Restarts every running process, dependencies first. */
@@ -181,6 +212,7 @@ export class ProcessManager {
   #shutdownSequence: ShutdownSequence | null = null;
 
   private shutdownProcesses(options: { runCleanup: boolean; force?: boolean }): Promise<ShutdownResult> {
+    const triggersStopped = this.#triggers.stop();
     const sequence = new ShutdownSequence({
       instances: this.instances(),
       levels: stopLevels(this.#dependencies),
@@ -193,7 +225,7 @@ export class ProcessManager {
     });
     this.#shutdownSequence = sequence;
     if (options.force) sequence.force();
-    this.#shutdown = sequence.run();
+    this.#shutdown = triggersStopped.then(() => sequence.run());
     return this.#shutdown;
   }
 
@@ -249,6 +281,20 @@ export class ProcessManager {
       }
     }
     return this.instances().filter((instance) => ids.has(instance.id));
+  }
+
+  /**
+   * A watch or cron trigger fired: restart the instances that run or ran on their own (crashed,
+   * failed, completed), never one the user stopped or one still waiting for its dependencies.
+   */
+  #triggeredRestart(name: string, reason: string): void {
+    if (this.#shutdown !== null) return;
+    for (const instance of this.#instances.get(name) ?? []) {
+      const { state } = instance;
+      if (state === 'stopped' || state === 'pending' || state === 'stopping') continue;
+      this.#wasActive = true;
+      void instance.restart(reason);
+    }
   }
 
   #queueSchedule(): void {
@@ -316,7 +362,8 @@ export class ProcessManager {
 /** Whether `start()` may stop waiting for this instance. */
 function startSettled(instance: ManagedProcess): boolean {
   const { state } = instance;
-  if (state === 'pending' || state === 'starting') return false;
+  // `stopping` during start is a failed readiness check on its way to `failed`.
+  if (state === 'pending' || state === 'starting' || state === 'stopping') return false;
   if (state === 'running') return instance.spec.ready.length === 0;
   return true;
 }

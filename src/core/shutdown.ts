@@ -109,6 +109,7 @@ export class ShutdownSequence {
     }
     if (instance.state !== 'completed') {
       this.#problems.push(`cleanup ${instance.id} ${instance.state}: ${instance.reason}`);
+      instance.fileReport('cleanupFailed', instance.reason);
     }
   }
 }

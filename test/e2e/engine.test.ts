@@ -1,54 +1,20 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/config/load.js';
 import type { StateChangeEvent } from '../../src/core/events.js';
 import { ProcessManager } from '../../src/core/process-manager.js';
-import { isRunning, killMarked, markedPids, pidsIn } from '../helpers/processes.js';
-import { fixtureCommand, type TempProject, tempProject } from '../helpers/project.js';
+import { cleanupHarnesses, type Harness, harness } from '../helpers/harness.js';
+import { isRunning, markedPids, pidsIn } from '../helpers/processes.js';
+import { fixtureCommand } from '../helpers/project.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-let project: TempProject | null = null;
-let manager: ProcessManager | null = null;
+afterEach(cleanupHarnesses);
 
-afterEach(async () => {
-  // Safety net: the manager's own shutdown first, then SIGKILL for anything that still carries the marker.
-  await manager?.shutdown({ force: true });
-  if (project !== null) {
-    killMarked(project.name);
-    project.remove();
-  }
-  project = null;
-  manager = null;
-});
+const run = harness;
 
-interface Harness {
-  manager: ProcessManager;
-  lines: (id: string) => string[];
-  states: StateChangeEvent[];
-  errors: string[];
-}
-
-function run(yaml: string): Harness {
-  project = tempProject(yaml);
-  const spec = loadProject({ file: project.file });
-  const created = new ProcessManager(spec);
-  manager = created;
-  const lines = new Map<string, string[]>();
-  const states: StateChangeEvent[] = [];
-  const errors: string[] = [];
-  created.on('log', (event) => {
-    const list = lines.get(event.process) ?? [];
-    list.push(event.text);
-    lines.set(event.process, list);
-  });
-  created.on('state', (event) => states.push(event));
-  created.on('error', (event) => errors.push(event.error.message));
-  return { manager: created, lines: (id) => lines.get(id) ?? [], states, errors };
-}
-
-function stateOf(harness: Harness, id: string): string | undefined {
-  return harness.manager.get(id)?.state;
+function stateOf(h: Harness, id: string): string | undefined {
+  return h.stateOf(id);
 }
 
 describe('stopping leaves nothing behind', () => {
@@ -103,7 +69,7 @@ processes:
     expect(pids.every(isRunning)).toBe(true);
     await h.manager.shutdown();
     expect(pids.filter(isRunning)).toEqual([]);
-    expect(markedPids(project?.name ?? '')).toEqual([]);
+    expect(markedPids(h.project.name)).toEqual([]);
   });
 
   it('stops a stopped-by-request process without restarting it, whatever its policy', async () => {
@@ -190,7 +156,7 @@ processes:
     );
     expect(stateOf(h, 'api')).toBe('failed');
     expect(h.manager.get('api')?.reason).toContain('dependency db failed: ready check timed out');
-    expect(markedPids(project?.name ?? '')).toEqual([]);
+    expect(markedPids(h.project.name)).toEqual([]);
   });
 
   it('runs cleanup processes on shutdown after a failed start', async () => {
@@ -213,7 +179,7 @@ processes:
     const result = await h.manager.shutdown();
     expect(stateOf(h, 'tidy')).toBe('completed');
     expect(result.ok).toBe(true);
-    expect(readFileSync(join(project?.dir ?? '', marker), 'utf8')).toBe('cleanup ran\n');
+    expect(readFileSync(join(h.project.dir, marker), 'utf8')).toBe('cleanup ran\n');
   });
 });
 
@@ -255,12 +221,12 @@ processes:
   });
 
   it('refuses more processes than settings.limits.max_processes', () => {
-    project = tempProject(`
+    const h = run(`
 name: "{{name}}"
 processes:
   web: { command: ${fixtureCommand('sleeper.mjs')}, replicas: 3 }
 `);
-    const spec = loadProject({ file: project.file });
+    const spec = loadProject({ file: h.project.file });
     spec.settings.limits.maxProcesses = 2;
     expect(() => new ProcessManager(spec)).toThrowError(
       /3 process instances exceed settings.limits.max_processes \(2\)/,
@@ -283,6 +249,5 @@ processes:
       expect(typeof event.time).toBe('number');
       expect(event.reason.length).toBeGreaterThan(0);
     }
-    expect(existsSync(project?.dir ?? '')).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { loadProject } from '../../config/load.js';
 import { ProcessManager, type ShutdownResult } from '../../core/process-manager.js';
 import { isSettled } from '../../core/states.js';
+import { createProjectLogs } from '../../logs/project-logs.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM } from '../exit-codes.js';
 import { shouldUseColor } from '../format.js';
 import { Printer } from '../printer.js';
@@ -36,6 +37,11 @@ export async function runUp(options: UpOptions): Promise<number> {
   manager.on('log', (event) => printer.log(event));
   manager.on('state', (event) => printer.state(event));
   manager.on('error', (event) => printer.error(event));
+  // Buffer and files: attached before start, so the first line of every process is kept.
+  const logs = createProjectLogs(spec, {
+    reportError: (error, context) => manager.reportError(error, context),
+  });
+  logs.attach(manager);
 
   let resolveEnding: (ending: Ending) => void = () => undefined;
   const ending = new Promise<Ending>((resolve) => {
@@ -84,6 +90,8 @@ export async function runUp(options: UpOptions): Promise<number> {
     return exitCode(end, result, manager);
   } finally {
     for (const signal of signals) process.off(signal, onSignal);
+    // Every stop path comes through here: the log files get every line before `up` exits.
+    await logs.close();
     await printer.flush();
   }
 }

@@ -40,10 +40,14 @@ export class RestartPolicy {
     return this.#consecutive;
   }
 
-  decide(exit: ExitInfo): RestartDecision {
-    const success = isSuccessfulExit(this.spec, exit);
+  /**
+   * @param forced the exit was caused by ovrseer (unhealthy, over a limit): a restart is wanted even
+   *   under policy `no`, still bounded by `max_retries` and the backoff.
+   */
+  decide(exit: ExitInfo, forced = false): RestartDecision {
+    const success = !forced && isSuccessfulExit(this.spec, exit);
     if (exit.uptime >= this.spec.minUptime) this.#consecutive = 0;
-    const wanted = this.#wantsRestart(success);
+    const wanted = forced || this.#wantsRestart(success);
     if (!wanted) {
       return { restart: false, giveUp: false, reason: `restart policy "${this.spec.policy}"` };
     }

@@ -24,6 +24,7 @@ describe('process defaults', () => {
         maxDelay: 30_000,
         minUptime: 1000,
         exitCodes: [0],
+        crashLoop: { maxCrashes: 5, window: 60_000 },
       },
       stop: { signal: 'SIGTERM', timeout: 10_000, command: null },
       group: null,
@@ -289,6 +290,8 @@ describe('restart', () => {
         '  a: { command: x, restart: { policy: always, max_retries: 2, delay: 500ms, backoff: 1.5, max_delay: 1m, min_uptime: 10s, exit_codes: [0, 143] } }',
         '  b: { command: x, restart: { mode: on-failure, max_restarts: 7 } }',
         '  c: { command: x, restart: { type: always, exit_codes: 2 } }',
+        '  d: { command: x, restart: { policy: always, crash_loop: { max_crashes: 3, window: 10s } } }',
+        '  e: { command: x, restart: { policy: always, crash_loop: false } }',
       ].join('\n'),
     );
     expect(processOf(spec, 'a').restart).toEqual({
@@ -299,6 +302,7 @@ describe('restart', () => {
       maxDelay: 60_000,
       minUptime: 10_000,
       exitCodes: [0, 143],
+      crashLoop: { maxCrashes: 5, window: 60_000 },
     });
     expect(processOf(spec, 'b').restart).toMatchObject({ policy: 'on-failure', maxRetries: 7, delay: 1000 });
     expect(processOf(spec, 'c').restart).toMatchObject({
@@ -306,6 +310,8 @@ describe('restart', () => {
       maxRetries: null,
       exitCodes: [2],
     });
+    expect(processOf(spec, 'd').restart.crashLoop).toEqual({ maxCrashes: 3, window: 10_000 });
+    expect(processOf(spec, 'e').restart.crashLoop).toBeNull();
   });
 
   it('rejects two aliases at once', () => {

@@ -63,6 +63,7 @@ describe('seed 000, section 3.4: the list form, exactly as printed', () => {
       maxDelay: 30_000,
       minUptime: 1000,
       exitCodes: [0],
+      crashLoop: { maxCrashes: 5, window: 60_000 },
     });
     expect(postgres.restart.policy).toBe('no');
   });
@@ -198,6 +199,7 @@ describe('DESIGN.md: the canonical example', () => {
         maxDelay: 30_000,
         minUptime: 5000,
         exitCodes: [0],
+        crashLoop: { maxCrashes: 5, window: 60_000 },
       },
       stop: { signal: 'SIGTERM', timeout: 10_000, command: null },
       group: 'web-tier',

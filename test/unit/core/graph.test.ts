@@ -302,14 +302,30 @@ describe('buildDependencyGraph', () => {
     typed('teardown', 'cleanup'),
   ];
 
-  it('lists every process with its type, group, tags and implicit dependencies', () => {
+  it('lists every process name as a node, and each with its type, group, tags and conditions', () => {
     const graph = buildDependencyGraph(processes);
-    expect(graph.nodes).toEqual([
-      { name: 'db', type: 'dependency', group: 'infra', tags: ['storage'], implicit: [] },
-      { name: 'cache', type: 'dependency', group: 'infra', tags: [], implicit: [] },
-      { name: 'api', type: 'service', group: null, tags: ['backend', 'http'], implicit: ['db', 'cache'] },
-      { name: 'web', type: 'service', group: null, tags: [], implicit: [] },
-      { name: 'teardown', type: 'cleanup', group: null, tags: [], implicit: [] },
+    expect(graph.nodes).toEqual(['db', 'cache', 'api', 'web', 'teardown']);
+    expect(graph.processes).toEqual([
+      { name: 'db', type: 'dependency', group: 'infra', tags: ['storage'], dependsOn: [] },
+      { name: 'cache', type: 'dependency', group: 'infra', tags: [], dependsOn: [] },
+      {
+        name: 'api',
+        type: 'service',
+        group: null,
+        tags: ['backend', 'http'],
+        dependsOn: [
+          { name: 'db', condition: 'ready', implicit: true },
+          { name: 'cache', condition: 'ready', implicit: true },
+        ],
+      },
+      {
+        name: 'web',
+        type: 'service',
+        group: null,
+        tags: [],
+        dependsOn: [{ name: 'api', condition: 'started', implicit: false }],
+      },
+      { name: 'teardown', type: 'cleanup', group: null, tags: [], dependsOn: [] },
     ]);
   });
 
@@ -323,6 +339,6 @@ describe('buildDependencyGraph', () => {
   });
 
   it('is empty for no processes', () => {
-    expect(buildDependencyGraph([])).toEqual({ nodes: [], edges: [] });
+    expect(buildDependencyGraph([])).toEqual({ nodes: [], edges: [], processes: [] });
   });
 });

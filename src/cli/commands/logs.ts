@@ -1,0 +1,157 @@
+import { loadProject } from '../../config/load.js';
+import { parseDuration } from '../../config/units.js';
+import { OvrseerError } from '../../errors.js';
+import { LogFollower } from '../../logs/file-follow.js';
+import { queryLogFiles } from '../../logs/file-reader.js';
+import { formatJsonLine } from '../../logs/format.js';
+import { isLogLevel, LOG_LEVELS } from '../../logs/levels.js';
+import { resolveLogTargets } from '../../logs/targets.js';
+import type { LogEntry, LogQuery } from '../../logs/types.js';
+import { statePaths } from '../../supervisor/state-dir.js';
+import { EXIT_OK } from '../exit-codes.js';
+import { shouldUseColor } from '../format.js';
+import { Printer } from '../printer.js';
+
+export interface LogsOptions {
+  names: string[];
+  file?: string;
+  follow?: boolean;
+  lines?: string;
+  grep?: string;
+  fixedStrings?: boolean;
+  ignoreCase?: boolean;
+  since?: string;
+  until?: string;
+  level?: string;
+  json?: boolean;
+  cwd?: string;
+  stdout?: NodeJS.WriteStream;
+  /** Ends `-f` (the CLI passes one that aborts on SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+/** Lines shown without `-n` when nothing narrows the selection. */
+const DEFAULT_LINES = 100;
+
+/**
+ * `ovrseer logs`: the newest lines of the project's log files (rotated ones included), merged in time
+ * order, filtered by name, text, time and level; `-f` keeps following them across rotations.
+ * (Reading a running supervisor's buffer through the API comes with the API; see `queryLogHistory`.)
+ */
+export async function runLogs(options: LogsOptions): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const spec = loadProject({
+    cwd: options.cwd ?? process.cwd(),
+    ...(options.file === undefined ? {} : { file: options.file }),
+  });
+  const dir = statePaths(spec.settings.stateDir).logs;
+  const targets = resolveLogTargets(spec.processes, options.names, dir);
+  const query = buildQuery(options, targets.processes, options.now ?? Date.now);
+  const instances = spec.processes.flatMap((process) =>
+    process.replicas === 1
+      ? [{ id: process.name, name: process.name }]
+      : Array.from({ length: process.replicas }, (_, i) => ({
+          id: `${process.name}.${i + 1}`,
+          name: process.name,
+        })),
+  );
+  const printer = new Printer({ out: stdout, color: shouldUseColor(stdout), instances });
+  let endFollowing = (): void => undefined;
+  const following = new Promise<void>((resolve) => {
+    endFollowing = resolve;
+  });
+  // `ovrseer logs | head` closes the pipe early: that ends the command quietly, it is not a failure.
+  const onOutputError = (error: NodeJS.ErrnoException): void => {
+    if (error.code !== 'EPIPE') process.stderr.write(`ovrseer: cannot write the logs: ${error.message}\n`);
+    endFollowing();
+  };
+  stdout.on('error', onOutputError);
+  const print = (entries: readonly LogEntry[]): void => {
+    if (options.json) {
+      stdout.write(entries.map(formatJsonLine).join(''));
+      return;
+    }
+    for (const entry of entries) printer.log(entry);
+  };
+
+  const { limit: _limit, ...followQuery } = query;
+  const follower = options.follow
+    ? new LogFollower({
+        dir,
+        names: targets.names,
+        query: followQuery,
+        onEntries: print,
+        onError: (error) => process.stderr.write(`ovrseer: ${error.message}\n`),
+      })
+    : null;
+  // Following continues exactly where the history read stopped: no line twice, none skipped.
+  const endOffsets = follower === null ? undefined : await follower.snapshot();
+  try {
+    const history = await queryLogFiles(
+      { dir, names: targets.names, ...(endOffsets === undefined ? {} : { endOffsets }) },
+      query,
+    );
+    print(history.entries);
+    await printer.flush();
+    if (follower === null) return EXIT_OK;
+    follower.start();
+    // Without a signal it follows until the process is ended.
+    if (options.signal?.aborted) endFollowing();
+    options.signal?.addEventListener('abort', endFollowing, { once: true });
+    await following;
+    await follower.stop();
+    await printer.flush();
+    return EXIT_OK;
+  } finally {
+    stdout.off('error', onOutputError);
+  }
+}
+
+function buildQuery(options: LogsOptions, processes: string[] | undefined, now: () => number): LogQuery {
+  const query: LogQuery = {};
+  if (processes !== undefined) query.processes = processes;
+  if (options.grep !== undefined) {
+    query.grep = options.grep;
+    query.fixed = options.fixedStrings ?? false;
+    query.ignoreCase = options.ignoreCase ?? false;
+  }
+  if (options.since !== undefined) query.since = parseTime(options.since, '--since', now);
+  if (options.until !== undefined) query.until = parseTime(options.until, '--until', now);
+  if (options.level !== undefined) {
+    const level = options.level.toLowerCase();
+    if (!isLogLevel(level)) {
+      throw new OvrseerError(
+        'OVRSEER_USAGE',
+        `--level: expected one of ${LOG_LEVELS.join(', ')}, got "${options.level}"`,
+      );
+    }
+    query.level = level;
+  }
+  const narrowed = options.grep !== undefined || options.since !== undefined || options.level !== undefined;
+  const limit = parseLines(options.lines, narrowed ? undefined : DEFAULT_LINES);
+  if (limit !== undefined) query.limit = limit;
+  return query;
+}
+
+/** `5m` (that long ago) or an ISO date/time. */
+export function parseTime(value: string, flag: string, now: () => number): number {
+  if (/^\d+(\.\d+)?(ms|s|m|h)?$/.test(value.trim())) return now() - parseDuration(value);
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) {
+    throw new OvrseerError(
+      'OVRSEER_USAGE',
+      `${flag}: expected a duration such as "5m" or an ISO time, got "${value}"`,
+    );
+  }
+  return time;
+}
+
+function parseLines(value: string | undefined, fallback: number | undefined): number | undefined {
+  if (value === undefined) return fallback;
+  if (value === 'all') return undefined;
+  if (!/^\d+$/.test(value))
+    throw new OvrseerError('OVRSEER_USAGE', `-n: expected a number or "all", got "${value}"`);
+  return Number(value);
+}

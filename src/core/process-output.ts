@@ -1,0 +1,53 @@
+import type { ChildProcess } from 'node:child_process';
+import type { Clock } from './clock.js';
+import type { ErrorContext, LogStream } from './events.js';
+import { LineSplitter } from './line-splitter.js';
+
+/** After the leader exits, output still in the pipes is awaited this long before the exit is handled. */
+const STDIO_DRAIN_MS = 200;
+
+export interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/**
+ * Wires a child's stdout and stderr to line events. Returns a promise of the child's exit that
+ * settles only once its output has been read to the end — or after a short drain when a descendant
+ * keeps the pipes open — so the last lines always come before the exit is handled.
+ */
+export function followChild(
+  child: ChildProcess,
+  clock: Clock,
+  onLine: (stream: LogStream, text: string) => void,
+  reportError: (error: Error, context: Omit<ErrorContext, 'processId'>) => void,
+): Promise<ChildExit> {
+  const splitters: LineSplitter[] = [];
+  for (const [stream, source] of [
+    ['out', child.stdout],
+    ['err', child.stderr],
+  ] as const) {
+    if (source === null) continue;
+    const splitter = new LineSplitter((text) => onLine(stream, text));
+    source.on('data', (chunk: Buffer) => splitter.push(chunk));
+    source.on('error', (error) => reportError(error, { operation: `read ${stream}`, severity: 'warning' }));
+    splitters.push(splitter);
+  }
+  child.stdin?.on('error', (error) => reportError(error, { operation: 'write stdin', severity: 'warning' }));
+  return new Promise((resolve) => {
+    child.once('exit', (code, signal) => {
+      const drained = new Promise<void>((done) => {
+        const timer = clock.setTimeout(done, STDIO_DRAIN_MS);
+        child.once('close', () => {
+          clock.clearTimeout(timer);
+          done();
+        });
+      });
+      void drained.then(() => {
+        for (const splitter of splitters) splitter.end();
+        child.stdin?.destroy();
+        resolve({ code, signal });
+      });
+    });
+  });
+}

@@ -1,0 +1,59 @@
+import type { ProcessSpec } from '../../config/spec.js';
+import type { Clock } from '../clock.js';
+import { CronTrigger } from './cron-trigger.js';
+import { WatchTrigger } from './watch-trigger.js';
+
+export interface TriggerHandlers {
+  /** Restart every instance of `name`; `reason` names what triggered it. */
+  restart(name: string, reason: string): void;
+  onError(error: Error, processName: string, operation: string): void;
+}
+
+/** The `watch` and `cron_restart` triggers of the processes a project runs. */
+export class RestartTriggers {
+  readonly #watchers = new Map<string, WatchTrigger>();
+  readonly #crons = new Map<string, CronTrigger>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly handlers: TriggerHandlers,
+  ) {}
+
+  /** Starts the triggers of these processes (those already started are left alone). */
+  async start(specs: readonly ProcessSpec[]): Promise<void> {
+    const ready: Promise<void>[] = [];
+    for (const spec of specs) {
+      if (spec.watch !== null && !this.#watchers.has(spec.name)) {
+        const trigger = new WatchTrigger(
+          spec.watch,
+          spec.cwd,
+          this.clock,
+          (file, count) =>
+            this.handlers.restart(
+              spec.name,
+              `watch: ${file} changed${count > 1 ? ` (and ${count - 1} more)` : ''}`,
+            ),
+          (error) => this.handlers.onError(error, spec.name, 'watch files'),
+        );
+        this.#watchers.set(spec.name, trigger);
+        ready.push(trigger.start());
+      }
+      if (spec.cronRestart !== null && !this.#crons.has(spec.name)) {
+        const trigger = new CronTrigger(spec.cronRestart, this.clock, (scheduled) =>
+          this.handlers.restart(spec.name, `cron_restart "${spec.cronRestart}" (${scheduled.toISOString()})`),
+        );
+        this.#crons.set(spec.name, trigger);
+        trigger.start();
+      }
+    }
+    await Promise.all(ready);
+  }
+
+  async stop(): Promise<void> {
+    for (const cron of this.#crons.values()) cron.stop();
+    this.#crons.clear();
+    const closing = [...this.#watchers.values()].map((watcher) => watcher.close());
+    this.#watchers.clear();
+    await Promise.all(closing);
+  }
+}

@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import type { LogSpec } from '../config/spec.js';
+import type { LogStream } from '../core/events.js';
+import { OvrseerError } from '../errors.js';
+import { FileLineFormatter } from './format.js';
+import { type DropReason, LogFileWriter } from './log-file-writer.js';
+import type { LogSink } from './types.js';
+
+/** `log` of the config when a process is not listed (a library user appending other names). */
+const FALLBACK_LOG: LogSpec = { file: true, maxSize: 10 * 1024 * 1024, keep: 5 };
+
+export interface FileSinkOptions {
+  /** `<state_dir>/logs`; it must exist. */
+  dir: string;
+  /** Each process's `log` settings; `file: false` means no file for it. */
+  processes: readonly { name: string; log: LogSpec }[];
+  /** Per file: text waiting for the disk before lines are dropped (and counted). */
+  maxQueued?: number;
+  /** A writer fell behind or hit a disk error and `count` lines of `name` did not reach its file. */
+  onDropped(name: string, count: number, reason: DropReason): void;
+  onError(error: Error, context: { processId: string; operation: string }): void;
+  /** @default 1000 */
+  retryDelay?: number;
+}
+
+/** A name usable as a file name: config names already are; library callers are held to it too. */
+const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
+
+/** The log files of a project: `<dir>/<name>.log` per process (replicas share their process's file). */
+export class FileSink implements LogSink {
+  readonly #options: FileSinkOptions;
+  readonly #specs: Map<string, LogSpec>;
+  /** `null` for a process with files turned off. */
+  readonly #writers = new Map<string, LogFileWriter | null>();
+  #lastName = '';
+  #lastWriter: LogFileWriter | null = null;
+  readonly #formatter = new FileLineFormatter();
+
+  constructor(options: FileSinkOptions) {
+    this.#options = options;
+    this.#specs = new Map(options.processes.map((process) => [process.name, process.log]));
+  }
+
+  write(
+    _seq: number,
+    time: number,
+    process: string,
+    name: string,
+    stream: LogStream,
+    level: number,
+    text: string,
+  ): void {
+    const writer = name === this.#lastName ? this.#lastWriter : this.#writerFor(name);
+    writer?.enqueue(this.#formatter.format(time, process, stream, level, text));
+  }
+
+  /** The path of a process's current log file. */
+  pathOf(name: string): string {
+    return join(this.#options.dir, `${name}.log`);
+  }
+
+  /** Lines that did not reach their file, over all files. */
+  get dropped(): number {
+    let total = 0;
+    for (const writer of this.#writers.values()) total += writer?.dropped ?? 0;
+    return total;
+  }
+
+  /** Resolves once every line handed over so far is on disk. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.#writers.values()].map((writer) => writer?.flush()));
+  }
+
+  /** Flushes and closes every file; lines written afterwards are dropped. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#writers.values()].map((writer) => writer?.close()));
+  }
+
+  #writerFor(name: string): LogFileWriter | null {
+    let writer = this.#writers.get(name);
+    if (writer === undefined) {
+      writer = this.#create(name);
+      this.#writers.set(name, writer);
+    }
+    this.#lastName = name;
+    this.#lastWriter = writer;
+    return writer;
+  }
+
+  #create(name: string): LogFileWriter | null {
+    const spec = this.#specs.get(name) ?? FALLBACK_LOG;
+    if (!spec.file) return null;
+    if (!SAFE_NAME.test(name)) {
+      this.#options.onError(
+        new OvrseerError(
+          'OVRSEER_LOG_WRITE_FAILED',
+          `"${name}" cannot be a log file name; its lines stay in memory`,
+        ),
+        { processId: name, operation: 'open log file' },
+      );
+      return null;
+    }
+    return new LogFileWriter({
+      path: this.pathOf(name),
+      maxSize: spec.maxSize,
+      keep: spec.keep,
+      ...(this.#options.maxQueued === undefined ? {} : { maxQueued: this.#options.maxQueued }),
+      ...(this.#options.retryDelay === undefined ? {} : { retryDelay: this.#options.retryDelay }),
+      onDropped: (count, reason) => this.#options.onDropped(name, count, reason),
+      onError: (error, operation) => this.#options.onError(error, { processId: name, operation }),
+    });
+  }
+}

@@ -1,0 +1,121 @@
+/** Severity of a log entry, lowest first. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** Numeric codes, in `LOG_LEVELS` order: the ring stores these, comparisons are `>=`. */
+export const DEBUG = 0;
+export const INFO = 1;
+export const WARN = 2;
+export const ERROR = 3;
+
+export function levelCode(level: LogLevel): number {
+  return LOG_LEVELS.indexOf(level);
+}
+
+export function levelName(code: number): LogLevel {
+  return LOG_LEVELS[code] ?? 'info';
+}
+
+export function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+/** Level names as programs write them, lower-cased, mapped onto our four. */
+const WORDS = new Map<string, number>([
+  ['trace', DEBUG],
+  ['verbose', DEBUG],
+  ['debug', DEBUG],
+  ['dbg', DEBUG],
+  ['d', DEBUG],
+  ['info', INFO],
+  ['inf', INFO],
+  ['information', INFO],
+  ['notice', INFO],
+  ['default', INFO],
+  ['i', INFO],
+  ['warn', WARN],
+  ['warning', WARN],
+  ['wrn', WARN],
+  ['w', WARN],
+  ['error', ERROR],
+  ['err', ERROR],
+  ['eror', ERROR],
+  ['fatal', ERROR],
+  ['critical', ERROR],
+  ['crit', ERROR],
+  ['severe', ERROR],
+  ['panic', ERROR],
+  ['alert', ERROR],
+  ['emerg', ERROR],
+  ['emergency', ERROR],
+  ['e', ERROR],
+  ['f', ERROR],
+]);
+
+/** Level of a word (`WARN`, `Warning`, `e`), or -1 when it is not one. */
+export function levelOfWord(word: string): number {
+  return WORDS.get(word.toLowerCase()) ?? -1;
+}
+
+/**
+ * Numeric levels: pino and bunyan use 10 (trace) … 60 (fatal); syslog severities are 0 (emerg) … 7
+ * (debug). Values under 10 can only be syslog's.
+ */
+export function levelOfNumber(value: number): number {
+  if (value < 10) return value <= 3 ? ERROR : value === 4 ? WARN : value <= 6 ? INFO : DEBUG;
+  return value < 30 ? DEBUG : value < 40 ? INFO : value < 50 ? WARN : ERROR;
+}
+
+/** `"level": "warn"` / `"severity": 50` / `"lvl": "E"` — the first such key in a JSON object line. */
+const JSON_LEVEL = /"(?:level|severity|lvl)"\s*:\s*(?:"([A-Za-z]+)"|(\d+))/;
+
+/**
+ * A leading level word, after optional ANSI colour codes, an optional timestamp and optional brackets:
+ * `ERROR x`, `[warn] x`, `2024-05-01T10:00:00Z INFO x`, `W0501 10:00:00.1 x` (glog), `E/Tag: x`
+ * (logcat), `level=warn x` (logfmt). The word must end at a separator, so `errors: 3` is not an error.
+ */
+const ANSI = `(?:${String.fromCharCode(0x1b)}\\[[\\d;]*m)*`;
+const TIMESTAMP = String.raw`(?:\[?(?:\d{4}-\d\d-\d\d[T ])?\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?\s+)?`;
+const LOGFMT = String.raw`(?:(?:time|ts|t)=\S+\s+)?(?:(?:level|lvl|severity)=)?`;
+const LEADING = new RegExp(
+  `^${ANSI}${TIMESTAMP}${LOGFMT}([[(<]?)${ANSI}([A-Za-z]{1,11})${ANSI}([\\])>:|/,\\s]|$)`,
+);
+
+/** glog: a severity letter glued to the month and day, `W0501 10:00:00.123456 …`. */
+const GLOG = /^([IWEF])\d{4} \d\d:/;
+
+/**
+ * Characters a level prefix can start with. Checking the first one first keeps the common case — a
+ * plain line that says nothing about its level — to a single table lookup.
+ */
+const CANDIDATE = new Uint8Array(128);
+for (const char of 'dDiIwWeEfFtTcCnNsSpPaAvVlL[(<\x1b0123456789') CANDIDATE[char.charCodeAt(0)] = 1;
+
+const LEFT_BRACE = 0x7b;
+
+/** The level a line announces: JSON fields first, then a leading word; `info` when it says nothing. */
+export function detectLevel(text: string): number {
+  const first = text.charCodeAt(0);
+  if (first === LEFT_BRACE) return detectJsonLevel(text);
+  if (!(first < 128 && CANDIDATE[first] === 1)) return INFO;
+  const glog = GLOG.exec(text);
+  if (glog !== null) return levelOfWord(glog[1] ?? 'i');
+  const match = LEADING.exec(text);
+  if (match === null) return INFO;
+  const [, bracket = '', word = '', end = ''] = match;
+  // A single letter counts only in a form that marks it as a level: `[W]`, `W:`, `E/Tag`.
+  if (word.length === 1 && bracket === '' && !':/'.includes(end === '' ? ' ' : end)) return INFO;
+  const level = levelOfWord(word);
+  return level === -1 ? INFO : level;
+}
+
+function detectJsonLevel(text: string): number {
+  const match = JSON_LEVEL.exec(text);
+  if (match === null) return INFO;
+  if (match[1] !== undefined) {
+    const level = levelOfWord(match[1]);
+    return level === -1 ? INFO : level;
+  }
+  return levelOfNumber(Number(match[2]));
+}

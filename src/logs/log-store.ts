@@ -1,0 +1,229 @@
+import type { LogLineEvent } from '../core/events.js';
+import { dropMessage } from './drop-message.js';
+import { formatJsonLine, formatTextLine } from './format.js';
+import { detectLevel, ERROR, type LogLevel, levelCode, levelName } from './levels.js';
+import { LogRing } from './log-ring.js';
+import { applyLimit, compileQuery, mergeBySeq, STREAM_CODES } from './query.js';
+import { StreamFileSink, type StreamToFileOptions } from './stream-file.js';
+import type { LogEntry, LogQuery, LogQueryResult, LogSink } from './types.js';
+
+export interface LogStoreOptions {
+  /** Lines kept per process instance (`settings.log_buffer_lines`). @default 10000 */
+  maxLines?: number;
+  /** Summed text length kept per process instance. @default 8 MiB */
+  maxBytes?: number;
+  /** For entries the store writes itself. @default Date.now */
+  now?: () => number;
+  /**
+   * Where a `streamToFile` disk error goes (once per failure). Default: an error-level system entry of
+   * the process `ovrseer` in the store itself, so it is never silent.
+   */
+  reportError?: (error: Error) => void;
+}
+
+export type LogListener = (entry: LogEntry) => void;
+
+/** What `append` takes: the engine's `log` event, or the same fields from anywhere else. */
+export type LogInput = Pick<LogLineEvent, 'process' | 'name' | 'instance' | 'stream' | 'text' | 'time'>;
+
+/**
+ * The searchable in-memory log of a project (replaces the core package's SimpleLogger): a bounded ring
+ * per process instance, levels detected per line, queries merged across processes in arrival order,
+ * subscriptions for front ends, and sinks (files) fed with every kept entry.
+ */
+export class LogStore {
+  readonly maxLines: number;
+  readonly maxBytes: number;
+  readonly #now: () => number;
+  readonly #rings = new Map<string, LogRing>();
+  /** Per process name or instance id: the minimum level kept. */
+  readonly #minLevels = new Map<string, number>();
+  #defaultMinLevel = 0;
+  readonly #sinks = new Set<LogSink>();
+  readonly #logListeners = new Set<LogListener>();
+  readonly #errorListeners = new Set<LogListener>();
+  #seq = 0;
+  #last: LogRing | undefined;
+  #stream: { sink: StreamFileSink; remove: () => void } | null = null;
+  readonly #reportError: (error: Error) => void;
+
+  constructor(options: LogStoreOptions = {}) {
+    this.maxLines = options.maxLines ?? 10_000;
+    this.maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
+    this.#now = options.now ?? Date.now;
+    this.#reportError =
+      options.reportError ??
+      ((error) =>
+        this.appendSystem({ process: 'ovrseer', name: 'ovrseer', instance: null }, error.message, 'error'));
+  }
+
+  /** The seq of the newest entry (0 when empty): a cursor that skips everything kept so far. */
+  get lastSeq(): number {
+    return this.#seq;
+  }
+
+  /**
+   * Keeps one line: detects its level, applies the process's minimum level, stores it and hands it to
+   * the sinks and listeners. Returns its seq, or 0 when the level filter dropped it.
+   */
+  append(line: LogInput, level?: number): number {
+    const code = level ?? detectLevel(line.text);
+    let ring = this.#last;
+    if (ring === undefined || ring.id !== line.process) ring = this.#ring(line);
+    if (code < ring.minLevel && line.stream !== 'system') return 0;
+    this.#seq += 1;
+    const seq = this.#seq;
+    ring.push(seq, line.time, code, STREAM_CODES[line.stream], line.text);
+    for (const sink of this.#sinks) {
+      sink.write(seq, line.time, line.process, line.name, line.stream, code, line.text);
+    }
+    if (this.#logListeners.size > 0 || (code === ERROR && this.#errorListeners.size > 0)) {
+      const entry: LogEntry = {
+        seq,
+        time: line.time,
+        process: line.process,
+        name: line.name,
+        instance: line.instance,
+        stream: line.stream,
+        level: levelName(code),
+        text: line.text,
+      };
+      for (const listener of this.#logListeners) listener(entry);
+      if (code === ERROR) for (const listener of this.#errorListeners) listener(entry);
+    }
+    return seq;
+  }
+
+  /** A line from ovrseer itself about a process (e.g. "N lines dropped"). */
+  appendSystem(
+    process: { process: string; name: string; instance: number | null },
+    text: string,
+    level: LogLevel = 'info',
+  ): number {
+    return this.append({ ...process, stream: 'system', text, time: this.#now() }, levelCode(level));
+  }
+
+  query(query: LogQuery = {}): LogQueryResult {
+    const compiled = compileQuery(query);
+    const cursor = this.#seq;
+    const runs: LogEntry[][] = [];
+    for (const ring of this.#rings.values()) {
+      runs.push(ring.scan(compiled).map((slot) => ring.entry(slot)));
+    }
+    const entries = applyLimit(mergeBySeq(runs), compiled.limit, compiled.forward);
+    // Paging forward and cut short: continue after the last one returned, not after everything.
+    const last = entries[entries.length - 1];
+    const truncated = compiled.forward && last !== undefined && entries.length === compiled.limit;
+    return { entries, cursor: truncated ? last.seq : cursor };
+  }
+
+  /** The newest `count` entries (of the selected processes), oldest first. */
+  tail(count: number, query: Omit<LogQuery, 'limit'> = {}): LogEntry[] {
+    return this.query({ ...query, limit: count }).entries;
+  }
+
+  search(pattern: string | RegExp, query: Omit<LogQuery, 'grep'> = {}): LogEntry[] {
+    return this.query({ ...query, grep: pattern }).entries;
+  }
+
+  getLogsByLevel(level: LogLevel, query: Omit<LogQuery, 'level'> = {}): LogEntry[] {
+    return this.query({ ...query, level }).entries;
+  }
+
+  /**
+   * Keeps only entries at `level` or above, for one process (name or instance id) or, without one,
+   * for every process that has no level of its own. System entries are always kept.
+   */
+  setLogLevel(level: LogLevel, process?: string): void {
+    if (process === undefined) this.#defaultMinLevel = levelCode(level);
+    else this.#minLevels.set(process, levelCode(level));
+    for (const ring of this.#rings.values()) ring.minLevel = this.#minLevel(ring);
+  }
+
+  getLogLevel(process?: string): LogLevel {
+    const code = process === undefined ? undefined : this.#minLevels.get(process);
+    return levelName(code ?? this.#defaultMinLevel);
+  }
+
+  onLog(listener: LogListener): () => void {
+    this.#logListeners.add(listener);
+    return () => this.#logListeners.delete(listener);
+  }
+
+  /** Error-level entries only. */
+  onError(listener: LogListener): () => void {
+    this.#errorListeners.add(listener);
+    return () => this.#errorListeners.delete(listener);
+  }
+
+  addSink(sink: LogSink): () => void {
+    this.#sinks.add(sink);
+    return () => this.#sinks.delete(sink);
+  }
+
+  /** JSON lines (DESIGN's `logs --json` shape) or text lines, each ending with a newline. */
+  export(format: 'json' | 'text', query: LogQuery = {}): string {
+    const format1 = format === 'json' ? formatJsonLine : formatTextLine;
+    return this.query(query)
+      .entries.map((entry) => format1(entry))
+      .join('');
+  }
+
+  /**
+   * Appends every entry kept from now on, of all processes, to `path` (batched, asynchronous, like the
+   * per-process files). Replaces an earlier stream; `stopStreaming` flushes and closes it.
+   */
+  async streamToFile(path: string, options: StreamToFileOptions = {}): Promise<void> {
+    await this.stopStreaming();
+    const system = { process: 'ovrseer', name: 'ovrseer', instance: null };
+    const sink = new StreamFileSink(path, options, {
+      onDropped: (count, reason) => this.appendSystem(system, dropMessage(count, reason, path), 'warn'),
+      onError: (error) => this.#reportError(error),
+    });
+    this.#stream = { sink, remove: this.addSink(sink) };
+  }
+
+  async stopStreaming(): Promise<void> {
+    const stream = this.#stream;
+    if (stream === null) return;
+    this.#stream = null;
+    stream.remove();
+    await stream.sink.writer.close();
+  }
+
+  /** Per instance: lines and text length kept, and lines pushed out by the bounds. */
+  stats(): { process: string; lines: number; bytes: number; evicted: number }[] {
+    return [...this.#rings.values()].map((ring) => ({
+      process: ring.id,
+      lines: ring.size,
+      bytes: ring.chars,
+      evicted: ring.evicted,
+    }));
+  }
+
+  /** Time of the oldest kept entry of an instance: older lines can only come from the files. */
+  oldestTime(process: string): number | null {
+    return this.#rings.get(process)?.oldestTime ?? null;
+  }
+
+  clear(process?: string): void {
+    for (const ring of this.#rings.values()) {
+      if (process === undefined || ring.id === process || ring.name === process) ring.clear();
+    }
+  }
+
+  #ring(line: LogInput): LogRing {
+    let ring = this.#rings.get(line.process);
+    if (ring === undefined) {
+      ring = new LogRing(line.process, line.name, line.instance, this.maxLines, this.maxBytes);
+      ring.minLevel = this.#minLevel(ring);
+      this.#rings.set(line.process, ring);
+    }
+    this.#last = ring;
+    return ring;
+  }
+
+  #minLevel(ring: LogRing): number {
+    return this.#minLevels.get(ring.id) ?? this.#minLevels.get(ring.name) ?? this.#defaultMinLevel;
+  }
+}

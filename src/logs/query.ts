@@ -1,0 +1,124 @@
+import stripAnsi from 'strip-ansi';
+import type { LogStream } from '../core/events.js';
+import { errorMessage, OvrseerError } from '../errors.js';
+import { levelCode } from './levels.js';
+import type { LogEntry, LogQuery } from './types.js';
+
+/** Stream codes as the ring stores them. */
+export const STREAM_CODES: Readonly<Record<LogStream, number>> = { out: 0, err: 1, system: 2 };
+export const STREAMS: readonly LogStream[] = ['out', 'err', 'system'];
+
+/** A query turned into plain values and one text predicate, checked per line without allocating. */
+export interface CompiledQuery {
+  matchesProcess(id: string, name: string): boolean;
+  since: number;
+  until: number;
+  minLevel: number;
+  /** Bit per stream code. */
+  streamMask: number;
+  after: number;
+  /** `null` when there is no text condition. */
+  matchText: ((text: string) => boolean) | null;
+  limit: number;
+  /** Oldest first after a cursor (following), instead of the newest `limit`. */
+  forward: boolean;
+}
+
+export function compileQuery(query: LogQuery): CompiledQuery {
+  const wanted = query.processes === undefined ? null : new Set(query.processes);
+  let streamMask = 0b111;
+  if (query.streams !== undefined) {
+    streamMask = 0;
+    for (const stream of query.streams) streamMask |= 1 << STREAM_CODES[stream];
+  }
+  const limit = query.limit ?? Number.POSITIVE_INFINITY;
+  if (!(limit >= 0)) throw new OvrseerError('OVRSEER_USAGE', `limit must be 0 or more, got ${limit}`);
+  return {
+    matchesProcess: wanted === null ? () => true : (id, name) => wanted.has(id) || wanted.has(name),
+    since: query.since ?? Number.NEGATIVE_INFINITY,
+    until: query.until ?? Number.POSITIVE_INFINITY,
+    minLevel: query.level === undefined ? 0 : levelCode(query.level),
+    streamMask,
+    after: query.after ?? 0,
+    matchText:
+      query.grep === undefined ? null : compileMatcher(query.grep, query.fixed ?? false, query.ignoreCase),
+    limit,
+    forward: query.after !== undefined,
+  };
+}
+
+const ESC = '\x1b';
+
+/**
+ * A predicate for one line. ANSI colour codes are kept in what is stored and shown, but a search for
+ * `error` must find `\x1b[31merror\x1b[0m`, so lines that contain an escape are matched stripped.
+ * Throws a usage error for an invalid regular expression.
+ */
+export function compileMatcher(
+  grep: string | RegExp,
+  fixed: boolean,
+  ignoreCase = false,
+): (text: string) => boolean {
+  if (typeof grep === 'string' && fixed && !ignoreCase) {
+    return (text) => (text.includes(ESC) ? stripAnsi(text) : text).includes(grep);
+  }
+  let regex: RegExp;
+  if (typeof grep === 'string') {
+    const source = fixed ? grep.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') : grep;
+    try {
+      regex = new RegExp(source, ignoreCase ? 'i' : '');
+    } catch (error) {
+      throw new OvrseerError(
+        'OVRSEER_USAGE',
+        `invalid regular expression ${JSON.stringify(grep)}: ${errorMessage(error)}`,
+      );
+    }
+  } else {
+    // `g` and `y` make `test` stateful (lastIndex), which would skip matches between lines.
+    const flags = grep.flags.replace(/[gy]/g, '') + (ignoreCase && !grep.flags.includes('i') ? 'i' : '');
+    regex = new RegExp(grep.source, flags);
+  }
+  return (text) => regex.test(text.includes(ESC) ? stripAnsi(text) : text);
+}
+
+/** Merges runs that are each sorted by `seq` into one sorted array. */
+export function mergeBySeq(runs: readonly LogEntry[][]): LogEntry[] {
+  return mergeRuns(runs, (a, b) => a.seq < b.seq);
+}
+
+/**
+ * Merges runs from files, each in file order, by time. Equal times keep file order, and between
+ * processes the earlier run wins, so the result is stable.
+ */
+export function mergeByTime(runs: readonly LogEntry[][]): LogEntry[] {
+  return mergeRuns(runs, (a, b) => a.time < b.time);
+}
+
+function mergeRuns(runs: readonly LogEntry[][], before: (a: LogEntry, b: LogEntry) => boolean): LogEntry[] {
+  const nonEmpty = runs.filter((run) => run.length > 0);
+  if (nonEmpty.length === 0) return [];
+  if (nonEmpty.length === 1) return [...(nonEmpty[0] ?? [])];
+  const positions = new Array<number>(nonEmpty.length).fill(0);
+  const out: LogEntry[] = [];
+  // A linear pick per entry: the number of processes is small, a heap would cost more than it saves.
+  for (;;) {
+    let best = -1;
+    let bestEntry: LogEntry | undefined;
+    for (let r = 0; r < nonEmpty.length; r += 1) {
+      const entry = nonEmpty[r]?.[positions[r] ?? 0];
+      if (entry !== undefined && (bestEntry === undefined || before(entry, bestEntry))) {
+        best = r;
+        bestEntry = entry;
+      }
+    }
+    if (bestEntry === undefined) return out;
+    out.push(bestEntry);
+    positions[best] = (positions[best] ?? 0) + 1;
+  }
+}
+
+/** The newest `limit` of `entries` (oldest first), or the oldest `limit` when following forward. */
+export function applyLimit(entries: LogEntry[], limit: number, forward: boolean): LogEntry[] {
+  if (entries.length <= limit) return entries;
+  return forward ? entries.slice(0, limit) : entries.slice(entries.length - limit);
+}

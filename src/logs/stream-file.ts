@@ -1,0 +1,54 @@
+import type { LogStream } from '../core/events.js';
+import { FileLineFormatter, formatJsonLine } from './format.js';
+import { levelName } from './levels.js';
+import { type DropReason, LogFileWriter } from './log-file-writer.js';
+import type { LogSink } from './types.js';
+
+export interface StreamToFileOptions {
+  /** `text`: the log file format; `json`: DESIGN's `logs --json` lines. @default 'text' */
+  format?: 'text' | 'json';
+  /** Rotate past this many bytes (0 = never). @default 0 */
+  maxSize?: number;
+  /** @default 5 */
+  keep?: number;
+}
+
+/** Every entry of a store, all processes, appended to one file (`LogStore.streamToFile`). */
+export class StreamFileSink implements LogSink {
+  readonly writer: LogFileWriter;
+  readonly #json: boolean;
+  readonly #formatter = new FileLineFormatter();
+
+  constructor(
+    path: string,
+    options: StreamToFileOptions,
+    handlers: { onDropped(count: number, reason: DropReason): void; onError(error: Error): void },
+  ) {
+    this.#json = options.format === 'json';
+    this.writer = new LogFileWriter({
+      path,
+      maxSize: options.maxSize ?? 0,
+      keep: options.keep ?? 5,
+      onDropped: handlers.onDropped,
+      onError: (error) => handlers.onError(error),
+    });
+  }
+
+  write(
+    seq: number,
+    time: number,
+    process: string,
+    name: string,
+    stream: LogStream,
+    level: number,
+    text: string,
+  ): void {
+    if (!this.#json) {
+      this.writer.enqueue(this.#formatter.format(time, process, stream, level, text));
+      return;
+    }
+    const instance = process === name ? null : Number(process.slice(name.length + 1));
+    const entry = { seq, time, process, name, instance, stream, level: levelName(level), text };
+    this.writer.enqueue(formatJsonLine(entry));
+  }
+}

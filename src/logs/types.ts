@@ -1,0 +1,67 @@
+import type { LogStream } from '../core/events.js';
+import type { LogLevel } from './levels.js';
+
+/** One kept line of output (or a line from ovrseer itself: `stream: 'system'`). */
+export interface LogEntry {
+  /**
+   * Increases by one per entry of a store, forever, across all processes: the merge order and the
+   * cursor for following. Entries read back from files have `seq: 0` (files do not keep it).
+   */
+  seq: number;
+  /** Epoch milliseconds. */
+  time: number;
+  /** Display id: `api`, or `worker.2` for a replica. */
+  process: string;
+  name: string;
+  /** Replica number, `null` for a process with one instance. */
+  instance: number | null;
+  stream: LogStream;
+  level: LogLevel;
+  /** As printed, ANSI colour codes included. */
+  text: string;
+}
+
+/** What to select. Every field narrows; an empty query selects everything kept. */
+export interface LogQuery {
+  /** Process names (all instances) or instance ids (`worker.2`). Default: all. */
+  processes?: readonly string[];
+  /** Epoch ms, inclusive. */
+  since?: number;
+  /** Epoch ms, exclusive. */
+  until?: number;
+  /** Minimum level. */
+  level?: LogLevel;
+  streams?: readonly LogStream[];
+  /** A regular expression (source text or RegExp), or plain text with `fixed`. ANSI codes are ignored. */
+  grep?: string | RegExp;
+  /** Treat a string `grep` as plain text. */
+  fixed?: boolean;
+  ignoreCase?: boolean;
+  /**
+   * At most this many entries: the newest ones — or, with `after`, the oldest ones after the cursor,
+   * so a follower pages forward without gaps.
+   */
+  limit?: number;
+  /** Only entries with a greater `seq` (a cursor from an earlier result). */
+  after?: number;
+}
+
+export interface LogQueryResult {
+  /** Oldest first. */
+  entries: LogEntry[];
+  /** Pass as `after` to get what comes next: covers everything examined, not only what matched. */
+  cursor: number;
+}
+
+/** Receives every entry a store keeps, as plain arguments: no object per line on the hot path. */
+export interface LogSink {
+  write(
+    seq: number,
+    time: number,
+    process: string,
+    name: string,
+    stream: LogStream,
+    level: number,
+    text: string,
+  ): void;
+}
