@@ -1,11 +1,11 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { projectJsonSchema } from '../config/json-schema.js';
 import { ConfigError, OvrseerError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { runGraph } from './commands/graph.js';
 import { type LogsOptions, runLogs } from './commands/logs.js';
 import { type ReportsOptions, runReports } from './commands/reports.js';
-import { runUp } from './commands/up.js';
+import { runUp, type UpOptions } from './commands/up.js';
 import { runValidate } from './commands/validate.js';
 import { EXIT_FAILURE, EXIT_USAGE, ExitRequest, exitCodeFor } from './exit-codes.js';
 
@@ -23,12 +23,29 @@ function buildProgram(): Command {
     .description('start the project (or the named processes and what they depend on) in the foreground')
     .argument('[names...]', 'processes to start, with their dependencies (default: all)')
     .option('-f, --file <file>', 'config file (default: ovrseer.yml, ovrseer.yaml or Procfile here)')
-    .option('--env <name>', 'also load .env.<name> (e.g. --env production)')
+    .option('--env <name>', 'environment: .env, .env.<name>, .env.local, .env.<name>.local, environments.<name> (default: $OVRSEER_ENV)')
+    .option('-p, --port <port>', 'base port of a Procfile: PORT is port + 100 per process, + 1 per instance', parsePort)
+    .option('-m, --formation <counts>', 'instances per process: web=2,worker=1 (all=N for the rest, =0 disables)')
+    .option('-e, --env-file <files>', 'env files to load after the others (comma-separated; each must exist)', collectList)
     .option('--no-tui', 'plain prefixed output (the default until the terminal UI lands)')
     .option('--abort-on-exit', 'stop everything when any main process exits, and exit with its code')
-    .action(async (names: string[], options: { file?: string; env?: string; abortOnExit?: boolean }) => {
+    .option('-d, --detach', 'start a detached supervisor, print the process table and return')
+    .action(async (names: string[], options: Omit<UpOptions, 'names'>) => {
       const code = await runUp({ names, ...options });
       throw new ExitRequest(code);
+    });
+
+  registerControlCommands(program);
+
+  program
+    .command('init')
+    .description('write ovrseer.yml from a Procfile, package.json, compose, pm2 or process-compose file here')
+    .option('--from <source>', 'procfile, package.json, compose, pm2, process-compose, or a file name')
+    .option('--force', 'overwrite an existing ovrseer.yml')
+    .option('--stdout', 'print the result instead of writing it')
+    .action(async (options: { from?: string; force?: boolean; stdout?: boolean }) => {
+      const { runInit } = await import('./commands/init.js');
+      throw new ExitRequest(runInit(options));
     });
 
   program
@@ -103,6 +120,81 @@ function buildProgram(): Command {
     });
 
   return program;
+}
+
+const FILE_HELP = 'config file (default: ovrseer.yml, ovrseer.yaml or Procfile here)';
+
+/** Commands that talk to a running supervisor through its API; modules load only when used. */
+function registerControlCommands(program: Command): void {
+  program
+    .command('ps')
+    .description('list the processes of the running project')
+    .option('-f, --file <file>', FILE_HELP)
+    .option('--json', 'as JSON, one object per process (DESIGN.md shape)')
+    .action(async (options: { file?: string; json?: boolean }) => {
+      const { runPs } = await import('./commands/control.js');
+      throw new ExitRequest(await runPs(options));
+    });
+  for (const action of ['start', 'stop', 'restart'] as const) {
+    program
+      .command(action)
+      .description(`${action} processes of the running project`)
+      .argument('<targets...>', 'name, name.N, group:G, tag:T or all')
+      .option('-f, --file <file>', FILE_HELP)
+      .action(async (targets: string[], options: { file?: string }) => {
+        const { runAction } = await import('./commands/control.js');
+        throw new ExitRequest(await runAction(action, targets, options));
+      });
+  }
+  program
+    .command('scale')
+    .description('set the number of replicas: scale worker=3 api=2')
+    .argument('<assignments...>', 'NAME=N')
+    .option('-f, --file <file>', FILE_HELP)
+    .action(async (assignments: string[], options: { file?: string }) => {
+      const { runScale } = await import('./commands/control.js');
+      throw new ExitRequest(await runScale(assignments, options));
+    });
+  program
+    .command('down')
+    .description('stop the running project gracefully (cleanup processes included) and wait until it is gone')
+    .option('-f, --file <file>', FILE_HELP)
+    .action(async (options: { file?: string }) => {
+      const { runDown } = await import('./commands/control.js');
+      throw new ExitRequest(await runDown(options));
+    });
+  program
+    .command('exec')
+    .description("run a command with a process's environment and working directory: exec api -- npm test")
+    .argument('<name>', 'the process')
+    .argument('<command...>', 'the command and its arguments (after --)')
+    .option('-f, --file <file>', FILE_HELP)
+    .action(async (name: string, command: string[], options: { file?: string }) => {
+      const { runExec } = await import('./commands/exec-attach.js');
+      throw new ExitRequest(await runExec(name, command, options));
+    });
+  program
+    .command('attach')
+    .description("show a process's output and send it your input; Ctrl-] detaches")
+    .argument('<name>', 'the process')
+    .option('-f, --file <file>', FILE_HELP)
+    .action(async (name: string, options: { file?: string }) => {
+      const { runAttach } = await import('./commands/exec-attach.js');
+      throw new ExitRequest(await runAttach(name, options));
+    });
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
+    throw new InvalidArgumentError('expected a port number (1-65535)');
+  }
+  return port;
+}
+
+/** `-e a.env,b.env -e c.env` → [a.env, b.env, c.env]. */
+function collectList(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').filter((item) => item !== '')];
 }
 
 /** Runs the CLI and returns the exit code; never throws. */

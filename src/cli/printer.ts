@@ -1,4 +1,10 @@
-import type { ErrorEvent, LogLineEvent, StateChangeEvent } from '../core/events.js';
+import type {
+  ErrorEvent,
+  HealthChangeEvent,
+  LogLineEvent,
+  StateChangeEvent,
+  WarningEvent,
+} from '../core/events.js';
 import { type Colors, createColors, formatClock } from './format.js';
 
 type Paint = (text: string) => string;
@@ -49,6 +55,20 @@ export class Printer {
 
   state(event: StateChangeEvent): void {
     this.#write(event.time, event.process, event.name, this.#colors.dim('*'), this.#describe(event));
+  }
+
+  health(event: HealthChangeEvent): void {
+    const c = this.#colors;
+    const paint = event.to === 'healthy' ? c.green : event.to === 'unhealthy' ? c.red : c.dim;
+    const name = event.process.replace(/\.\d+$/, '');
+    this.#write(event.time, event.process, name, c.dim('*'), paint(`${event.to}: ${event.reason}`));
+  }
+
+  /** A warning from the metrics sampler (sustained CPU, a leak, a memory limit). */
+  warning(event: WarningEvent): void {
+    const c = this.#colors;
+    const name = event.process.replace(/\.\d+$/, '');
+    this.#write(event.time, event.process, name, c.yellow('!'), c.yellow(`${event.kind}: ${event.message}`));
   }
 
   error(event: ErrorEvent): void {

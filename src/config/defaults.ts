@@ -37,6 +37,8 @@ export const STOP_DEFAULT_SIGNAL: NodeJS.Signals = 'SIGTERM';
 
 export const WATCH_DEFAULT_DEBOUNCE = 300;
 
+export const LIMITS_DEFAULT_CPU_ACTION = 'warn' as const;
+
 export const LOG_DEFAULTS: Readonly<LogSpec> = { file: true, maxSize: 10 * 1024 * 1024, keep: 5 };
 
 export const SETTINGS_DEFAULTS = {

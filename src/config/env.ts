@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { type ConfigIssue, errorMessage, isErrnoException } from '../errors.js';
@@ -6,8 +6,13 @@ import type { EnvFileInput, Locator } from './input.js';
 import type { Path } from './yaml-source.js';
 
 export type EnvVars = Record<string, string>;
+export type ShellEnv = Readonly<Record<string, string | undefined>>;
 
-/** Variables of a `.env` file, or `null` when the file does not exist. Other read errors throw. */
+/**
+ * Variables of a `.env` file, or `null` when the file does not exist. Other read errors throw. The format
+ * is foreman's and dotenv's: `KEY=value`, `export KEY=value`, single quotes kept literally, `\n` expanded
+ * in double quotes, `#` comments.
+ */
 export function readEnvFile(path: string): EnvVars | null {
   let text: string;
   try {
@@ -34,48 +39,139 @@ export function loadEnvFiles(
   refs: readonly EnvFileInput[],
   dir: string,
   at: Locator,
-): { vars: EnvVars; issues: ConfigIssue[] } {
+): { vars: EnvVars; issues: ConfigIssue[]; found: string[] } {
   const vars: EnvVars = {};
   const issues: ConfigIssue[] = [];
+  const found: string[] = [];
   for (const ref of refs) {
     try {
-      Object.assign(vars, readEnvFile(resolve(dir, ref.name)) ?? {});
+      const read = readEnvFile(resolve(dir, ref.name));
+      if (read !== null) found.push(ref.name);
+      Object.assign(vars, read ?? {});
     } catch (error) {
       issues.push(at(ref.path, `cannot read env file ${JSON.stringify(ref.name)}: ${errorMessage(error)}`));
     }
   }
-  return { vars, issues };
+  return { vars, issues, found };
+}
+
+/** The shell environment wins over env files (unless `env_override`): drop what it already sets. */
+export function withoutShellVars(vars: EnvVars, shell: ShellEnv): EnvVars {
+  return Object.fromEntries(Object.entries(vars).filter(([key]) => shell[key] === undefined));
 }
 
 export function envNameFile(dir: string, envName: string): string {
   return resolve(dir, `.env.${envName}`);
 }
 
+/** `--env NAME` reads these from the config's directory, in this order (later wins). */
+export function envCascade(envName: string): string[] {
+  return ['.env', `.env.${envName}`, '.env.local', `.env.${envName}.local`];
+}
+
+export interface EnvName {
+  name: string;
+  /** How the user chose it, for messages: `--env production` or `OVRSEER_ENV=production`. */
+  label: string;
+}
+
+/** `--env NAME`, else `OVRSEER_ENV` from the shell; `undefined` when neither is set. */
+export function resolveEnvName(envName: string | undefined, shell: ShellEnv): EnvName | undefined {
+  if (envName !== undefined) return { name: envName, label: `--env ${envName}` };
+  const fromShell = shell.OVRSEER_ENV;
+  if (fromShell === undefined || fromShell === '') return undefined;
+  return { name: fromShell, label: `OVRSEER_ENV=${fromShell}` };
+}
+
+export interface EnvLayers {
+  /** Display name of the config, for problems that have no position in it. */
+  file: string;
+  dir: string;
+  /** Where `-e` paths are resolved (the directory the command runs in). */
+  cwd: string;
+  /** The config's own project-level env files, loaded if present, with their positions. */
+  configRefs?: readonly EnvFileInput[];
+  at: Locator;
+  envName?: EnvName;
+  /** `-e a.env,b.env`: named on the command line, so each must exist. */
+  envFiles?: readonly string[];
+}
+
 /**
- * `--env production` loads `.env.production` from the config's directory. Unlike `env_file`, the user
- * asked for this one by name on the command line, so a missing file is an error.
+ * Project-level env files, later wins: the config's `env_file` list, then with an environment `.env`,
+ * `.env.NAME`, `.env.local`, `.env.NAME.local` (each if present), then `-e` files. A file named twice is
+ * read at its first place only, so `env_file: [.env]` does not let `.env` override `.env.NAME` later.
  */
-export function loadEnvNameFile(
-  envName: string,
-  dir: string,
-  configFile: string,
-): { vars: EnvVars; issues: ConfigIssue[] } {
-  const at = { file: configFile, line: null, column: null, path: '' };
-  if (!/^[A-Za-z0-9_.-]+$/.test(envName)) {
-    return {
-      vars: {},
-      issues: [{ ...at, message: `--env ${JSON.stringify(envName)}: use a plain name such as "production"` }],
-    };
+export function loadEnvLayers(request: EnvLayers): { vars: EnvVars; issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
+  const nameIssue = request.envName && envNameIssue(request.envName, request.file);
+  if (nameIssue) return { vars: {}, issues: [nameIssue] };
+  const seen = new Set<string>();
+  const firstTime = (path: string): boolean => {
+    if (seen.has(path)) return false;
+    seen.add(path);
+    return true;
+  };
+  const refs = (request.configRefs ?? []).filter((ref) => firstTime(resolve(request.dir, ref.name)));
+  const loaded = loadEnvFiles(refs, request.dir, request.at);
+  issues.push(...loaded.issues);
+  const vars = loaded.vars;
+  const optional = request.envName ? envCascade(request.envName.name) : [];
+  for (const name of optional) {
+    const path = resolve(request.dir, name);
+    if (firstTime(path)) Object.assign(vars, readLayer(path, name, request.file, issues) ?? {});
   }
-  const file = envNameFile(dir, envName);
+  for (const name of request.envFiles ?? []) {
+    const path = resolve(request.cwd, name);
+    if (!firstTime(path)) continue;
+    const found = readLayer(path, name, request.file, issues);
+    if (found === null) issues.push(plainIssue(request.file, `-e ${name}: ${path} does not exist`));
+    Object.assign(vars, found ?? {});
+  }
+  return { vars, issues };
+}
+
+function readLayer(path: string, name: string, file: string, issues: ConfigIssue[]): EnvVars | null {
   try {
-    const vars = readEnvFile(file);
-    if (vars !== null) return { vars, issues: [] };
-    return { vars: {}, issues: [{ ...at, message: `--env ${envName}: ${file} does not exist` }] };
+    return readEnvFile(path);
   } catch (error) {
-    return {
-      vars: {},
-      issues: [{ ...at, message: `--env ${envName}: cannot read ${file}: ${errorMessage(error)}` }],
-    };
+    issues.push(plainIssue(file, `cannot read env file ${JSON.stringify(name)}: ${errorMessage(error)}`));
+    return null;
   }
+}
+
+function plainIssue(file: string, message: string): ConfigIssue {
+  return { file, line: null, column: null, path: '', message };
+}
+
+function envNameIssue(envName: EnvName, file: string): ConfigIssue | null {
+  if (/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(envName.name) && !envName.name.includes('..')) return null;
+  return plainIssue(
+    file,
+    `${envName.label.replace(envName.name, JSON.stringify(envName.name))}: use a plain name such as "production"`,
+  );
+}
+
+/**
+ * An environment must exist somewhere, so that a typo (`--env prodution`) is an error rather than a
+ * quiet run without the production settings: a `.env.NAME` or `.env.NAME.local` file, or an entry in
+ * the config's own environments (`known`).
+ */
+export function unknownEnvironmentIssue(
+  envName: EnvName,
+  dir: string,
+  file: string,
+  known: readonly string[] | null,
+): ConfigIssue | null {
+  const { name } = envName;
+  const invalid = envNameIssue(envName, file);
+  if (invalid) return invalid;
+  if (known?.includes(name)) return null;
+  if (existsSync(envNameFile(dir, name)) || existsSync(resolve(dir, `.env.${name}.local`))) return null;
+  const where = known === null ? '' : `, and no environments.${name} in ${file}`;
+  const choices = known !== null && known.length > 0 ? ` (environments: ${known.join(', ')})` : '';
+  return plainIssue(
+    file,
+    `${envName.label}: no .env.${name} or .env.${name}.local in ${dir}${where}${choices}`,
+  );
 }

@@ -11,7 +11,6 @@ export {
   parseProjectText,
 } from './load.js';
 export { normalizeSettings } from './normalize.js';
-export { type ProcfileOptions, parseProcfile } from './procfile.js';
 export type * from './spec.js';
 export { summarizeProject } from './summary.js';
 export {

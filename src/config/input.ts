@@ -78,7 +78,7 @@ export interface ProcessInput {
   replicas?: number;
   port?: number | null;
   user?: UserIds | null;
-  limits?: { memory?: number | null; cpu?: number | null };
+  limits?: { memory?: number | null; cpu?: number | null; cpuAction?: 'warn' | 'restart' | undefined };
   /** `true` watches the process's cwd. */
   watch?: boolean | Partial<WatchSpec>;
   cronRestart?: string | null;
@@ -97,8 +97,17 @@ export interface SettingsInput {
 
 export interface ProjectInput {
   name?: string;
-  /** Variables from the project's env files and `--env` file, already loaded (interpolation needed them). */
+  /**
+   * Variables from the project's env files (`env_file`, the `--env` cascade, `-e`), already loaded
+   * (interpolation needed them) and already without the variables the shell sets, unless `env_override`.
+   */
   fileEnv: Record<string, string>;
+  /**
+   * The shell environment: it wins over env files (the project's, above, and each process's `env_file`),
+   * unless `envOverride`. Absent: env files win.
+   */
+  shellEnv?: Readonly<Record<string, string | undefined>>;
+  envOverride?: boolean;
   env?: Record<string, string>;
   settings?: SettingsInput;
   processes: ProcessInput[];

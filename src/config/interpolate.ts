@@ -1,16 +1,19 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { ConfigIssue } from '../errors.js';
-import { issueAt, type Path, type SourceDoc } from './yaml-source.js';
+import { issueAt, maskInterpolations, type Path, type SourceDoc } from './yaml-source.js';
 
 export type Variables = Readonly<Record<string, string | undefined>>;
 
-export type InterpolationResult = { ok: true; value: string } | { ok: false; message: string };
+/** On failure, `reference` is the text of the offending `${…}` (to point at it in the source). */
+export type InterpolationResult =
+  | { ok: true; value: string }
+  | { ok: false; message: string; reference?: string };
 
 const REFERENCE_RE = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/;
 // biome-ignore lint/suspicious/noTemplateCurlyInString: these are the literal forms, shown to the user
 const FORMS = '${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?message} or ${NAME:+value}';
 
-function resolveReference(body: string, vars: Variables): InterpolationResult {
+function resolveReference(body: string, vars: Variables, allowUnset: boolean): InterpolationResult {
   const match = REFERENCE_RE.exec(body);
   if (match === null) {
     return { ok: false, message: `invalid variable reference "\${${body}}": expected ${FORMS}` };
@@ -21,6 +24,11 @@ function resolveReference(body: string, vars: Variables): InterpolationResult {
   const unset = value === undefined || (operator?.startsWith(':') === true && value === '');
   switch (operator) {
     case undefined:
+      // A typo in a variable name must not quietly become an empty string (a port, a path, a token).
+      if (value === undefined && !allowUnset) {
+        const hint = `write \${${name}:-default} to give it a default, or $\${${name}} for a literal`;
+        return { ok: false, message: `variable ${name} is not set (${hint})` };
+      }
       return { ok: true, value: value ?? '' };
     case ':-':
     case '-':
@@ -36,8 +44,15 @@ function resolveReference(body: string, vars: Variables): InterpolationResult {
   }
 }
 
-/** Expands `${VAR}` forms and `$$` in one string. A `$` not followed by `{` or `$` stays as it is. */
-export function interpolate(input: string, vars: Variables): InterpolationResult {
+/**
+ * Expands `${VAR}` forms and `$$` in one string. A `$` not followed by `{` or `$` stays as it is. A
+ * plain `${VAR}` whose variable is not set is an error, unless `allowUnset` (then it is empty).
+ */
+export function interpolate(
+  input: string,
+  vars: Variables,
+  options: { allowUnset?: boolean } = {},
+): InterpolationResult {
   let out = '';
   let index = 0;
   while (index < input.length) {
@@ -54,10 +69,11 @@ export function interpolate(input: string, vars: Variables): InterpolationResult
         return {
           ok: false,
           message: `unterminated "\${" in ${JSON.stringify(input)} (write "$$" for a literal "$")`,
+          reference: input.slice(dollar),
         };
       }
-      const resolved = resolveReference(input.slice(dollar + 2, close), vars);
-      if (!resolved.ok) return resolved;
+      const resolved = resolveReference(input.slice(dollar + 2, close), vars, options.allowUnset === true);
+      if (!resolved.ok) return { ...resolved, reference: input.slice(dollar, close + 1) };
       out += resolved.value;
       index = close + 1;
     } else {
@@ -73,6 +89,8 @@ export function interpolate(input: string, vars: Variables): InterpolationResult
  * they mean in sh). `path` is relative to the document: processes.NAME.command, services.NAME.command, …
  */
 export function isCommandPath(path: Path): boolean {
+  // An `environments.NAME.processes.…` overlay holds process fields too.
+  if (path[0] === 'environments' && path[2] === 'processes') return isCommandPath(path.slice(2));
   if (path[0] !== 'processes' && path[0] !== 'services') return false;
   const [field, second, third] = path.slice(2);
   if (field === 'command' || field === 'args') return true;
@@ -89,11 +107,31 @@ function retype(value: string): string | number | boolean {
   return value;
 }
 
+/**
+ * The issue points at the `${…}` itself when it can be found verbatim in the scalar's source (it cannot
+ * when escapes or line folding changed the text), else at the scalar.
+ */
+function referenceIssue(
+  src: SourceDoc,
+  node: { range?: readonly [number, number, number] | null },
+  path: Path,
+  result: { message: string; reference?: string },
+): ConfigIssue {
+  const issue = issueAt(src, path, result.message);
+  if (result.reference === undefined || !node.range) return issue;
+  const [start, end] = node.range;
+  const found = src.text.slice(start, end).indexOf(maskInterpolations(result.reference));
+  if (found === -1) return issue;
+  const { line, col } = src.lineCounter.linePos(start + found);
+  return { ...issue, line, column: col };
+}
+
 /** Interpolates, in place, every string value whose path `select` accepts; returns the problems found. */
 export function interpolateDocument(
   src: SourceDoc,
   vars: Variables,
   select: (path: Path) => boolean,
+  allowUnset: (path: Path) => boolean = () => false,
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const walk = (node: unknown, path: Path): void => {
@@ -105,8 +143,8 @@ export function interpolateDocument(
     } else if (isSeq(node)) {
       for (const [i, item] of node.items.entries()) walk(item, [...path, i]);
     } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('$') && select(path)) {
-      const result = interpolate(node.value, vars);
-      if (!result.ok) issues.push(issueAt(src, path, result.message));
+      const result = interpolate(node.value, vars, { allowUnset: allowUnset(path) });
+      if (!result.ok) issues.push(referenceIssue(src, node, path, result));
       else if (result.value !== node.value) {
         node.value = node.type === 'PLAIN' ? retype(result.value) : result.value;
       }

@@ -1,47 +1,35 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
-import { isMap, isScalar } from 'yaml';
-import type { z } from 'zod';
-import { ConfigError, type ConfigIssue, errorMessage, OvrseerError } from '../errors.js';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { errorMessage, OvrseerError } from '../errors.js';
 import { CONFIG_FILE_NAMES, PROCFILE_NAME } from './defaults.js';
-import { envFileRefs, loadEnvFiles, loadEnvNameFile } from './env.js';
-import type { Locator, ProjectInput } from './input.js';
-import { interpolateDocument, isCommandPath } from './interpolate.js';
-import { normalizeProject } from './normalize.js';
-import { parseProcfile } from './procfile.js';
-import { canonicalProjectSchema, canonicalToInput } from './schema-canonical.js';
-import { listProjectSchema, listToInput } from './schema-list.js';
-import { proxProjectSchema, proxToInput } from './schema-prox.js';
+import { resolveEnvName } from './env.js';
+import { type Formation, parseFormation } from './formation.js';
+import { type ConfigKind, kindOf } from './import/formats.js';
+import { importProject } from './load-import.js';
+import { parseProjectText } from './load-yaml.js';
 import type { ProjectSpec } from './spec.js';
-import { issueAt, parseYaml, type SourceDoc, toPlain } from './yaml-source.js';
-import { zodIssues } from './zod-issues.js';
+
+export { type ParseOptions, parseProjectText } from './load-yaml.js';
 
 export interface LoadOptions {
-  /** `-f FILE`; otherwise discovered in `cwd`. */
+  /** `-f FILE`; otherwise discovered in `cwd`. Its name says its format (see `kindOf`). */
   file?: string;
   cwd?: string;
-  /** `--env NAME`: load `.env.NAME` after the config's env files. */
+  /** `--env NAME` (default: `OVRSEER_ENV`): `.env`, `.env.NAME`, `.env.local`, `.env.NAME.local`, `environments.NAME`. */
   envName?: string;
-  /** Variables for `${VAR}` interpolation, under the env files' (default `process.env`). */
+  /** The shell environment: `${VAR}` values, and it wins over env files (default `process.env`). */
   env?: NodeJS.ProcessEnv;
-}
-
-export interface ParseOptions {
-  /** Shown in error messages; the spec keeps it resolved against `dir`. */
-  file: string;
-  /** Directory relative paths resolve against; default: the file's directory. */
-  dir?: string;
-  env?: NodeJS.ProcessEnv;
-  envName?: string;
+  /** `-p`: base port of a Procfile (foreman: +100 per process, +1 per instance). */
+  port?: number;
+  /** `-m web=2,worker=1`: instances per process (`all=N`, `=0` disables). */
+  formation?: string | Formation;
+  /** `-e a.env,b.env`: env files loaded after all others (relative to `cwd`; each must exist). */
+  envFiles?: readonly string[];
 }
 
 export interface DiscoveredConfig {
   file: string;
-  kind: 'yaml' | 'procfile';
-}
-
-function kindOf(file: string): DiscoveredConfig['kind'] {
-  return basename(file).startsWith(PROCFILE_NAME) ? 'procfile' : 'yaml';
+  kind: ConfigKind;
 }
 
 /** `ovrseer.yml`, else `ovrseer.yaml`, else a `Procfile`, in `cwd`. */
@@ -57,6 +45,10 @@ export function discoverConfig(cwd: string): DiscoveredConfig {
   );
 }
 
+/**
+ * Finds, reads and normalizes a project: an `ovrseer.yml` (any accepted form), or through an importer a
+ * Procfile, package.json, docker compose file, pm2 ecosystem file or process-compose file.
+ */
 export function loadProject(options: LoadOptions = {}): ProjectSpec {
   const cwd = resolve(options.cwd ?? process.cwd());
   let found: DiscoveredConfig;
@@ -79,79 +71,37 @@ export function loadProject(options: LoadOptions = {}): ProjectSpec {
   const shown = relative(cwd, found.file);
   const display = options.file ?? (shown.startsWith('..') || isAbsolute(shown) ? found.file : shown);
   const dir = dirname(found.file);
-  const spec =
-    found.kind === 'procfile'
-      ? parseProcfile(text, { file: display, dir, envName: options.envName })
-      : parseProjectText(text, { file: display, dir, env: options.env, envName: options.envName });
-  return { ...spec, file: found.file };
-}
-
-function fail(issues: readonly ConfigIssue[]): void {
-  if (issues.length > 0) throw new ConfigError(issues);
-}
-
-function keyOrder(src: SourceDoc, key: string): string[] {
-  const map = src.doc.get(key, true);
-  return isMap(map) ? map.items.flatMap((pair) => (isScalar(pair.key) ? [String(pair.key.value)] : [])) : [];
-}
-
-/** Validates with the schema of the form the document is written in, and converts it to one input shape. */
-function validate(
-  src: SourceDoc,
-  data: Record<string, unknown>,
-  fileEnv: Record<string, string>,
-  at: Locator,
-): ProjectInput {
-  const parse = <S extends z.ZodType>(schema: S): z.output<S> => {
-    const result = schema.safeParse(data, { reportInput: true });
-    if (!result.success) throw new ConfigError(zodIssues(result.error, schema, at));
-    return result.data;
+  const formation =
+    typeof options.formation === 'string' ? parseFormation(options.formation) : options.formation;
+  if (found.kind !== 'procfile' && options.port !== undefined) {
+    throw new OvrseerError(
+      'OVRSEER_USAGE',
+      `-p/--port sets the base port of a Procfile; in ${display}, give each process its port:`,
+    );
+  }
+  const common = {
+    cwd,
+    ...(options.env === undefined ? {} : { env: options.env }),
+    ...(options.envName === undefined ? {} : { envName: options.envName }),
+    ...(options.envFiles === undefined ? {} : { envFiles: options.envFiles }),
+    ...(formation === undefined ? {} : { formation }),
   };
-  if ('services' in data) {
-    if ('processes' in data)
-      fail([at(['services'], 'use either processes: or services:, not both', { key: true })]);
-    return proxToInput(parse(proxProjectSchema), fileEnv, keyOrder(src, 'services'));
-  }
-  if (Array.isArray(data.processes)) return listToInput(parse(listProjectSchema), fileEnv);
-  return canonicalToInput(parse(canonicalProjectSchema), fileEnv, keyOrder(src, 'processes'));
-}
-
-/** Parses, interpolates, validates and normalizes the text of an `ovrseer.yml` (any accepted form). */
-export function parseProjectText(text: string, options: ParseOptions): ProjectSpec {
-  const dir = resolve(options.dir ?? dirname(resolve(options.file)));
-  const src = parseYaml(text, options.file);
-  const at: Locator = (path, message, opts) => issueAt(src, path, message, opts);
-  if (!isMap(src.doc.contents)) {
-    const message = src.doc.contents === null ? 'the config is empty' : 'expected a map at the top level';
-    fail([at([], `${message}: define processes, e.g. "processes: { web: { command: npm start } }"`)]);
-  }
-
-  // env_file names are interpolated from the environment alone; everything else also sees their variables.
-  const baseEnv = options.env ?? process.env;
-  fail(interpolateDocument(src, baseEnv, (path) => path[0] === 'env_file'));
-  const envFiles = loadEnvFiles(
-    envFileRefs((toPlain(src) as Record<string, unknown>).env_file, ['env_file']),
-    dir,
-    at,
-  );
-  const named =
-    options.envName === undefined
-      ? { vars: {}, issues: [] }
-      : loadEnvNameFile(options.envName, dir, options.file);
-  fail([...envFiles.issues, ...named.issues]);
-  const fileEnv = { ...envFiles.vars, ...named.vars };
-  fail(
-    interpolateDocument(
-      src,
-      { ...baseEnv, ...fileEnv },
-      (path) => path[0] !== 'env_file' && !isCommandPath(path),
-    ),
-  );
-
-  const data = toPlain(src) as Record<string, unknown>;
-  // `x-…` top-level keys hold YAML anchors for reuse (`<<: *defaults`), as in docker compose.
-  for (const key of Object.keys(data)) if (key.startsWith('x-')) delete data[key];
-  const input = validate(src, data, fileEnv, at);
-  const file = isAbsolute(options.file) ? options.file : resolve(dir, basename(options.file));
-  return normalizeProject(input, { file, dir, at });
+  const spec =
+    found.kind === 'yaml'
+      ? parseProjectText(text, { file: display, dir, ...common })
+      : importProject({
+          format: found.kind,
+          text,
+          file: display,
+          path: found.file,
+          dir,
+          mode: 'run',
+          shell: options.env ?? process.env,
+          envName: resolveEnvName(options.envName, options.env ?? process.env),
+          ...(options.port === undefined ? {} : { port: options.port }),
+          ...(options.envFiles === undefined ? {} : { envFiles: options.envFiles }),
+          ...(formation === undefined ? {} : { formation }),
+          cwd,
+        });
+  return { ...spec, file: found.file };
 }

@@ -4,6 +4,7 @@ import { checkProject } from './checks.js';
 import {
   DEFAULT_SHELL,
   HEALTH_DEFAULTS,
+  LIMITS_DEFAULT_CPU_ACTION,
   LOG_DEFAULTS,
   READY_DEFAULTS,
   RESTART_DEFAULTS,
@@ -11,7 +12,7 @@ import {
   STOP_DEFAULT_SIGNAL,
   WATCH_DEFAULT_DEBOUNCE,
 } from './defaults.js';
-import { loadEnvFiles } from './env.js';
+import { loadEnvFiles, withoutShellVars } from './env.js';
 import type {
   CommandInput,
   Locator,
@@ -81,12 +82,15 @@ function processSpec(
   const cwd = resolve(ctx.dir, p.cwd ?? '.');
   const envFiles = loadEnvFiles(p.envFile ?? [], ctx.dir, ctx.at);
   issues.push(...envFiles.issues);
+  const processFileEnv = project.envOverride
+    ? envFiles.vars
+    : withoutShellVars(envFiles.vars, project.shellEnv ?? {});
   return {
     name: p.name,
     type: p.type ?? 'service',
     command: command(p.command, shell),
     cwd,
-    env: { ...project.fileEnv, ...project.env, ...envFiles.vars, ...p.env },
+    env: { ...project.fileEnv, ...project.env, ...processFileEnv, ...p.env },
     dependsOn: (p.dependsOn ?? []).map(({ name, condition }) => ({ name, condition })),
     ready: (p.ready ?? []).map((r) => ({ ...READY_DEFAULTS, ...defined(r), probe: probe(r.probe, shell) })),
     health: p.health
@@ -104,7 +108,11 @@ function processSpec(
     replicas: p.replicas ?? 1,
     port: p.port ?? null,
     user: p.user ?? null,
-    limits: { memory: p.limits?.memory ?? null, cpu: p.limits?.cpu ?? null },
+    limits: {
+      memory: p.limits?.memory ?? null,
+      cpu: p.limits?.cpu ?? null,
+      cpuAction: p.limits?.cpuAction ?? LIMITS_DEFAULT_CPU_ACTION,
+    },
     watch: watch(p.watch, cwd),
     cronRestart: p.cronRestart ?? null,
     log: { ...LOG_DEFAULTS, ...defined(p.log) },

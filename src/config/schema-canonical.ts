@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ProcessInput, ProjectInput } from './input.js';
+import { ConfigError, type ConfigIssue } from '../errors.js';
+import type { Locator, ProcessInput, ProjectInput } from './input.js';
 import {
   commandSchema,
   cronSchema,
@@ -23,6 +24,7 @@ import {
 } from './schema-policies.js';
 import { healthSchema, readySchema } from './schema-probes.js';
 import type { ProcessType } from './spec.js';
+import { didYouMean } from './suggest.js';
 import type { Path } from './yaml-source.js';
 
 export const processTypeSchema = oneOf(['dependency', 'service', 'main', 'task', 'cleanup']).transform(
@@ -54,9 +56,25 @@ export const canonicalProcessSchema = z.strictObject({
   disabled: z.boolean().optional(),
 });
 
+/** `environments: {production: {env, env_file, processes: {api: {replicas: 4}}}}`, chosen by `--env`. */
+export const environmentSchema = z.strictObject({
+  env_file: stringList.optional(),
+  env: envMapSchema.optional(),
+  processes: z
+    .record(z.string(), canonicalProcessSchema.partial(), {
+      error: 'expected a map of process names to the keys to change, e.g. {api: {replicas: 4}}',
+    })
+    .optional(),
+});
+
 /** The form `ovrseer schema` publishes and `ovrseer init` writes. */
 export const canonicalProjectSchema = z.strictObject({
   ...projectShape,
+  environments: z
+    .record(z.string(), environmentSchema, {
+      error: 'expected a map of environment names, e.g. {production: {env: {…}}}',
+    })
+    .optional(),
   processes: z.record(z.string(), canonicalProcessSchema, {
     error: 'expected a map of processes (name: {command: …}) or a list of {id, command, …}',
   }),
@@ -64,6 +82,9 @@ export const canonicalProjectSchema = z.strictObject({
 
 export type CanonicalProject = z.output<typeof canonicalProjectSchema>;
 type CanonicalProcess = z.output<typeof canonicalProcessSchema>;
+type ProcessFields = Omit<ProcessInput, 'name' | 'namePath' | 'nameIsKey' | 'command'> & {
+  command?: ProcessInput['command'];
+};
 
 export function dependencyInputs(entries: readonly DependencyEntry[], at: Path): ProcessInput['dependsOn'] {
   return entries.map(({ segment, ...entry }) => ({
@@ -72,12 +93,9 @@ export function dependencyInputs(entries: readonly DependencyEntry[], at: Path):
   }));
 }
 
-function toProcessInput(name: string, p: CanonicalProcess): ProcessInput {
-  const path = ['processes', name];
+/** The fields of a process, or of an environment's overlay of one, with paths into where it was written. */
+function processFields(p: Partial<CanonicalProcess>, path: Path): ProcessFields {
   return {
-    name,
-    namePath: path,
-    nameIsKey: true,
     type: p.type,
     command: p.command,
     shell: p.shell,
@@ -103,18 +121,51 @@ function toProcessInput(name: string, p: CanonicalProcess): ProcessInput {
   };
 }
 
+function toProcessInput(name: string, p: CanonicalProcess): ProcessInput {
+  const path = ['processes', name];
+  return { name, namePath: path, nameIsKey: true, ...processFields(p, path), command: p.command };
+}
+
+/** The keys an overlay sets replace the process's; `env` maps are merged (the overlay's win). */
+function overlaid(base: ProcessInput, fields: ProcessFields): ProcessInput {
+  const set = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+  const env = fields.env === undefined ? base.env : { ...base.env, ...fields.env };
+  return { ...base, ...set, env };
+}
+
+export interface EnvironmentChoice {
+  name: string;
+  at: Locator;
+}
+
 export function canonicalToInput(
   data: CanonicalProject,
   fileEnv: Record<string, string>,
   keyOrder: readonly string[],
+  environment?: EnvironmentChoice,
 ): ProjectInput {
-  const processes = inSourceOrder(data.processes, keyOrder).map(([name, process]) =>
+  let processes = inSourceOrder(data.processes, keyOrder).map(([name, process]) =>
     toProcessInput(name, process),
   );
+  const overlay = environment && data.environments?.[environment.name];
+  if (environment && overlay?.processes) {
+    const issues: ConfigIssue[] = [];
+    const names = processes.map((p) => p.name);
+    for (const [name, fields] of Object.entries(overlay.processes)) {
+      const path = ['environments', environment.name, 'processes', name];
+      if (!names.includes(name)) {
+        issues.push(
+          environment.at(path, `unknown process '${name}'${didYouMean(name, names)}`, { key: true }),
+        );
+      }
+      processes = processes.map((p) => (p.name === name ? overlaid(p, processFields(fields, path)) : p));
+    }
+    if (issues.length > 0) throw new ConfigError(issues);
+  }
   return {
     name: data.name,
     fileEnv,
-    env: data.env,
+    env: overlay?.env === undefined ? data.env : { ...data.env, ...overlay.env },
     settings: data.settings,
     processes,
     processesPath: ['processes'],

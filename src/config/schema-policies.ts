@@ -128,10 +128,14 @@ const cpuSchema = z
   })
   .transform((value) => (typeof value === 'number' ? value : Number(value.slice(0, -1))));
 
-export const limitsSchema = z.strictObject({
-  memory: sizeSchema.nullable().optional(),
-  cpu: cpuSchema.nullable().optional(),
-});
+export const limitsSchema = z
+  .strictObject({
+    memory: sizeSchema.nullable().optional(),
+    cpu: cpuSchema.nullable().optional(),
+    /** What a sustained CPU over `cpu` does: a warning event, or a restart through the restart policy. */
+    cpu_action: z.enum(['warn', 'restart']).optional(),
+  })
+  .transform((value) => ({ memory: value.memory, cpu: value.cpu, cpuAction: value.cpu_action }));
 
 export const settingsSchema = z
   .strictObject({
@@ -182,5 +186,7 @@ export const projectShape = {
   name: z.string().trim().min(1, 'the project name is empty').optional(),
   env_file: stringList.optional(),
   env: envMapSchema.optional(),
+  /** Env files win over the shell environment (by default the shell wins, as with docker compose). */
+  env_override: z.boolean().optional(),
   settings: settingsSchema.optional(),
 };

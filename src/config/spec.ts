@@ -122,7 +122,8 @@ export interface ProcessSpec {
   port: number | null;
   /** Privilege dropping; only honoured when ovrseer runs as root. */
   user: { uid: number; gid: number } | null;
-  limits: { memory: number | null; cpu: number | null };
+  /** `cpu` is a percentage of one core; `cpuAction` says what a sustained excess does. */
+  limits: { memory: number | null; cpu: number | null; cpuAction: 'warn' | 'restart' };
   watch: WatchSpec | null;
   cronRestart: string | null;
   log: LogSpec;

@@ -18,6 +18,8 @@ export interface SourceDoc {
   file: string;
   doc: Document.Parsed;
   lineCounter: LineCounter;
+  /** The text as parsed (with `${…}` masked): offsets of nodes index into it. */
+  text: string;
 }
 
 /*
@@ -40,7 +42,7 @@ const UNMASK_OF = new Map(MASKS.map(([plain, masked]) => [masked, plain]));
 const MASKED_RE = /[\uE000-\uE006]/g;
 const HAS_MASKED_RE = /[\uE000-\uE006]/;
 
-function maskInterpolations(text: string): string {
+export function maskInterpolations(text: string): string {
   if (HAS_MASKED_RE.test(text)) return text; // the file already uses these code points: leave it alone
   return text.replace(/\$\{[^}\n]*\}/g, (span) => span.replace(/[{}[\],#:]/g, (c) => MASK_OF.get(c) ?? c));
 }
@@ -65,7 +67,8 @@ function unmaskScalars(node: unknown): void {
 /** Parses YAML with positions; syntax errors (all of them) become one ConfigError. */
 export function parseYaml(text: string, file: string): SourceDoc {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(maskInterpolations(text), { lineCounter, merge: true, prettyErrors: true });
+  const masked = maskInterpolations(text);
+  const doc = parseDocument(masked, { lineCounter, merge: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((error): ConfigIssue => {
       const at = error.linePos?.[0];
@@ -85,7 +88,7 @@ export function parseYaml(text: string, file: string): SourceDoc {
     throw new ConfigError(issues);
   }
   unmaskScalars(doc.contents);
-  const src = { file, doc, lineCounter };
+  const src = { file, doc, lineCounter, text: masked };
   // yaml only notices an alias without its anchor when converting, and without a position: check here.
   const unresolved: ConfigIssue[] = [];
   visit(doc, {

@@ -12,10 +12,9 @@ export interface ClockTimer {
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(callback, ms) {
-    const handle = setTimeout(callback, ms);
-    // Timers never keep the supervisor alive on their own: live children and servers do.
-    handle.unref();
-    return { id: handle };
+    // Not unref'd: a pending restart or recovery wait must keep the supervisor alive even when no
+    // child or socket does. Every owner clears its timers when it stops.
+    return { id: setTimeout(callback, ms) };
   },
   clearTimeout(timer) {
     clearTimeout(timer.id as NodeJS.Timeout);

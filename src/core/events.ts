@@ -57,11 +57,21 @@ export interface ErrorEvent {
   time: number;
 }
 
+/** Something about a process worth telling the user that is not a state change (from the metrics sampler). */
+export interface WarningEvent {
+  process: string;
+  /** `cpu`: over `limits.cpu` for a sustained window; `leak`: RSS rising steadily; `memory`: over `limits.memory`. */
+  kind: 'cpu' | 'leak' | 'memory';
+  message: string;
+  time: number;
+}
+
 export interface ManagerEvents {
   state: StateChangeEvent;
   log: LogLineEvent;
   health: HealthChangeEvent;
   error: ErrorEvent;
+  warning: WarningEvent;
   /** Nothing is live, pending or due to restart any more. */
   idle: { time: number };
 }

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { isErrnoException } from '../errors.js';
+import { environVariable, ProcReader, type ProcStat } from '../metrics/proc.js';
 
 /** Environment variable that marks every process ovrseer starts, inherited by all its descendants. */
 export const PROCESS_MARKER_VAR = 'OVRSEER_PROCESS';
@@ -44,6 +45,8 @@ export function isPidAlive(pid: number): boolean {
 }
 
 const SNAPSHOT_TTL_MS = 5;
+/** The /proc parser shared with the metrics sampler. */
+const procReader = new ProcReader();
 let snapshot: { time: number; groups: Map<number, number> } | null = null;
 
 /** Non-zombie process count per process group, from one pass over /proc, shared by concurrent pollers. */
@@ -62,17 +65,18 @@ function liveGroups(): Map<number, number> {
   return groups;
 }
 
-function readStat(pid: number): { state: string; pgrp: number } | null {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  } catch (error) {
-    if (isErrnoException(error) && (error.code === 'ENOENT' || error.code === 'ESRCH')) return null;
-    throw error;
-  }
-  // "pid (comm) S ppid pgrp ...": comm may contain spaces and parentheses, so parse after the last ')'.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0] ?? '', pgrp: Number(fields[2]) };
+/**
+ * When the process started, in clock ticks since boot (field 22 of /proc/<pid>/stat): with the pid it
+ * identifies a process for good, since a pid can be reused but not at the same start time. `null`
+ * when the process is gone or this is not Linux.
+ */
+export function processStartTime(pid: number): number | null {
+  if (process.platform !== 'linux') return null;
+  return readStat(pid)?.startTime ?? null;
+}
+
+function readStat(pid: number): ProcStat | null {
+  return procReader.readStat(pid);
 }
 
 /** Like `signalGroup` for one pid. */
@@ -102,8 +106,6 @@ export interface MarkedProcess {
  */
 export async function findMarkedProcesses(projectId: string, markerPrefix: string): Promise<MarkedProcess[]> {
   if (process.platform !== 'linux') return [];
-  const projectNeedle = Buffer.from(`\0${PROJECT_ID_VAR}=${projectId}\0`);
-  const markerNeedle = `${PROCESS_MARKER_VAR}=`;
   let entries: string[];
   try {
     entries = await readdir('/proc');
@@ -118,10 +120,8 @@ export async function findMarkedProcesses(projectId: string, markerPrefix: strin
       if (!Number.isInteger(pid) || pid === process.pid) return;
       const environ = await readEnviron(pid);
       if (environ === null) return;
-      // environ is NUL-separated with no leading NUL; add one so the first variable matches too.
-      const haystack = Buffer.concat([Buffer.from([0]), environ, Buffer.from([0])]);
-      if (haystack.indexOf(projectNeedle) === -1) return;
-      const marker = extractVariable(haystack, markerNeedle);
+      if (environVariable(environ, PROJECT_ID_VAR) !== projectId) return;
+      const marker = environVariable(environ, PROCESS_MARKER_VAR);
       if (marker !== null && inScope(marker, markerPrefix)) found.push({ pid, marker });
     }),
   );
@@ -138,14 +138,6 @@ async function readEnviron(pid: number): Promise<Buffer | null> {
     }
     throw error;
   }
-}
-
-function extractVariable(haystack: Buffer, prefix: string): string | null {
-  const start = haystack.indexOf(`\0${prefix}`);
-  if (start === -1) return null;
-  const valueStart = start + 1 + prefix.length;
-  const end = haystack.indexOf(0, valueStart);
-  return haystack.toString('utf8', valueStart, end === -1 ? haystack.length : end);
 }
 
 function inScope(marker: string, scope: string): boolean {

@@ -75,7 +75,8 @@ export interface RecentLine {
  * tree. Start, stop and restart are serialized by a lock, so they never interleave.
  */
 export class ManagedProcess {
-  readonly id: string;
+  #id: string;
+  #instance: number | null;
   readonly marker: string;
   readonly recentLines = new RingBuffer<RecentLine>(RECENT_LINES);
   #state: ProcessState = 'stopped';
@@ -101,16 +102,35 @@ export class ManagedProcess {
   constructor(
     readonly spec: ProcessSpec,
     /** 1-based; `null` when the process has a single instance. */
-    readonly instance: number | null,
+    instance: number | null,
     private readonly context: ManagedProcessContext,
   ) {
-    this.id = instance === null ? spec.name : `${spec.name}.${instance}`;
+    this.#instance = instance;
+    this.#id = instance === null ? spec.name : `${spec.name}.${instance}`;
     this.marker = `${context.project.name}/${spec.name}/${instance ?? 1}`;
     this.#restarts = new RestartController(spec.restart);
   }
 
+  /** Display id: `api`, or `worker.2` for a replica. */
+  get id(): string {
+    return this.#id;
+  }
+  /** 1-based replica number; `null` when the process has a single instance. */
+  get instance(): number | null {
+    return this.#instance;
+  }
   get name(): string {
     return this.spec.name;
+  }
+
+  /**
+   * Scaling a single instance up makes it replica 1 (`worker` → `worker.1`). Its marker already says
+   * instance 1, so escapees are still found.
+   */
+  becomeReplica(): void {
+    if (this.#instance !== null) return;
+    this.#instance = 1;
+    this.#id = `${this.spec.name}.1`;
   }
   get state(): ProcessState {
     return this.#state;

@@ -2,10 +2,19 @@ import { spawn as nodeSpawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { DependencySpec, ProcessSpec, ProjectSpec } from '../config/spec.js';
 import { OvrseerError } from '../errors.js';
+import type { Plugin } from '../plugins/plugin.js';
+import { PluginHost } from '../plugins/plugin-host.js';
 import { type Clock, systemClock } from './clock.js';
 import { evaluateCondition } from './conditions.js';
 import { TypedEmitter } from './emitter.js';
-import type { CrashReportSink, ErrorContext, ErrorHandler, ManagerEvents } from './events.js';
+import type {
+  CrashReportSink,
+  ErrorContext,
+  ErrorHandler,
+  ManagerEvents,
+  StateChangeEvent,
+  WarningEvent,
+} from './events.js';
 import {
   buildDependencyGraph,
   type DependencyGraph,
@@ -54,10 +63,14 @@ export class ProcessManager {
   readonly #instances = new Map<string, ManagedProcess[]>();
   readonly #dependencies: Map<string, DependencySpec[]>;
   readonly #errorHandler: ErrorHandler | undefined;
+  readonly #context: ManagedProcessContext;
   #scheduleQueued = false;
   #shutdown: Promise<ShutdownResult> | null = null;
   #wasActive = false;
   readonly #triggers: RestartTriggers;
+  readonly #plugins: PluginHost;
+  #pluginLogs = false;
+  #startedOnce = false;
 
   constructor(spec: ProjectSpec, options: ProcessManagerOptions = {}) {
     this.spec = spec;
@@ -66,10 +79,7 @@ export class ProcessManager {
     this.#emitter = new TypedEmitter<ManagerEvents>((error, event) =>
       this.reportError(toError(error), { operation: `${String(event)} listener`, severity: 'warning' }),
     );
-    this.projectId = createHash('sha256')
-      .update(spec.file ?? `${spec.dir}\0${spec.name}`)
-      .digest('hex')
-      .slice(0, 16);
+    this.projectId = projectIdOf(spec);
     const total = spec.processes.reduce((sum, process) => sum + process.replicas, 0);
     if (total > spec.settings.limits.maxProcesses) {
       throw new OvrseerError(
@@ -78,6 +88,7 @@ export class ProcessManager {
       );
     }
     this.#dependencies = effectiveDependencies(spec.processes);
+    this.#plugins = new PluginHost((error, errorContext) => this.reportError(error, errorContext));
     const context: ManagedProcessContext = {
       project: { name: spec.name, id: this.projectId },
       clock: this.#clock,
@@ -86,8 +97,14 @@ export class ProcessManager {
       spawn: options.spawn ?? nodeSpawn,
       createProbe: options.createProbe ?? createProbe,
       baseEnv: options.env ?? process.env,
-      reports: options.reports ?? null,
+      reports: {
+        report: (request) => {
+          options.reports?.report(request);
+          if (this.#plugins.wants('onCrashReport')) this.#plugins.call('onCrashReport', request);
+        },
+      },
     };
+    this.#context = context;
     for (const process of spec.processes) {
       const count = process.replicas;
       const instances = Array.from(
@@ -101,8 +118,37 @@ export class ProcessManager {
       onError: (error, processId, operation) =>
         this.reportError(error, { processId, operation, severity: 'error' }),
     });
-    this.#emitter.on('state', () => this.#queueSchedule());
+    this.#emitter.on('state', (event) => {
+      this.#queueSchedule();
+      if (this.#plugins.size > 0) this.#notifyPlugins(event);
+    });
     this.#emitter.on('health', () => this.#queueSchedule());
+  }
+
+  /** Adds a plugin (core package review, "Plugin System"); its hooks never block the engine. */
+  use(plugin: Plugin): this {
+    this.#plugins.add(plugin);
+    if (typeof plugin.onLog === 'function' && !this.#pluginLogs) {
+      this.#pluginLogs = true;
+      this.#emitter.on('log', (event) => this.#plugins.call('onLog', event));
+    }
+    if (this.#startedOnce) this.#plugins.call('onManagerStart', this);
+    return this;
+  }
+
+  /** Resolves when every plugin hook queued so far has run (or timed out). */
+  drainPlugins(): Promise<void> {
+    return this.#plugins.drain();
+  }
+
+  #notifyPlugins(event: StateChangeEvent): void {
+    this.#plugins.call('onStateChange', event);
+    const instance = this.get(event.process);
+    if (instance === undefined) return;
+    if (event.to === 'running') this.#plugins.call('onProcessStart', instance.info());
+    if (isLive(event.from) && !isLive(event.to) && event.from !== 'starting') {
+      this.#plugins.call('onProcessExit', instance.info(), { code: event.exitCode, signal: event.signal });
+    }
   }
 
   on<K extends keyof ManagerEvents>(event: K, listener: (payload: ManagerEvents[K]) => void): () => void {
@@ -150,6 +196,10 @@ export class ProcessManager {
       if (isSettled(instance.state)) instance.markPending(this.#describeWait(instance.spec));
     }
     this.#wasActive = true;
+    if (!this.#startedOnce) {
+      this.#startedOnce = true;
+      this.#plugins.call('onManagerStart', this);
+    }
     this.#schedule();
     await this.#triggers.start(closure.flatMap((name) => this.spec.processes.filter((p) => p.name === name)));
     await this.#until(() => targets.every((instance) => startSettled(instance)));
@@ -167,6 +217,48 @@ export class ProcessManager {
     const targets = this.#select(selectors);
     this.#wasActive = true;
     await Promise.all(targets.map((instance) => instance.restart('restart requested')));
+  }
+
+  /**
+   * Sets the number of instances of a process: new replicas start at once when the process is
+   * running; surplus ones are stopped highest-numbered first and removed. Replicas get `PORT` + index.
+   */
+  async scale(name: string, replicas: number): Promise<ManagedProcess[]> {
+    const spec = this.spec.processes.find((process) => process.name === name);
+    if (spec === undefined) resolveSelectors(this.spec.processes, [name]);
+    if (spec === undefined) throw new OvrseerError('OVRSEER_UNKNOWN_PROCESS', `unknown process "${name}"`);
+    if (spec.type === 'cleanup')
+      throw new OvrseerError('OVRSEER_USAGE', `${name} is a cleanup process; it cannot be scaled`);
+    if (!Number.isInteger(replicas) || replicas < 0) {
+      throw new OvrseerError('OVRSEER_USAGE', `replicas must be a whole number >= 0, got ${replicas}`);
+    }
+    const current = this.#instances.get(name) ?? [];
+    const total = this.instances().length - current.length + replicas;
+    if (total > this.spec.settings.limits.maxProcesses) {
+      throw new OvrseerError(
+        'OVRSEER_LIMIT_EXCEEDED',
+        `scaling ${name} to ${replicas} makes ${total} instances, over settings.limits.max_processes (${this.spec.settings.limits.maxProcesses})`,
+      );
+    }
+    if (replicas > current.length) {
+      const running = current.some((instance) => isLive(instance.state) || instance.state === 'backoff');
+      if (replicas > 1) for (const instance of current) instance.becomeReplica();
+      const added = Array.from(
+        { length: replicas - current.length },
+        (_, index) =>
+          new ManagedProcess(spec, replicas === 1 ? null : current.length + index + 1, this.#context),
+      );
+      this.#instances.set(name, [...current, ...added]);
+      if (running || current.length === 0) {
+        this.#wasActive = true;
+        await Promise.all(added.map((instance) => instance.start(`scaled to ${replicas}`)));
+      }
+    } else if (replicas < current.length) {
+      const surplus = current.slice(replicas).reverse();
+      for (const instance of surplus) await instance.stop(`scaled to ${replicas}`);
+      this.#instances.set(name, current.slice(0, replicas));
+    }
+    return this.#instances.get(name) ?? [];
   }
 
   /** Restarts every process of a group (core package review 2.2). */
@@ -247,6 +339,11 @@ export class ProcessManager {
       clock: this.#clock,
     });
     return found.length;
+  }
+
+  /** Publishes a warning (from the metrics sampler: sustained CPU, a leak, a memory limit) to every front end. */
+  emitWarning(warning: WarningEvent): void {
+    this.#emitter.emit('warning', warning);
   }
 
   reportError(error: Error, context: ErrorContext): void {
@@ -357,6 +454,14 @@ export class ProcessManager {
       });
     });
   }
+}
+
+/** Stable per config file (or per directory and name for a spec built in code). */
+export function projectIdOf(spec: ProjectSpec): string {
+  return createHash('sha256')
+    .update(spec.file ?? `${spec.dir}\0${spec.name}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Whether `start()` may stop waiting for this instance. */

@@ -62,6 +62,14 @@ async function killGroupOrThrow(pgid: number, clock: Clock): Promise<void> {
   throw new OvrseerError('OVRSEER_KILL_FAILED', `process group ${pgid} survived SIGKILL`);
 }
 
+/**
+ * Settles once the group is empty, polling: for a group whose leader is not our child (found again
+ * after a supervisor died), so no exit event will come. `endGroup` still bounds the wait.
+ */
+export async function groupGone(pgid: number, clock: Clock, pollMs = 50): Promise<void> {
+  while (isGroupAlive(pgid)) await sleep(clock, pollMs);
+}
+
 /** Polls until the group is empty or `until` passes; says which. */
 async function waitForGroupGone(pgid: number, clock: Clock, until: number): Promise<boolean> {
   while (isGroupAlive(pgid)) {

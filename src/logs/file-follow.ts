@@ -71,7 +71,7 @@ export class LogFollower {
 
   start(): void {
     const tick = (): void => {
-      this.#polling = this.poll()
+      void this.poll()
         .catch((error: unknown) => this.#options.onError(toError(error)))
         .then(() => {
           if (!this.#stopped) this.#timer = setTimeout(tick, this.#options.interval ?? 100);
@@ -87,8 +87,15 @@ export class LogFollower {
     await Promise.all(this.#files.map((file) => file.handle?.close()));
   }
 
-  /** One round: new lines of every file, delivered together. */
-  async poll(): Promise<void> {
+  /** One round: new lines of every file, delivered together. Rounds never overlap. */
+  poll(): Promise<void> {
+    const round = this.#polling.then(() => this.#pollAll());
+    // The next round waits for this one whether it fails or not; the caller sees the failure.
+    this.#polling = round.catch(() => undefined);
+    return round;
+  }
+
+  async #pollAll(): Promise<void> {
     const runs: LogEntry[][] = [];
     for (const file of this.#files) runs.push(await this.#pollFile(file));
     const entries = mergeByTime(runs);

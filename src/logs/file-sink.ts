@@ -39,6 +39,8 @@ export class FileSink implements LogSink {
   constructor(options: FileSinkOptions) {
     this.#options = options;
     this.#specs = new Map(options.processes.map((process) => [process.name, process.log]));
+    // Files are opened up front, so the first burst of output finds them ready.
+    for (const process of options.processes) this.#writerFor(process.name)?.start();
   }
 
   write(
@@ -51,7 +53,7 @@ export class FileSink implements LogSink {
     text: string,
   ): void {
     const writer = name === this.#lastName ? this.#lastWriter : this.#writerFor(name);
-    writer?.enqueue(this.#formatter.format(time, process, stream, level, text));
+    writer?.enqueue(this.#formatter.prefix(time, process, stream, level), text);
   }
 
   /** The path of a process's current log file. */

@@ -43,15 +43,21 @@ export class FileLineFormatter {
   #level = -1;
   #prefix = '';
 
-  format(time: number, process: string, stream: LogStream, level: number, text: string): string {
-    if (time !== this.#time || process !== this.#process || stream !== this.#stream || level !== this.#level) {
+  /** `2025-05-01T10:00:00.123Z api.2 out warn | ` */
+  prefix(time: number, process: string, stream: LogStream, level: number): string {
+    if (
+      time !== this.#time ||
+      process !== this.#process ||
+      stream !== this.#stream ||
+      level !== this.#level
+    ) {
       this.#time = time;
       this.#process = process;
       this.#stream = stream;
       this.#level = level;
       this.#prefix = `${isoTime(time)} ${process} ${stream} ${LOG_LEVELS[level] ?? 'info'} | `;
     }
-    return `${this.#prefix}${text}\n`;
+    return this.#prefix;
   }
 }
 
@@ -64,6 +70,11 @@ export function formatTextLine(entry: LogEntry): string {
  * `seq` for entries from a live store and `fields` — the parsed object — for lines that are JSON.
  */
 export function formatJsonLine(entry: LogEntry): string {
+  return `${jsonLine(entry)}\n`;
+}
+
+/** `formatJsonLine` without the newline. */
+export function jsonLine(entry: LogEntry): string {
   const object: Record<string, unknown> = {
     time: isoTime(entry.time),
     process: entry.process,
@@ -74,7 +85,7 @@ export function formatJsonLine(entry: LogEntry): string {
   if (entry.seq > 0) object.seq = entry.seq;
   const fields = jsonFields(entry.text);
   if (fields !== undefined) object.fields = fields;
-  return `${JSON.stringify(object)}\n`;
+  return JSON.stringify(object);
 }
 
 /** The fields of a line that is a JSON object, or undefined. Parsed on export only, never on ingest. */

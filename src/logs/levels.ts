@@ -82,23 +82,42 @@ const LEADING = new RegExp(
   `^${ANSI}${TIMESTAMP}${LOGFMT}([[(<]?)${ANSI}([A-Za-z]{1,11})${ANSI}([\\])>:|/,\\s]|$)`,
 );
 
+const LEFT_BRACE = 0x7b;
+
 /** glog: a severity letter glued to the month and day, `W0501 10:00:00.123456 …`. */
 const GLOG = /^([IWEF])\d{4} \d\d:/;
 
-/**
- * Characters a level prefix can start with. Checking the first one first keeps the common case — a
- * plain line that says nothing about its level — to a single table lookup.
- */
+/** Non-letters a level prefix can start with: brackets, an ANSI escape, a timestamp's digits. */
 const CANDIDATE = new Uint8Array(128);
-for (const char of 'dDiIwWeEfFtTcCnNsSpPaAvVlL[(<\x1b0123456789') CANDIDATE[char.charCodeAt(0)] = 1;
+for (const char of '[(<\x1b0123456789') CANDIDATE[char.charCodeAt(0)] = 1;
 
-const LEFT_BRACE = 0x7b;
+/**
+ * The first two characters (lower-cased) of everything a line can start with when its first character
+ * is a letter: level words, logfmt keys, `W:` / `E/` and glog's `W0501`. Most lines fail this check,
+ * which keeps them away from the regular expression.
+ */
+const PAIRS = new Set<number>();
+const pair = (a: string, b: string): number => (a.charCodeAt(0) << 8) | b.charCodeAt(0);
+for (const word of [...WORDS.keys(), 'time=', 'ts=', 't=', 'level=', 'lvl=']) {
+  if (word.length > 1) PAIRS.add(pair(word[0] ?? '', word[1] ?? ''));
+}
+for (const letter of 'diwef') for (const after of ':/') PAIRS.add(pair(letter, after));
+for (const letter of 'iwef') for (const digit of '0123456789') PAIRS.add(pair(letter, digit));
+
+function lower(code: number): number {
+  return code >= 65 && code <= 90 ? code | 0x20 : code;
+}
 
 /** The level a line announces: JSON fields first, then a leading word; `info` when it says nothing. */
 export function detectLevel(text: string): number {
   const first = text.charCodeAt(0);
   if (first === LEFT_BRACE) return detectJsonLevel(text);
-  if (!(first < 128 && CANDIDATE[first] === 1)) return INFO;
+  const letter = lower(first);
+  if (letter >= 97 && letter <= 122) {
+    if (!PAIRS.has((letter << 8) | lower(text.charCodeAt(1)))) return INFO;
+  } else if (!(first < 128 && CANDIDATE[first] === 1)) {
+    return INFO;
+  }
   const glog = GLOG.exec(text);
   if (glog !== null) return levelOfWord(glog[1] ?? 'i');
   const match = LEADING.exec(text);

@@ -17,6 +17,8 @@ export class LogRing {
   #times: Float64Array;
   /** `level | stream << 2`. */
   #meta: Uint8Array;
+  /** Text lengths, so eviction need not touch the (old, uncached) string itself. */
+  #lengths: Uint32Array;
   #texts: string[];
   #head = 0;
   #size = 0;
@@ -40,6 +42,7 @@ export class LogRing {
     this.#seqs = new Float64Array(this.#slots);
     this.#times = new Float64Array(this.#slots);
     this.#meta = new Uint8Array(this.#slots);
+    this.#lengths = new Uint32Array(this.#slots);
     this.#texts = new Array<string>(this.#slots).fill('');
   }
 
@@ -59,18 +62,28 @@ export class LogRing {
   }
 
   push(seq: number, time: number, level: number, stream: number, text: string): void {
-    if (this.#size === this.#slots && this.#slots < this.maxLines) this.#grow();
-    while (this.#size > 0 && (this.#size >= this.maxLines || this.#chars + text.length > this.maxChars)) {
-      this.#evictOldest();
+    const length = text.length;
+    if (this.#size === this.#slots) {
+      if (this.#slots < this.maxLines) {
+        this.#grow();
+      } else {
+        // Full: the new line takes the oldest one's slot, so there is nothing to clear.
+        this.#chars -= this.#lengths[this.#head] ?? 0;
+        this.#head = this.#head + 1 === this.#slots ? 0 : this.#head + 1;
+        this.#size -= 1;
+        this.#evicted += 1;
+      }
     }
+    while (this.#size > 0 && this.#chars + length > this.maxChars) this.#evictOldest();
     let slot = this.#head + this.#size;
     if (slot >= this.#slots) slot -= this.#slots;
     this.#seqs[slot] = seq;
     this.#times[slot] = time;
     this.#meta[slot] = level | (stream << 2);
+    this.#lengths[slot] = length;
     this.#texts[slot] = text;
     this.#size += 1;
-    this.#chars += text.length;
+    this.#chars += length;
   }
 
   /**
@@ -142,7 +155,7 @@ export class LogRing {
   }
 
   #evictOldest(): void {
-    this.#chars -= (this.#texts[this.#head] ?? '').length;
+    this.#chars -= this.#lengths[this.#head] ?? 0;
     this.#texts[this.#head] = '';
     this.#head = this.#head + 1 === this.#slots ? 0 : this.#head + 1;
     this.#size -= 1;
@@ -154,18 +167,21 @@ export class LogRing {
     const seqs = new Float64Array(slots);
     const times = new Float64Array(slots);
     const meta = new Uint8Array(slots);
+    const lengths = new Uint32Array(slots);
     const texts = new Array<string>(slots).fill('');
     for (let i = 0; i < this.#size; i += 1) {
       const slot = this.#slot(i);
       seqs[i] = this.#seqs[slot] ?? 0;
       times[i] = this.#times[slot] ?? 0;
       meta[i] = this.#meta[slot] ?? 0;
+      lengths[i] = this.#lengths[slot] ?? 0;
       texts[i] = this.#texts[slot] ?? '';
     }
     this.#slots = slots;
     this.#seqs = seqs;
     this.#times = times;
     this.#meta = meta;
+    this.#lengths = lengths;
     this.#texts = texts;
     this.#head = 0;
   }

@@ -14,7 +14,7 @@ export interface ProjectLogsOptions {
   reportError(error: Error, context: ErrorContext): void;
   /** Per process instance, summed text length kept in memory. @default 8 MiB */
   maxBytes?: number;
-  /** Per log file, text waiting for the disk before lines are dropped. @default 16 MiB */
+  /** Per log file, bytes waiting for the disk before lines are dropped. @default 64 MiB */
   maxQueued?: number;
 }
 

@@ -1,5 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { readdir, rename, unlink } from 'node:fs/promises';
+import { createReadStream, createWriteStream, renameSync, unlinkSync } from 'node:fs';
+import { readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { constants, createGzip } from 'node:zlib';
@@ -13,11 +13,39 @@ export function rotatedPath(path: string, index: number, gzip = true): string {
   return `${path}.${index}${gzip ? '.gz' : ''}`;
 }
 
+/**
+ * Moves the current file out of the way: with `keep` 0 it is deleted; otherwise the rotated files
+ * move one step older (the oldest is deleted) and the current one becomes `.1`, whose path is
+ * returned for compression.
+ */
+export function rotateSync(path: string, keep: number): string | null {
+  if (keep === 0) {
+    removeIfExistsSync(path);
+    return null;
+  }
+  shiftRotatedSync(path, keep);
+  const newest = rotatedPath(path, 1, false);
+  renameSync(path, newest);
+  return newest;
+}
+
 /** Deletes the oldest rotated file and renames the others one step older, making room for a new `.1`. */
-export async function shiftRotated(path: string, keep: number): Promise<void> {
-  await removeIfExists(rotatedPath(path, keep));
+function shiftRotatedSync(path: string, keep: number): void {
+  removeIfExistsSync(rotatedPath(path, keep));
   for (let index = keep - 1; index >= 1; index -= 1) {
-    await renameIfExists(rotatedPath(path, index), rotatedPath(path, index + 1));
+    try {
+      renameSync(rotatedPath(path, index), rotatedPath(path, index + 1));
+    } catch (error) {
+      if (!(isErrnoException(error) && error.code === 'ENOENT')) throw error;
+    }
+  }
+}
+
+function removeIfExistsSync(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if (!(isErrnoException(error) && error.code === 'ENOENT')) throw error;
   }
 }
 
@@ -62,20 +90,4 @@ export async function logFiles(path: string): Promise<string[]> {
   const ordered = [...rotated.entries()].sort((a, b) => b[0] - a[0]).map(([, name]) => join(dir, name));
   if (current !== null) ordered.push(join(dir, current));
   return ordered;
-}
-
-async function removeIfExists(path: string): Promise<void> {
-  try {
-    await unlink(path);
-  } catch (error) {
-    if (!(isErrnoException(error) && error.code === 'ENOENT')) throw error;
-  }
-}
-
-async function renameIfExists(from: string, to: string): Promise<void> {
-  try {
-    await rename(from, to);
-  } catch (error) {
-    if (!(isErrnoException(error) && error.code === 'ENOENT')) throw error;
-  }
 }

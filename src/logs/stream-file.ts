@@ -1,5 +1,5 @@
 import type { LogStream } from '../core/events.js';
-import { FileLineFormatter, formatJsonLine } from './format.js';
+import { FileLineFormatter, jsonLine } from './format.js';
 import { levelName } from './levels.js';
 import { type DropReason, LogFileWriter } from './log-file-writer.js';
 import type { LogSink } from './types.js';
@@ -44,11 +44,11 @@ export class StreamFileSink implements LogSink {
     text: string,
   ): void {
     if (!this.#json) {
-      this.writer.enqueue(this.#formatter.format(time, process, stream, level, text));
+      this.writer.enqueue(this.#formatter.prefix(time, process, stream, level), text);
       return;
     }
     const instance = process === name ? null : Number(process.slice(name.length + 1));
     const entry = { seq, time, process, name, instance, stream, level: levelName(level), text };
-    this.writer.enqueue(formatJsonLine(entry));
+    this.writer.enqueue('', jsonLine(entry));
   }
 }

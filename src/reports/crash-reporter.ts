@@ -106,18 +106,21 @@ export class CrashReporter {
     return fitted.report;
   }
 
-  /** Summaries, newest first. `process` matches an instance id (`worker.2`) or a name (`worker`). */
+  /**
+   * Summaries, newest first (by report time; same time: later arrival first). `process` matches an
+   * instance id (`worker.2`) or a process name (`worker`: all its instances).
+   */
   list(filter: CrashReportFilter = {}): CrashReportSummary[] {
-    const matching = [...this.#reports.values()].filter(
-      (report) =>
-        (filter.process === undefined ||
-          report.process === filter.process ||
-          report.name === filter.process) &&
-        (filter.type === undefined || report.type === filter.type) &&
-        (filter.since === undefined || report.time >= filter.since) &&
-        (filter.until === undefined || report.time <= filter.until),
-    );
-    return matching.reverse().map(summarize);
+    const matches = (report: CrashReport): boolean =>
+      (filter.process === undefined || report.process === filter.process || report.name === filter.process) &&
+      (filter.type === undefined || report.type === filter.type) &&
+      (filter.since === undefined || report.time >= filter.since) &&
+      (filter.until === undefined || report.time <= filter.until);
+    return [...this.#reports.values()]
+      .map((report, arrival) => ({ report, arrival }))
+      .filter(({ report }) => matches(report))
+      .sort((a, b) => b.report.time - a.report.time || b.arrival - a.arrival)
+      .map(({ report }) => summarize(report));
   }
 
   get(id: string): CrashReport | undefined {
@@ -144,7 +147,6 @@ export class CrashReporter {
       .sort()
       .reverse();
     const loaded: CrashReport[] = [];
-    const unread: string[] = [];
     let index = 0;
     while (index < ids.length) {
       const need = this.#maxReports - this.#reports.size - loaded.length;
@@ -158,7 +160,7 @@ export class CrashReporter {
       const results = await Promise.all(batch.map((id) => this.#readOne(disk, id)));
       for (const report of results) if (report !== null) loaded.push(report);
     }
-    unread.push(...ids.slice(index));
+    const unread = ids.slice(index);
     loaded.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
     this.#reports = new Map([...loaded.map((r) => [r.id, r] as const), ...this.#reports]);
     if (writable) for (const id of unread) disk.delete(id);

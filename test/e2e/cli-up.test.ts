@@ -95,6 +95,20 @@ processes:
     expect(result.stdout).toMatch(/bad +\* exited with code 4/);
   });
 
+  it('stays up through a restart delay when nothing else runs, then ends with 1', async () => {
+    const p = project(`
+name: "{{name}}"
+processes:
+  flaky:
+    command: ${fixtureCommand('exit-with.mjs', 3)}
+    restart: { policy: on-failure, max_retries: 1, delay: 1s }
+`);
+    const result = await runCli(['up'], { cwd: p.dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/flaky +\* restarting: restart 1 in 1000ms/);
+    expect(result.stdout).toMatch(/flaky +\* failed: gave up after 1 restart; last run exited with code 3/);
+  });
+
   it('--abort-on-exit stops everything when a main process exits, with its exit code', async () => {
     const p = project(`
 name: "{{name}}"

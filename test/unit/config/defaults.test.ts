@@ -33,7 +33,7 @@ describe('process defaults', () => {
       replicas: 1,
       port: null,
       user: null,
-      limits: { memory: null, cpu: null },
+      limits: { memory: null, cpu: null, cpuAction: 'warn' },
       watch: null,
       cronRestart: null,
       log: { file: true, maxSize: 10 * 1024 * 1024, keep: 5 },
@@ -379,7 +379,7 @@ describe('other process fields', () => {
       '  b:',
       '    command: x',
       '    cwd: /opt/b',
-      '    limits: { cpu: 50 }',
+      '    limits: { cpu: 50, cpu_action: restart }',
       '    watch: { ignore: [node_modules], debounce: 1s }',
       '    log: { max_size: 512KB, keep: 0 }',
       '  c:',
@@ -407,9 +407,9 @@ describe('other process fields', () => {
     ]);
   });
 
-  it('limits: memory is a size, cpu a percentage of one core', () => {
-    expect(a.limits).toEqual({ memory: 1.5 * 1024 ** 3, cpu: 150 });
-    expect(b.limits).toEqual({ memory: null, cpu: 50 });
+  it('limits: memory is a size, cpu a percentage of one core, cpu_action warn by default', () => {
+    expect(a.limits).toEqual({ memory: 1.5 * 1024 ** 3, cpu: 150, cpuAction: 'warn' });
+    expect(b.limits).toEqual({ memory: null, cpu: 50, cpuAction: 'restart' });
   });
 
   it('watch: true watches cwd; paths resolve against cwd; debounce defaults to 300ms', () => {

@@ -71,12 +71,34 @@ describe('env precedence', () => {
     expect(processOf(spec, 'a').env).toEqual({ X: '1' });
   });
 
-  it('env files feed interpolation, over the given environment', () => {
+  it('the shell wins over env files, in interpolation and in what processes get', () => {
+    write('.env', 'HOST=from-file\nONLY_FILE=yes\n');
+    write('a.env', 'HOST=process-file\n');
+    const spec = parse(
+      'env_file: .env\nprocesses:\n  a: { command: x, env_file: a.env, group: "${HOST}-${USER_NAME}" }\n',
+      { env: { HOST: 'from-env', USER_NAME: 'me' } },
+    );
+    expect(processOf(spec, 'a').group).toBe('from-env-me');
+    // Left out, so the process inherits the shell's value.
+    expect(processOf(spec, 'a').env).toEqual({ ONLY_FILE: 'yes' });
+  });
+
+  it('env_override: true makes env files win over the shell', () => {
     write('.env', 'HOST=from-file\n');
-    const spec = parse('env_file: .env\nprocesses:\n  a: { command: x, group: "${HOST}-${USER_NAME}" }\n', {
-      env: { HOST: 'from-env', USER_NAME: 'me' },
+    write('a.env', 'PROC=process-file\n');
+    const spec = parse(
+      'env_override: true\nenv_file: .env\nprocesses:\n  a: { command: x, env_file: a.env, group: "${HOST}" }\n',
+      { env: { HOST: 'from-env', PROC: 'from-env' } },
+    );
+    expect(processOf(spec, 'a').group).toBe('from-file');
+    expect(processOf(spec, 'a').env).toEqual({ HOST: 'from-file', PROC: 'process-file' });
+  });
+
+  it('a config env: value still wins over the shell (it is not a file)', () => {
+    const spec = parse('env: { HOST: config }\nprocesses:\n  a: { command: x }\n', {
+      env: { HOST: 'shell' },
     });
-    expect(processOf(spec, 'a').group).toBe('from-file-me');
+    expect(processOf(spec, 'a').env).toEqual({ HOST: 'config' });
   });
 
   it('env_file names are interpolated from the environment', () => {
@@ -89,8 +111,16 @@ describe('env precedence', () => {
 
   it('a process env_file does not feed interpolation', () => {
     write('a.env', 'SECRET=1\n');
-    const spec = parse('processes:\n  a: { command: x, env_file: a.env, group: "g${SECRET}" }\n');
-    expect(processOf(spec, 'a').group).toBe('g');
+    const issues = parseIssues('processes:\n  a: { command: x, env_file: a.env, group: "g${SECRET}" }\n', {
+      dir,
+    });
+    expect(issues).toEqual([
+      expect.objectContaining({
+        line: 2,
+        column: 46,
+        message: expect.stringMatching(/^variable SECRET is not set/),
+      }),
+    ]);
   });
 });
 
@@ -105,7 +135,7 @@ describe('--env NAME', () => {
     expect(processOf(spec, 'a').group).toBe('production');
   });
 
-  it('is an error when .env.NAME does not exist', () => {
+  it('is an error when neither .env.NAME, .env.NAME.local nor environments.NAME exist', () => {
     const issues = parseIssues('processes:\n  a: { command: x }\n', { envName: 'production', dir });
     expect(issues).toEqual([
       {
@@ -113,9 +143,14 @@ describe('--env NAME', () => {
         line: null,
         column: null,
         path: '',
-        message: `--env production: ${join(dir, '.env.production')} does not exist`,
+        message: `--env production: no .env.production or .env.production.local in ${dir}, and no environments.production in ovrseer.yml`,
       },
     ]);
+    const known = parseIssues('environments: { test: {} }\nprocesses:\n  a: { command: x }\n', {
+      envName: 'prod',
+      dir,
+    });
+    expect(known[0]?.message).toMatch(/no environments.prod in ovrseer.yml \(environments: test\)$/);
   });
 
   it('refuses names that are paths', () => {

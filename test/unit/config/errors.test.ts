@@ -248,12 +248,12 @@ describe('schema errors point into what the user wrote', () => {
 });
 
 describe('interpolation errors point at the scalar', () => {
-  it('an unterminated ${', () => {
+  it('an unterminated ${, at the ${', () => {
     expect(parseIssues(lines('processes:', '  a:', '    command: x', '    cwd: "${APP_DIR"'))).toEqual([
       {
         file: 'ovrseer.yml',
         line: 4,
-        column: 10,
+        column: 11,
         path: 'processes.a.cwd',
         message: 'unterminated "${" in "${APP_DIR" (write "$$" for a literal "$")',
       },
@@ -275,9 +275,42 @@ describe('interpolation errors point at the scalar', () => {
     ]);
   });
 
+  it('a variable that is not set, at the reference inside the value, each one', () => {
+    const issues = parseIssues(
+      lines(
+        'env:',
+        '  DB_URL: "postgres://${DB_USER}@${DB_HOST}/app"',
+        'processes:',
+        '  a: { command: x, cwd: ${APP_DIR}, group: "g-${GROUP:-web}" }',
+      ),
+    );
+    expect(issues).toEqual([
+      {
+        file: 'ovrseer.yml',
+        line: 2,
+        column: 23,
+        path: 'env.DB_URL',
+        message:
+          'variable DB_USER is not set (write ${DB_USER:-default} to give it a default, or $${DB_USER} for a literal)',
+      },
+      {
+        file: 'ovrseer.yml',
+        line: 4,
+        column: 25,
+        path: 'processes.a.cwd',
+        message: expect.stringMatching(/^variable APP_DIR is not set/),
+      },
+    ]);
+  });
+
+  it('a reference the YAML text does not hold verbatim (escapes) points at the value', () => {
+    const issues = parseIssues(lines('processes:', '  a:', '    command: x', '    group: "\\x24{NOPE}"'));
+    expect(issues[0]).toMatchObject({ line: 4, column: 12, path: 'processes.a.group' });
+  });
+
   it('a malformed reference', () => {
     const issues = parseIssues(lines('processes:', '  a:', '    command: x', '    group: "${1st}"'));
-    expect(issues[0]).toMatchObject({ line: 4, column: 12, path: 'processes.a.group' });
+    expect(issues[0]).toMatchObject({ line: 4, column: 13, path: 'processes.a.group' });
     expect(issues[0]?.message).toContain('invalid variable reference "${1st}"');
   });
 });

@@ -208,7 +208,7 @@ describe('DESIGN.md: the canonical example', () => {
       replicas: 1,
       port: null,
       user: null,
-      limits: { memory: 512 * 1024 * 1024, cpu: null },
+      limits: { memory: 512 * 1024 * 1024, cpu: null, cpuAction: 'warn' },
       watch: { paths: ['/srv/shop/api/src'], ignore: ['**/*.test.ts'], debounce: 300 },
       cronRestart: '0 4 * * *',
       log: { file: true, maxSize: 10 * 1024 * 1024, keep: 5 },

@@ -9,7 +9,6 @@ describe('interpolate', () => {
   it.each([
     ['${NAME}', 'api'],
     ['pre-${NAME}-post', 'pre-api-post'],
-    ['${UNSET}', ''],
     ['${UNSET:-fallback}', 'fallback'],
     ['${EMPTY:-fallback}', 'fallback'],
     ['${NAME:-fallback}', 'api'],
@@ -34,6 +33,11 @@ describe('interpolate', () => {
     ['${UNSET:?set UNSET first}', 'variable UNSET is required: set UNSET first'],
     ['${EMPTY:?}', 'variable EMPTY is required: is empty'],
     ['${UNSET?}', 'variable UNSET is required: is not set'],
+    [
+      '${UNSET}',
+      'variable UNSET is not set (write ${UNSET:-default} to give it a default, or $${UNSET} for a literal)',
+    ],
+    ['a-${NAME}-${UNSET}', 'variable UNSET is not set'],
     ['${NAME', 'unterminated "${" in "${NAME"'],
     ['${}', 'invalid variable reference "${}"'],
     ['${1ABC}', 'invalid variable reference "${1ABC}"'],
@@ -46,6 +50,19 @@ describe('interpolate', () => {
 
   it('does not treat ${EMPTY?} as an error: the variable is set', () => {
     expect(interpolate('${EMPTY?}', vars)).toEqual({ ok: true, value: '' });
+  });
+
+  it('reports the offending reference, to point at it', () => {
+    expect(interpolate('x ${NAME} ${NOPE:?why} y', vars)).toEqual({
+      ok: false,
+      message: 'variable NOPE is required: why',
+      reference: '${NOPE:?why}',
+    });
+  });
+
+  it('an unset plain reference is empty only where allowed', () => {
+    expect(interpolate('[${UNSET}]', vars, { allowUnset: true })).toEqual({ ok: true, value: '[]' });
+    expect(interpolate('[${UNSET}]', vars).ok).toBe(false);
   });
 });
 
@@ -63,6 +80,10 @@ describe('isCommandPath', () => {
     [['processes', 'api', 'cwd'], false],
     [['processes', 'api', 'stop', 'signal'], false],
     [['env', 'command'], false],
+    [['environments', 'production', 'processes', 'api', 'command'], true],
+    [['environments', 'production', 'processes', 'api', 'ready', 'exec'], true],
+    [['environments', 'production', 'processes', 'api', 'env', 'A'], false],
+    [['environments', 'production', 'env', 'command'], false],
   ] as const)('%j → %s', (path, expected) => {
     expect(isCommandPath(path)).toBe(expected);
   });

@@ -23,7 +23,9 @@ describe('projectJsonSchema', () => {
       'name',
       'env_file',
       'env',
+      'env_override',
       'settings',
+      'environments',
       'processes',
     ]);
   });

@@ -26,7 +26,7 @@ export function processSpec(name: string, overrides: Partial<Omit<ProcessSpec, '
     replicas: 1,
     port: null,
     user: null,
-    limits: { memory: null, cpu: null },
+    limits: { memory: null, cpu: null, cpuAction: 'warn' },
     watch: null,
     cronRestart: null,
     log: { ...LOG_DEFAULTS },

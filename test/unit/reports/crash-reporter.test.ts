@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CrashReportRequest, CrashReportSink } from '../../../src/core/events.js';
 import { CrashReporter, type CrashReporterOptions } from '../../../src/reports/crash-reporter.js';
 import { REDACTED } from '../../../src/reports/redact.js';
 import { REPORT_ID_PATTERN } from '../../../src/reports/report-id.js';
@@ -35,6 +36,12 @@ describe('CrashReporter in memory', () => {
     expect(report.lines[0]?.text).toBe(`token=${REDACTED}`);
     expect(reporter.get(report.id)).toBe(report);
     expect(JSON.stringify(report)).not.toContain('ghp_leaky');
+  });
+
+  it("is the engine's CrashReportSink (a compile-time check that the two shapes stay in step)", () => {
+    const sink: CrashReportSink = memoryReporter();
+    const request: CrashReportRequest = reportInput();
+    expect(sink.report(request)).toMatchObject({ version: 1, process: 'api' });
   });
 
   it('gives unique ids even for many reports of one process in one second', () => {
@@ -85,6 +92,13 @@ describe('CrashReporter in memory', () => {
       exitCode: 1,
       signal: null,
     });
+  });
+
+  it('orders by report time, whatever the arrival order', () => {
+    const reporter = memoryReporter();
+    const late = reporter.report(reportInput({ time: T0 + 5000 })).id;
+    const early = reporter.report(reportInput({ time: T0 })).id;
+    expect(reporter.list().map((s) => s.id)).toEqual([late, early]);
   });
 
   it('orders reports of the same millisecond by arrival', () => {

@@ -1,0 +1,132 @@
+/**
+ * Metrics: the cost of sampling 100 process trees (a shell and its `sleep` each, 200 processes) —
+ * time per pass (cold, steady, with a new listening socket), and the supervisor's CPU over a window
+ * with and without the sampler at 1 Hz in the same run. Also checks the figures are complete.
+ * `BENCH_METRICS_SECONDS` shortens the windows (default 60 s each, as the issue asks).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadProject } from '../src/config/load.js';
+import { ProcessManager } from '../src/core/process-manager.js';
+import { MetricsSampler } from '../src/metrics/sampler.js';
+import { type BenchRow, report } from './report.js';
+
+const TREES = 100;
+const WINDOW_S = Number(process.env.BENCH_METRICS_SECONDS ?? 60);
+const PASSES = 200;
+const MB = 1024 ** 2;
+
+function row(
+  metric: string,
+  value: number,
+  unit: string,
+  target = '',
+  pass: boolean | null = null,
+): BenchRow {
+  return { metric, value, unit, target, pass };
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
+}
+
+function cpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+/** Supervisor CPU over `seconds` of idling, as percent of one core. */
+async function idleCpu(seconds: number): Promise<number> {
+  const cpu = cpuMs();
+  const wall = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  return ((cpuMs() - cpu) / (performance.now() - wall)) * 100;
+}
+
+async function timedPass(sampler: MetricsSampler): Promise<number> {
+  const started = performance.now();
+  await sampler.sample();
+  return performance.now() - started;
+}
+
+export async function benchMetrics(): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'ovrseer-bench-metrics-'));
+  const lines = ['name: bench-metrics', 'processes:'];
+  // `; true` keeps each shell alive above its sleep: a tree of two, as `sh -c 'node server.js'` is.
+  for (let i = 0; i < TREES; i += 1) lines.push(`  p${i}: { command: "sleep 1000; true" }`);
+  writeFileSync(join(dir, 'ovrseer.yml'), `${lines.join('\n')}\n`);
+  const manager = new ProcessManager(loadProject({ file: join(dir, 'ovrseer.yml') }));
+  try {
+    await manager.start();
+    // Let the shells fork their sleeps before anything is measured.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const sampler = new MetricsSampler(manager, { interval: 1000 });
+    const cold = await timedPass(sampler);
+    const passes: number[] = [];
+    for (let i = 0; i < PASSES; i += 1) passes.push(await timedPass(sampler));
+    const complete = manager
+      .instances()
+      .filter(
+        (instance) =>
+          (sampler.latest(instance.id)?.processes ?? 0) === 2 &&
+          (sampler.latest(instance.id)?.memory ?? 0) > 0,
+      ).length;
+
+    // A new listening socket in one tree: the socket tables and fd links are read on that pass.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const withListener = await timedPass(sampler);
+    server.close();
+
+    const without = await idleCpu(WINDOW_S);
+    sampler.start();
+    const before = sampler.stats();
+    const withSampling = await idleCpu(WINDOW_S);
+    const after = sampler.stats();
+    await sampler.stop();
+    const passesInWindow = after.passes - before.passes;
+    const passTime = (after.totalPassMs - before.totalPassMs) / Math.max(1, passesInWindow);
+    const cost = withSampling - without;
+
+    const rssBefore = process.memoryUsage.rss();
+    const textStart = performance.now();
+    const text = await sampler.metricsText();
+    const textMs = performance.now() - textStart;
+    const promRss = process.memoryUsage.rss() - rssBefore;
+
+    const rows = [
+      row(
+        `figures complete (2 processes, memory) for ${TREES} trees`,
+        complete,
+        `of ${TREES}`,
+        `${TREES}`,
+        complete === TREES,
+      ),
+      row('first pass (reads every environment once)', cold, 'ms'),
+      row(
+        `pass, median of ${PASSES} (${TREES} trees, ${2 * TREES} processes)`,
+        quantile(passes, 0.5),
+        'ms',
+        '< 5 ms',
+        quantile(passes, 0.5) < 5,
+      ),
+      row(`pass, p95 of ${PASSES}`, quantile(passes, 0.95), 'ms', '< 5 ms', quantile(passes, 0.95) < 5),
+      row('pass with a new listening socket (socket tables + fd links)', withListener, 'ms'),
+      row(`supervisor CPU over ${WINDOW_S} s, no sampling`, without, '% of a core'),
+      row(`supervisor CPU over ${WINDOW_S} s, sampling at 1 Hz`, withSampling, '% of a core'),
+      row('cost of sampling at 1 Hz (difference)', cost, '% of a core', '< 0.5 %', cost < 0.5),
+      row('mean pass time during the window', passTime, 'ms', '< 5 ms', passTime < 5),
+      row(`metricsText() first call (loads prom-client), ${TREES} processes`, textMs, 'ms'),
+      row('supervisor RSS growth on the first metricsText()', promRss / MB, 'MB'),
+      row('metricsText() size', text.length / 1024, 'KB'),
+    ];
+    report('metrics', rows, { trees: TREES, windowSeconds: WINDOW_S, passes });
+    return rows;
+  } finally {
+    await manager.shutdown({ force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

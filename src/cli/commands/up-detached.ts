@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProjectSpec } from '../../config/spec.js';
+import { projectIdOf } from '../../core/process-manager.js';
+import { OvrseerError } from '../../errors.js';
+import { socketPathFor } from '../../supervisor/api/server.js';
+import { ApiClient } from '../../supervisor/client.js';
+import type { ProcessRow } from '../../supervisor/process-rows.js';
+import { ensureStateDir } from '../../supervisor/state-dir.js';
+import { renderProcessTable } from '../process-table.js';
+
+const DAEMON = new URL('../../supervisor/daemon.js', import.meta.url);
+/** How long `up -d` waits for the supervisor to answer and for start-up to settle. */
+const START_WAIT_MS = 60_000;
+
+/**
+ * `ovrseer up -d`: starts a detached supervisor (its own session, output to `<state_dir>/ovrseer.log`),
+ * waits until its API answers and start-up has settled, prints the process table and returns.
+ */
+export async function runDetached(spec: ProjectSpec, names: readonly string[], out: NodeJS.WritableStream): Promise<number> {
+  const paths = ensureStateDir(spec.settings.stateDir, 'logs', 'reports');
+  const client = new ApiClient(socketPathFor(paths, projectIdOf(spec)));
+  if (await client.ping()) {
+    throw new OvrseerError('OVRSEER_ALREADY_RUNNING', `ovrseer is already running for ${spec.file ?? spec.dir}; see \`ovrseer ps\``);
+  }
+  const specFile = join(paths.root, `spec.${process.pid}.json`);
+  writeFileSync(specFile, JSON.stringify(spec), { mode: 0o600 });
+  const log = openSync(paths.supervisorLog, 'a', 0o600);
+  const logStart = readFileSync(paths.supervisorLog).length;
+  const child = spawn(process.execPath, [DAEMON.pathname, specFile, ...names], {
+    cwd: spec.dir,
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  let exited: number | null = null;
+  child.once('exit', (code) => {
+    exited = code ?? 1;
+  });
+  child.unref();
+  const deadline = Date.now() + START_WAIT_MS;
+  let rows: ProcessRow[] | null = null;
+  while (Date.now() < deadline) {
+    if (exited !== null) {
+      const said = readFileSync(paths.supervisorLog, 'utf8').slice(logStart).trim().split('\n').slice(-10).join('\n');
+      throw new OvrseerError('OVRSEER_API_FAILED', `the supervisor exited (code ${exited}) before it was up:\n${said}`);
+    }
+    if (await client.ping()) {
+      rows = await client.get<ProcessRow[]>('/v1/processes');
+      if (!rows.some((row) => row.status === 'pending' || row.status === 'starting')) break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (rows === null) throw new OvrseerError('OVRSEER_API_FAILED', `the supervisor did not answer within ${START_WAIT_MS / 1000}s; see ${paths.supervisorLog}`);
+  out.write(renderProcessTable(rows, { color: false }));
+  out.write(`\nsupervisor pid ${child.pid ?? '?'}; logs: ovrseer logs -f; stop: ovrseer down\n`);
+  return 0;
+}

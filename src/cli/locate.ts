@@ -1,0 +1,55 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { CONFIG_FILE_NAMES, PROCFILE_NAME } from '../config/defaults.js';
+import { OvrseerError } from '../errors.js';
+import { ApiClient } from '../supervisor/client.js';
+
+export interface LocateOptions {
+  file?: string;
+  cwd?: string;
+}
+
+/**
+ * Finds the API socket of the supervisor running for the project here, cheaply: the config file is
+ * only located, not parsed, and the default state directory is tried first. Only when the socket is
+ * not there is the config loaded (it may set `settings.state_dir`).
+ */
+export async function locateSupervisor(options: LocateOptions = {}): Promise<ApiClient> {
+  const cwd = options.cwd ?? process.cwd();
+  const file = options.file === undefined ? findConfigFile(cwd) : resolve(cwd, options.file);
+  const candidates = [join(dirname(file), '.ovrseer')];
+  const client = clientFor(candidates[0] as string);
+  if (client !== null && (await client.ping())) return client;
+  const { loadProject } = await import('../config/load.js');
+  const spec = loadProject({ file, cwd });
+  const configured = clientFor(spec.settings.stateDir);
+  if (configured !== null && (await configured.ping())) return configured;
+  throw new OvrseerError(
+    'OVRSEER_NOT_RUNNING',
+    `no ovrseer running for ${relativeToCwd(file, cwd)}; start it with \`ovrseer up\` (or \`ovrseer up -d\`)`,
+  );
+}
+
+function clientFor(stateDir: string): ApiClient | null {
+  const socket = join(stateDir, 'ovrseer.sock');
+  if (existsSync(socket)) return new ApiClient(socket);
+  // A state dir too deep for a unix socket path records where the socket went instead.
+  const pointer = join(stateDir, 'socket-path');
+  if (existsSync(pointer)) return new ApiClient(readFileSync(pointer, 'utf8').trim());
+  return null;
+}
+
+function findConfigFile(cwd: string): string {
+  for (const name of [...CONFIG_FILE_NAMES, PROCFILE_NAME]) {
+    const path = join(cwd, name);
+    if (existsSync(path)) return path;
+  }
+  throw new OvrseerError(
+    'OVRSEER_CONFIG_NOT_FOUND',
+    `no ${[...CONFIG_FILE_NAMES, PROCFILE_NAME].join(', ')} in ${cwd}: nothing to talk to (use -f FILE)`,
+  );
+}
+
+function relativeToCwd(file: string, cwd: string): string {
+  return file.startsWith(`${cwd}/`) ? `./${file.slice(cwd.length + 1)}` : file;
+}

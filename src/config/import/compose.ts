@@ -1,0 +1,235 @@
+import { basename } from 'node:path';
+import { ConfigError, type ConfigIssue } from '../../errors.js';
+import type { CommandInput, ProcessInput } from '../input.js';
+import { signalSchema } from '../schema-common.js';
+import type { Path } from '../yaml-source.js';
+import { type ComposeService, composeProjectSchema } from './compose-schema.js';
+import {
+  composeCommand,
+  composeDependsOn,
+  composeEnv,
+  composeHealth,
+  composeRestart,
+  firstPort,
+  parsePort,
+} from './compose-service.js';
+import { isRecord, parseSource, readYamlSource, shellQuote, Untranslated } from './source.js';
+import type { ImportContext, Imported, ProcessFields } from './types.js';
+
+const FALLBACK = 'not supported by ovrseer';
+
+const TOP_HANDLED = ['name', 'services', 'version'];
+const TOP_REASONS: Record<string, string> = {
+  networks: "processes share this machine's network; containers use docker's default network",
+  volumes: 'docker creates named volumes on first use by docker run -v',
+  secrets: 'pass secrets through env files (env_file) instead',
+  configs: 'mount config files with volumes, or read them from the project directory',
+  include: 'merge the included files into this one first',
+};
+
+const SERVICE_HANDLED = [
+  'image',
+  'command',
+  'entrypoint',
+  'environment',
+  'env_file',
+  'depends_on',
+  'healthcheck',
+  'ports',
+  'restart',
+  'scale',
+  'deploy',
+  'working_dir',
+  'user',
+  'container_name',
+  'stop_signal',
+  'stop_grace_period',
+  'profiles',
+  'volumes',
+  'build',
+];
+const SERVICE_REASONS: Record<string, string> = {
+  networks: "processes share this machine's network; containers use docker's default network",
+  expose: "nothing to expose: processes share this machine's network",
+  labels: 'no ovrseer equivalent',
+  extends: 'merge the extended service into this one first',
+  links: 'containers reach each other through published ports',
+  logging: 'ovrseer keeps the logs (ovrseer logs)',
+};
+
+/** In `init` mode these keep their `${VAR}`: ovrseer expands env values, the shell expands commands. */
+function keepVerbatim(path: Path): boolean {
+  if (path[0] !== 'services' || path.length < 3) return false;
+  const field = path[2];
+  if (field === 'environment') return true;
+  return path.length === 3 && (field === 'command' || field === 'entrypoint' || field === 'image');
+}
+
+function signal(value: string | undefined, path: Path, notes: Untranslated): NodeJS.Signals | undefined {
+  if (value === undefined) return undefined;
+  const parsed = signalSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  notes.add(path, `unknown signal ${JSON.stringify(value)}`);
+  return undefined;
+}
+
+/** A bind mount relative to the compose file becomes one relative to the process's cwd ($PWD). */
+function volumeFlag(volume: string): string {
+  const [source = '', ...rest] = volume.split(':');
+  const host = source.startsWith('.') ? `$PWD/${source.replace(/^\.\/?/, '')}` : source;
+  return shellQuote([host, ...rest].join(':'));
+}
+
+/** An image-only service: `docker run --rm` in the foreground, stopped with `docker stop`. */
+function dockerRun(
+  s: ComposeService & { image: string },
+  path: Path,
+  project: string,
+  notes: Untranslated,
+): ProcessFields {
+  const container = s.container_name ?? `${project}-$PS`;
+  const args = ['docker', 'run', '--rm', '--name', shellQuote(container)];
+  for (const port of s.ports ?? []) args.push('-p', shellQuote(parsePort(port).spec));
+  const env = composeEnv(s, path);
+  const names = Array.isArray(s.environment)
+    ? s.environment.map((entry) => entry.split('=')[0] ?? entry)
+    : Object.keys(s.environment ?? {});
+  // `-e NAME` without a value: docker takes it from its own environment, which is the process's.
+  for (const name of names) args.push('-e', name);
+  for (const file of env.files) args.push('--env-file', shellQuote(file));
+  (s.volumes ?? []).forEach((volume, i) => {
+    if (typeof volume === 'string') args.push('-v', volumeFlag(volume));
+    else notes.add([...path, 'volumes', i], 'long volume syntax: add a -v flag to the docker run command');
+  });
+  if (s.working_dir !== undefined) args.push('-w', shellQuote(s.working_dir));
+  if (s.user !== undefined) args.push('--user', shellQuote(s.user));
+  if (s.stop_signal !== undefined) args.push('--stop-signal', shellQuote(s.stop_signal));
+  const entrypoint = s.entrypoint ?? null;
+  const [program, ...programArgs] = typeof entrypoint === 'string' ? [entrypoint] : (entrypoint ?? []);
+  if (program !== undefined) args.push('--entrypoint', shellQuote(program));
+  args.push(shellQuote(s.image), ...programArgs.map(shellQuote));
+  const grace = Math.ceil((s.stop_grace_period ?? 10_000) / 1000);
+  if (s.build !== undefined)
+    notes.add(
+      [...path, 'build'],
+      `runs the image ${s.image} as it is: build it first (docker compose build)`,
+    );
+  return {
+    command: { kind: 'shell', script: args.join(' ') },
+    env: env.env,
+    // docker stop lets the container's own grace period run; ovrseer waits a little longer.
+    stop: {
+      command: { kind: 'shell', script: `docker stop -t ${grace} ${shellQuote(container)}` },
+      timeout: (grace + 5) * 1000,
+    },
+    port: firstPort(s.ports, true),
+    health: composeHealth(s, path, container, notes),
+  };
+}
+
+function localProcess(
+  s: ComposeService,
+  command: CommandInput,
+  path: Path,
+  notes: Untranslated,
+): ProcessFields {
+  if (s.image !== undefined)
+    notes.add(
+      [...path, 'image'],
+      'the command runs on this machine, not in the image (remove command: to run the image with docker run)',
+    );
+  if (s.build !== undefined)
+    notes.add([...path, 'build'], 'the command runs on this machine: nothing is built');
+  if (s.working_dir !== undefined)
+    notes.add(
+      [...path, 'working_dir'],
+      "a directory in the container; the command runs in the compose file's directory",
+    );
+  if (s.user !== undefined) notes.add([...path, 'user'], 'the command runs as your user');
+  if (s.container_name !== undefined) notes.add([...path, 'container_name'], 'no container');
+  if (s.volumes !== undefined)
+    notes.add([...path, 'volumes'], "the command sees this machine's files directly");
+  (s.ports ?? [])
+    .slice(1)
+    .forEach((_, i) => notes.add([...path, 'ports', i + 1], 'only the first port becomes PORT'));
+  const env = composeEnv(s, path);
+  return {
+    command,
+    env: env.env,
+    envFile: env.envFile,
+    port: firstPort(s.ports, false),
+    health: composeHealth(s, path, null, notes),
+    stop: {
+      ...(s.stop_signal === undefined
+        ? {}
+        : { signal: signal(s.stop_signal, [...path, 'stop_signal'], notes) }),
+      ...(s.stop_grace_period === undefined ? {} : { timeout: s.stop_grace_period }),
+    },
+  };
+}
+
+/**
+ * A docker compose file: services with a `command` run on this machine; image-only services run as
+ * `docker run --rm` commands. `depends_on` conditions, `healthcheck`, `environment`, `env_file`,
+ * `ports` (→ `port`), restart policies, replicas and limits carry over.
+ */
+export function importCompose(text: string, context: ImportContext): Imported {
+  const { at, data } = readYamlSource(text, context, { interpolate: true, keep: keepVerbatim });
+  const project = parseSource(composeProjectSchema, data, at);
+  const notes = new Untranslated();
+  notes.rest(data, [], TOP_HANDLED, TOP_REASONS, FALLBACK);
+  const projectName = (project.name ?? basename(context.dir)).toLowerCase().replace(/[^a-z0-9_-]+/g, '-');
+  const issues: ConfigIssue[] = [];
+  const processes: ProcessInput[] = [];
+  const origins: Record<string, string> = {};
+  const rawServices = isRecord(data) && isRecord(data.services) ? data.services : {};
+  for (const [name, s] of Object.entries(project.services)) {
+    const path = ['services', name];
+    notes.rest(rawServices[name], path, SERVICE_HANDLED, SERVICE_REASONS, FALLBACK);
+    const command = composeCommand(s, context.mode);
+    const image = s.image;
+    let fields: ProcessFields;
+    if (command !== null) fields = localProcess(s, command, path, notes);
+    else if (image !== undefined) fields = dockerRun({ ...s, image }, path, projectName, notes);
+    else {
+      issues.push(
+        at(
+          path,
+          `service '${name}' has neither command: nor image: (ovrseer runs a command, or an image with docker run)`,
+          { key: true },
+        ),
+      );
+      continue;
+    }
+    const replicas = s.deploy?.replicas ?? s.scale;
+    const limits = s.deploy?.resources?.limits;
+    processes.push({
+      name,
+      namePath: path,
+      nameIsKey: true,
+      ...fields,
+      dependsOn: composeDependsOn(s, path, notes),
+      restart: composeRestart(s, path, notes),
+      ...(replicas === undefined ? {} : replicas === 0 ? { disabled: true } : { replicas }),
+      ...(limits === undefined
+        ? {}
+        : {
+            limits: { memory: limits.memory, cpu: limits.cpus === undefined ? undefined : limits.cpus * 100 },
+          }),
+      ...(s.profiles !== undefined && s.profiles.length > 0 ? { disabled: true } : {}),
+    });
+    origins[name] =
+      command !== null ? `compose service '${name}' (command)` : `compose service '${name}' (image ${image})`;
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return {
+    format: 'compose',
+    name: project.name,
+    processes,
+    processesPath: ['services'],
+    environments: {},
+    notTranslated: notes.items,
+    origins,
+    at,
+  };
+}

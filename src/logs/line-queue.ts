@@ -1,0 +1,160 @@
+/** Bytes per slab. Lines are encoded into slabs as they come; a write hands whole slabs to the disk. */
+const SLAB = 256 * 1024;
+/** Written slabs kept for reuse: a flood would otherwise allocate and collect one per megabyte. */
+const POOL = 4;
+const NEWLINE = 0x0a;
+
+interface Slab {
+  buffer: Buffer;
+  /** First byte not yet taken. */
+  start: number;
+  /** End of the encoded lines. */
+  end: number;
+  lines: number;
+}
+
+/**
+ * Lines waiting for the disk, UTF-8 encoded at once into 256 KiB slabs. Encoding as they come costs
+ * less than keeping a string per line and encoding later, leaves nothing per line for the garbage
+ * collector, and makes the queue's size exact: bytes, as they will be written.
+ */
+export class LineQueue {
+  #slabs: Slab[] = [];
+  #current: Slab | null = null;
+  readonly #pool: Buffer[] = [];
+  /** Bytes queued. */
+  bytes = 0;
+  /** Lines queued. */
+  lines = 0;
+
+  /** Appends `prefix + text + "\n"`. */
+  push(prefix: string, text: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const worst = (prefix.length + text.length) * 3 + 1;
+    let slab = this.#current;
+    if (slab === null || slab.end + worst > slab.buffer.length) slab = this.#open(worst);
+    const start = slab.end;
+    let end = start + (prefix.length === 0 ? 0 : utf8Write(slab.buffer, prefix, start));
+    end += utf8Write(slab.buffer, text, end);
+    slab.buffer[end] = NEWLINE;
+    slab.end = end + 1;
+    slab.lines += 1;
+    this.bytes += slab.end - start;
+    this.lines += 1;
+  }
+
+  get isEmpty(): boolean {
+    return this.lines === 0;
+  }
+
+  /**
+   * Whole lines from the front, at most `limit` bytes — but at least one line, however long. The
+   * buffers stay valid until `release` is called with them.
+   */
+  take(limit: number): { buffers: Buffer[]; bytes: number; lines: number } {
+    this.#seal();
+    const buffers: Buffer[] = [];
+    let bytes = 0;
+    let lines = 0;
+    while (this.#slabs.length > 0) {
+      const slab = this.#slabs[0] as Slab;
+      const size = slab.end - slab.start;
+      if (bytes + size <= limit) {
+        buffers.push(slab.buffer.subarray(slab.start, slab.end));
+        bytes += size;
+        lines += slab.lines;
+        this.#slabs.shift();
+        continue;
+      }
+      let cut = slab.buffer.lastIndexOf(NEWLINE, slab.start + (limit - bytes) - 1);
+      if (cut < slab.start) cut = buffers.length === 0 ? slab.buffer.indexOf(NEWLINE, slab.start) : -1;
+      if (cut >= slab.start && cut < slab.end) {
+        const head = slab.buffer.subarray(slab.start, cut + 1);
+        const headLines = countLines(head);
+        // A copy: the slab stays queued, and its bytes may be reused before this write is done.
+        buffers.push(Buffer.from(head));
+        bytes += head.length;
+        lines += headLines;
+        slab.start = cut + 1;
+        slab.lines -= headLines;
+      }
+      break;
+    }
+    this.bytes -= bytes;
+    this.lines -= lines;
+    return { buffers, bytes, lines };
+  }
+
+  /** Gives written buffers back for reuse. */
+  release(buffers: readonly Buffer[]): void {
+    for (const buffer of buffers) {
+      if (buffer.byteOffset === 0 && buffer.buffer.byteLength === SLAB && this.#pool.length < POOL) {
+        this.#pool.push(Buffer.from(buffer.buffer, 0, SLAB));
+      }
+    }
+  }
+
+  /** Lets go of pooled slabs beyond one, once a burst is over. */
+  trim(): void {
+    this.#pool.length = Math.min(this.#pool.length, 1);
+  }
+
+  /** Empties the queue; returns how many lines were in it. */
+  clear(): number {
+    const lines = this.lines;
+    this.#slabs = [];
+    this.#current = null;
+    this.bytes = 0;
+    this.lines = 0;
+    return lines;
+  }
+
+  #open(worst: number): Slab {
+    this.#seal();
+    const buffer = worst <= SLAB ? (this.#pool.pop() ?? Buffer.allocUnsafe(SLAB)) : Buffer.allocUnsafe(worst);
+    const slab: Slab = { buffer, start: 0, end: 0, lines: 0 };
+    this.#current = slab;
+    return slab;
+  }
+
+  #seal(): void {
+    if (this.#current !== null && this.#current.lines > 0) this.#slabs.push(this.#current);
+    this.#current = null;
+  }
+}
+
+type Utf8Write = (this: Buffer, text: string, offset: number) => number;
+
+/**
+ * `Buffer#utf8Write` is what `buffer.write(text, offset)` calls after checking its arguments; a flood
+ * writes two strings per line, and those checks are a tenth of the ingest cost. It is not in the
+ * typings, so it is looked up once, with `write` as the fallback.
+ */
+const nativeUtf8Write = (Buffer.prototype as unknown as { utf8Write?: Utf8Write }).utf8Write;
+
+function utf8Write(buffer: Buffer, text: string, offset: number): number {
+  return nativeUtf8Write === undefined
+    ? buffer.write(text, offset)
+    : nativeUtf8Write.call(buffer, text, offset);
+}
+
+function countLines(buffer: Buffer): number {
+  let count = 0;
+  for (let at = buffer.indexOf(NEWLINE); at !== -1; at = buffer.indexOf(NEWLINE, at + 1)) count += 1;
+  return count;
+}
+
+/** The buffers after the first `count` bytes: what is left after a short write. */
+export function skipBytes(buffers: readonly Buffer[], count: number): Buffer[] {
+  let skip = count;
+  const rest: Buffer[] = [];
+  for (const buffer of buffers) {
+    if (skip >= buffer.length) {
+      skip -= buffer.length;
+      continue;
+    }
+    rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
+    skip = 0;
+  }
+  return rest;
+}

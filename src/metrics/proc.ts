@@ -1,0 +1,293 @@
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { isErrnoException } from '../errors.js';
+import type { ProcTable } from './proc-table.js';
+
+/** Clock ticks per second of the utime/stime/starttime fields: USER_HZ, 100 on every mainstream Linux. */
+export const CLOCK_TICKS = 100;
+
+/** The fields of `/proc/<pid>/stat` that ovrseer uses. */
+export interface ProcStat {
+  pid: number;
+  /** One letter: R, S, D, Z, T… */
+  state: string;
+  ppid: number;
+  pgrp: number;
+  /** utime + stime, in clock ticks. */
+  ticks: number;
+  /** Start time in clock ticks since boot: with the pid, it identifies a process for good. */
+  startTime: number;
+  /** Resident set, in pages. */
+  rssPages: number;
+}
+
+const CLOSE_PAREN = 0x29;
+const SPACE = 0x20;
+const MINUS = 0x2d;
+/** The last field we need (rss, field 24), so parsing stops there. */
+const LAST_FIELD = 24;
+
+/**
+ * Parses one `/proc/<pid>/stat` line into `out` without allocating. "pid (comm) S ppid pgrp …": comm
+ * may hold spaces and parentheses, so fields are read after the last ')' — searched only in the
+ * first bytes, where comm ends (at most 64 bytes even for kernel workers), since no later field has one.
+ * Returns false when the text is not a stat line.
+ */
+export function parseStat(buffer: Uint8Array, length: number, out: ProcStat): boolean {
+  let close = -1;
+  for (let i = Math.min(length, 160) - 1; i >= 0; i -= 1) {
+    if (buffer[i] === CLOSE_PAREN) {
+      close = i;
+      break;
+    }
+  }
+  if (close === -1 || close + 2 >= length) return false;
+  let pid = 0;
+  for (let i = 0; i < close && buffer[i] !== SPACE; i += 1) pid = pid * 10 + ((buffer[i] ?? 48) - 48);
+  out.pid = pid;
+  out.state = String.fromCharCode(buffer[close + 2] ?? 63);
+  let field = 4;
+  let value = 0;
+  let negative = false;
+  let utime = 0;
+  for (let i = close + 4; i <= length && field <= LAST_FIELD; i += 1) {
+    const byte = i < length ? (buffer[i] ?? SPACE) : SPACE;
+    if (byte === SPACE || byte === 0x0a) {
+      const number = negative ? -value : value;
+      if (field === 4) out.ppid = number;
+      else if (field === 5) out.pgrp = number;
+      else if (field === 14) utime = number;
+      else if (field === 15) out.ticks = utime + number;
+      else if (field === 22) out.startTime = number;
+      else if (field === 24) out.rssPages = number;
+      field += 1;
+      value = 0;
+      negative = false;
+    } else if (byte === MINUS) {
+      negative = true;
+    } else {
+      value = value * 10 + (byte - 48);
+    }
+  }
+  return field > LAST_FIELD;
+}
+
+export function emptyStat(): ProcStat {
+  return { pid: 0, state: '?', ppid: 0, pgrp: 0, ticks: 0, startTime: 0, rssPages: 0 };
+}
+
+/** A process that ended (or never was) between readdir and read: an expected race, not an error. */
+export function isGone(error: unknown): boolean {
+  return isErrnoException(error) && (error.code === 'ENOENT' || error.code === 'ESRCH');
+}
+
+/** Another user's process (privilege dropping, or hardened /proc): not one of ours to read. */
+export function isForbidden(error: unknown): boolean {
+  return isErrnoException(error) && (error.code === 'EACCES' || error.code === 'EPERM');
+}
+
+/**
+ * Reads `/proc` (or a folder laid out like it, for tests). Files are read with sync calls into one
+ * reused buffer: a stat file is one open, one read, one close, and no allocation but the path.
+ */
+export class ProcReader {
+  readonly #buffer = Buffer.allocUnsafe(4096);
+  readonly #stat = emptyStat();
+  /**
+   * Open /proc/<pid>/stat files of the processes read by `readAll`: re-reading an open file at
+   * offset 0 gives fresh figures with one syscall instead of three. The descriptor stays bound to
+   * its process, so a reused pid reads ESRCH and is opened anew.
+   */
+  readonly #statFds = new Map<number, number>();
+  /** Whether this kernel reports the fd count as the size of /proc/<pid>/fd (Linux 6.2+). */
+  #fdSizeIsCount: boolean | null = null;
+
+  constructor(
+    readonly root = '/proc',
+    /** Most stat files kept open (each is a descriptor of the supervisor). */
+    private readonly maxOpen = 1024,
+  ) {}
+
+  /**
+   * Fills `table` with every process (one pass); `skip` (the supervisor itself) is left out, and so
+   * are the pids in `foreign` — known not to be ours — whose entries are stamped with `pass` instead,
+   * so the caller can forget the ones that are gone.
+   */
+  readAll(table: ProcTable, skip = -1, foreign: Map<number, number> | null = null, pass = 0): void {
+    table.clear();
+    for (const entry of readdirSync(this.root)) {
+      const first = entry.charCodeAt(0);
+      if (first < 48 || first > 57) continue;
+      const pid = Number(entry);
+      if (pid === skip) continue;
+      if (foreign?.has(pid)) {
+        foreign.set(pid, pass);
+        continue;
+      }
+      if (this.#readCached(pid, entry)) table.add(this.#stat);
+    }
+    // Files of processes that ended, or that are foreign now, are closed.
+    for (const [pid, fd] of this.#statFds) {
+      if (table.rowOf.has(pid)) continue;
+      this.#statFds.delete(pid);
+      closeSync(fd);
+    }
+  }
+
+  /** Closes the stat files kept open. */
+  close(): void {
+    for (const fd of this.#statFds.values()) closeSync(fd);
+    this.#statFds.clear();
+  }
+
+  #readCached(pid: number, entry: string): boolean {
+    const cached = this.#statFds.get(pid);
+    if (cached !== undefined) {
+      try {
+        const length = readSync(cached, this.#buffer, 0, this.#buffer.length, 0);
+        if (length > 0) return parseStat(this.#buffer, length, this.#stat);
+      } catch (error) {
+        if (!isGone(error)) throw error;
+      }
+      // The process ended (ESRCH); a new one may have its pid.
+      this.#statFds.delete(pid);
+      closeSync(cached);
+    }
+    if (this.#statFds.size >= this.maxOpen)
+      return this.readStatInto(`${this.root}/${entry}/stat`, this.#stat);
+    let fd: number;
+    try {
+      fd = openSync(`${this.root}/${entry}/stat`, 'r');
+    } catch (error) {
+      if (isGone(error) || isForbidden(error)) return false;
+      throw error;
+    }
+    this.#statFds.set(pid, fd);
+    try {
+      const length = readSync(fd, this.#buffer, 0, this.#buffer.length, 0);
+      return length > 0 && parseStat(this.#buffer, length, this.#stat);
+    } catch (error) {
+      if (isGone(error)) return false;
+      throw error;
+    }
+  }
+
+  /** One process's stat, or null when it is gone. */
+  readStat(pid: number): ProcStat | null {
+    const stat = emptyStat();
+    return this.readStatInto(`${this.root}/${pid}/stat`, stat) ? stat : null;
+  }
+
+  readStatInto(path: string, out: ProcStat): boolean {
+    const length = this.#readSmall(path);
+    return length > 0 && parseStat(this.#buffer, length, out);
+  }
+
+  /** Seconds since boot: the time base of the tick counters. */
+  readUptime(): number {
+    const length = this.#readSmall(`${this.root}/uptime`);
+    return Number.parseFloat(this.#buffer.toString('latin1', 0, Math.max(0, length)));
+  }
+
+  /** The environment a process started with, or null when it is gone or not ours to read. */
+  readEnviron(pid: number): Buffer | null {
+    try {
+      return readFileSync(`${this.root}/${pid}/environ`);
+    } catch (error) {
+      if (isGone(error) || isForbidden(error)) return null;
+      throw error;
+    }
+  }
+
+  /** Names of the open descriptors of a process (`/proc/<pid>/fd`), or null when unreadable. */
+  listFds(pid: number): string[] | null {
+    try {
+      return readdirSync(`${this.root}/${pid}/fd`);
+    } catch (error) {
+      if (isGone(error) || isForbidden(error)) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Open descriptors of a process, or null when unreadable. Since Linux 6.2 the size of
+   * /proc/<pid>/fd is the count (one stat call); older kernels report 0, and the folder is listed.
+   */
+  countFds(pid: number): number | null {
+    this.#fdSizeIsCount ??= this.root === '/proc' && statSync('/proc/self/fd').size > 0;
+    if (!this.#fdSizeIsCount) return this.listFds(pid)?.length ?? null;
+    try {
+      return statSync(`${this.root}/${pid}/fd`).size;
+    } catch (error) {
+      if (isGone(error) || isForbidden(error)) return null;
+      throw error;
+    }
+  }
+
+  /** A text file under the root (`net/tcp`), or '' when it does not exist. */
+  readText(relative: string): string {
+    try {
+      return readFileSync(`${this.root}/${relative}`, 'latin1');
+    } catch (error) {
+      if (isGone(error)) return '';
+      throw error;
+    }
+  }
+
+  /** Bytes read into the shared buffer; 0 when the file is gone. */
+  #readSmall(path: string): number {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (error) {
+      if (isGone(error) || isForbidden(error)) return 0;
+      throw error;
+    }
+    try {
+      return readSync(fd, this.#buffer, 0, this.#buffer.length, 0);
+    } catch (error) {
+      // ESRCH: the process exited between open and read.
+      if (isGone(error)) return 0;
+      throw error;
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+/**
+ * The value of `name` in a NUL-separated environment block, or null. Matches whole variables only:
+ * `OVRSEER_PROCESS=` never matches inside `MY_OVRSEER_PROCESS=`.
+ */
+export function environVariable(environ: Buffer, name: string): string | null {
+  const needle = `${name}=`;
+  let at = environ.indexOf(needle);
+  while (at !== -1) {
+    if (at === 0 || environ[at - 1] === 0) {
+      const start = at + needle.length;
+      const end = environ.indexOf(0, start);
+      return environ.toString('utf8', start, end === -1 ? environ.length : end);
+    }
+    at = environ.indexOf(needle, at + 1);
+  }
+  return null;
+}
+
+/**
+ * The page size of `rss` in stat, found once from our own process: /proc/self/stat counts pages and
+ * /proc/self/status kilobytes, so their ratio is the page size (4 KiB on x86, 16 or 64 KiB on some ARM).
+ */
+export function detectPageSize(reader = new ProcReader()): number {
+  try {
+    const stat = reader.readStat(process.pid);
+    const status = readFileSync(`${reader.root}/self/status`, 'latin1');
+    const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
+    if (stat === null || !(stat.rssPages > 0) || !(kb > 0)) return 4096;
+    const ratio = (kb * 1024) / stat.rssPages;
+    return [4096, 16384, 65536].reduce((best, size) =>
+      Math.abs(Math.log2(size / ratio)) < Math.abs(Math.log2(best / ratio)) ? size : best,
+    );
+  } catch (error) {
+    if (isGone(error)) return 4096;
+    throw error;
+  }
+}

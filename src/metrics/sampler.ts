@@ -1,0 +1,238 @@
+import { type Clock, type ClockTimer, systemClock } from '../core/clock.js';
+import { isLive } from '../core/states.js';
+import { OvrseerError } from '../errors.js';
+import { BranchCache } from './git-branch.js';
+import { type HistoryPoint, MetricsHistory } from './history.js';
+import { LEAK_DEFAULTS } from './leak.js';
+import { applyLimitAction } from './limit-actions.js';
+import { LIMIT_DEFAULTS, LimitWatcher } from './limits.js';
+import { createTreeSource } from './platform.js';
+import type { TreeRoot } from './tree.js';
+import type {
+  InstanceMetrics,
+  MetricsHost,
+  MetricsInstance,
+  MetricsSamplerOptions,
+  ProcessFigures,
+  SamplerStats,
+  TreeFigures,
+  TreeSource,
+} from './types.js';
+
+interface Tracked {
+  readonly root: TreeRoot;
+  readonly history: MetricsHistory;
+  readonly limits: LimitWatcher;
+  latest: InstanceMetrics | null;
+  /** The leader pid the current run was first sampled with. */
+  runPid: number | null;
+}
+
+/**
+ * Samples the resources of every running instance's whole process tree on a timer, keeps a history
+ * ring per instance, and applies `limits`: memory over the limit for two samples in a row ends the
+ * run (the restart policy then restarts it) with a crash report; CPU over the limit for a sustained
+ * window and steadily rising memory are warning events. Front ends read `latest`, `history` and
+ * `figures`; `metricsText()` renders Prometheus text (prom-client is loaded on the first call only).
+ */
+export class MetricsSampler {
+  readonly #host: MetricsHost;
+  readonly #clock: Clock;
+  readonly #interval: number;
+  readonly #historySize: number;
+  readonly #limitOptions: typeof LIMIT_DEFAULTS;
+  readonly #source: TreeSource | null;
+  readonly #branches: BranchCache;
+  readonly #tracked = new Map<MetricsInstance, Tracked>();
+  readonly #stats: SamplerStats = { passes: 0, lastPassMs: 0, totalPassMs: 0 };
+  #timer: ClockTimer | null = null;
+  #running = false;
+  #pass: Promise<void> | null = null;
+  #lastError = '';
+  #render: ((host: MetricsHost, sampler: MetricsSampler) => Promise<string>) | null = null;
+
+  constructor(host: MetricsHost, options: MetricsSamplerOptions = {}) {
+    this.#host = host;
+    this.#clock = options.clock ?? systemClock;
+    this.#interval = options.interval ?? host.spec.settings.metricsInterval;
+    if (!(this.#interval > 0)) throw new OvrseerError('OVRSEER_USAGE', 'the metrics interval must be > 0');
+    const historyMs = options.historyMs ?? 10 * 60_000;
+    this.#historySize = Math.min(3600, Math.max(2, Math.ceil(historyMs / this.#interval)));
+    this.#limitOptions = {
+      cpuWindowMs: options.cpuWindowMs ?? LIMIT_DEFAULTS.cpuWindowMs,
+      leakCheckMs: options.leakCheckMs ?? LIMIT_DEFAULTS.leakCheckMs,
+      leakRepeatMs: LIMIT_DEFAULTS.leakRepeatMs,
+      leak: { ...LEAK_DEFAULTS, ...options.leak },
+    };
+    this.#source = options.source === undefined ? createTreeSource(host.projectId) : options.source;
+    this.#branches = new BranchCache(options.branchRefreshMs ?? 30_000, (error) =>
+      this.#report(error, 'read git branch'),
+    );
+  }
+
+  /** Whether figures can be had on this platform at all. */
+  get supported(): boolean {
+    return this.#source !== null;
+  }
+
+  /** Samples now, then every interval until `stop()`. */
+  start(): void {
+    if (this.#running || this.#source === null) return;
+    this.#running = true;
+    void this.#tick();
+  }
+
+  /** Stops sampling; resolves once a pass in flight has finished. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    if (this.#timer !== null) this.#clock.clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#pass;
+    this.#source?.close?.();
+  }
+
+  /** One pass now (the timer calls this; tests and benchmarks may too). */
+  sample(): Promise<void> {
+    this.#pass ??= this.#sampleOnce().finally(() => {
+      this.#pass = null;
+    });
+    return this.#pass;
+  }
+
+  /** The last sample of the instance's current run, or null (not running, or not measured yet). */
+  latest(id: string): InstanceMetrics | null {
+    return this.#find(id)?.latest ?? null;
+  }
+
+  /** The instance's history ring (about 10 minutes), oldest first, across its restarts. */
+  history(id: string): HistoryPoint[] {
+    return this.#find(id)?.history.toArray() ?? [];
+  }
+
+  /** What `ps` and the API show: CPU, memory, ports and the git branch of the cwd. */
+  figures(id: string): ProcessFigures {
+    const instance = this.#host.instances().find((candidate) => candidate.id === id);
+    const latest = instance === undefined ? null : (this.#tracked.get(instance)?.latest ?? null);
+    return {
+      cpu: latest?.cpu ?? null,
+      memory: latest?.memory ?? null,
+      ports: latest?.ports ?? [],
+      branch: instance === undefined ? null : this.#branches.get(instance.spec.cwd, this.#clock.now()),
+    };
+  }
+
+  stats(): SamplerStats {
+    return { ...this.#stats };
+  }
+
+  /** Prometheus text exposition of every process and of the supervisor, for `GET /metrics`. */
+  async metricsText(): Promise<string> {
+    if (this.#render === null) {
+      // Loaded on the first scrape only: prom-client costs supervisor memory most users never need.
+      const { renderMetrics } = await import('./prometheus.js');
+      this.#render = renderMetrics;
+    }
+    return this.#render(this.#host, this);
+  }
+
+  async #tick(): Promise<void> {
+    this.#timer = null;
+    await this.sample();
+    if (this.#running) this.#timer = this.#clock.setTimeout(() => void this.#tick(), this.#interval);
+  }
+
+  async #sampleOnce(): Promise<void> {
+    const source = this.#source;
+    if (source === null) return;
+    const started = performance.now();
+    try {
+      const instances = this.#host.instances();
+      const live: [MetricsInstance, Tracked][] = [];
+      for (const instance of instances) {
+        const tracked = this.#track(instance);
+        if (instance.pid === null || !isLive(instance.state)) {
+          tracked.latest = null;
+          tracked.runPid = null;
+          continue;
+        }
+        tracked.root.pid = instance.pid;
+        live.push([instance, tracked]);
+      }
+      this.#prune(instances);
+      const figures = await source.sample(live.map(([, tracked]) => tracked.root));
+      const time = this.#clock.now();
+      live.forEach(([instance, tracked], index) => {
+        this.#record(instance, tracked, figures[index] ?? null, time);
+      });
+    } catch (error) {
+      this.#report(error, 'sample metrics');
+    } finally {
+      const elapsed = performance.now() - started;
+      this.#stats.passes += 1;
+      this.#stats.lastPassMs = elapsed;
+      this.#stats.totalPassMs += elapsed;
+    }
+  }
+
+  #record(instance: MetricsInstance, tracked: Tracked, figures: TreeFigures | null, time: number): void {
+    // The leader may have exited (or been replaced by a restart) while the pass ran.
+    if (figures === null || instance.pid !== tracked.root.pid) {
+      tracked.latest = null;
+      return;
+    }
+    if (tracked.runPid !== instance.pid) {
+      tracked.runPid = instance.pid;
+      tracked.limits.reset(time);
+    }
+    tracked.latest = { ...figures, time };
+    tracked.history.push(time, figures.cpu, figures.memory);
+    if (this.#host.isShuttingDown) return;
+    for (const action of tracked.limits.check(tracked.latest, instance.spec.limits, tracked.history)) {
+      applyLimitAction(action, instance, tracked.latest, {
+        host: this.#host,
+        history: () => tracked.history.toArray(time - 60_000),
+        onError: (error) => this.#report(error, `end run (${action.kind})`, instance.id),
+      });
+    }
+  }
+
+  #track(instance: MetricsInstance): Tracked {
+    let tracked = this.#tracked.get(instance);
+    if (tracked === undefined) {
+      tracked = {
+        root: { pid: 0, marker: instance.marker },
+        history: new MetricsHistory(this.#historySize),
+        limits: new LimitWatcher(this.#limitOptions),
+        latest: null,
+        runPid: null,
+      };
+      this.#tracked.set(instance, tracked);
+    }
+    return tracked;
+  }
+
+  /** Drops the state of instances that were removed (scaled down). */
+  #prune(instances: readonly MetricsInstance[]): void {
+    if (this.#tracked.size === instances.length) return;
+    const present = new Set(instances);
+    for (const instance of this.#tracked.keys()) if (!present.has(instance)) this.#tracked.delete(instance);
+  }
+
+  #find(id: string): Tracked | undefined {
+    const instance = this.#host.instances().find((candidate) => candidate.id === id);
+    return instance === undefined ? undefined : this.#tracked.get(instance);
+  }
+
+  #report(error: unknown, operation: string, processId?: string): void {
+    const failure = error instanceof Error ? error : new OvrseerError('OVRSEER_INTERNAL', String(error));
+    // A pass that fails fails again a second later: say it once, until something else goes wrong.
+    const key = `${operation}: ${failure.message}`;
+    if (key === this.#lastError) return;
+    this.#lastError = key;
+    this.#host.reportError(failure, {
+      operation,
+      severity: 'warning',
+      ...(processId === undefined ? {} : { processId }),
+    });
+  }
+}

@@ -1,0 +1,22 @@
+import type { ManagerEvents } from '../../core/events.js';
+import type { LogStore } from '../../logs/log-store.js';
+import type { CrashReport, CrashReportSummary } from '../../reports/types.js';
+import type { ProcessRow } from '../process-rows.js';
+
+/** What the HTTP API needs from the supervisor; routes never reach into the engine directly. */
+export interface ApiBackend {
+  rows(): ProcessRow[];
+  act(action: 'start' | 'stop' | 'restart', targets: readonly string[]): Promise<void>;
+  scale(name: string, replicas: number): Promise<void>;
+  sendInput(id: string, data: Buffer): boolean;
+  /** Environment and cwd of an instance, for `exec`. */
+  context(id: string): { env: Record<string, string | undefined>; cwd: string };
+  logStore(): LogStore;
+  reports(): CrashReportSummary[];
+  report(id: string): CrashReport | undefined;
+  metricsText(): Promise<string>;
+  on<K extends keyof ManagerEvents>(event: K, listener: (payload: ManagerEvents[K]) => void): () => void;
+  /** Starts a graceful shutdown and returns at once. */
+  shutdown(): void;
+  reportError(error: Error, operation: string): void;
+}

@@ -1,0 +1,270 @@
+import { type Context, Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import { tryParseDuration } from '../../config/units.js';
+import type { ManagerEvents } from '../../core/events.js';
+import { OvrseerError } from '../../errors.js';
+import type { LogEntry, LogQuery } from '../../logs/types.js';
+import { bearerToken } from './auth.js';
+import type { ApiBackend } from './backend.js';
+
+const ACTIONS = ['start', 'stop', 'restart'] as const;
+/** Names as the config allows them, optionally with a replica suffix: nothing else reaches the engine. */
+const processId = z.string().regex(/^[A-Za-z0-9_-]+(\.\d+)?$/, 'a process name such as api or worker.2');
+const target = z
+  .string()
+  .regex(
+    /^(all|(group|tag):[^\s]+|[A-Za-z0-9_-]+(\.\d+)?)$/,
+    'a target: name, name.N, group:G, tag:T or all',
+  );
+const actionBody = z.strictObject({ targets: z.array(target).min(1).max(500) });
+const scaleBody = z.strictObject({ replicas: z.number().int().min(0).max(1000) });
+const logQuery = z.strictObject({
+  names: z.string().optional(),
+  grep: z.string().max(1000).optional(),
+  since: z.string().optional(),
+  level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  limit: z.coerce.number().int().min(1).max(100_000).optional(),
+  follow: z.enum(['0', '1', 'true', 'false']).optional(),
+  after: z.coerce.number().int().min(0).optional(),
+});
+
+const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
+  OVRSEER_UNKNOWN_PROCESS: 404,
+  OVRSEER_NOT_FOUND: 404,
+  OVRSEER_REPORT_NOT_FOUND: 404,
+  OVRSEER_USAGE: 400,
+  OVRSEER_BAD_REQUEST: 400,
+  OVRSEER_LIMIT_EXCEEDED: 400,
+  OVRSEER_INVALID_STATE: 409,
+  OVRSEER_UNAUTHORIZED: 401,
+};
+
+function fail(c: Context, status: ContentfulStatusCode, code: string, message: string): Response {
+  return c.json({ error: { code, message } }, status);
+}
+
+async function parseBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+  let raw: unknown;
+  try {
+    raw = await c.req.json();
+  } catch {
+    // Not JSON at all: the issue below says so; the parse error itself adds nothing for the client.
+    raw = undefined;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw badRequest(parsed.error);
+  return parsed.data;
+}
+
+function badRequest(error: z.ZodError): OvrseerError {
+  const issue = error.issues[0];
+  const where = issue === undefined || issue.path.length === 0 ? 'body' : issue.path.join('.');
+  return new OvrseerError('OVRSEER_USAGE', `${where}: ${issue?.message ?? 'invalid request'}`);
+}
+
+/** Builds the HTTP API (DESIGN.md "API contract") over a backend; `token` guards TCP listeners. */
+export function createApp(
+  backend: ApiBackend,
+  token: ((presented: string | undefined) => boolean) | null,
+): Hono {
+  const app = new Hono();
+  if (token !== null) {
+    app.use('*', async (c, next) => {
+      if (!token(bearerToken(c.req.header('authorization')))) {
+        return fail(c, 401, 'OVRSEER_UNAUTHORIZED', 'missing or wrong bearer token');
+      }
+      await next();
+      return undefined;
+    });
+  }
+  app.onError((error, c) => {
+    if (error instanceof OvrseerError)
+      return fail(c, STATUS_BY_CODE[error.code] ?? 500, error.code, error.message);
+    backend.reportError(error instanceof Error ? error : new Error(String(error)), 'api request');
+    return fail(c, 500, 'OVRSEER_INTERNAL', error instanceof Error ? error.message : String(error));
+  });
+  app.notFound((c) => fail(c, 404, 'OVRSEER_NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
+
+  app.get('/v1/processes', (c) => c.json(backend.rows()));
+  app.get('/v1/processes/:name', (c) => {
+    const name = validId(c.req.param('name'));
+    const rows = backend.rows().filter((row) => row.name === name || row.process === name);
+    if (rows.length === 0) throw new OvrseerError('OVRSEER_UNKNOWN_PROCESS', `unknown process "${name}"`);
+    return c.json(rows.length === 1 ? rows[0] : rows);
+  });
+  app.post('/v1/processes/:name/scale', async (c) => {
+    const name = validId(c.req.param('name'));
+    const { replicas } = await parseBody(c, scaleBody);
+    await backend.scale(name, replicas);
+    return c.json(backend.rows().filter((row) => row.process === name));
+  });
+  app.post('/v1/processes/:name/input', async (c) => {
+    const name = validId(c.req.param('name'));
+    const data = Buffer.from(await c.req.arrayBuffer());
+    if (!backend.sendInput(name, data))
+      throw new OvrseerError('OVRSEER_INVALID_STATE', `${name} is not running`);
+    return c.json({ ok: true, bytes: data.length });
+  });
+  app.get('/v1/processes/:name/context', (c) => c.json(backend.context(validId(c.req.param('name')))));
+  app.post('/v1/processes/:name/:action', async (c) => {
+    const action = validAction(c.req.param('action'));
+    await backend.act(action, [validId(c.req.param('name'))]);
+    return c.json(backend.rows());
+  });
+  app.post('/v1/actions/:action', async (c) => {
+    const action = validAction(c.req.param('action'));
+    const { targets } = await parseBody(c, actionBody);
+    await backend.act(action, targets);
+    return c.json(backend.rows());
+  });
+  app.get('/v1/logs', (c) => logs(c, backend));
+  app.get('/v1/events', (c) => events(c, backend));
+  app.get('/v1/reports', (c) => c.json(backend.reports()));
+  app.get('/v1/reports/:id', (c) => {
+    const report = backend.report(c.req.param('id'));
+    if (report === undefined)
+      throw new OvrseerError('OVRSEER_NOT_FOUND', `no crash report ${c.req.param('id')}`);
+    return c.json(report);
+  });
+  app.post('/v1/shutdown', (c) => {
+    backend.shutdown();
+    return c.json({ ok: true }, 202);
+  });
+  app.get('/metrics', async (c) =>
+    c.text(await backend.metricsText(), 200, { 'content-type': 'text/plain; version=0.0.4' }),
+  );
+  return app;
+}
+
+function validId(name: string): string {
+  const parsed = processId.safeParse(name);
+  if (!parsed.success) throw badRequest(parsed.error);
+  return parsed.data;
+}
+
+function validAction(action: string): (typeof ACTIONS)[number] {
+  const found = ACTIONS.find((known) => known === action);
+  if (found === undefined)
+    throw new OvrseerError('OVRSEER_NOT_FOUND', `unknown action "${action}" (start, stop or restart)`);
+  return found;
+}
+
+function toQuery(params: z.infer<typeof logQuery>): LogQuery {
+  const query: LogQuery = {};
+  if (params.names !== undefined && params.names !== '') {
+    const names = params.names.split(',');
+    for (const name of names) validId(name);
+    query.processes = names;
+  }
+  if (params.grep !== undefined) {
+    try {
+      new RegExp(params.grep);
+    } catch (error) {
+      throw new OvrseerError(
+        'OVRSEER_USAGE',
+        `grep: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    query.grep = params.grep;
+  }
+  if (params.since !== undefined) query.since = parseSince(params.since);
+  if (params.level !== undefined) query.level = params.level;
+  if (params.limit !== undefined) query.limit = params.limit;
+  if (params.after !== undefined) query.after = params.after;
+  return query;
+}
+
+/** `5m` (ago) or an ISO time. */
+export function parseSince(value: string, now = Date.now()): number {
+  const ago = tryParseDuration(value);
+  if (ago !== null) return now - ago;
+  const time = Date.parse(value);
+  if (Number.isNaN(time))
+    throw new OvrseerError(
+      'OVRSEER_USAGE',
+      `since: expected a duration like 5m or an ISO time, got "${value}"`,
+    );
+  return time;
+}
+
+function logs(c: Context, backend: ApiBackend): Response | Promise<Response> {
+  const parsed = logQuery.safeParse(c.req.query());
+  if (!parsed.success) throw badRequest(parsed.error);
+  const store = backend.logStore();
+  const query = toQuery(parsed.data);
+  const first = store.query(query);
+  const follow = parsed.data.follow === '1' || parsed.data.follow === 'true';
+  if (!follow) return c.json(first.entries.map(entryJson));
+  return streamSSE(c, async (stream) => {
+    let cursor = first.cursor;
+    for (const entry of first.entries)
+      await stream.writeSSE({ event: 'log', data: JSON.stringify(entryJson(entry)) });
+    let wake: (() => void) | null = null;
+    const off = store.onLog(() => wake?.());
+    stream.onAbort(() => wake?.());
+    try {
+      while (!stream.aborted && !stream.closed) {
+        const next = store.query({ ...query, after: cursor, limit: 10_000 });
+        cursor = next.cursor;
+        for (const entry of next.entries)
+          await stream.writeSSE({ event: 'log', data: JSON.stringify(entryJson(entry)) });
+        if (next.entries.length === 10_000) continue;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = null;
+      }
+    } finally {
+      off();
+    }
+  });
+}
+
+/** The `logs --json` line shape of DESIGN.md. */
+export function entryJson(entry: LogEntry): Record<string, unknown> {
+  return {
+    time: new Date(entry.time).toISOString(),
+    process: entry.process,
+    stream: entry.stream,
+    level: entry.level,
+    text: entry.text,
+    seq: entry.seq,
+  };
+}
+
+function events(c: Context, backend: ApiBackend): Response {
+  return streamSSE(c, async (stream) => {
+    const queue: { event: keyof ManagerEvents; data: unknown }[] = [];
+    let wake: (() => void) | null = null;
+    const push = (event: keyof ManagerEvents) => (data: unknown) => {
+      queue.push({ event, data: event === 'error' ? errorJson(data) : data });
+      wake?.();
+    };
+    const offs = (['state', 'health', 'error', 'idle'] as const).map((event) =>
+      backend.on(event, push(event)),
+    );
+    stream.onAbort(() => wake?.());
+    try {
+      while (!stream.aborted && !stream.closed) {
+        const item = queue.shift();
+        if (item !== undefined) {
+          await stream.writeSSE({ event: item.event, data: JSON.stringify(item.data) });
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = null;
+      }
+    } finally {
+      for (const off of offs) off();
+    }
+  });
+}
+
+function errorJson(data: unknown): unknown {
+  const event = data as ManagerEvents['error'];
+  return { message: event.error.message, context: event.context, time: event.time };
+}

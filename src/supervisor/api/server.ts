@@ -1,0 +1,123 @@
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { errorMessage, OvrseerError } from '../../errors.js';
+import type { StatePaths } from '../state-dir.js';
+import type { ApiBackend } from './backend.js';
+
+/** sun_path is 108 bytes on Linux (104 on macOS), NUL included. */
+const MAX_SOCKET_PATH = 100;
+
+type Listener = (request: IncomingMessage, response: ServerResponse) => void;
+
+export interface ApiServerOptions {
+  paths: StatePaths;
+  projectId: string;
+  /** `host:port` for an optional TCP listener; refused without a token. */
+  listen: string | null;
+  token: string | null;
+}
+
+/**
+ * Serves the API on the project's unix socket (mode 0600 in the 0700 state dir) and optionally on TCP.
+ * Hono and zod are loaded on the first request, not at start: a supervisor that no client talks to
+ * stays small.
+ */
+export class ApiServer {
+  readonly socketPath: string;
+  #servers: Server[] = [];
+
+  constructor(
+    private readonly backend: ApiBackend,
+    private readonly options: ApiServerOptions,
+  ) {
+    this.socketPath = socketPathFor(options.paths, options.projectId);
+  }
+
+  async listen(): Promise<void> {
+    if (this.options.listen !== null && (this.options.token === null || this.options.token === '')) {
+      throw new OvrseerError(
+        'OVRSEER_USAGE',
+        `settings.api.listen is ${this.options.listen} but settings.api.token is empty: a TCP API needs a token (set OVRSEER_TOKEN)`,
+      );
+    }
+    if (this.socketPath !== this.options.paths.socket) {
+      mkdirSync(join(this.socketPath, '..'), { recursive: true, mode: 0o700 });
+      writeFileSync(`${this.options.paths.root}/socket-path`, `${this.socketPath}\n`, { mode: 0o600 });
+    }
+    // A socket file left by a killed supervisor: the caller has checked that nobody answers on it.
+    if (existsSync(this.socketPath)) rmSync(this.socketPath);
+    const unix = createServer(this.#lazyListener(null));
+    await listenOn(unix, () => unix.listen(this.socketPath));
+    this.#servers.push(unix);
+    chmodSync(this.socketPath, 0o600);
+    if (this.options.listen !== null && this.options.token !== null) {
+      const { host, port } = parseListen(this.options.listen);
+      const { createTokenCheck } = await import('./auth.js');
+      const tcp = createServer(this.#lazyListener(createTokenCheck(this.options.token)));
+      await listenOn(tcp, () => tcp.listen(port, host));
+      this.#servers.push(tcp);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.#servers.map(
+        (server) =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      ),
+    );
+    this.#servers = [];
+    rmSync(this.socketPath, { force: true });
+  }
+
+  #lazyListener(token: ((presented: string | undefined) => boolean) | null): Listener {
+    let handler: Promise<Listener> | null = null;
+    return (request, response) => {
+      handler ??= Promise.all([import('@hono/node-server'), import('./routes.js')]).then(([node, routes]) =>
+        node.getRequestListener(routes.createApp(this.backend, token).fetch),
+      );
+      handler.then(
+        (listener) => listener(request, response),
+        (error: unknown) => {
+          this.backend.reportError(error instanceof Error ? error : new Error(String(error)), 'load the API');
+          response.statusCode = 500;
+          response.end(JSON.stringify({ error: { code: 'OVRSEER_INTERNAL', message: errorMessage(error) } }));
+        },
+      );
+    };
+  }
+}
+
+/** The socket in the state dir, or — when that path is too long for a unix socket — a short one. */
+export function socketPathFor(paths: StatePaths, projectId: string): string {
+  if (Buffer.byteLength(paths.socket) <= MAX_SOCKET_PATH) return paths.socket;
+  const uid = process.getuid?.() ?? 0;
+  const base = process.env.XDG_RUNTIME_DIR ?? join(tmpdir(), `ovrseer-${uid}`);
+  return join(base, `${projectId}.sock`);
+}
+
+function listenOn(server: Server, start: () => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.once('listening', () => {
+      server.off('error', reject);
+      resolve();
+    });
+    start();
+  });
+}
+
+function parseListen(listen: string): { host: string; port: number } {
+  const match = /^(?:(.*):)?(\d+)$/.exec(listen);
+  if (match === null)
+    throw new OvrseerError('OVRSEER_USAGE', `settings.api.listen: expected host:port, got "${listen}"`);
+  return {
+    host: match[1] === undefined || match[1] === '' ? '127.0.0.1' : match[1].replace(/^\[|\]$/g, ''),
+    port: Number(match[2]),
+  };
+}

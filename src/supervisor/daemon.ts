@@ -1,0 +1,37 @@
+/**
+ * Entry point of a detached supervisor (`ovrseer up -d`). It receives the already validated and
+ * normalized project as JSON, so it never loads the config parser — a daemon stays small. Its stdout
+ * and stderr are `<state_dir>/ovrseer.log`.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { Printer } from '../cli/printer.js';
+import type { ProjectSpec } from '../config/spec.js';
+import { errorMessage } from '../errors.js';
+import { runSession } from './session.js';
+import { Supervisor } from './supervisor.js';
+
+async function main(argv: string[]): Promise<number> {
+  const [specFile, ...names] = argv;
+  if (specFile === undefined) {
+    process.stderr.write('usage: daemon.js <spec.json> [names…]\n');
+    return 2;
+  }
+  const spec = JSON.parse(readFileSync(specFile, 'utf8')) as ProjectSpec;
+  rmSync(specFile, { force: true });
+  const supervisor = await Supervisor.open(spec);
+  const printer = new Printer({
+    out: process.stdout,
+    color: false,
+    instances: supervisor.manager.instances(),
+  });
+  printer.message(`supervisor pid ${process.pid}, API on ${supervisor.socketPath}`);
+  return runSession(supervisor, { printer, names, endWhenIdle: false });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.stdout.write('', () => process.exit(code)),
+  (error: unknown) => {
+    process.stderr.write(`ovrseer supervisor: ${errorMessage(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,247 @@
+import type { ProjectSpec } from '../config/spec.js';
+import type { ManagerEvents } from '../core/events.js';
+import { processStartTime } from '../core/kill.js';
+import { instanceEnv } from '../core/launch.js';
+import { ProcessManager, projectIdOf, type ShutdownResult } from '../core/process-manager.js';
+import { isLive } from '../core/states.js';
+import { errorMessage, OvrseerError } from '../errors.js';
+import { createProjectLogs, type ProjectLogs } from '../logs/project-logs.js';
+import { CrashReporter } from '../reports/crash-reporter.js';
+import type { ApiBackend } from './api/backend.js';
+import { ApiServer, socketPathFor } from './api/server.js';
+import { ApiClient } from './client.js';
+import { type InstanceMetrics, type ProcessRow, processRow } from './process-rows.js';
+import { recoverLeftovers } from './recovery.js';
+import { ensureStateDir, type StatePaths } from './state-dir.js';
+import { writeStateFile } from './state-file.js';
+
+export interface SupervisorOptions {
+  /** The environment processes inherit. @default process.env */
+  env?: NodeJS.ProcessEnv;
+  /** Per-instance figures for `ps` and the API, once a metrics sampler runs. */
+  metrics?: { latest(id: string): InstanceMetrics | null; text(): Promise<string> };
+}
+
+/**
+ * One running project: the engine plus its services — logs (memory and files), crash reports, the
+ * state file that lets the next `up` clean up after a killed supervisor, and the API on the project's
+ * socket. It is the only writer of process state; front ends observe it.
+ */
+export class Supervisor implements ApiBackend {
+  readonly manager: ProcessManager;
+  readonly logs: ProjectLogs;
+  readonly reporter: CrashReporter;
+  readonly paths: StatePaths;
+  /** What the start-up recovery ended, for the caller to print. */
+  readonly recovered: string[];
+  readonly #api: ApiServer;
+  #metrics: NonNullable<SupervisorOptions['metrics']> | null;
+  #stateWrite: NodeJS.Immediate | null = null;
+  #shutdown: Promise<ShutdownResult> | null = null;
+  readonly #started = new Date().toISOString();
+  readonly #shutdownListeners = new Set<() => void>();
+
+  private constructor(spec: ProjectSpec, paths: StatePaths, recovered: string[], options: SupervisorOptions) {
+    this.paths = paths;
+    this.recovered = recovered;
+    this.#metrics = options.metrics ?? null;
+    this.reporter = new CrashReporter({
+      dir: paths.reports,
+      maxReports: spec.settings.limits.maxCrashReports,
+      maxReportSize: spec.settings.limits.maxCrashReportSize,
+      onError: (error, context) => this.manager.reportError(error, context),
+    });
+    this.manager = new ProcessManager(spec, {
+      reports: this.reporter,
+      ...(options.env === undefined ? {} : { env: options.env }),
+    });
+    this.logs = createProjectLogs(spec, {
+      reportError: (error, context) => this.manager.reportError(error, context),
+    });
+    this.logs.attach(this.manager);
+    this.#api = new ApiServer(this, {
+      paths,
+      projectId: this.manager.projectId,
+      listen: spec.settings.api.listen,
+      token: spec.settings.api.token,
+    });
+    this.manager.on('state', () => this.#scheduleStateWrite());
+  }
+
+  /**
+   * Prepares the state directory, refuses to run twice for one project, ends what a killed
+   * supervisor left behind, loads earlier crash reports and opens the API.
+   */
+  static async open(spec: ProjectSpec, options: SupervisorOptions = {}): Promise<Supervisor> {
+    const { listen, token } = spec.settings.api;
+    if (listen !== null && (token === null || token === '')) {
+      throw new OvrseerError(
+        'OVRSEER_USAGE',
+        `settings.api.listen is ${listen} but settings.api.token is empty: a TCP API needs a token (set OVRSEER_TOKEN)`,
+      );
+    }
+    const paths = ensureStateDir(spec.settings.stateDir, 'logs', 'reports');
+    const projectId = projectIdOf(spec);
+    const socketPath = socketPathFor(paths, projectId);
+    if (await new ApiClient(socketPath).ping()) {
+      throw new OvrseerError(
+        'OVRSEER_ALREADY_RUNNING',
+        `ovrseer is already running for ${spec.file ?? spec.dir} (socket ${socketPath}); use \`ovrseer ps\`, or \`ovrseer down\` first`,
+      );
+    }
+    const recovered = await recoverLeftovers(spec, paths, projectId);
+    const supervisor = new Supervisor(spec, paths, recovered, options);
+    await supervisor.reporter.load();
+    await supervisor.#api.listen();
+    supervisor.#writeState();
+    return supervisor;
+  }
+
+  get socketPath(): string {
+    return this.#api.socketPath;
+  }
+
+  setMetrics(metrics: SupervisorOptions['metrics']): void {
+    this.#metrics = metrics ?? null;
+  }
+
+  start(names?: readonly string[]): ReturnType<ProcessManager['start']> {
+    return this.manager.start(names);
+  }
+
+  /** Graceful (or forced) shutdown of everything, then the services: logs flushed, API closed. */
+  shutdown(options: { force?: boolean } = {}): Promise<ShutdownResult> {
+    if (this.#shutdown !== null) {
+      if (options.force) void this.manager.shutdown({ force: true });
+      return this.#shutdown;
+    }
+    for (const listener of this.#shutdownListeners) listener();
+    this.#shutdown = (async () => {
+      const result = await this.manager.shutdown(options);
+      await this.reporter.flush();
+      await this.logs.close();
+      await this.#api.close();
+      if (this.#stateWrite !== null) clearImmediate(this.#stateWrite);
+      this.#writeState();
+      return result;
+    })();
+    return this.#shutdown;
+  }
+
+  /** Called when a shutdown starts from anywhere (API, signal). */
+  onShutdown(listener: () => void): () => void {
+    this.#shutdownListeners.add(listener);
+    return () => this.#shutdownListeners.delete(listener);
+  }
+
+  // --- ApiBackend ---------------------------------------------------------------------------------
+
+  rows(): ProcessRow[] {
+    return this.manager
+      .instances()
+      .map((instance) => processRow(instance, this.#metrics?.latest(instance.id) ?? null));
+  }
+
+  async act(action: 'start' | 'stop' | 'restart', targets: readonly string[]): Promise<void> {
+    if (this.#shutdown !== null)
+      throw new OvrseerError('OVRSEER_INVALID_STATE', 'the project is shutting down');
+    if (action === 'stop') await this.manager.stop(targets);
+    else if (action === 'restart') await this.manager.restart(targets);
+    else await this.manager.start(targets);
+  }
+
+  async scale(name: string, replicas: number): Promise<void> {
+    await this.manager.scale(name, replicas);
+  }
+
+  sendInput(id: string, data: Buffer): boolean {
+    return this.#instance(id).sendInput(data);
+  }
+
+  context(id: string): { env: Record<string, string | undefined>; cwd: string } {
+    const instance = this.#instance(id);
+    const env = instanceEnv(
+      instance.spec,
+      instance.instance,
+      { baseEnv: process.env, project: { name: this.manager.spec.name, id: this.manager.projectId } },
+      `${instance.marker}/exec`,
+    );
+    return { env, cwd: instance.spec.cwd };
+  }
+
+  logStore(): ProjectLogs['store'] {
+    return this.logs.store;
+  }
+
+  reports(): ReturnType<CrashReporter['list']> {
+    return this.reporter.list();
+  }
+
+  report(id: string): ReturnType<CrashReporter['get']> {
+    return this.reporter.get(id);
+  }
+
+  async metricsText(): Promise<string> {
+    const metrics = this.#metrics;
+    if (metrics === null || metrics === undefined) {
+      throw new OvrseerError('OVRSEER_NOT_FOUND', 'metrics are not collected by this supervisor');
+    }
+    return metrics.text();
+  }
+
+  on<K extends keyof ManagerEvents>(event: K, listener: (payload: ManagerEvents[K]) => void): () => void {
+    return this.manager.on(event, listener);
+  }
+
+  reportError(error: Error, operation: string): void {
+    this.manager.reportError(error, { operation, severity: 'error' });
+  }
+
+  // ------------------------------------------------------------------------------------------------
+
+  #instance(id: string): ReturnType<ProcessManager['instances']>[number] {
+    const instance =
+      this.manager.get(id) ?? this.manager.instances().find((candidate) => candidate.name === id);
+    if (instance === undefined) throw new OvrseerError('OVRSEER_UNKNOWN_PROCESS', `unknown process "${id}"`);
+    return instance;
+  }
+
+  /** Coalesces a burst of state changes (100 processes starting) into one write. */
+  #scheduleStateWrite(): void {
+    if (this.#stateWrite !== null) return;
+    this.#stateWrite = setImmediate(() => {
+      this.#stateWrite = null;
+      this.#writeState();
+    });
+  }
+
+  #writeState(): void {
+    try {
+      writeStateFile(this.paths.stateFile, {
+        version: 1,
+        projectId: this.manager.projectId,
+        configFile: this.manager.spec.file,
+        supervisor: { pid: process.pid, startTime: processStartTime(process.pid), started: this.#started },
+        processes: this.manager
+          .instances()
+          .filter((instance) => isLive(instance.state) && instance.pid !== null)
+          .map((instance) => ({
+            id: instance.id,
+            pid: instance.pid as number,
+            startTime: processStartTime(instance.pid as number),
+          })),
+      });
+    } catch (error) {
+      this.manager.reportError(
+        new OvrseerError(
+          'OVRSEER_INTERNAL',
+          `could not write ${this.paths.stateFile}: ${errorMessage(error)}`,
+        ),
+        {
+          operation: 'write state file',
+          severity: 'warning',
+        },
+      );
+    }
+  }
+}

@@ -1,0 +1,150 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  detectPageSize,
+  emptyStat,
+  environVariable,
+  ProcReader,
+  parseStat,
+} from '../../../src/metrics/proc.js';
+import { ProcTable } from '../../../src/metrics/proc-table.js';
+import { FakeProc, statLine } from './fake-proc.js';
+
+function parse(line: string) {
+  const buffer = Buffer.from(line, 'latin1');
+  const stat = emptyStat();
+  return parseStat(buffer, buffer.length, stat) ? stat : null;
+}
+
+describe('parseStat', () => {
+  it('reads state, ppid, pgrp, utime + stime, start time and rss', () => {
+    const line = statLine({
+      pid: 4242,
+      ppid: 17,
+      pgrp: 4000,
+      state: 'R',
+      utime: 150,
+      stime: 25,
+      start: 98765,
+      rss: 2048,
+    });
+    expect(parse(line)).toEqual({
+      pid: 4242,
+      state: 'R',
+      ppid: 17,
+      pgrp: 4000,
+      ticks: 175,
+      startTime: 98765,
+      rssPages: 2048,
+    });
+  });
+
+  it('handles command names with spaces and parentheses', () => {
+    for (const comm of ['my server', 'a) b (c', ')(', 'x) S 1 2 3', 'kworker/u8:2-events_unbound']) {
+      const stat = parse(statLine({ pid: 7, ppid: 3, pgrp: 5, comm, utime: 1, stime: 2, rss: 9 }));
+      expect(stat, comm).toMatchObject({ pid: 7, state: 'S', ppid: 3, pgrp: 5, ticks: 3, rssPages: 9 });
+    }
+  });
+
+  it('rejects text that is not a stat line, or one cut short', () => {
+    expect(parse('')).toBeNull();
+    expect(parse('hello world')).toBeNull();
+    expect(parse('12 (x) S 1 2 3')).toBeNull();
+  });
+
+  it('parses this process the way the kernel sees it', () => {
+    const text = readFileSync('/proc/self/stat', 'latin1');
+    expect(parse(text)).toMatchObject({ pid: process.pid, ppid: process.ppid, state: 'R' });
+  });
+});
+
+describe('environVariable', () => {
+  const environ = Buffer.from(
+    'OVRSEER_PROCESS=shop/api/1\0MY_OVRSEER_PROJECT_ID=evil\0OVRSEER_PROJECT_ID=abc\0EMPTY=\0',
+  );
+
+  it('finds whole variables only, first one included', () => {
+    expect(environVariable(environ, 'OVRSEER_PROCESS')).toBe('shop/api/1');
+    expect(environVariable(environ, 'OVRSEER_PROJECT_ID')).toBe('abc');
+    expect(environVariable(environ, 'EMPTY')).toBe('');
+    expect(environVariable(environ, 'PROJECT_ID')).toBeNull();
+    expect(environVariable(Buffer.from('A=1'), 'A')).toBe('1');
+  });
+});
+
+describe('ProcReader on a /proc-like folder', () => {
+  let proc: FakeProc;
+  afterEach(() => proc.cleanup());
+
+  it('reads every pid (and nothing else), leaving out the one to skip', () => {
+    proc = new FakeProc().add({ pid: 1, ppid: 0 }).add({ pid: 20, ppid: 1 }).add({ pid: 21, ppid: 20 });
+    const reader = new ProcReader(proc.root);
+    const table = new ProcTable();
+    reader.readAll(table, 21);
+    expect([...table.rowOf.keys()].sort((a, b) => a - b)).toEqual([1, 20]);
+    expect(reader.readUptime()).toBe(1000);
+  });
+
+  it('does not read foreign pids, and stamps them with the pass', () => {
+    proc = new FakeProc().add({ pid: 1, ppid: 0 }).add({ pid: 20, ppid: 1 });
+    const reader = new ProcReader(proc.root);
+    const table = new ProcTable();
+    const foreign = new Map([
+      [1, 0],
+      [99, 0],
+    ]);
+    reader.readAll(table, -1, foreign, 7);
+    expect([...table.rowOf.keys()]).toEqual([20]);
+    expect(foreign).toEqual(
+      new Map([
+        [1, 7],
+        [99, 0],
+      ]),
+    );
+  });
+
+  it('grows its table past the first capacity', () => {
+    proc = new FakeProc();
+    for (let pid = 2; pid < 400; pid += 1) proc.add({ pid, ppid: 1, rss: pid });
+    const table = new ProcTable();
+    new ProcReader(proc.root).readAll(table);
+    expect(table.size).toBe(398);
+    expect(table.rssPages[table.rowOf.get(399) ?? -1]).toBe(399);
+  });
+
+  it('a gone process reads as null, not an error', () => {
+    proc = new FakeProc();
+    const reader = new ProcReader(proc.root);
+    expect(reader.readStat(12345)).toBeNull();
+    expect(reader.readEnviron(12345)).toBeNull();
+    expect(reader.listFds(12345)).toBeNull();
+  });
+});
+
+describe('ProcReader on the real /proc', () => {
+  it('counts open descriptors (by the size of /proc/<pid>/fd where the kernel reports it)', () => {
+    const reader = new ProcReader();
+    const listed = readdirSync('/proc/self/fd').length;
+    // The listing itself holds one descriptor open while it runs.
+    expect(Math.abs((reader.countFds(process.pid) ?? -10) - listed)).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps stat files open between passes and still sees fresh figures', () => {
+    const reader = new ProcReader();
+    const table = new ProcTable();
+    reader.readAll(table);
+    const before = table.ticks[table.rowOf.get(process.pid) ?? -1] ?? 0;
+    const until = Date.now() + 300;
+    while (Date.now() < until) Math.sqrt(Math.random());
+    reader.readAll(table);
+    expect(table.ticks[table.rowOf.get(process.pid) ?? -1] ?? 0).toBeGreaterThan(before);
+    reader.close();
+  });
+});
+
+describe('detectPageSize', () => {
+  it('is a power of two of at least 4 KiB', () => {
+    const size = detectPageSize();
+    expect([4096, 16384, 65536]).toContain(size);
+  });
+});
