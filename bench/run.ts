@@ -1,4 +1,5 @@
 /** `npm run bench`: every benchmark in turn; each prints its table and writes bench/results/<name>.json. */
+import { benchCli } from './cli.js';
 import { benchLogs } from './logs.js';
 import { benchMetrics } from './metrics.js';
 import { benchStartStop } from './start-stop.js';
@@ -7,6 +8,7 @@ const benches: [string, () => Promise<unknown>][] = [
   ['start-stop', benchStartStop],
   ['logs', benchLogs],
   ['metrics', benchMetrics],
+  ['cli', benchCli],
 ];
 const only = process.argv[2];
 for (const [name, bench] of benches) {

@@ -18,6 +18,7 @@ export type {
   LogStream,
   ManagerEvents,
   StateChangeEvent,
+  WarningEvent,
 } from './core/events.js';
 export type { DependencyGraph } from './core/graph.js';
 export { ManagedProcess, type ProcessInfo, type StopOptions } from './core/managed-process.js';
@@ -26,6 +27,20 @@ export { ProcessManager, type ProcessManagerOptions, type ShutdownResult } from 
 export { type ExitInfo, type RestartDecision, RestartPolicy } from './core/restart/policy.js';
 export type { HealthState, ProcessState } from './core/states.js';
 export { ConfigError, type ConfigIssue, OvrseerError, type OvrseerErrorCode } from './errors.js';
+export { attachMetrics, type MetricsTarget } from './metrics/attach.js';
+export type { HistoryPoint } from './metrics/history.js';
+export { formatPorts } from './metrics/ports.js';
+export { MetricsSampler } from './metrics/sampler.js';
+export type {
+  InstanceMetrics,
+  MetricsHost,
+  MetricsInstance,
+  MetricsSamplerOptions,
+  ProcessFigures,
+  SamplerStats,
+  TreeFigures,
+  TreeSource,
+} from './metrics/types.js';
 export { CrashReporter, type CrashReporterOptions } from './reports/crash-reporter.js';
 export { isSecretKey, REDACTED, redactReportData } from './reports/redact.js';
 export {

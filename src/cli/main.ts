@@ -1,12 +1,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { projectJsonSchema } from '../config/json-schema.js';
 import { ConfigError, OvrseerError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { runGraph } from './commands/graph.js';
-import { type LogsOptions, runLogs } from './commands/logs.js';
-import { type ReportsOptions, runReports } from './commands/reports.js';
-import { runUp, type UpOptions } from './commands/up.js';
-import { runValidate } from './commands/validate.js';
+import type { LogsOptions } from './commands/logs.js';
+import type { ReportsOptions } from './commands/reports.js';
+import type { UpOptions } from './commands/up.js';
 import { EXIT_FAILURE, EXIT_USAGE, ExitRequest, exitCodeFor } from './exit-codes.js';
 
 function buildProgram(): Command {
@@ -23,14 +20,29 @@ function buildProgram(): Command {
     .description('start the project (or the named processes and what they depend on) in the foreground')
     .argument('[names...]', 'processes to start, with their dependencies (default: all)')
     .option('-f, --file <file>', 'config file (default: ovrseer.yml, ovrseer.yaml or Procfile here)')
-    .option('--env <name>', 'environment: .env, .env.<name>, .env.local, .env.<name>.local, environments.<name> (default: $OVRSEER_ENV)')
-    .option('-p, --port <port>', 'base port of a Procfile: PORT is port + 100 per process, + 1 per instance', parsePort)
-    .option('-m, --formation <counts>', 'instances per process: web=2,worker=1 (all=N for the rest, =0 disables)')
-    .option('-e, --env-file <files>', 'env files to load after the others (comma-separated; each must exist)', collectList)
+    .option(
+      '--env <name>',
+      'environment: .env, .env.<name>, .env.local, .env.<name>.local, environments.<name> (default: $OVRSEER_ENV)',
+    )
+    .option(
+      '-p, --port <port>',
+      'base port of a Procfile: PORT is port + 100 per process, + 1 per instance',
+      parsePort,
+    )
+    .option(
+      '-m, --formation <counts>',
+      'instances per process: web=2,worker=1 (all=N for the rest, =0 disables)',
+    )
+    .option(
+      '-e, --env-file <files>',
+      'env files to load after the others (comma-separated; each must exist)',
+      collectList,
+    )
     .option('--no-tui', 'plain prefixed output (the default until the terminal UI lands)')
     .option('--abort-on-exit', 'stop everything when any main process exits, and exit with its code')
     .option('-d, --detach', 'start a detached supervisor, print the process table and return')
     .action(async (names: string[], options: Omit<UpOptions, 'names'>) => {
+      const { runUp } = await import('./commands/up.js');
       const code = await runUp({ names, ...options });
       throw new ExitRequest(code);
     });
@@ -52,8 +64,11 @@ function buildProgram(): Command {
     .command('validate')
     .description('check the config file and print a one-line summary')
     .option('-f, --file <file>', 'config file (default: ovrseer.yml, ovrseer.yaml or Procfile here)')
-    .addOption(new Option('--env <name>', 'also load .env.<name>'))
-    .action((options: { file?: string; env?: string }) => {
+    .addOption(
+      new Option('--env <name>', 'environment: .env.<name> and the rest, as for up (default: $OVRSEER_ENV)'),
+    )
+    .action(async (options: { file?: string; env?: string }) => {
+      const { runValidate } = await import('./commands/validate.js');
       throw new ExitRequest(runValidate(options));
     });
 
@@ -61,10 +76,11 @@ function buildProgram(): Command {
     .command('graph')
     .description('print the dependency graph as a tree (edges: what each process waits for)')
     .option('-f, --file <file>', 'config file (default: ovrseer.yml, ovrseer.yaml or Procfile here)')
-    .option('--env <name>', 'also load .env.<name>')
+    .option('--env <name>', 'environment: .env.<name> and the rest, as for up (default: $OVRSEER_ENV)')
     .addOption(new Option('--json', 'as JSON: {nodes, edges, processes}').conflicts('dot'))
     .option('--dot', 'as Graphviz dot (pipe into `dot -Tsvg`)')
-    .action((options: { file?: string; env?: string; json?: boolean; dot?: boolean }) => {
+    .action(async (options: { file?: string; env?: string; json?: boolean; dot?: boolean }) => {
+      const { runGraph } = await import('./commands/graph.js');
       throw new ExitRequest(runGraph(options));
     });
 
@@ -73,12 +89,13 @@ function buildProgram(): Command {
     .description('list crash reports (newest first), or print one; works without a running supervisor')
     .argument('[id]', 'the report to print (a unique prefix is enough)')
     .option('-f, --file <file>', 'config file (default: ovrseer.yml, ovrseer.yaml or Procfile here)')
-    .option('--env <name>', 'also load .env.<name>')
+    .option('--env <name>', 'environment: .env.<name> and the rest, as for up (default: $OVRSEER_ENV)')
     .option('--json', 'as JSON: a list of {id, process, type, time, reason, …}, or the whole report')
     .option('--process <name>', 'only this process (a name matches all its instances)')
     .option('--type <type>', 'only this type: crash, cleanupFailed, dependencyFailed, maxRetriesExceeded, …')
     .option('--since <time>', 'only reports since a duration ago (30m, 2h) or an ISO date')
     .action(async (id: string | undefined, options: Omit<ReportsOptions, 'id'>) => {
+      const { runReports } = await import('./commands/reports.js');
       throw new ExitRequest(await runReports({ ...options, ...(id === undefined ? {} : { id }) }));
     });
 
@@ -105,6 +122,7 @@ function buildProgram(): Command {
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
       try {
+        const { runLogs } = await import('./commands/logs.js');
         throw new ExitRequest(await runLogs({ ...options, names, signal: controller.signal }));
       } finally {
         process.off('SIGINT', stop);
@@ -115,7 +133,8 @@ function buildProgram(): Command {
   program
     .command('schema')
     .description('print the JSON Schema of ovrseer.yml (for editor completion)')
-    .action(() => {
+    .action(async () => {
+      const { projectJsonSchema } = await import('../config/json-schema.js');
       process.stdout.write(`${JSON.stringify(projectJsonSchema(), null, 2)}\n`);
     });
 

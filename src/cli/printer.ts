@@ -68,7 +68,7 @@ export class Printer {
   warning(event: WarningEvent): void {
     const c = this.#colors;
     const name = event.process.replace(/\.\d+$/, '');
-    this.#write(event.time, event.process, name, c.yellow('!'), c.yellow(`${event.kind}: ${event.message}`));
+    this.#write(event.time, event.process, name, c.yellow('!'), c.yellow(event.message));
   }
 
   error(event: ErrorEvent): void {

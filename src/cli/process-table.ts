@@ -22,10 +22,14 @@ export function formatBytes(bytes: number | null): string {
 
 /** Columns padded to their widest cell; an empty cell shows as `-`. */
 export function alignTable(header: string[], rows: string[][]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => visibleLength(row[column] ?? ''))));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => visibleLength(row[column] ?? ''))),
+  );
   const line = (cells: string[]): string =>
     cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat((widths[column] ?? 0) - visibleLength(cell))))
+      .map((cell, column) =>
+        column === cells.length - 1 ? cell : cell + ' '.repeat((widths[column] ?? 0) - visibleLength(cell)),
+      )
       .join('  ')
       .trimEnd();
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
@@ -65,9 +69,16 @@ export function renderProcessTable(rows: readonly ProcessRow[], options: { color
     row.ports.length === 0 ? '-' : row.ports.map((port) => `:${port}`).join(','),
     row.group ?? '-',
   ]);
-  const table = alignTable(['NAME', 'STATUS', 'HEALTH', 'PID', 'UPTIME', 'RESTARTS', 'CPU', 'MEM', 'PORTS', 'GROUP'], body);
+  const table = alignTable(
+    ['NAME', 'STATUS', 'HEALTH', 'PID', 'UPTIME', 'RESTARTS', 'CPU', 'MEM', 'PORTS', 'GROUP'],
+    body,
+  );
   const reasons = rows
-    .filter((row) => (row.status === 'failed' || row.status === 'crashed' || row.status === 'backoff') && row.reason !== null)
+    .filter(
+      (row) =>
+        (row.status === 'failed' || row.status === 'crashed' || row.status === 'backoff') &&
+        row.reason !== null,
+    )
     .map((row) => `  ${row.name}: ${c.red(row.reason ?? '')}`);
   return reasons.length === 0 ? table : `${table}\n${reasons.join('\n')}\n`;
 }

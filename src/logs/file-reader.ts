@@ -5,8 +5,8 @@ import { gunzip } from 'node:zlib';
 import { errorMessage, isErrnoException, OvrseerError } from '../errors.js';
 import { parseFileLine } from './format.js';
 import { detectLevel, levelCode, levelName } from './levels.js';
+import { logFiles } from './log-files.js';
 import { applyLimit, type CompiledQuery, compileQuery, mergeByTime, STREAM_CODES } from './query.js';
-import { logFiles } from './rotation.js';
 import type { LogEntry, LogQuery, LogQueryResult } from './types.js';
 
 const gunzipAsync = promisify(gunzip);

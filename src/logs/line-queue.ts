@@ -1,7 +1,7 @@
 /** Bytes per slab. Lines are encoded into slabs as they come; a write hands whole slabs to the disk. */
 const SLAB = 256 * 1024;
 /** Written slabs kept for reuse: a flood would otherwise allocate and collect one per megabyte. */
-const POOL = 4;
+const POOL = 128;
 const NEWLINE = 0x0a;
 
 interface Slab {

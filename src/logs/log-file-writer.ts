@@ -1,8 +1,8 @@
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { OvrseerError } from '../errors.js';
 import { closeFd, openFd, sizeOf, writeFd } from './fd.js';
 import { LineQueue, skipBytes } from './line-queue.js';
-import { compressFile, rotatedPath, rotateSync } from './rotation.js';
+import { Rotation } from './rotation.js';
 
 export type DropReason = 'behind' | 'disk-error';
 
@@ -14,7 +14,7 @@ export interface LogFileWriterOptions {
   keep: number;
   /**
    * Bytes waiting for the disk. Past it, lines are counted instead of queued, so a child that prints
-   * faster than the disk writes can neither grow memory nor be slowed down. @default 64 MiB
+   * faster than the disk writes can neither grow memory nor be slowed down. @default 16 MiB
    */
   maxQueued?: number;
   /** Called once room is back after lines were dropped, before any later line is queued. */
@@ -46,8 +46,7 @@ export class LogFileWriter {
   /** A failure was reported and nothing has been written since: do not report again. */
   #broken = false;
   #retryTimer: NodeJS.Timeout | null = null;
-  #compression: Promise<void> = Promise.resolve();
-  #compressing = false;
+  readonly #rotation: Rotation;
   #waiters: (() => void)[] = [];
   #closed = false;
   #opened = false;
@@ -60,7 +59,10 @@ export class LogFileWriter {
   constructor(options: LogFileWriterOptions) {
     this.path = options.path;
     this.#options = options;
-    this.#maxQueued = options.maxQueued ?? 64 * 1024 * 1024;
+    this.#maxQueued = options.maxQueued ?? 32 * 1024 * 1024;
+    this.#rotation = new Rotation(options.path, options.keep, (error, operation) =>
+      this.#report(error, operation),
+    );
   }
 
   /** Bytes waiting for the disk, including the write in progress. */
@@ -104,7 +106,7 @@ export class LogFileWriter {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
-  /** Flushes, closes the file and waits for a compression in progress. Later lines are dropped. */
+  /** Flushes, closes the file and waits for the compressions to finish. Later lines are dropped. */
   async close(): Promise<void> {
     await this.flush();
     this.#closed = true;
@@ -112,7 +114,7 @@ export class LogFileWriter {
     const fd = this.#fd;
     this.#fd = null;
     if (fd !== null) await closeFd(fd).catch((error: unknown) => this.#report(error, 'close'));
-    await this.#compression;
+    await this.#rotation.idle();
   }
 
   async #drain(): Promise<void> {
@@ -138,14 +140,11 @@ export class LogFileWriter {
 
   async #writeBatch(): Promise<void> {
     const { maxSize } = this.#options;
-    if (maxSize > 0 && this.#size >= maxSize) await this.#rotateWhenFree(2 * maxSize);
-    // While the last rotated file is still being compressed its name is taken, so writing goes on in
-    // this one up to twice the size rather than stalling; only past that does it wait.
-    const cap = maxSize === 0 ? Number.POSITIVE_INFINITY : this.#compressing ? 2 * maxSize : maxSize;
+    if (maxSize > 0 && this.#size >= maxSize) this.#rotate();
     // Room left in the current file bounds the batch, so rotation falls between lines.
-    const batch = this.#queue.take(cap - this.#size);
+    const batch = this.#queue.take(maxSize > 0 ? maxSize - this.#size : Number.POSITIVE_INFINITY);
     this.#inFlight = batch;
-    if (this.#size > 0 && this.#size + batch.bytes > cap) await this.#rotateWhenFree(0);
+    if (maxSize > 0 && this.#size > 0 && this.#size + batch.bytes > maxSize) this.#rotate();
     let buffers = batch.buffers;
     let left = batch.bytes;
     while (left > 0) {
@@ -172,39 +171,17 @@ export class LogFileWriter {
     }
     if (this.#opened) return;
     this.#opened = true;
-    // A `.1` left uncompressed by a crash is compressed now, before the next rotation needs its name.
-    const leftover = rotatedPath(this.path, 1, false);
-    if (this.#options.keep > 0 && existsSync(leftover)) this.#compress(leftover);
+    this.#rotation.recover();
   }
 
-  /** Rotates now if the last rotated file is compressed, else once it is — or keeps writing below `wait`. */
-  async #rotateWhenFree(wait: number): Promise<void> {
-    if (this.#compressing && this.#size < wait) return;
-    await this.#compression;
-    this.#rotate();
-  }
-
-  /**
-   * Renames and reopens synchronously: a handful of metadata calls that take microseconds, where
-   * awaiting each of them would stall the writes for as many turns of a flooded event loop.
-   */
+  /** Synchronous, like the renames it does (see `Rotation`). */
   #rotate(): void {
     const fd = this.#fd;
     this.#fd = null;
     if (fd !== null) closeSync(fd);
-    const rotated = rotateSync(this.path, this.#options.keep);
-    if (rotated !== null) this.#compress(rotated);
+    this.#rotation.rotate();
     this.#fd = openSync(this.path, 'a', 0o600);
     this.#size = 0;
-  }
-
-  #compress(path: string): void {
-    this.#compressing = true;
-    this.#compression = compressFile(path)
-      .catch((error: unknown) => this.#report(error, `compress ${path}`))
-      .finally(() => {
-        this.#compressing = false;
-      });
   }
 
   #noticeDrops(reason: DropReason): void {

@@ -1,15 +1,19 @@
 import { levelName } from './levels.js';
 import { type CompiledQuery, STREAMS } from './query.js';
+import { RingBytes } from './ring-bytes.js';
 import type { LogEntry } from './types.js';
 
 /** Slots allocated at first; the ring doubles up to `maxLines` as lines come, so idle processes cost little. */
 const INITIAL_SLOTS = 256;
+/** Below this many lines to examine, a text search decodes line by line instead of the whole buffer. */
+const WHOLE_DECODE_MIN = 256;
 
 /**
- * The kept lines of one process instance, oldest → newest, bounded by a line count and by the total
- * length of the texts. Columnar: seq and time in Float64Arrays, level and stream packed in a byte,
- * texts in a plain array. Appending allocates nothing, and a scan reads numbers before it touches a
- * string, so filters on level, stream, time and cursor cost no string access.
+ * The kept lines of one process instance, oldest → newest, bounded by a line count and by bytes.
+ * Columnar: seq and time in Float64Arrays, level and stream packed in a byte, and the texts UTF-8
+ * encoded in one byte buffer (`RingBytes`) — not as JS strings. A string kept for a while ends up
+ * in V8's old generation, and under a flood every evicted line became old garbage: the heap grew by
+ * several times the buffer's size. Bytes cost exactly what they hold and nothing to collect.
  */
 export class LogRing {
   #slots: number;
@@ -17,13 +21,10 @@ export class LogRing {
   #times: Float64Array;
   /** `level | stream << 2`. */
   #meta: Uint8Array;
-  /** Text lengths, so eviction need not touch the (old, uncached) string itself. */
-  #lengths: Uint32Array;
-  #texts: string[];
   #head = 0;
   #size = 0;
-  #chars = 0;
   #evicted = 0;
+  readonly #bytes: RingBytes;
   /** Lines below this level are not kept (`LogStore.setLogLevel`); the store checks it per line. */
   minLevel = 0;
 
@@ -32,8 +33,7 @@ export class LogRing {
     readonly name: string,
     readonly instance: number | null,
     readonly maxLines: number,
-    /** Bound on the summed length of the kept texts (string length: bytes for ASCII). */
-    readonly maxChars: number,
+    maxBytes: number,
   ) {
     if (!Number.isInteger(maxLines) || maxLines < 1) {
       throw new RangeError(`log buffer lines must be a positive integer, got ${maxLines}`);
@@ -42,16 +42,19 @@ export class LogRing {
     this.#seqs = new Float64Array(this.#slots);
     this.#times = new Float64Array(this.#slots);
     this.#meta = new Uint8Array(this.#slots);
-    this.#lengths = new Uint32Array(this.#slots);
-    this.#texts = new Array<string>(this.#slots).fill('');
+    this.#bytes = new RingBytes(maxBytes, this.#slots, {
+      oldest: () => (this.#size === 0 ? -1 : this.#head),
+      evictOldest: () => this.#evictOldest(),
+      order: () => Array.from({ length: this.#size }, (_, i) => this.#slot(i)),
+    });
   }
 
   get size(): number {
     return this.#size;
   }
-  /** Summed length of the kept texts. */
-  get chars(): number {
-    return this.#chars;
+  /** UTF-8 bytes of the kept texts. */
+  get bytes(): number {
+    return this.#bytes.live;
   }
   /** Lines pushed out by the bounds so far. */
   get evicted(): number {
@@ -62,28 +65,18 @@ export class LogRing {
   }
 
   push(seq: number, time: number, level: number, stream: number, text: string): void {
-    const length = text.length;
     if (this.#size === this.#slots) {
-      if (this.#slots < this.maxLines) {
-        this.#grow();
-      } else {
-        // Full: the new line takes the oldest one's slot, so there is nothing to clear.
-        this.#chars -= this.#lengths[this.#head] ?? 0;
-        this.#head = this.#head + 1 === this.#slots ? 0 : this.#head + 1;
-        this.#size -= 1;
-        this.#evicted += 1;
-      }
+      if (this.#slots < this.maxLines) this.#grow();
+      else this.#evictOldest();
     }
-    while (this.#size > 0 && this.#chars + length > this.maxChars) this.#evictOldest();
     let slot = this.#head + this.#size;
     if (slot >= this.#slots) slot -= this.#slots;
+    // Making room for the text may push out old lines.
+    this.#bytes.write(slot, text);
     this.#seqs[slot] = seq;
     this.#times[slot] = time;
     this.#meta[slot] = level | (stream << 2);
-    this.#lengths[slot] = length;
-    this.#texts[slot] = text;
     this.#size += 1;
-    this.#chars += length;
   }
 
   /**
@@ -93,17 +86,19 @@ export class LogRing {
   scan(query: CompiledQuery): number[] {
     const out: number[] = [];
     if (query.limit <= 0 || !query.matchesProcess(this.id, this.name)) return out;
+    const start = query.forward ? this.#firstAfter(query.after) : 0;
+    const text = this.#bytes.reader(this.#size - start >= WHOLE_DECODE_MIN && query.matchText !== null);
     if (query.forward) {
-      for (let i = this.#firstAfter(query.after); i < this.#size && out.length < query.limit; i += 1) {
+      for (let i = start; i < this.#size && out.length < query.limit; i += 1) {
         const slot = this.#slot(i);
-        if (this.#matches(slot, query)) out.push(slot);
+        if (this.#matches(slot, query, text)) out.push(slot);
       }
       return out;
     }
     for (let i = this.#size - 1; i >= 0 && out.length < query.limit; i -= 1) {
       const slot = this.#slot(i);
       if ((this.#seqs[slot] ?? 0) <= query.after) break;
-      if (this.#matches(slot, query)) out.push(slot);
+      if (this.#matches(slot, query, text)) out.push(slot);
     }
     return out.reverse();
   }
@@ -118,23 +113,22 @@ export class LogRing {
       instance: this.instance,
       stream: STREAMS[meta >> 2] ?? 'out',
       level: levelName(meta & 0b11),
-      text: this.#texts[slot] ?? '',
+      text: this.#bytes.text(slot),
     };
   }
 
   clear(): void {
-    this.#texts.fill('');
     this.#head = 0;
     this.#size = 0;
-    this.#chars = 0;
+    this.#bytes.clear();
   }
 
-  #matches(slot: number, query: CompiledQuery): boolean {
+  #matches(slot: number, query: CompiledQuery, text: (slot: number) => string): boolean {
     const meta = this.#meta[slot] ?? 0;
     if ((meta & 0b11) < query.minLevel || ((1 << (meta >> 2)) & query.streamMask) === 0) return false;
     const time = this.#times[slot] ?? 0;
     if (time < query.since || time >= query.until) return false;
-    return query.matchText === null || query.matchText(this.#texts[slot] ?? '');
+    return query.matchText === null || query.matchText(text(slot));
   }
 
   /** Logical index of the first entry with seq > `after` (seqs increase along the ring). */
@@ -155,8 +149,7 @@ export class LogRing {
   }
 
   #evictOldest(): void {
-    this.#chars -= this.#lengths[this.#head] ?? 0;
-    this.#texts[this.#head] = '';
+    this.#bytes.release(this.#head);
     this.#head = this.#head + 1 === this.#slots ? 0 : this.#head + 1;
     this.#size -= 1;
     this.#evicted += 1;
@@ -164,25 +157,20 @@ export class LogRing {
 
   #grow(): void {
     const slots = Math.min(this.maxLines, this.#slots * 2);
+    const order = Array.from({ length: this.#size }, (_, i) => this.#slot(i));
     const seqs = new Float64Array(slots);
     const times = new Float64Array(slots);
     const meta = new Uint8Array(slots);
-    const lengths = new Uint32Array(slots);
-    const texts = new Array<string>(slots).fill('');
-    for (let i = 0; i < this.#size; i += 1) {
-      const slot = this.#slot(i);
+    order.forEach((slot, i) => {
       seqs[i] = this.#seqs[slot] ?? 0;
       times[i] = this.#times[slot] ?? 0;
       meta[i] = this.#meta[slot] ?? 0;
-      lengths[i] = this.#lengths[slot] ?? 0;
-      texts[i] = this.#texts[slot] ?? '';
-    }
+    });
+    this.#bytes.reslot(order, slots);
     this.#slots = slots;
     this.#seqs = seqs;
     this.#times = times;
     this.#meta = meta;
-    this.#lengths = lengths;
-    this.#texts = texts;
     this.#head = 0;
   }
 }

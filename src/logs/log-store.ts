@@ -4,13 +4,14 @@ import { formatJsonLine, formatTextLine } from './format.js';
 import { detectLevel, ERROR, type LogLevel, levelCode, levelName } from './levels.js';
 import { LogRing } from './log-ring.js';
 import { applyLimit, compileQuery, mergeBySeq, STREAM_CODES } from './query.js';
+import { MIN_RING_BYTES } from './ring-bytes.js';
 import { StreamFileSink, type StreamToFileOptions } from './stream-file.js';
 import type { LogEntry, LogQuery, LogQueryResult, LogSink } from './types.js';
 
 export interface LogStoreOptions {
   /** Lines kept per process instance (`settings.log_buffer_lines`). @default 10000 */
   maxLines?: number;
-  /** Summed text length kept per process instance. @default 8 MiB */
+  /** UTF-8 bytes of text kept per process instance (at least 256 KiB). @default 8 MiB */
   maxBytes?: number;
   /** For entries the store writes itself. @default Date.now */
   now?: () => number;
@@ -49,7 +50,7 @@ export class LogStore {
 
   constructor(options: LogStoreOptions = {}) {
     this.maxLines = options.maxLines ?? 10_000;
-    this.maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
+    this.maxBytes = Math.max(MIN_RING_BYTES, options.maxBytes ?? 8 * 1024 * 1024);
     this.#now = options.now ?? Date.now;
     this.#reportError =
       options.reportError ??
@@ -191,12 +192,12 @@ export class LogStore {
     await stream.sink.writer.close();
   }
 
-  /** Per instance: lines and text length kept, and lines pushed out by the bounds. */
+  /** Per instance: lines and bytes kept, and lines pushed out by the bounds. */
   stats(): { process: string; lines: number; bytes: number; evicted: number }[] {
     return [...this.#rings.values()].map((ring) => ({
       process: ring.id,
       lines: ring.size,
-      bytes: ring.chars,
+      bytes: ring.bytes,
       evicted: ring.evicted,
     }));
   }

@@ -1,47 +1,120 @@
-import { createReadStream, createWriteStream, renameSync, unlinkSync } from 'node:fs';
-import { readdir, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { createReadStream, createWriteStream, existsSync, openSync, renameSync, unlinkSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { constants, createGzip } from 'node:zlib';
 import { isErrnoException } from '../errors.js';
 
 /**
- * Rotated files of `name.log`: `name.log.1.gz` (newest) … `name.log.<keep>.gz` (oldest). While it is
- * being compressed, the newest is briefly `name.log.1`.
+ * Rotated files of `name.log`: `name.log.1.gz` (newest) … `name.log.<keep>.gz` (oldest). Until it has
+ * been compressed, a rotated file is plain: `name.log.<n>`.
  */
 export function rotatedPath(path: string, index: number, gzip = true): string {
   return `${path}.${index}${gzip ? '.gz' : ''}`;
 }
 
-/**
- * Moves the current file out of the way: with `keep` 0 it is deleted; otherwise the rotated files
- * move one step older (the oldest is deleted) and the current one becomes `.1`, whose path is
- * returned for compression.
- */
-export function rotateSync(path: string, keep: number): string | null {
-  if (keep === 0) {
-    removeIfExistsSync(path);
-    return null;
-  }
-  shiftRotatedSync(path, keep);
-  const newest = rotatedPath(path, 1, false);
-  renameSync(path, newest);
-  return newest;
+/** A rotated file waiting to be compressed, followed through the renames; index 0 = deleted since. */
+interface Pending {
+  index: number;
 }
 
-/** Deletes the oldest rotated file and renames the others one step older, making room for a new `.1`. */
-function shiftRotatedSync(path: string, keep: number): void {
-  removeIfExistsSync(rotatedPath(path, keep));
-  for (let index = keep - 1; index >= 1; index -= 1) {
-    try {
-      renameSync(rotatedPath(path, index), rotatedPath(path, index + 1));
-    } catch (error) {
-      if (!(isErrnoException(error) && error.code === 'ENOENT')) throw error;
+let temporaries = 0;
+
+/**
+ * Size rotation of one log file: renames synchronously (a few metadata calls, where awaiting each
+ * would stall the writer for as many turns of a flooded event loop), and gzips the rotated files
+ * one at a time in the background. Writing never waits for compression: under a flood faster than
+ * gzip, files wait their turn — or are deleted by retention before it comes. Either way at most
+ * `keep` rotated files exist.
+ */
+export class Rotation {
+  readonly #queue: Pending[] = [];
+  #active: Promise<void> | null = null;
+
+  constructor(
+    readonly path: string,
+    readonly keep: number,
+    private readonly onError: (error: unknown, operation: string) => void,
+  ) {}
+
+  /** Queues rotated files that a crash left uncompressed. */
+  recover(): void {
+    for (let index = this.keep; index >= 1; index -= 1) {
+      if (existsSync(rotatedPath(this.path, index, false))) this.#enqueue({ index });
     }
   }
+
+  /** Moves the current file to `.1`, the others one step older; the oldest beyond `keep` is deleted. */
+  rotate(): void {
+    if (this.keep === 0) {
+      removeIfExists(this.path);
+      return;
+    }
+    removeIfExists(rotatedPath(this.path, this.keep));
+    removeIfExists(rotatedPath(this.path, this.keep, false));
+    for (let index = this.keep - 1; index >= 1; index -= 1) {
+      renameIfExists(rotatedPath(this.path, index), rotatedPath(this.path, index + 1));
+      renameIfExists(rotatedPath(this.path, index, false), rotatedPath(this.path, index + 1, false));
+    }
+    for (const pending of this.#queue) {
+      if (pending.index !== 0) pending.index = pending.index >= this.keep ? 0 : pending.index + 1;
+    }
+    renameSync(this.path, rotatedPath(this.path, 1, false));
+    this.#enqueue({ index: 1 });
+  }
+
+  /** Resolves once nothing is being compressed or waiting to be. */
+  async idle(): Promise<void> {
+    while (this.#active !== null) await this.#active;
+  }
+
+  #enqueue(pending: Pending): void {
+    this.#queue.push(pending);
+    if (this.#active === null) this.#next();
+  }
+
+  #next(): void {
+    // Oldest first; a file retention has deleted meanwhile is skipped.
+    let pending = this.#queue[0];
+    while (pending !== undefined && pending.index === 0) {
+      this.#queue.shift();
+      pending = this.#queue[0];
+    }
+    if (pending === undefined) {
+      this.#active = null;
+      return;
+    }
+    const current = pending;
+    this.#active = this.#compress(current)
+      .catch((error: unknown) =>
+        this.onError(error, `compress ${rotatedPath(this.path, current.index, false)}`),
+      )
+      .finally(() => {
+        this.#queue.shift();
+        this.#next();
+      });
+  }
+
+  /** Level 1: logs still shrink several times, and a flood rotates often, so speed matters more. */
+  async #compress(pending: Pending): Promise<void> {
+    // Opened now, synchronously: a rotation may rename the file before an asynchronous open ran.
+    const fd = openSync(rotatedPath(this.path, pending.index, false), 'r');
+    temporaries += 1;
+    const temporary = `${this.path}.tmp-${process.pid}-${temporaries}`;
+    await pipeline(
+      createReadStream('', { fd }),
+      createGzip({ level: constants.Z_BEST_SPEED }),
+      createWriteStream(temporary, { mode: 0o600 }),
+    );
+    // Synchronous from here: no rotation can rename between checking the index and using it.
+    if (pending.index === 0) {
+      removeIfExists(temporary);
+      return;
+    }
+    renameSync(temporary, rotatedPath(this.path, pending.index));
+    removeIfExists(rotatedPath(this.path, pending.index, false));
+  }
 }
 
-function removeIfExistsSync(path: string): void {
+function removeIfExists(path: string): void {
   try {
     unlinkSync(path);
   } catch (error) {
@@ -49,45 +122,10 @@ function removeIfExistsSync(path: string): void {
   }
 }
 
-/**
- * Gzips `source` into `source.gz` and removes `source`. Level 1: logs still shrink several times, and
- * a flood rotates often, so speed matters more than the last few percent.
- */
-export async function compressFile(source: string): Promise<void> {
-  await pipeline(
-    createReadStream(source),
-    createGzip({ level: constants.Z_BEST_SPEED }),
-    createWriteStream(`${source}.gz`, { mode: 0o600 }),
-  );
-  await unlink(source);
-}
-
-/** The files holding the log of `name.log` (`path`), oldest first: rotated ones, then the current. */
-export async function logFiles(path: string): Promise<string[]> {
-  const dir = dirname(path);
-  const base = basename(path);
-  let names: string[];
+function renameIfExists(from: string, to: string): void {
   try {
-    names = await readdir(dir);
+    renameSync(from, to);
   } catch (error) {
-    if (isErrnoException(error) && error.code === 'ENOENT') return [];
-    throw error;
+    if (!(isErrnoException(error) && error.code === 'ENOENT')) throw error;
   }
-  const rotated = new Map<number, string>();
-  let current: string | null = null;
-  for (const name of names) {
-    if (name === base) {
-      current = name;
-      continue;
-    }
-    if (!name.startsWith(`${base}.`)) continue;
-    const match = /^(\d+)(\.gz)?$/.exec(name.slice(base.length + 1));
-    if (match === null) continue;
-    const index = Number(match[1]);
-    // `.1` and `.1.gz` both exist only when compression was cut short: the plain one is whole.
-    if (match[2] === undefined || !rotated.has(index)) rotated.set(index, name);
-  }
-  const ordered = [...rotated.entries()].sort((a, b) => b[0] - a[0]).map(([, name]) => join(dir, name));
-  if (current !== null) ordered.push(join(dir, current));
-  return ordered;
 }

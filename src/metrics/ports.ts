@@ -29,20 +29,24 @@ export function socketInode(link: string): number {
   return Number.isInteger(inode) ? inode : -1;
 }
 
-/** "TCP: inuse N" of /proc/net/sockstat plus "TCP6: inuse N" of sockstat6: changes when a socket opens or closes. */
-export function tcpInUse(sockstat: string, sockstat6: string): string {
-  const v4 = /^TCP: inuse (\d+)/m.exec(sockstat)?.[1] ?? '?';
-  const v6 = /^TCP6: inuse (\d+)/m.exec(sockstat6)?.[1] ?? '?';
-  return `${v4}/${v6}`;
+/**
+ * "TCP: inuse N" of /proc/net/sockstat and "TCP6: inuse N" of sockstat6 (null when unknown): they
+ * change when a socket opens or closes, and 0 means the table has nothing to read.
+ */
+export function tcpInUse(sockstat: string, sockstat6: string): { v4: number | null; v6: number | null } {
+  const count = (match: RegExpExecArray | null) => (match === null ? null : Number(match[1]));
+  return { v4: count(/^TCP: inuse (\d+)/m.exec(sockstat)), v6: count(/^TCP6: inuse (\d+)/m.exec(sockstat6)) };
 }
 
 /**
  * Finds which tree holds each listening TCP socket. Reading /proc/net/tcp{,6} walks the kernel's
  * whole socket hash (milliseconds on big hosts), so it is read only when the socket count in
- * /proc/net/sockstat (microseconds) changed — at most every 5 calls — or a minute went by. An
+ * /proc/net/sockstat (microseconds) changed and so did a descriptor count in the trees — checked at
+ * most every 5 calls — or a minute went by. An
  * unknown listening inode is looked up in the fd links of the trees' processes, newest first (a
- * server that just started is the likely owner), stopping as soon as every inode is found; owners
- * are remembered by pid and start time, and inodes no tree holds are remembered as foreign.
+ * server that just started is the likely owner) and skipping processes whose descriptor count did
+ * not change since their links were read, stopping as soon as every inode is found; owners are
+ * remembered by pid and start time, and inodes no tree holds are remembered as foreign.
  */
 export class PortScanner {
   readonly #owners = new Map<number, { pid: number; startTime: number }>();
@@ -50,7 +54,12 @@ export class PortScanner {
   readonly #listening = new Map<number, number>();
   #inUse = '';
   readonly #order: number[] = [];
+  /** Descriptor count of each process when its links were last read. */
+  readonly #scanned = new Map<number, { startTime: number; fds: number }>();
   #sinceRead = Number.POSITIVE_INFINITY;
+  #sinceCheck = Number.POSITIVE_INFINITY;
+  /** Descriptor counts of the trees' processes at the last check. */
+  #fdsAtCheck = new Map<number, { startTime: number; fds: number | null }>();
 
   constructor(
     private readonly reader: ProcReader,
@@ -58,6 +67,8 @@ export class PortScanner {
     private readonly minEvery = 5,
     /** …and at least every this many calls. @default 60 */
     private readonly maxEvery = 60,
+    /** Every this many table reads, the fd links of every process are read again. @default 60 */
+    private readonly fullScanEvery = 60,
   ) {}
 
   /** Socket table reads and fd link reads so far (for tests and the benchmark). */
@@ -67,30 +78,42 @@ export class PortScanner {
   /** Listening ports per root, ascending. */
   scan(table: ProcTable, owner: Int32Array, roots: number): number[][] {
     this.#sinceRead += 1;
-    if (this.#sinceRead >= this.minEvery) {
+    this.#sinceCheck += 1;
+    if (this.#sinceCheck >= this.minEvery) {
       const inUse = tcpInUse(this.reader.readText('net/sockstat'), this.reader.readText('net/sockstat6'));
-      if (inUse !== this.#inUse || this.#sinceRead >= this.maxEvery) {
-        this.#inUse = inUse;
-        this.#sinceRead = 0;
-        this.#readTables(table, owner);
+      const key = `${inUse.v4}/${inUse.v6}`;
+      const due = this.#sinceRead >= this.maxEvery;
+      if (key !== this.#inUse || due) {
+        this.#inUse = key;
+        this.#sinceCheck = 0;
+        // Sockets of other processes come and go all the time; one of ours opening or closing
+        // changes a descriptor count in the trees.
+        if (this.#treesChanged(table, owner) || due) {
+          this.#sinceRead = 0;
+          this.#readTables(table, owner, inUse);
+        }
       }
     }
-    const sets: Set<number>[] = Array.from({ length: roots }, () => new Set<number>());
-    for (const [inode, port] of this.#listening) {
-      const known = this.#owners.get(inode);
-      const row = known === undefined ? undefined : table.rowOf.get(known.pid);
+    const ports: number[][] = Array.from({ length: roots }, () => []);
+    for (const [inode, known] of this.#owners) {
+      const row = table.rowOf.get(known.pid);
       const root = row === undefined ? NO_OWNER : (owner[row] ?? NO_OWNER);
-      if (root !== NO_OWNER) sets[root]?.add(port);
+      const port = this.#listening.get(inode);
+      const list = ports[root];
+      // The same port on IPv4 and IPv6 is one port.
+      if (port !== undefined && list !== undefined && !list.includes(port)) list.push(port);
     }
-    return sets.map((set) => [...set].sort((a, b) => a - b));
+    for (const list of ports) if (list.length > 1) list.sort((a, b) => a - b);
+    return ports;
   }
 
-  #readTables(table: ProcTable, owner: Int32Array): void {
+  #readTables(table: ProcTable, owner: Int32Array, inUse: ReturnType<typeof tcpInUse>): void {
     const listening = this.#listening;
     listening.clear();
     this.tableReads += 1;
-    parseListeningSockets(this.reader.readText('net/tcp'), listening);
-    parseListeningSockets(this.reader.readText('net/tcp6'), listening);
+    // A family with no TCP socket at all has nothing to list (most hosts have no IPv6 listener).
+    if (inUse.v4 !== 0) parseListeningSockets(this.reader.readText('net/tcp'), listening);
+    if (inUse.v6 !== 0) parseListeningSockets(this.reader.readText('net/tcp6'), listening);
     for (const [inode, known] of this.#owners) {
       const row = table.rowOf.get(known.pid);
       if (!listening.has(inode) || row === undefined || table.startTime[row] !== known.startTime) {
@@ -98,9 +121,13 @@ export class PortScanner {
       }
     }
     for (const inode of this.#foreign) if (!listening.has(inode)) this.#foreign.delete(inode);
+    // Now and then every process is read again, in case a socket moved into a tree unnoticed.
+    const full = this.tableReads % this.fullScanEvery === 1;
+    if (full) this.#foreign.clear();
     let unknown = 0;
     for (const inode of listening.keys())
       if (!this.#owners.has(inode) && !this.#foreign.has(inode)) unknown += 1;
+    this.#prune(table);
     if (unknown === 0) return;
     const order = this.#order;
     order.length = 0;
@@ -109,16 +136,48 @@ export class PortScanner {
     }
     order.sort((a, b) => (table.startTime[b] ?? 0) - (table.startTime[a] ?? 0));
     for (const row of order) {
-      unknown -= this.#findOwners(table.pid[row] ?? 0, table.startTime[row] ?? 0);
+      const pid = table.pid[row] ?? 0;
+      const startTime = table.startTime[row] ?? 0;
+      // A new socket is a new descriptor: a process whose count did not change since its links
+      // were read holds none of the unknown inodes.
+      const scanned = this.#scanned.get(pid);
+      if (!full && scanned?.startTime === startTime && scanned.fds === this.reader.countFds(pid)) continue;
+      unknown -= this.#findOwners(pid, startTime);
       if (unknown <= 0) break;
     }
     for (const inode of listening.keys()) if (!this.#owners.has(inode)) this.#foreign.add(inode);
+  }
+
+  /** Whether a process joined or left the trees, or changed its descriptor count, since the last check. */
+  #treesChanged(table: ProcTable, owner: Int32Array): boolean {
+    const current = new Map<number, { startTime: number; fds: number | null }>();
+    let changed = false;
+    for (let row = 0; row < table.size; row += 1) {
+      if ((owner[row] ?? NO_OWNER) === NO_OWNER || table.zombie[row] === 1) continue;
+      const pid = table.pid[row] ?? 0;
+      const startTime = table.startTime[row] ?? 0;
+      const fds = this.reader.countFds(pid);
+      const before = this.#fdsAtCheck.get(pid);
+      if (before?.startTime !== startTime || before.fds !== fds) changed = true;
+      current.set(pid, { startTime, fds });
+    }
+    if (current.size !== this.#fdsAtCheck.size) changed = true;
+    this.#fdsAtCheck = current;
+    return changed;
+  }
+
+  #prune(table: ProcTable): void {
+    for (const [pid, scanned] of this.#scanned) {
+      const row = table.rowOf.get(pid);
+      if (row === undefined || table.startTime[row] !== scanned.startTime) this.#scanned.delete(pid);
+    }
   }
 
   /** Reads one process's fd links; returns how many unknown listening inodes it holds. */
   #findOwners(pid: number, startTime: number): number {
     const names = this.reader.listFds(pid);
     if (names === null) return 0;
+    this.#scanned.set(pid, { startTime, fds: names.length });
     const dir = `${this.reader.root}/${pid}/fd/`;
     let found = 0;
     for (const name of names) {

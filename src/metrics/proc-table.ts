@@ -1,4 +1,4 @@
-import type { ProcStat } from './proc.js';
+import type { ProcStat } from './proc-parse.js';
 
 /** One process table row per live pid, kept in typed arrays that are reused from pass to pass. */
 export class ProcTable {
@@ -6,6 +6,7 @@ export class ProcTable {
   pid = new Int32Array(256);
   ppid = new Int32Array(256);
   pgrp = new Int32Array(256);
+  session = new Int32Array(256);
   ticks = new Float64Array(256);
   startTime = new Float64Array(256);
   rssPages = new Float64Array(256);
@@ -24,6 +25,7 @@ export class ProcTable {
     this.pid[row] = stat.pid;
     this.ppid[row] = stat.ppid;
     this.pgrp[row] = stat.pgrp;
+    this.session[row] = stat.session;
     this.ticks[row] = stat.ticks;
     this.startTime[row] = stat.startTime;
     this.rssPages[row] = stat.rssPages;
@@ -42,6 +44,7 @@ export class ProcTable {
     this.pid = grow(this.pid, (n) => new Int32Array(n));
     this.ppid = grow(this.ppid, (n) => new Int32Array(n));
     this.pgrp = grow(this.pgrp, (n) => new Int32Array(n));
+    this.session = grow(this.session, (n) => new Int32Array(n));
     this.ticks = grow(this.ticks, (n) => new Float64Array(n));
     this.startTime = grow(this.startTime, (n) => new Float64Array(n));
     this.rssPages = grow(this.rssPages, (n) => new Float64Array(n));

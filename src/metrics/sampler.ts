@@ -44,7 +44,7 @@ export class MetricsSampler {
   readonly #source: TreeSource | null;
   readonly #branches: BranchCache;
   readonly #tracked = new Map<MetricsInstance, Tracked>();
-  readonly #stats: SamplerStats = { passes: 0, lastPassMs: 0, totalPassMs: 0 };
+  readonly #stats: SamplerStats = { passes: 0, lastPassMs: 0, totalPassMs: 0, totalCpuMs: 0 };
   #timer: ClockTimer | null = null;
   #running = false;
   #pass: Promise<void> | null = null;
@@ -101,18 +101,20 @@ export class MetricsSampler {
 
   /** The last sample of the instance's current run, or null (not running, or not measured yet). */
   latest(id: string): InstanceMetrics | null {
-    return this.#find(id)?.latest ?? null;
+    const instance = this.#instance(id);
+    return instance === undefined ? null : this.#current(instance);
   }
 
   /** The instance's history ring (about 10 minutes), oldest first, across its restarts. */
   history(id: string): HistoryPoint[] {
-    return this.#find(id)?.history.toArray() ?? [];
+    const instance = this.#instance(id);
+    return (instance === undefined ? undefined : this.#tracked.get(instance))?.history.toArray() ?? [];
   }
 
   /** What `ps` and the API show: CPU, memory, ports and the git branch of the cwd. */
   figures(id: string): ProcessFigures {
-    const instance = this.#host.instances().find((candidate) => candidate.id === id);
-    const latest = instance === undefined ? null : (this.#tracked.get(instance)?.latest ?? null);
+    const instance = this.#instance(id);
+    const latest = instance === undefined ? null : this.#current(instance);
     return {
       cpu: latest?.cpu ?? null,
       memory: latest?.memory ?? null,
@@ -145,6 +147,7 @@ export class MetricsSampler {
     const source = this.#source;
     if (source === null) return;
     const started = performance.now();
+    const cpu = process.cpuUsage();
     try {
       const instances = this.#host.instances();
       const live: [MetricsInstance, Tracked][] = [];
@@ -171,6 +174,8 @@ export class MetricsSampler {
       this.#stats.passes += 1;
       this.#stats.lastPassMs = elapsed;
       this.#stats.totalPassMs += elapsed;
+      const used = process.cpuUsage(cpu);
+      this.#stats.totalCpuMs += (used.user + used.system) / 1000;
     }
   }
 
@@ -218,9 +223,15 @@ export class MetricsSampler {
     for (const instance of this.#tracked.keys()) if (!present.has(instance)) this.#tracked.delete(instance);
   }
 
-  #find(id: string): Tracked | undefined {
-    const instance = this.#host.instances().find((candidate) => candidate.id === id);
-    return instance === undefined ? undefined : this.#tracked.get(instance);
+  #instance(id: string): MetricsInstance | undefined {
+    return this.#host.instances().find((candidate) => candidate.id === id);
+  }
+
+  /** The last sample, if it is of the run going on now: a process that exited has no figures. */
+  #current(instance: MetricsInstance): InstanceMetrics | null {
+    const tracked = this.#tracked.get(instance);
+    if (tracked === undefined || instance.pid === null || !isLive(instance.state)) return null;
+    return instance.pid === tracked.root.pid ? tracked.latest : null;
   }
 
   #report(error: unknown, operation: string, processId?: string): void {

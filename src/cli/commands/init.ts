@@ -5,7 +5,7 @@ import { renderOvrseerYaml } from '../../config/import/render-yaml.js';
 import type { ImportFormat } from '../../config/import/types.js';
 import { type ImportOutcome, runImporter } from '../../config/load-import.js';
 import { parseProjectText } from '../../config/load-yaml.js';
-import { ConfigError, OvrseerError } from '../../errors.js';
+import { ConfigError, formatConfigIssue, OvrseerError } from '../../errors.js';
 
 export interface InitOptions {
   /** A format (`procfile`, `package.json`, `compose`, `pm2`, `process-compose`) or a file here. */
@@ -149,6 +149,6 @@ function checkWritten(text: string, cwd: string, env: NodeJS.ProcessEnv, say: (l
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     say('note: the result does not load here as it is:');
-    for (const issue of error.issues) say(`  ${issue.path === '' ? '' : `${issue.path}: `}${issue.message}`);
+    for (const issue of error.issues) say(`  ${formatConfigIssue(issue)}`);
   }
 }

@@ -18,11 +18,18 @@ const START_WAIT_MS = 60_000;
  * `ovrseer up -d`: starts a detached supervisor (its own session, output to `<state_dir>/ovrseer.log`),
  * waits until its API answers and start-up has settled, prints the process table and returns.
  */
-export async function runDetached(spec: ProjectSpec, names: readonly string[], out: NodeJS.WritableStream): Promise<number> {
+export async function runDetached(
+  spec: ProjectSpec,
+  names: readonly string[],
+  out: NodeJS.WritableStream,
+): Promise<number> {
   const paths = ensureStateDir(spec.settings.stateDir, 'logs', 'reports');
   const client = new ApiClient(socketPathFor(paths, projectIdOf(spec)));
   if (await client.ping()) {
-    throw new OvrseerError('OVRSEER_ALREADY_RUNNING', `ovrseer is already running for ${spec.file ?? spec.dir}; see \`ovrseer ps\``);
+    throw new OvrseerError(
+      'OVRSEER_ALREADY_RUNNING',
+      `ovrseer is already running for ${spec.file ?? spec.dir}; see \`ovrseer ps\``,
+    );
   }
   const specFile = join(paths.root, `spec.${process.pid}.json`);
   writeFileSync(specFile, JSON.stringify(spec), { mode: 0o600 });
@@ -43,8 +50,16 @@ export async function runDetached(spec: ProjectSpec, names: readonly string[], o
   let rows: ProcessRow[] | null = null;
   while (Date.now() < deadline) {
     if (exited !== null) {
-      const said = readFileSync(paths.supervisorLog, 'utf8').slice(logStart).trim().split('\n').slice(-10).join('\n');
-      throw new OvrseerError('OVRSEER_API_FAILED', `the supervisor exited (code ${exited}) before it was up:\n${said}`);
+      const said = readFileSync(paths.supervisorLog, 'utf8')
+        .slice(logStart)
+        .trim()
+        .split('\n')
+        .slice(-10)
+        .join('\n');
+      throw new OvrseerError(
+        'OVRSEER_API_FAILED',
+        `the supervisor exited (code ${exited}) before it was up:\n${said}`,
+      );
     }
     if (await client.ping()) {
       rows = await client.get<ProcessRow[]>('/v1/processes');
@@ -52,7 +67,11 @@ export async function runDetached(spec: ProjectSpec, names: readonly string[], o
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  if (rows === null) throw new OvrseerError('OVRSEER_API_FAILED', `the supervisor did not answer within ${START_WAIT_MS / 1000}s; see ${paths.supervisorLog}`);
+  if (rows === null)
+    throw new OvrseerError(
+      'OVRSEER_API_FAILED',
+      `the supervisor did not answer within ${START_WAIT_MS / 1000}s; see ${paths.supervisorLog}`,
+    );
   out.write(renderProcessTable(rows, { color: false }));
   out.write(`\nsupervisor pid ${child.pid ?? '?'}; logs: ovrseer logs -f; stop: ovrseer down\n`);
   return 0;

@@ -36,7 +36,11 @@ export async function runUp(options: UpOptions): Promise<number> {
   });
   if (options.detach) return runDetached(spec, options.names, stdout);
   const supervisor = await Supervisor.open(spec);
-  const printer = new Printer({ out: stdout, color: shouldUseColor(stdout), instances: supervisor.manager.instances() });
+  const printer = new Printer({
+    out: stdout,
+    color: shouldUseColor(stdout),
+    instances: supervisor.manager.instances(),
+  });
   attachMetrics(supervisor, (warning) => printer.warning(warning));
   return runSession(supervisor, {
     printer,

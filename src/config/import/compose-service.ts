@@ -146,9 +146,11 @@ export function composeCommand(s: ComposeService, mode: 'run' | 'init'): Command
   );
   if (parts.length === 0 || s.command === undefined || s.command === null) return null;
   // In init mode a string keeps its ${VAR} for the shell; compose's `$$` (a literal `$`) becomes `$`.
-  const unescape = (text: string) => (mode === 'init' ? text.replaceAll('$$', '$') : text);
+  const literalDollars = (text: string) => (mode === 'init' ? text.replaceAll('$$', () => '$') : text);
   if (parts.every(Array.isArray)) return { kind: 'argv', argv: parts.flat() };
-  const words = parts.map((part) => (Array.isArray(part) ? part.map(shellQuote).join(' ') : unescape(part)));
+  const words = parts.map((part) =>
+    Array.isArray(part) ? part.map(shellQuote).join(' ') : literalDollars(part),
+  );
   return { kind: 'shell', script: words.join(' ') };
 }
 

@@ -149,9 +149,9 @@ function localProcess(
   if (s.container_name !== undefined) notes.add([...path, 'container_name'], 'no container');
   if (s.volumes !== undefined)
     notes.add([...path, 'volumes'], "the command sees this machine's files directly");
-  (s.ports ?? [])
-    .slice(1)
-    .forEach((_, i) => notes.add([...path, 'ports', i + 1], 'only the first port becomes PORT'));
+  for (let i = 1; i < (s.ports?.length ?? 0); i++) {
+    notes.add([...path, 'ports', i], 'only the first port becomes PORT');
+  }
   const env = composeEnv(s, path);
   return {
     command,

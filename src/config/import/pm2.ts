@@ -161,8 +161,9 @@ export function importPm2(text: string, context: ImportContext): Imported {
         notes.add([...path, key], 'expected a map of variables');
         continue;
       }
-      const entry = (environments[envName] ??= { processes: {} });
-      (entry.processes ??= {})[name] = { env: overlay.data };
+      const processes = environments[envName]?.processes ?? {};
+      processes[name] = { env: overlay.data };
+      environments[envName] = { processes };
       if (context.envName === envName) env = { ...env, ...overlay.data };
     }
     const envKeys = Object.keys(app).filter((key) => key.startsWith('env_'));

@@ -23,7 +23,9 @@ type Data = Record<string, unknown>;
  */
 function escapeLiterals(value: unknown, path: Path): unknown {
   if (typeof value === 'string') {
-    return isCommandPath(path) ? value : value.replaceAll('$$', '$$$$').replaceAll('${', '$${');
+    if (isCommandPath(path) || !/\$[${]/.test(value)) return value;
+    // A function replacement: in a replacement string `$$` itself means `$`.
+    return value.replace(/\$/g, () => '$$');
   }
   if (Array.isArray(value)) return value.map((item, i) => escapeLiterals(item, [...path, i]));
   if (typeof value === 'object' && value !== null) {

@@ -1,7 +1,7 @@
 import type { ProcessSpec } from '../../config/spec.js';
 import type { Clock } from '../clock.js';
-import { CronTrigger } from './cron-trigger.js';
-import { WatchTrigger } from './watch-trigger.js';
+import type { CronTrigger } from './cron-trigger.js';
+import type { WatchTrigger } from './watch-trigger.js';
 
 export interface TriggerHandlers {
   /** Restart every instance of `name`; `reason` names what triggered it. */
@@ -22,8 +22,14 @@ export class RestartTriggers {
   /** Starts the triggers of these processes (those already started are left alone). */
   async start(specs: readonly ProcessSpec[]): Promise<void> {
     const ready: Promise<void>[] = [];
+    // chokidar, picomatch and croner are loaded only by projects that use them: every module a
+    // supervisor loads stays in its memory for good.
+    const needsWatch = specs.some((spec) => spec.watch !== null && !this.#watchers.has(spec.name));
+    const needsCron = specs.some((spec) => spec.cronRestart !== null && !this.#crons.has(spec.name));
+    const { WatchTrigger } = needsWatch ? await import('./watch-trigger.js') : { WatchTrigger: null };
+    const { CronTrigger } = needsCron ? await import('./cron-trigger.js') : { CronTrigger: null };
     for (const spec of specs) {
-      if (spec.watch !== null && !this.#watchers.has(spec.name)) {
+      if (spec.watch !== null && WatchTrigger !== null && !this.#watchers.has(spec.name)) {
         const trigger = new WatchTrigger(
           spec.watch,
           spec.cwd,
@@ -38,7 +44,7 @@ export class RestartTriggers {
         this.#watchers.set(spec.name, trigger);
         ready.push(trigger.start());
       }
-      if (spec.cronRestart !== null && !this.#crons.has(spec.name)) {
+      if (spec.cronRestart !== null && CronTrigger !== null && !this.#crons.has(spec.name)) {
         const trigger = new CronTrigger(spec.cronRestart, this.clock, (scheduled) =>
           this.handlers.restart(spec.name, `cron_restart "${spec.cronRestart}" (${scheduled.toISOString()})`),
         );

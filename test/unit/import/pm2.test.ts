@@ -96,8 +96,8 @@ describe('pm2 ecosystem import', () => {
     expect(issuesOf(() => load(DIR, 'ecosystem.config.json'))).toEqual([
       {
         file: 'ecosystem.config.json',
-        line: 3,
-        column: 58,
+        line: 2,
+        column: 65,
         path: 'apps[0].instances',
         message: 'expected a number or "max", got "two"',
       },

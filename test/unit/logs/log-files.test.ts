@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { queryLogFiles } from '../../../src/logs/file-reader.js';
 import { formatFileLine, parseFileLine } from '../../../src/logs/format.js';
 import { detectLevel, ERROR, INFO, WARN } from '../../../src/logs/levels.js';
-import { logFiles } from '../../../src/logs/rotation.js';
+import { logFiles } from '../../../src/logs/log-files.js';
 
 let dir = '';
 beforeEach(() => {

@@ -37,22 +37,84 @@ describe('LogRing', () => {
     expect(entries.map((entry) => entry.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => 4001 + i));
   });
 
-  it('keeps the summed text length within maxChars, dropping as many old lines as needed', () => {
+  it('keeps the UTF-8 bytes of the texts within the bound, dropping as many old lines as needed', () => {
     const ring = filled(100, 10, ['aaaa', 'bbbb', 'cc']);
-    expect(ring.chars).toBe(10);
+    expect(ring.bytes).toBe(10);
     ring.push(4, 4, INFO, 0, 'dddddd');
     expect(texts(ring)).toEqual(['cc', 'dddddd']);
-    expect(ring.chars).toBe(8);
+    expect(ring.bytes).toBe(8);
     expect(ring.evicted).toBe(2);
   });
 
-  it('keeps a single line longer than maxChars on its own rather than nothing', () => {
-    const ring = filled(100, 4, ['ab']);
-    ring.push(2, 2, INFO, 0, 'much longer than four');
-    expect(texts(ring)).toEqual(['much longer than four']);
-    ring.push(3, 3, INFO, 0, 'x');
-    expect(texts(ring)).toEqual(['x']);
+  it('cuts a line longer than the whole bound to fit, rather than keeping nothing', () => {
+    const ring = filled(100, 6, ['ab']);
+    ring.push(2, 2, INFO, 0, 'much longer than six');
+    expect(texts(ring)).toEqual(['ab', 'mu']);
+    // Each text is kept in one piece, so wrapping around the end may cost a line more than the bound.
+    ring.push(3, 3, INFO, 0, 'xyz');
+    expect(texts(ring).at(-1)).toBe('xyz');
+    expect(ring.bytes).toBeLessThanOrEqual(6);
   });
+
+  it('counts bytes, not characters, and gives back every text exactly', () => {
+    const lines = ['héllo', '世界', '🎉 party', '', 'plain', '� bad byte', `${'é'.repeat(20)}`];
+    const ring = filled(100, 1000, lines);
+    expect(texts(ring)).toEqual(lines);
+    expect(ring.bytes).toBe(lines.reduce((sum, line) => sum + Math.max(Buffer.byteLength(line), 1), 0));
+    // A search decodes the whole buffer at once when it examines many lines: same texts.
+    const many = filled(
+      1000,
+      100_000,
+      Array.from({ length: 600 }, (_, i) => (i % 3 === 0 ? `ünï ${i}` : `ascii ${i}`)),
+    );
+    expect(texts(many, { grep: '^ünï 591$' }).length).toBe(1);
+    expect(texts(many, { grep: '\\d' }).length).toBe(600);
+  });
+
+  it('wraps around its byte buffer and keeps the newest lines in order, through any mix of lengths', () => {
+    const ring = new LogRing('api', 'api', null, 10_000, 4096);
+    const all: string[] = [];
+    for (let i = 0; i < 3000; i += 1) {
+      const text = `${i} ${'x'.repeat((i * 37) % 300)}`;
+      all.push(text);
+      ring.push(i + 1, i, INFO, 0, text);
+      expect(ring.bytes).toBeLessThanOrEqual(4096);
+    }
+    const kept = texts(ring);
+    expect(kept).toEqual(all.slice(all.length - kept.length));
+    expect(kept.length).toBeGreaterThan(10);
+    expect(ring.evicted + ring.size).toBe(3000);
+  });
+
+  it.each([1, 2, 3, 4, 5])(
+    'keeps a suffix of what was pushed, texts intact, within both bounds (seed %d)',
+    (seed) => {
+      // A small deterministic generator: the same cases on every run.
+      let state = seed * 2654435761;
+      const random = (n: number): number => {
+        state = (state * 1103515245 + 12345) % 2147483648;
+        return state % n;
+      };
+      const maxLines = 5 + random(200);
+      const maxBytes = 300 + random(3000);
+      const ring = new LogRing('p', 'p', null, maxLines, maxBytes);
+      const pushed: string[] = [];
+      const alphabet = ['a', 'b', ' ', 'é', '世', '🎉', '\uFFFD'];
+      for (let i = 0; i < 2000; i += 1) {
+        const text = Array.from(
+          { length: random(i % 50 === 0 ? 250 : 40) },
+          () => alphabet[random(alphabet.length)],
+        ).join('');
+        pushed.push(text);
+        ring.push(i + 1, i, INFO, 0, text);
+        expect(ring.size).toBeLessThanOrEqual(maxLines);
+        expect(ring.bytes).toBeLessThanOrEqual(maxBytes);
+      }
+      const kept = texts(ring);
+      expect(kept.length).toBeGreaterThan(0);
+      expect(kept).toEqual(pushed.slice(pushed.length - kept.length));
+    },
+  );
 
   it('returns every field of an entry', () => {
     const ring = new LogRing('worker.2', 'worker', 2, 10, 100);
@@ -94,7 +156,7 @@ describe('LogRing', () => {
     const ring = filled(3, 1000, ['a', 'b', 'c', 'd']);
     ring.clear();
     expect(ring.size).toBe(0);
-    expect(ring.chars).toBe(0);
+    expect(ring.bytes).toBe(0);
     expect(ring.oldestTime).toBeNull();
     ring.push(10, 5, INFO, 0, 'z');
     expect(texts(ring)).toEqual(['z']);

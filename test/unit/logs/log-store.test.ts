@@ -175,11 +175,11 @@ describe('LogStore', () => {
     store.append(input('quiet', 'still here', 100));
     expect(store.query({ processes: ['flood'] }).entries).toHaveLength(5);
     expect(texts(store.query({ processes: ['quiet'] }).entries)).toEqual(['still here']);
-    const big = new LogStore({ maxLines: 1000, maxBytes: 100 });
-    for (let i = 0; i < 50; i += 1) big.append(input('flood', 'x'.repeat(30), i));
+    const big = new LogStore({ maxLines: 1000, maxBytes: 300 * 1024 });
+    for (let i = 0; i < 50; i += 1) big.append(input('flood', 'x'.repeat(100_000), i));
     const [stats] = big.stats();
     expect(stats?.lines).toBe(3);
-    expect(stats?.bytes).toBe(90);
+    expect(stats?.bytes).toBe(300_000);
     expect(stats?.evicted).toBe(47);
   });
 

@@ -7,6 +7,8 @@ export interface FakeProcess {
   ppid: number;
   /** @default pid */
   pgrp?: number;
+  /** @default pgrp */
+  session?: number;
   /** @default 'node' */
   comm?: string;
   /** @default 'S' */
@@ -28,7 +30,7 @@ export function statLine(p: FakeProcess): string {
     p.state ?? 'S',
     p.ppid,
     p.pgrp ?? p.pid,
-    p.pgrp ?? p.pid, // session
+    p.session ?? p.pgrp ?? p.pid,
     0, // tty
     -1, // tpgid
     4194560, // flags

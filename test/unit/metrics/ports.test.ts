@@ -50,11 +50,10 @@ describe('helpers', () => {
     expect(socketInode('/dev/null')).toBe(-1);
   });
 
-  it('tcpInUse combines the v4 and v6 counts', () => {
-    expect(tcpInUse('sockets: used 9\nTCP: inuse 4 orphan 0 tw 2 alloc 5 mem 1\n', 'TCP6: inuse 2\n')).toBe(
-      '4/2',
-    );
-    expect(tcpInUse('', '')).toBe('?/?');
+  it('tcpInUse reads the v4 and v6 socket counts', () => {
+    const sockstat = 'sockets: used 9\nTCP: inuse 4 orphan 0 tw 2 alloc 5 mem 1\n';
+    expect(tcpInUse(sockstat, 'TCP6: inuse 0\n')).toEqual({ v4: 4, v6: 0 });
+    expect(tcpInUse('', '')).toEqual({ v4: null, v6: null });
   });
 
   it('formatPorts shows :3000,:9229', () => {
@@ -112,10 +111,26 @@ describe('PortScanner', () => {
     expect(scanner.linkReads - links).toBeLessThanOrEqual(5);
   });
 
+  it('a socket that opens elsewhere (no descriptor count of the trees changed) does not cost a table read', () => {
+    const { scanner, table, owner } = setup();
+    scanner.scan(table, owner, 1);
+    proc.tcp(
+      [
+        { port: 3000, inode: 500 },
+        { port: 9229, inode: 501 },
+        { port: 22, inode: 800 },
+        { port: 5432, inode: 900 },
+      ],
+      9,
+    );
+    expect(scanner.scan(table, owner, 1)).toEqual([[3000, 9229]]);
+    expect(scanner.tableReads).toBe(1);
+  });
+
   it('a closed listener disappears', () => {
     const { scanner, table, owner } = setup();
     scanner.scan(table, owner, 1);
-    proc.tcp([{ port: 3000, inode: 500 }]);
+    proc.add({ pid: 101, ppid: 100, fds: { 0: '/dev/null' } }).tcp([{ port: 3000, inode: 500 }]);
     expect(scanner.scan(table, owner, 1)).toEqual([[3000]]);
   });
 
@@ -123,7 +138,13 @@ describe('PortScanner', () => {
     const { table, owner } = setup();
     const scanner = new PortScanner(new ProcReader(proc.root));
     for (let call = 0; call < 10; call += 1) {
-      proc.tcp([{ port: 3000 + call, inode: 500 }]);
+      // A tree process opens and closes descriptors all the time, and sockets come and go.
+      proc.add({
+        pid: 101,
+        ppid: 100,
+        fds: Object.fromEntries(Array.from({ length: call + 1 }, (_, fd) => [fd, '/dev/null'])),
+      });
+      proc.tcp([{ port: 3000 + call, inode: 500 }], call);
       scanner.scan(table, owner, 1);
     }
     expect(scanner.tableReads).toBe(2);

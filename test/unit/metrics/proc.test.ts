@@ -33,6 +33,7 @@ describe('parseStat', () => {
       state: 'R',
       ppid: 17,
       pgrp: 4000,
+      session: 4000,
       ticks: 175,
       startTime: 98765,
       rssPages: 2048,

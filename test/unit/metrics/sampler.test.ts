@@ -4,7 +4,9 @@ import type { ErrorContext, WarningEvent } from '../../../src/core/events.js';
 import type { ProcessInfo } from '../../../src/core/managed-process.js';
 import type { ExitCause } from '../../../src/core/restart/restart-controller.js';
 import type { ProcessState } from '../../../src/core/states.js';
+import { LinuxTreeSource } from '../../../src/metrics/linux-source.js';
 import { createTreeSource } from '../../../src/metrics/platform.js';
+import { PsTreeSource } from '../../../src/metrics/ps-source.js';
 import { MetricsSampler } from '../../../src/metrics/sampler.js';
 import type { TreeRoot } from '../../../src/metrics/tree.js';
 import type { MetricsHost, MetricsInstance, TreeFigures, TreeSource } from '../../../src/metrics/types.js';
@@ -151,6 +153,14 @@ describe('MetricsSampler', () => {
       { time: 1_001_000, cpu: 12.5, rss: 31 * MB },
     ]);
     expect(sampler.history('nope')).toEqual([]);
+    // Exited: no figures until the next run is sampled, even before the next pass.
+    api.state = 'backoff';
+    api.pid = null;
+    expect(sampler.latest('api')).toBeNull();
+    expect(sampler.figures('api').memory).toBeNull();
+    api.state = 'running';
+    api.pid = 105;
+    expect(sampler.latest('api')).toBeNull();
     expect(sampler.stats().passes).toBe(2);
   });
 
@@ -255,9 +265,11 @@ describe('MetricsSampler', () => {
 });
 
 describe('platform seam', () => {
-  it('has a /proc source on Linux and none elsewhere yet', () => {
-    expect(createTreeSource('p1', 'linux')).not.toBeNull();
-    expect(createTreeSource('p1', 'darwin')).toBeNull();
+  it('/proc on Linux, ps where there is no /proc, nothing on Windows', () => {
+    expect(createTreeSource('p1', 'linux')).toBeInstanceOf(LinuxTreeSource);
+    expect(createTreeSource('p1', 'darwin')).toBeInstanceOf(PsTreeSource);
+    expect(createTreeSource('p1', 'freebsd')).toBeInstanceOf(PsTreeSource);
+    expect(createTreeSource('p1', 'win32')).toBeNull();
     const host = new FakeHost([new FakeInstance('api', 100)]);
     const sampler = new MetricsSampler(host, { source: null });
     expect(sampler.supported).toBe(false);

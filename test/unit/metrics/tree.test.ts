@@ -112,6 +112,22 @@ describe('TreeAttributor', () => {
     expect(owner[table.rowOf.get(300) ?? -1]).toBe(2);
   });
 
+  it('a child in the same session as a foreign parent is foreign without reading its environment', () => {
+    proc = machine().add({ pid: 400, ppid: 1, pgrp: 400, session: 400, comm: 'bash' });
+    const attributor = new TreeAttributor(new ProcReader(proc.root), PROJECT_ID);
+    const table = new ProcTable();
+    owners(attributor, table);
+    const reads = attributor.environReads;
+    proc
+      .add({ pid: 401, ppid: 400, pgrp: 401, session: 400, comm: 'make' })
+      // Double-forked from a tree of ours between two passes: its parent is now a subreaper (400).
+      .add({ pid: 402, ppid: 400, pgrp: 402, session: 402, env: markedEnv('shop/api/1') });
+    const result = owners(attributor, table);
+    expect(result[401]).toBe(NO_OWNER);
+    expect(result[402]).toBe(0);
+    expect(attributor.environReads - reads).toBe(1);
+  });
+
   it('zombies belong to nobody', () => {
     proc = machine().add({ pid: 140, ppid: 1, pgrp: 140, state: 'Z', env: markedEnv('shop/api/1') });
     const attributor = new TreeAttributor(new ProcReader(proc.root), PROJECT_ID);

@@ -1,0 +1,150 @@
+/**
+ * The detached supervisor with 100 processes: `ovrseer ps --json` round trip (median of 20 runs of the
+ * real CLI binary), supervisor RSS and its CPU use while idle for 60 s (from /proc, in the same run).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BenchRow, report } from './report.js';
+
+const COUNT = 100;
+const RUNS = 20;
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
+const BIN = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
+const CLOCK_TICKS = 100;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function rss(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match === null ? Number.NaN : Number(match[1]) * 1024;
+}
+
+function cli(args: string[], cwd: string): { ms: number; stdout: string; code: number | null } {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { ms: performance.now() - started, stdout: result.stdout, code: result.status };
+}
+
+export async function benchCli(): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'ovrseer-bench-cli-'));
+  const lines = ['name: bench-cli', 'processes:'];
+  for (let i = 0; i < COUNT; i += 1) lines.push(`  p${i}: { command: "sleep 1000" }`);
+  writeFileSync(join(dir, 'ovrseer.yml'), `${lines.join('\n')}\n`);
+  try {
+    const up = cli(['up', '-d'], dir);
+    if (up.code !== 0) throw new Error(`up -d failed: ${up.stdout}`);
+    const state = JSON.parse(readFileSync(join(dir, '.ovrseer', 'state.json'), 'utf8')) as {
+      supervisor: { pid: number };
+    };
+    const pid = state.supervisor.pid;
+    // Idle first, before any client has talked to it (the API modules load on the first request).
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const rssIdle = rss(pid);
+    const ticksBefore = cpuTicks(pid);
+    await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+    const idleCpu = ((cpuTicks(pid) - ticksBefore) / CLOCK_TICKS / IDLE_SECONDS) * 100;
+    const times: number[] = [];
+    for (let run = 0; run < RUNS; run += 1) {
+      const ps = cli(['ps', '--json'], dir);
+      if (ps.code !== 0 || (JSON.parse(ps.stdout) as unknown[]).length !== COUNT)
+        throw new Error('ps failed');
+      times.push(ps.ms);
+    }
+    const bare = median(Array.from({ length: 10 }, () => cli(['--version'], dir).ms));
+    const nodeOnly = median(
+      Array.from({ length: 10 }, () => {
+        const started = performance.now();
+        spawnSync(process.execPath, ['-e', '']);
+        return performance.now() - started;
+      }),
+    );
+    const rssAfter = rss(pid);
+    const rawFloor = await rawSpawnRss();
+    cli(['down'], dir);
+    const rows: BenchRow[] = [
+      {
+        metric: '`ovrseer ps --json` round trip (median of 20)',
+        value: median(times),
+        unit: 'ms',
+        target: '< 80 ms',
+        pass: median(times) < 80,
+      },
+      { metric: '`ovrseer --version` (CLI start-up alone)', value: bare, unit: 'ms', target: '', pass: null },
+      { metric: '`node -e ""` (Node start-up alone)', value: nodeOnly, unit: 'ms', target: '', pass: null },
+      {
+        metric: `supervisor RSS, idle, ${COUNT} processes, before any client`,
+        value: rssIdle / 1048576,
+        unit: 'MB',
+        target: '<= 48 MB',
+        pass: rssIdle <= 48 * 1048576,
+      },
+      {
+        metric: 'supervisor RSS after the API served requests',
+        value: rssAfter / 1048576,
+        unit: 'MB',
+        target: '',
+        pass: null,
+      },
+      {
+        metric: `floor: a bare Node process holding ${COUNT} spawned children`,
+        value: rawFloor / 1048576,
+        unit: 'MB',
+        target: '',
+        pass: null,
+      },
+      {
+        metric: `supervisor CPU while idle (${IDLE_SECONDS} s)`,
+        value: idleCpu,
+        unit: '% of a core',
+        target: '< 0.5 %',
+        pass: idleCpu < 0.5,
+      },
+    ];
+    report('cli', rows, { processes: COUNT, idleSeconds: IDLE_SECONDS, psTimes: times });
+    return rows;
+  } finally {
+    cli(['down'], dir);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What Node itself costs with the same children: the floor any Node supervisor sits on. */
+function rawSpawnRss(): Promise<number> {
+  const script = `
+    const { spawn } = require('node:child_process');
+    const children = [];
+    for (let i = 0; i < ${COUNT}; i++) {
+      const c = spawn('/bin/sh', ['-c', 'sleep 1000'], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+      c.stdout.on('data', () => undefined); c.stderr.on('data', () => undefined); children.push(c);
+    }
+    setTimeout(() => {
+      const rss = process.memoryUsage().rss;
+      for (const c of children) process.kill(-c.pid, 'SIGKILL');
+      process.stdout.write(String(rss));
+      process.exit(0);
+    }, 2000);`;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.on('close', () => resolve(Number(out)));
+  });
+}

@@ -1,0 +1,97 @@
+import { CLOCK_TICKS } from './proc-parse.js';
+import { ProcTable } from './proc-table.js';
+import { NO_OWNER, type TreeRoot } from './tree.js';
+import type { TreeFigures } from './types.js';
+
+/**
+ * Sums per tree from two consecutive process tables. CPU is exact across the pass: each process
+ * contributes its own tick delta since the previous table (matched by pid and start time, so a
+ * reused pid is a new process), and one born since then contributes all its ticks. Double-buffered
+ * tables and typed arrays: nothing is allocated per process.
+ */
+export class TreeSums {
+  #table = new ProcTable();
+  #previous = new ProcTable();
+  #previousUptime: number | null = null;
+  #ticks = new Float64Array(16);
+  #rss = new Float64Array(16);
+  #count = new Int32Array(16);
+
+  constructor(
+    /** Bytes per unit of the table's `rssPages`. */
+    private readonly pageSize: number,
+  ) {}
+
+  /** The table to fill for this pass (the previous one is kept for the deltas). */
+  next(): ProcTable {
+    [this.#table, this.#previous] = [this.#previous, this.#table];
+    return this.#table;
+  }
+
+  /**
+   * Figures per root from the table filled since `next()`. `uptime` is seconds on the clock of the
+   * start times; `ports`/`fds` come from the caller (per root).
+   */
+  figures(
+    roots: readonly TreeRoot[],
+    owner: Int32Array,
+    uptime: number,
+    ports: readonly number[][] | null,
+    fds: readonly (number | null)[] | null,
+  ): (TreeFigures | null)[] {
+    const table = this.#table;
+    const previous = this.#previous;
+    this.#sum(table, previous, owner, roots.length);
+    const elapsed = this.#previousUptime === null ? 0 : uptime - this.#previousUptime;
+    this.#previousUptime = uptime;
+    return roots.map((root, index): TreeFigures | null => {
+      const leaderRow = table.rowOf.get(root.pid);
+      if (leaderRow === undefined) return null;
+      // The first sample of a run has no previous tick count to compare with: no figure, not 0 %.
+      const previousRow = previous.rowOf.get(root.pid);
+      const measured =
+        elapsed > 0 &&
+        previousRow !== undefined &&
+        previous.startTime[previousRow] === table.startTime[leaderRow];
+      return {
+        cpu: measured ? (((this.#ticks[index] ?? 0) / CLOCK_TICKS) * 100) / elapsed : null,
+        memory: (this.#rss[index] ?? 0) * this.pageSize,
+        processes: this.#count[index] ?? 0,
+        fds: fds?.[index] ?? null,
+        ports: ports?.[index] ?? [],
+      };
+    });
+  }
+
+  /** Tick deltas, resident pages and process counts per root, into the reused arrays. */
+  #sum(table: ProcTable, previous: ProcTable, owner: Int32Array, roots: number): void {
+    if (this.#ticks.length < roots) {
+      const size = Math.max(roots, this.#ticks.length * 2);
+      this.#ticks = new Float64Array(size);
+      this.#rss = new Float64Array(size);
+      this.#count = new Int32Array(size);
+    }
+    this.#ticks.fill(0, 0, roots);
+    this.#rss.fill(0, 0, roots);
+    this.#count.fill(0, 0, roots);
+    // Processes started after the previous pass ran entirely inside this interval.
+    const bornAfter =
+      this.#previousUptime === null ? Number.POSITIVE_INFINITY : this.#previousUptime * CLOCK_TICKS;
+    for (let row = 0; row < table.size; row += 1) {
+      const root = owner[row] ?? NO_OWNER;
+      if (root === NO_OWNER || table.zombie[row] === 1) continue;
+      const ticks = table.ticks[row] ?? 0;
+      const startTime = table.startTime[row] ?? 0;
+      const previousRow = previous.rowOf.get(table.pid[row] ?? 0);
+      let delta = 0;
+      if (previousRow !== undefined && previous.startTime[previousRow] === startTime) {
+        delta = ticks - (previous.ticks[previousRow] ?? 0);
+      } else if (startTime >= bornAfter - 1) {
+        delta = ticks;
+      }
+      this.#ticks[root] = (this.#ticks[root] ?? 0) + Math.max(0, delta);
+      this.#rss[root] = (this.#rss[root] ?? 0) + (table.rssPages[row] ?? 0);
+      this.#count[root] = (this.#count[root] ?? 0) + 1;
+    }
+  }
+}

@@ -1,0 +1,119 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: configs under test contain ${VAR} references
+import { describe, expect, it } from 'vitest';
+import { renderOvrseerYaml } from '../../../src/config/import/render-yaml.js';
+import { formatDuration, formatSize } from '../../../src/config/import/to-canonical.js';
+import { parseProjectText } from '../../../src/config/load.js';
+import type { ProcessSpec } from '../../../src/config/spec.js';
+import { fixtureCopy, IMPORT_FIXTURES, importFile, load, proc, tempDir } from './helpers.js';
+
+describe('writing values back', () => {
+  it.each([
+    [0, 0],
+    [250, '250ms'],
+    [1000, '1s'],
+    [1500, '1500ms'],
+    [90_000, '90s'],
+    [120_000, '2m'],
+    [7_200_000, '2h'],
+  ])('duration %d → %j', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+
+  it.each([
+    [512, 512],
+    [2048, '2KB'],
+    [300 * 1024 * 1024, '300MB'],
+    [1024 ** 3, '1GB'],
+    [1536 * 1024 * 1024, '1536MB'],
+  ])('size %d → %j', (bytes, text) => {
+    expect(formatSize(bytes)).toBe(text);
+  });
+});
+
+/** init's file, read back: the same processes as running the source directly. */
+function roundTrip(
+  dir: string,
+  file: string,
+  options: { shell?: NodeJS.ProcessEnv; envName?: string } = {},
+): { text: string; written: ProcessSpec[]; direct: ProcessSpec[] } {
+  const shell = options.shell ?? {};
+  const outcome = importFile(dir, file, { mode: 'init', shell });
+  const text = renderOvrseerYaml(outcome.imported, {
+    source: file,
+    envFiles: outcome.defaultEnvFiles,
+    schema: null,
+  });
+  const written = parseProjectText(text, {
+    file: 'ovrseer.yml',
+    dir,
+    env: shell,
+    ...(options.envName === undefined ? {} : { envName: options.envName }),
+  }).processes;
+  const direct = load(dir, file, {
+    env: shell,
+    ...(options.envName === undefined ? {} : { envName: options.envName }),
+  }).processes;
+  return { text, written, direct };
+}
+
+const withoutCommands = (processes: ProcessSpec[]) => processes.map(({ command: _, ...rest }) => rest);
+
+describe('ovrseer init output reads back as the same project', () => {
+  it('Procfile: ports written out, .env as env_file, comments with the source line', () => {
+    const { text, written, direct } = roundTrip(`${IMPORT_FIXTURES}procfile`, 'Procfile');
+    expect(written).toEqual(direct);
+    expect(text).toContain('env_file: [.env]');
+    expect(text).toContain('  # from Procfile line 2\n  web:\n');
+    expect(text.startsWith('# ovrseer.yml, written by `ovrseer init` from Procfile.\n')).toBe(true);
+  });
+
+  it('pm2: environments written, and --env chooses one as pm2 does', () => {
+    const dir = `${IMPORT_FIXTURES}pm2`;
+    const plain = roundTrip(dir, 'ecosystem.config.js');
+    expect(plain.written).toEqual(plain.direct);
+    const production = roundTrip(dir, 'ecosystem.config.js', { envName: 'production' });
+    expect(production.written).toEqual(production.direct);
+    expect(plain.text).toContain('# not translated: apps[0].wait_ready:');
+    expect(plain.text).toContain('# Not translated:\n#   deploy: deployment is out of scope for ovrseer');
+  });
+
+  it('package.json with workspaces', () => {
+    const { written, direct } = roundTrip(`${IMPORT_FIXTURES}package-json`, 'package.json');
+    expect(written).toEqual(direct);
+  });
+
+  it('compose: same processes; commands keep ${VAR} for the shell', () => {
+    const { text, written, direct } = roundTrip(`${IMPORT_FIXTURES}compose`, 'docker-compose.yml', {
+      shell: { DB_PASSWORD: 'pw' },
+    });
+    expect(withoutCommands(written)).toEqual(withoutCommands(direct));
+    expect(proc({ processes: written } as never, 'api').command).toEqual(
+      proc({ processes: direct } as never, 'api').command,
+    );
+    expect(text).toContain('POSTGRES_PASSWORD: ${DB_PASSWORD}');
+    expect(text).not.toContain('pw');
+  });
+
+  it('process-compose: same processes', () => {
+    const { written, direct } = roundTrip(`${IMPORT_FIXTURES}process-compose`, 'process-compose.yaml');
+    expect(withoutCommands(written)).toEqual(withoutCommands(direct));
+  });
+
+  it('values from formats without interpolation stay literal ($ escaped in ovrseer.yml)', () => {
+    const dir = tempDir({
+      'ecosystem.config.cjs':
+        "module.exports = { apps: [{ name: 'a', script: 'a.js', args: '${NOT_A_VAR}', env: { PRICE: '$$5', TPL: '${X}' } }] };",
+    });
+    const { text, written, direct } = roundTrip(dir, 'ecosystem.config.cjs');
+    expect(text).toContain('PRICE: $$$$5');
+    expect(text).toContain('TPL: $${X}');
+    expect(written).toEqual(direct);
+    expect(written[0]?.env).toEqual({ PRICE: '$$5', TPL: '${X}' });
+  });
+
+  it('a Procfile beside a .env with PORT keeps the same ports', () => {
+    const dir = fixtureCopy('procfile');
+    const { written } = roundTrip(dir, 'Procfile', { shell: { PORT: '9000' } });
+    expect(written.map((p) => p.port)).toEqual([9000, 9100, 9200, 9300]);
+  });
+});
