@@ -27,6 +27,8 @@ export type OvrseerErrorCode =
   | 'OVRSEER_ALREADY_RUNNING'
   | 'OVRSEER_NOT_RUNNING'
   | 'OVRSEER_API_FAILED'
+  | 'OVRSEER_EXPORT_EXISTS'
+  | 'OVRSEER_EXPORT_WRITE_FAILED'
   | 'OVRSEER_INTERNAL';
 
 export class OvrseerError extends Error {

@@ -27,6 +27,18 @@ export { ProcessManager, type ProcessManagerOptions, type ShutdownResult } from 
 export { type ExitInfo, type RestartDecision, RestartPolicy } from './core/restart/policy.js';
 export type { HealthState, ProcessState } from './core/states.js';
 export { ConfigError, type ConfigIssue, OvrseerError, type OvrseerErrorCode } from './errors.js';
+export { type FollowOptions, LogFollower } from './logs/file-follow.js';
+export { type FileQueryOptions, queryLogFiles } from './logs/file-reader.js';
+export { FileSink, type FileSinkOptions } from './logs/file-sink.js';
+export { formatFileLine, formatJsonLine, formatTextLine, parseFileLine } from './logs/format.js';
+export { queryLogHistory } from './logs/history.js';
+export { detectLogLevel, isLogLevel, LOG_LEVELS, type LogLevel } from './logs/levels.js';
+export { type DropReason, LogFileWriter, type LogFileWriterOptions } from './logs/log-file-writer.js';
+export { type LogInput, type LogListener, LogStore, type LogStoreOptions } from './logs/log-store.js';
+export { createProjectLogs, type ProjectLogs, type ProjectLogsOptions } from './logs/project-logs.js';
+export type { StreamToFileOptions } from './logs/stream-file.js';
+export { type LogTargets, resolveLogTargets } from './logs/targets.js';
+export type { LogEntry, LogQuery, LogQueryResult, LogSink } from './logs/types.js';
 export { attachMetrics, type MetricsTarget } from './metrics/attach.js';
 export type { HistoryPoint } from './metrics/history.js';
 export { formatPorts } from './metrics/ports.js';

@@ -1,6 +1,8 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, OvrseerError } from '../errors.js';
+import { EXPORT_FORMATS } from '../export/types.js';
 import { VERSION } from '../version.js';
+import type { ExportCommandOptions } from './commands/export.js';
 import type { LogsOptions } from './commands/logs.js';
 import type { ReportsOptions } from './commands/reports.js';
 import type { UpOptions } from './commands/up.js';
@@ -38,7 +40,10 @@ function buildProgram(): Command {
       'env files to load after the others (comma-separated; each must exist)',
       collectList,
     )
-    .option('--no-tui', 'plain prefixed output (the default until the terminal UI lands)')
+    .option(
+      '--no-tui',
+      'plain prefixed output instead of the terminal UI (also when not a terminal, or CI is set)',
+    )
     .option('--abort-on-exit', 'stop everything when any main process exits, and exit with its code')
     .option('-d, --detach', 'start a detached supervisor, print the process table and return')
     .action(async (names: string[], options: Omit<UpOptions, 'names'>) => {
@@ -82,6 +87,26 @@ function buildProgram(): Command {
     .action(async (options: { file?: string; env?: string; json?: boolean; dot?: boolean }) => {
       const { runGraph } = await import('./commands/graph.js');
       throw new ExitRequest(runGraph(options));
+    });
+
+  program
+    .command('export')
+    .description('write the project for systemd, supervisord, docker compose or Kubernetes')
+    .addArgument(new Argument('<format>', 'the target').choices(EXPORT_FORMATS))
+    .requiredOption('-o, --output <dir>', 'directory to write the files to (created if missing)')
+    .option('-f, --file <file>', 'config file (default: ovrseer.yml, ovrseer.yaml or Procfile here)')
+    .option('--env <name>', 'environment: .env.<name> and the rest, as for up (default: $OVRSEER_ENV)')
+    .option('--app <name>', 'prefix of units, programs and objects (default: the project name)')
+    .option('--user <user>', 'systemd, supervisord: run the processes as this user')
+    .option(
+      '--image <image>',
+      'compose: the image to run in (node:20-bookworm-slim); kubernetes: <app>:latest',
+    )
+    .option('--log-dir <dir>', 'supervisord: where the log files go (default: /var/log/supervisor)')
+    .option('--force', 'replace files that exist already')
+    .action(async (format: string, options: ExportCommandOptions) => {
+      const { runExport } = await import('./commands/export.js');
+      throw new ExitRequest(await runExport(format, options));
     });
 
   program
@@ -173,6 +198,15 @@ function registerControlCommands(program: Command): void {
     .action(async (assignments: string[], options: { file?: string }) => {
       const { runScale } = await import('./commands/control.js');
       throw new ExitRequest(await runScale(assignments, options));
+    });
+  program
+    .command('tui')
+    .description('attach the terminal UI to the running (detached) project: processes, logs, actions')
+    .option('-f, --file <file>', FILE_HELP)
+    .option('--no-mouse', 'leave the mouse to the terminal (the wheel then does not scroll the logs)')
+    .action(async (options: { file?: string; mouse?: boolean }) => {
+      const { runTui } = await import('./commands/tui.js');
+      throw new ExitRequest(await runTui(options));
     });
   program
     .command('down')

@@ -110,6 +110,7 @@ export interface ProjectInput {
   envOverride?: boolean;
   env?: Record<string, string>;
   settings?: SettingsInput;
+  plugins?: { module: string; options?: Record<string, unknown> }[];
   processes: ProcessInput[];
   /** Where the process collection was written (`processes`, `services`), for project-wide problems. */
   processesPath: Path;

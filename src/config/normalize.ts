@@ -130,5 +130,17 @@ export function normalizeProject(input: ProjectInput, ctx: NormalizeContext): Pr
   const processes = input.processes.map((p) => processSpec(p, input, settings, ctx, issues));
   issues.push(...checkProject(input, settings.limits.maxProcesses, ctx.at));
   if (issues.length > 0) throw new ConfigError(issues);
-  return { name: input.name ?? basename(ctx.dir), file: ctx.file, dir: ctx.dir, processes, settings };
+  const plugins = (input.plugins ?? []).map((plugin) => ({
+    // A built-in is named; anything that looks like a path is resolved against the config's folder.
+    module: /^[./]/.test(plugin.module) ? resolve(ctx.dir, plugin.module) : plugin.module,
+    options: plugin.options ?? {},
+  }));
+  return {
+    name: input.name ?? basename(ctx.dir),
+    file: ctx.file,
+    dir: ctx.dir,
+    processes,
+    settings,
+    plugins,
+  };
 }

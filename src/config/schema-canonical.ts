@@ -167,6 +167,7 @@ export function canonicalToInput(
     fileEnv,
     env: overlay?.env === undefined ? data.env : { ...data.env, ...overlay.env },
     settings: data.settings,
+    plugins: data.plugins,
     processes,
     processesPath: ['processes'],
   };

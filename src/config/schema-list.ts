@@ -149,6 +149,7 @@ export function listToInput(
     fileEnv,
     env: data.env,
     settings: data.settings,
+    plugins: data.plugins,
     processes: data.processes.map(toProcessInput),
     processesPath: ['processes'],
   };

@@ -189,4 +189,14 @@ export const projectShape = {
   /** Env files win over the shell environment (by default the shell wins, as with docker compose). */
   env_override: z.boolean().optional(),
   settings: settingsSchema.optional(),
+  /** `[{module: webhook, options: {url}}, {module: ./my-plugin.js}]`: engine plugins, loaded at start. */
+  plugins: z
+    .array(
+      z.strictObject({
+        module: z.string().trim().min(1, 'name a plugin module: a path like ./my-plugin.js, or webhook'),
+        options: z.record(z.string(), z.unknown()).optional(),
+      }),
+      { error: 'expected a list of {module, options}' },
+    )
+    .optional(),
 };

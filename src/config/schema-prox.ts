@@ -76,6 +76,7 @@ export function proxToInput(
     fileEnv,
     env: data.env,
     settings: data.settings,
+    plugins: data.plugins,
     processes,
     processesPath: ['services'],
   };

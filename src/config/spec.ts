@@ -139,6 +139,12 @@ export interface SettingsSpec {
   api: { socket: boolean; listen: string | null; token: string | null };
 }
 
+/** An engine plugin: a built-in name (`webhook`) or an absolute module path, with its options. */
+export interface PluginSpec {
+  module: string;
+  options: Record<string, unknown>;
+}
+
 export interface ProjectSpec {
   name: string;
   /** Absolute path of the config file, or `null` for a spec built in code. */
@@ -147,4 +153,5 @@ export interface ProjectSpec {
   dir: string;
   processes: ProcessSpec[];
   settings: SettingsSpec;
+  plugins: PluginSpec[];
 }

@@ -82,7 +82,8 @@ export type CrashReportType =
   | 'dependencyFailed'
   | 'maxRetriesExceeded'
   | 'unhealthy'
-  | 'memoryLimit';
+  | 'memoryLimit'
+  | 'cpuLimit';
 
 /** What the engine hands to a crash reporter; the reporter redacts, bounds and stores it. */
 export interface CrashReportRequest {

@@ -80,11 +80,18 @@ export class LogFollower {
     tick();
   }
 
+  /** Ends following and closes the files; calling it again does nothing. */
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer !== null) clearTimeout(this.#timer);
     await this.#polling;
-    await Promise.all(this.#files.map((file) => file.handle?.close()));
+    await Promise.all(
+      this.#files.map((file) => {
+        const handle = file.handle;
+        file.handle = null;
+        return handle?.close();
+      }),
+    );
   }
 
   /** One round: new lines of every file, delivered together. Rounds never overlap. */

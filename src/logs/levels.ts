@@ -129,6 +129,11 @@ export function detectLevel(text: string): number {
   return level === -1 ? INFO : level;
 }
 
+/** `detectLevel` as a name: what level a line of output announces. */
+export function detectLogLevel(text: string): LogLevel {
+  return levelName(detectLevel(text));
+}
+
 function detectJsonLevel(text: string): number {
   const match = JSON_LEVEL.exec(text);
   if (match === null) return INFO;

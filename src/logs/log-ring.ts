@@ -103,6 +103,10 @@ export class LogRing {
     return out.reverse();
   }
 
+  seqOf(slot: number): number {
+    return this.#seqs[slot] ?? 0;
+  }
+
   entry(slot: number): LogEntry {
     const meta = this.#meta[slot] ?? 0;
     return {

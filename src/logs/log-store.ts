@@ -3,7 +3,7 @@ import { dropMessage } from './drop-message.js';
 import { formatJsonLine, formatTextLine } from './format.js';
 import { detectLevel, ERROR, type LogLevel, levelCode, levelName } from './levels.js';
 import { LogRing } from './log-ring.js';
-import { applyLimit, compileQuery, mergeBySeq, STREAM_CODES } from './query.js';
+import { compileQuery, mergeSlots, STREAM_CODES } from './query.js';
 import { MIN_RING_BYTES } from './ring-bytes.js';
 import { StreamFileSink, type StreamToFileOptions } from './stream-file.js';
 import type { LogEntry, LogQuery, LogQueryResult, LogSink } from './types.js';
@@ -64,11 +64,11 @@ export class LogStore {
   }
 
   /**
-   * Keeps one line: detects its level, applies the process's minimum level, stores it and hands it to
-   * the sinks and listeners. Returns its seq, or 0 when the level filter dropped it.
+   * Keeps one line: detects its level (unless given), applies the process's minimum level, stores it
+   * and hands it to the sinks and listeners. Returns its seq, or 0 when the level filter dropped it.
    */
-  append(line: LogInput, level?: number): number {
-    const code = level ?? detectLevel(line.text);
+  append(line: LogInput, level?: LogLevel): number {
+    const code = level === undefined ? detectLevel(line.text) : levelCode(level);
     let ring = this.#last;
     if (ring === undefined || ring.id !== line.process) ring = this.#ring(line);
     if (code < ring.minLevel && line.stream !== 'system') return 0;
@@ -101,17 +101,14 @@ export class LogStore {
     text: string,
     level: LogLevel = 'info',
   ): number {
-    return this.append({ ...process, stream: 'system', text, time: this.#now() }, levelCode(level));
+    return this.append({ ...process, stream: 'system', text, time: this.#now() }, level);
   }
 
   query(query: LogQuery = {}): LogQueryResult {
     const compiled = compileQuery(query);
     const cursor = this.#seq;
-    const runs: LogEntry[][] = [];
-    for (const ring of this.#rings.values()) {
-      runs.push(ring.scan(compiled).map((slot) => ring.entry(slot)));
-    }
-    const entries = applyLimit(mergeBySeq(runs), compiled.limit, compiled.forward);
+    const runs = [...this.#rings.values()].map((ring) => ({ ring, slots: ring.scan(compiled) }));
+    const entries = mergeSlots(runs, compiled.limit, compiled.forward);
     // Paging forward and cut short: continue after the last one returned, not after everything.
     const last = entries[entries.length - 1];
     const truncated = compiled.forward && last !== undefined && entries.length === compiled.limit;

@@ -6,7 +6,7 @@ import { errorMessage, OvrseerError } from '../errors.js';
 import { ensureStateDir } from '../supervisor/state-dir.js';
 import { dropMessage } from './drop-message.js';
 import { FileSink } from './file-sink.js';
-import { ERROR, INFO, WARN } from './levels.js';
+import type { LogLevel } from './levels.js';
 import { LogStore } from './log-store.js';
 
 export interface ProjectLogsOptions {
@@ -88,7 +88,7 @@ export function createProjectLogs(spec: ProjectSpec, options: ProjectLogsOptions
     attach: (source) => {
       const offLog = source.on('log', (event) => store.append(event));
       const offState = source.on('state', (event) =>
-        store.append(stateLine(event), STATE_LEVELS[event.to] ?? INFO),
+        store.append(stateLine(event), STATE_LEVELS[event.to] ?? 'info'),
       );
       return () => {
         offLog();
@@ -105,7 +105,11 @@ export function createProjectLogs(spec: ProjectSpec, options: ProjectLogsOptions
   };
 }
 
-const STATE_LEVELS: Partial<Record<ProcessState, number>> = { crashed: ERROR, failed: ERROR, backoff: WARN };
+const STATE_LEVELS: Partial<Record<ProcessState, LogLevel>> = {
+  crashed: 'error',
+  failed: 'error',
+  backoff: 'warn',
+};
 
 function stateLine(event: StateChangeEvent): LogLineEvent {
   return {

@@ -2,6 +2,7 @@ import stripAnsi from 'strip-ansi';
 import type { LogStream } from '../core/events.js';
 import { errorMessage, OvrseerError } from '../errors.js';
 import { levelCode } from './levels.js';
+import type { LogRing } from './log-ring.js';
 import type { LogEntry, LogQuery } from './types.js';
 
 /** Stream codes as the ring stores them. */
@@ -81,9 +82,37 @@ export function compileMatcher(
   return (text) => regex.test(text.includes(ESC) ? stripAnsi(text) : text);
 }
 
-/** Merges runs that are each sorted by `seq` into one sorted array. */
-export function mergeBySeq(runs: readonly LogEntry[][]): LogEntry[] {
-  return mergeRuns(runs, (a, b) => a.seq < b.seq);
+/**
+ * Merges the matching slots of each ring by seq — the order lines arrived in — and builds entries
+ * only for the ones kept: the newest `limit` (oldest first), or the oldest `limit` when following.
+ */
+export function mergeSlots(
+  runs: { ring: LogRing; slots: number[] }[],
+  limit: number,
+  forward: boolean,
+): LogEntry[] {
+  const positions = runs.map((run) => (forward ? 0 : run.slots.length - 1));
+  const picked: LogEntry[] = [];
+  while (picked.length < limit) {
+    let best = -1;
+    let bestSeq = forward ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    for (let r = 0; r < runs.length; r += 1) {
+      const run = runs[r];
+      const slot = run?.slots[positions[r] ?? -1];
+      if (run === undefined || slot === undefined) continue;
+      const seq = run.ring.seqOf(slot);
+      if (forward ? seq < bestSeq : seq > bestSeq) {
+        best = r;
+        bestSeq = seq;
+      }
+    }
+    const run = runs[best];
+    const slot = run?.slots[positions[best] ?? -1];
+    if (run === undefined || slot === undefined) break;
+    picked.push(run.ring.entry(slot));
+    positions[best] = (positions[best] ?? 0) + (forward ? 1 : -1);
+  }
+  return forward ? picked : picked.reverse();
 }
 
 /**
@@ -91,10 +120,6 @@ export function mergeBySeq(runs: readonly LogEntry[][]): LogEntry[] {
  * processes the earlier run wins, so the result is stable.
  */
 export function mergeByTime(runs: readonly LogEntry[][]): LogEntry[] {
-  return mergeRuns(runs, (a, b) => a.time < b.time);
-}
-
-function mergeRuns(runs: readonly LogEntry[][], before: (a: LogEntry, b: LogEntry) => boolean): LogEntry[] {
   const nonEmpty = runs.filter((run) => run.length > 0);
   if (nonEmpty.length === 0) return [];
   if (nonEmpty.length === 1) return [...(nonEmpty[0] ?? [])];
@@ -106,7 +131,7 @@ function mergeRuns(runs: readonly LogEntry[][], before: (a: LogEntry, b: LogEntr
     let bestEntry: LogEntry | undefined;
     for (let r = 0; r < nonEmpty.length; r += 1) {
       const entry = nonEmpty[r]?.[positions[r] ?? 0];
-      if (entry !== undefined && (bestEntry === undefined || before(entry, bestEntry))) {
+      if (entry !== undefined && (bestEntry === undefined || entry.time < bestEntry.time)) {
         best = r;
         bestEntry = entry;
       }

@@ -1,13 +1,13 @@
 import type { WarningEvent } from '../core/events.js';
 import { MetricsSampler } from './sampler.js';
-import type { InstanceMetrics, MetricsHost, MetricsSamplerOptions } from './types.js';
+import type { MetricsHost, MetricsSamplerOptions, ProcessFigures } from './types.js';
 
 /** The parts of a Supervisor that metrics plug into (structural, so this module stays light). */
 export interface MetricsTarget {
   readonly manager: MetricsHost & {
     on(event: 'warning', listener: (warning: WarningEvent) => void): () => void;
   };
-  setMetrics(metrics: { latest(id: string): InstanceMetrics | null; text(): Promise<string> }): void;
+  setMetrics(metrics: { latest(id: string): ProcessFigures | null; text(): Promise<string> }): void;
   onShutdown(listener: () => void): () => void;
 }
 
@@ -22,7 +22,7 @@ export function attachMetrics(
   options: MetricsSamplerOptions = {},
 ): MetricsSampler {
   const sampler = new MetricsSampler(target.manager, options);
-  target.setMetrics({ latest: (id) => sampler.latest(id), text: () => sampler.metricsText() });
+  target.setMetrics({ latest: (id) => sampler.figures(id), text: () => sampler.metricsText() });
   if (onWarning !== undefined) target.manager.on('warning', onWarning);
   target.onShutdown(() => void sampler.stop());
   sampler.start();

@@ -40,6 +40,7 @@ export function applyLimitAction(
     instance.endRun({ kind: 'memoryLimit', reason: action.reason }).catch(context.onError);
     return;
   }
-  // A sustained CPU excess with `cpu_action: restart` ends the run like a failed health check does.
-  instance.endRun({ kind: 'unhealthy', reason: action.reason }).catch(context.onError);
+  // A sustained CPU excess with `cpu_action: restart` ends the run; the policy decides what follows.
+  instance.fileReport('cpuLimit', action.reason, { cpu: sample.cpu, history: context.history() });
+  instance.endRun({ kind: 'cpuLimit', reason: action.reason }).catch(context.onError);
 }

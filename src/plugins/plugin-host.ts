@@ -63,9 +63,19 @@ export class PluginHost {
     }
   }
 
-  /** Resolves when every queued hook call has finished (or timed out). */
-  async drain(): Promise<void> {
-    await Promise.all(this.#plugins.map((entry) => entry.chain));
+  /**
+   * Resolves when every queued hook call has finished, or after `timeoutMs` — a shutdown waits for
+   * plugins to say their last word, but not for a stuck one.
+   */
+  async drain(timeoutMs = HOOK_TIMEOUT_MS): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.#plugins.map((entry) => entry.chain)),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   async #run(plugin: Plugin, hook: string, fn: (...a: unknown[]) => unknown, args: unknown[]): Promise<void> {

@@ -99,6 +99,8 @@ function dropOldestLines(
   // Costs per line are exact but the comma count is off by one at the ends: check and adjust.
   const build = (n: number): CrashReportLine[] => {
     const last = lines[n - 1];
+    // The truncation record is serialized too: its count must be the one being measured.
+    cut.lines = n;
     return [droppedLinesMarker(n, last?.time ?? report.time), ...lines.slice(n)];
   };
   report.lines = build(count);
@@ -106,7 +108,13 @@ function dropOldestLines(
     count += 1;
     report.lines = build(count);
   }
-  cut.lines = count;
+  // The estimate may also have dropped one line too many: keep every line that still fits.
+  while (count > 1) {
+    report.lines = build(count - 1);
+    if (bytes(JSON.stringify(report)) > limit) break;
+    count -= 1;
+  }
+  report.lines = build(count);
 }
 
 function dropOldestRestarts(report: CrashReport, excess: number, cut: CrashReportTruncation): void {

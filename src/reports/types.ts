@@ -8,6 +8,7 @@ export const CRASH_REPORT_TYPES = [
   'maxRetriesExceeded',
   'unhealthy',
   'memoryLimit',
+  'cpuLimit',
 ] as const;
 
 export type CrashReportType = (typeof CRASH_REPORT_TYPES)[number];

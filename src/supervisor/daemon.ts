@@ -7,6 +7,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { Printer } from '../cli/printer.js';
 import type { ProjectSpec } from '../config/spec.js';
 import { errorMessage } from '../errors.js';
+import { attachMetrics } from '../metrics/attach.js';
 import { runSession } from './session.js';
 import { Supervisor } from './supervisor.js';
 
@@ -25,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
     instances: supervisor.manager.instances(),
   });
   printer.message(`supervisor pid ${process.pid}, API on ${supervisor.socketPath}`);
+  attachMetrics(supervisor, (warning) => printer.warning(warning));
   return runSession(supervisor, { printer, names, endWhenIdle: false });
 }
 

@@ -7,6 +7,8 @@ export interface InstanceMetrics {
   /** Bytes of the whole process tree. */
   memory: number | null;
   ports: number[];
+  /** Git branch of the process's cwd. */
+  branch?: string | null;
 }
 
 /** One row of `ps --json` / `GET /v1/processes` (DESIGN.md shape; more fields may be added). */
@@ -25,6 +27,8 @@ export interface ProcessRow {
   ports: number[];
   group: string | null;
   tags: string[];
+  /** Git branch of the process's working directory (prox: "Git branch indicator"). */
+  branch: string | null;
   /** Why it is in its state, for the states where that matters (failed, crashed, backoff, stopped…). */
   reason: string | null;
 }
@@ -48,6 +52,7 @@ export function processRow(instance: ManagedProcess, metrics: InstanceMetrics | 
     ports: metrics?.ports ?? [],
     group: info.group,
     tags: info.tags,
+    branch: metrics?.branch ?? null,
     reason: QUIET_STATES.has(info.state) ? null : info.reason,
   };
 }

@@ -3,13 +3,21 @@ import type { Printer } from '../cli/printer.js';
 import type { ShutdownResult } from '../core/process-manager.js';
 import type { Supervisor } from './supervisor.js';
 
+/** What the session writes to: the prefixed Printer, or the TUI's adapter. */
+export type SessionPrinter = Pick<Printer, 'log' | 'state' | 'error' | 'health' | 'message' | 'flush'>;
+
 export interface SessionOptions {
-  printer: Printer;
+  printer: SessionPrinter;
   names: readonly string[];
   /** Stop everything when a main process exits, and exit with its code. @default false */
   abortOnExit?: boolean;
   /** End (with cleanup) once nothing is left running: foreground `up`. A daemon waits for `down`. @default true */
   endWhenIdle?: boolean;
+  /**
+   * Hands over the function a signal calls, for a front end that reads keys in raw mode (the TUI),
+   * where Ctrl-C is a key and not SIGINT: calling it ends the session exactly as the signal would.
+   */
+  bindInterrupt?: (interrupt: (signal: NodeJS.Signals) => void) => void;
 }
 
 type Ending =
@@ -51,6 +59,7 @@ export async function runSession(supervisor: Supervisor, options: SessionOptions
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, onSignal);
+  options.bindInterrupt?.(onSignal);
   const offShutdown = supervisor.onShutdown(() => resolveEnding({ kind: 'api' }));
   if (options.abortOnExit) {
     manager.on('state', (event) => {
@@ -86,7 +95,7 @@ export async function runSession(supervisor: Supervisor, options: SessionOptions
   }
 }
 
-function reportShutdown(printer: Printer, result: ShutdownResult): void {
+function reportShutdown(printer: SessionPrinter, result: ShutdownResult): void {
   const escapees = result.escapeesEnded > 0 ? `, ended ${result.escapeesEnded} escaped descendant(s)` : '';
   if (result.ok) {
     printer.message(

@@ -6,6 +6,7 @@ import { ProcessManager, projectIdOf, type ShutdownResult } from '../core/proces
 import { isLive } from '../core/states.js';
 import { errorMessage, OvrseerError } from '../errors.js';
 import { createProjectLogs, type ProjectLogs } from '../logs/project-logs.js';
+import { loadPlugins } from '../plugins/load.js';
 import { CrashReporter } from '../reports/crash-reporter.js';
 import type { ApiBackend } from './api/backend.js';
 import { ApiServer, socketPathFor } from './api/server.js';
@@ -89,8 +90,10 @@ export class Supervisor implements ApiBackend {
         `ovrseer is already running for ${spec.file ?? spec.dir} (socket ${socketPath}); use \`ovrseer ps\`, or \`ovrseer down\` first`,
       );
     }
+    const plugins = await loadPlugins(spec.plugins ?? [], spec.name);
     const recovered = await recoverLeftovers(spec, paths, projectId);
     const supervisor = new Supervisor(spec, paths, recovered, options);
+    for (const plugin of plugins) supervisor.manager.use(plugin);
     await supervisor.reporter.load();
     await supervisor.#api.listen();
     supervisor.#writeState();
@@ -119,6 +122,7 @@ export class Supervisor implements ApiBackend {
     this.#shutdown = (async () => {
       const result = await this.manager.shutdown(options);
       await this.reporter.flush();
+      await this.manager.drainPlugins();
       await this.logs.close();
       await this.#api.close();
       if (this.#stateWrite !== null) clearImmediate(this.#stateWrite);

@@ -1,41 +1,22 @@
 import { errorMessage } from '../errors.js';
-import type { LogLevel } from '../logs/levels.js';
 import type { ProcessRow } from '../supervisor/process-rows.js';
-import { type Command, commandFor, type KeyInfo } from './keys.js';
+import { type Command, commandFor, editPrompt, type KeyInfo, splitKeys } from './keys.js';
 import { LogWindow, MATCH_COUNT_CAP } from './log-window.js';
-import { filterChoices, SORTS, type SortKey, visibleRows } from './rows.js';
+import { planAction, runAction, scaleProcess } from './process-actions.js';
+import { filterChoices, SORTS, visibleRows } from './rows.js';
 import { compileSearch } from './search.js';
-import type { Notice, ProcessDetails, TuiAction, TuiSource } from './source.js';
+import type { Notice, TuiSource } from './source.js';
+import {
+  cycle,
+  DETAIL_COMMANDS,
+  INITIAL_STATE,
+  LEVELS,
+  logFilterOf,
+  type QuitKind,
+  type UiState,
+} from './ui-state.js';
 
-/** How the user asked to leave: `q` then `y`, `Q`, or Ctrl-C. */
-export type QuitKind = 'confirmed' | 'now' | 'interrupt';
-
-export interface UiState {
-  focus: 'table' | 'logs';
-  view: 'main' | 'detail' | 'help';
-  prompt: { kind: 'search'; text: string } | { kind: 'quit' } | null;
-  selected: string | null;
-  sort: SortKey;
-  filter: string | null;
-  level: LogLevel | null;
-  scope: 'all' | 'selected';
-  /** The outcome of the last action, for the status line. */
-  status: Notice | null;
-  quitting: boolean;
-  details: { id: string; data: ProcessDetails | null; error: string | null } | null;
-}
-
-const LEVELS: (LogLevel | null)[] = [null, 'info', 'warn', 'error'];
-const STOPPED = new Set(['stopped', 'completed', 'crashed', 'failed']);
-const DETAIL_COMMANDS = new Set<Command['type']>([
-  'restart',
-  'toggle',
-  'restart-group',
-  'scale',
-  'help',
-  'quit-now',
-  'interrupt',
-]);
+export type { QuitKind, UiState } from './ui-state.js';
 
 /**
  * The TUI's state and key handling, apart from React so it can be driven and tested directly: keys
@@ -45,19 +26,7 @@ const DETAIL_COMMANDS = new Set<Command['type']>([
 export class TuiController {
   readonly source: TuiSource;
   readonly logs: LogWindow;
-  #state: UiState = {
-    focus: 'table',
-    view: 'main',
-    prompt: null,
-    selected: null,
-    sort: 'config',
-    filter: null,
-    level: null,
-    scope: 'all',
-    status: null,
-    quitting: false,
-    details: null,
-  };
+  #state: UiState = INITIAL_STATE;
   readonly #onQuit: (kind: QuitKind) => void;
   readonly #listeners = new Set<() => void>();
   readonly #now: () => number;
@@ -85,7 +54,7 @@ export class TuiController {
     if (rows.length > 0 && (selected === null || !rows.some((row) => row.name === selected))) {
       this.#state = { ...this.#state, selected: rows[0]?.name ?? null };
     }
-    this.logs.setFilter(this.#logFilter(rows));
+    this.logs.setFilter(logFilterOf(this.#state, rows));
     return rows;
   }
 
@@ -94,8 +63,15 @@ export class TuiController {
   }
 
   handleKey(input: string, key: KeyInfo): void {
+    for (const [one, info] of splitKeys(input, key)) this.#key(one, info);
+  }
+
+  #key(input: string, key: KeyInfo): void {
     const { prompt, view } = this.#state;
-    if (prompt?.kind === 'search') return this.#typeSearch(input, key);
+    if (prompt?.kind === 'search') {
+      this.#typeSearch(input, key);
+      return;
+    }
     if (prompt?.kind === 'quit') {
       if (input === 'y' || input === 'Y' || key.return) this.#quit('confirmed');
       else this.#set({ prompt: null });
@@ -103,10 +79,14 @@ export class TuiController {
     }
     const command = commandFor(input, key);
     if (command === null) return;
-    if (view === 'help') return this.#set({ view: 'main' });
+    if (view === 'help') {
+      this.#set({ view: 'main' });
+      return;
+    }
     if (view === 'detail') {
       if (command.type === 'back' || command.type === 'details' || command.type === 'quit') {
-        return this.#set({ view: 'main', details: null });
+        this.#set({ view: 'main', details: null });
+        return;
       }
       // The details are of one process: only what acts on it (or leaves) applies.
       if (!DETAIL_COMMANDS.has(command.type)) return;
@@ -152,22 +132,12 @@ export class TuiController {
         this.#set({ focus: s.focus === 'table' ? 'logs' : 'table' });
         break;
       case 'restart':
-        if (row !== undefined) this.#act('restart', [row.name], `restarting ${row.name}`);
-        break;
       case 'toggle':
-        if (row !== undefined) {
-          const action = STOPPED.has(row.status) ? 'start' : 'stop';
-          this.#act(action, [row.name], `${action === 'start' ? 'starting' : 'stopping'} ${row.name}`);
-        }
-        break;
       case 'restart-group':
-        if (row?.group === null)
-          this.notify('warn', `${row.name} is in no group (set \`group:\` in the config)`);
-        else if (row !== undefined)
-          this.#act('restart', [`group:${row.group}`], `restarting group ${row.group}`);
+        if (row !== undefined) this.#actOn(row, command.type);
         break;
       case 'scale':
-        if (row !== undefined) this.#scale(row, command.by);
+        if (row !== undefined) scaleProcess(this.source, this.#notify, row, command.by);
         break;
       case 'search':
         this.#set({ prompt: { kind: 'search', text: '' } });
@@ -207,30 +177,30 @@ export class TuiController {
   #typeSearch(input: string, key: KeyInfo): void {
     const prompt = this.#state.prompt;
     if (prompt?.kind !== 'search') return;
-    if (key.escape) return this.#set({ prompt: null });
-    if (key.return) {
-      const pattern = compileSearch(prompt.text);
-      this.#set({ prompt: null, focus: 'logs' });
-      const found = this.logs.setSearch(pattern);
-      if (pattern === null) return;
-      const count = this.logs.matchCount;
-      if (!found) this.notify('warn', `no match for /${pattern.text}/`);
-      else
-        this.notify(
-          'info',
-          `${count >= MATCH_COUNT_CAP ? `${count}+` : count} matches for /${pattern.text}/`,
-        );
-      return;
-    }
-    if (key.backspace || key.delete)
-      return this.#set({ prompt: { kind: 'search', text: prompt.text.slice(0, -1) } });
-    if (key.ctrl || input === '' || input.startsWith('[<')) return;
-    this.#set({ prompt: { kind: 'search', text: prompt.text + input } });
+    const edit = editPrompt(prompt.text, input, key);
+    if (edit === null) return;
+    if (edit.kind === 'cancel') this.#set({ prompt: null });
+    else if (edit.kind === 'edit') this.#set({ prompt: { kind: 'search', text: edit.text } });
+    else this.#search(prompt.text);
+  }
+
+  #search(text: string): void {
+    const pattern = compileSearch(text);
+    this.#set({ prompt: null, focus: 'logs' });
+    const found = this.logs.setSearch(pattern);
+    if (pattern === null) return;
+    const count = this.logs.matchCount;
+    if (!found) this.notify('warn', `no match for /${pattern.text}/`);
+    else
+      this.notify('info', `${count >= MATCH_COUNT_CAP ? `${count}+` : count} matches for /${pattern.text}/`);
   }
 
   #step(older: boolean): void {
     const search = this.logs.search;
-    if (search === null) return this.notify('info', 'no search: press / first');
+    if (search === null) {
+      this.notify('info', 'no search: press / first');
+      return;
+    }
     const moved = older ? this.logs.nextMatch() : this.logs.previousMatch();
     if (!moved) this.notify('info', `no ${older ? 'earlier' : 'later'} match for /${search.text}/`);
   }
@@ -252,39 +222,17 @@ export class TuiController {
     );
   }
 
-  #act(action: TuiAction, targets: string[], doing: string): void {
-    this.notify('info', `${doing}…`);
-    this.source.act(action, targets).then(
-      () => this.notify('info', `${doing}: done`),
-      (error: unknown) => this.notify('error', `${doing}: ${errorMessage(error)}`),
-    );
+  #actOn(row: ProcessRow, what: 'restart' | 'toggle' | 'restart-group'): void {
+    const plan = planAction(row, what);
+    if ('warning' in plan) this.notify('warn', plan.warning);
+    else runAction(this.source, this.#notify, plan);
   }
 
-  #scale(row: ProcessRow, by: 1 | -1): void {
-    const current = this.source.rows().filter((candidate) => candidate.process === row.process).length;
-    const replicas = Math.max(0, current + by);
-    if (replicas === current) return;
-    this.notify('info', `scaling ${row.process} to ${replicas}…`);
-    this.source.scale(row.process, replicas).then(
-      () => this.notify('info', `scaled ${row.process} to ${replicas}`),
-      (error: unknown) => this.notify('error', `scale ${row.process}: ${errorMessage(error)}`),
-    );
-  }
+  readonly #notify = (level: Notice['level'], text: string): void => this.notify(level, text);
 
   #quit(kind: QuitKind): void {
     this.#set({ prompt: null, quitting: true });
     this.#onQuit(kind);
-  }
-
-  #logFilter(rows: readonly ProcessRow[]): { processes?: string[]; level?: LogLevel } {
-    const { scope, selected, filter, level } = this.#state;
-    const processes =
-      scope === 'selected' && selected !== null
-        ? [selected]
-        : filter === null
-          ? undefined
-          : rows.map((row) => row.name);
-    return { ...(processes === undefined ? {} : { processes }), ...(level === null ? {} : { level }) };
   }
 
   #set(patch: Partial<UiState>): void {
@@ -295,9 +243,4 @@ export class TuiController {
   #emit(): void {
     for (const listener of this.#listeners) listener();
   }
-}
-
-function cycle<T>(values: readonly T[], current: T): T {
-  const index = values.indexOf(current);
-  return values[(index + 1) % values.length] as T;
 }

@@ -57,7 +57,7 @@ export function sparkline(values: readonly (number | null)[], width: number, max
 }
 
 /** Plain text cut or padded to exactly `width` columns (an ellipsis marks a cut). */
-export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+export function fitText(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   if (width <= 0) return '';
   if (text.length > width) return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
   return align === 'left' ? text.padEnd(width) : text.padStart(width);

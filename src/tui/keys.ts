@@ -118,3 +118,43 @@ export function commandFor(input: string, key: KeyInfo): Command | null {
   if (key.ctrl) return null;
   return LETTERS[input] ?? null;
 }
+
+export type PromptEdit = { kind: 'edit'; text: string } | { kind: 'submit' } | { kind: 'cancel' };
+
+/** A key typed into the `/` prompt: text, backspace, Enter or Esc; other keys (arrows, mouse) are ignored. */
+export function editPrompt(text: string, input: string, key: KeyInfo): PromptEdit | null {
+  if (key.escape) return { kind: 'cancel' };
+  if (key.return) return { kind: 'submit' };
+  if (key.backspace || key.delete) return { kind: 'edit', text: text.slice(0, -1) };
+  if (key.ctrl || input === '' || MOUSE.test(input)) return null;
+  return { kind: 'edit', text: text + input };
+}
+
+const NO_KEY: KeyInfo = {
+  upArrow: false,
+  downArrow: false,
+  pageUp: false,
+  pageDown: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+};
+
+/**
+ * Ink hands over a burst of plain characters (a paste, or keys typed faster than a read) as one
+ * input; each character is a key here, so `jj` moves twice and `/api⏎` searches.
+ */
+export function splitKeys(input: string, key: KeyInfo): [string, KeyInfo][] {
+  if (input.length <= 1 || MOUSE.test(input) || key.ctrl || key.escape) return [[input, key]];
+  return [...input].map((char): [string, KeyInfo] => {
+    if (char === '\r' || char === '\n') return ['', { ...NO_KEY, return: true }];
+    if (char === '\t') return ['', { ...NO_KEY, tab: true }];
+    if (char === '\u007f' || char === '\b') return ['', { ...NO_KEY, backspace: true }];
+    return [char, NO_KEY];
+  });
+}

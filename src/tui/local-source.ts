@@ -28,6 +28,8 @@ export interface LocalSourceOptions {
   metrics?: LocalMetrics | null;
   /** Rows are rebuilt at most this often unless a state or health change says otherwise. @default 1000 */
   rowsMaxAgeMs?: number;
+  /** Where ovrseer's own messages go (the session's printer adapter writes them). @default a new list */
+  messages?: Notices;
   /** @default Date.now */
   now?: () => number;
 }
@@ -59,7 +61,7 @@ export class LocalSource implements TuiSource {
     this.#metrics = options.metrics ?? null;
     this.#now = options.now ?? Date.now;
     this.#maxAge = options.rowsMaxAgeMs ?? 1000;
-    this.messages = new Notices(50, this.#now);
+    this.messages = options.messages ?? new Notices(50, this.#now);
     const changed = (): void => {
       this.#rows = null;
       this.#emit();

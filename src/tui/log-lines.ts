@@ -1,6 +1,6 @@
 import { formatClock } from '../cli/format.js';
 import type { LogEntry } from '../logs/types.js';
-import { type Colors, fit, type Paint, processPalette, sanitizeLine } from './format.js';
+import { type Colors, fitText, type Paint, processPalette, sanitizeLine } from './format.js';
 import { highlight, type SearchPattern } from './search.js';
 
 export interface LineStyle {
@@ -39,7 +39,8 @@ export class ProcessPaints {
 export function formatLogLine(entry: LogEntry, style: LineStyle, paints: ProcessPaints): string {
   const { c } = style;
   const gutter = entry.seq === style.matchSeq ? c.yellow('▶') : ' ';
-  const name = style.nameWidth > 0 ? `${paints.of(entry.name)(fit(entry.process, style.nameWidth))} ` : '';
+  const name =
+    style.nameWidth > 0 ? `${paints.of(entry.name)(fitText(entry.process, style.nameWidth))} ` : '';
   const separator = entry.stream === 'system' ? c.dim('*') : entry.stream === 'err' ? c.red('|') : '|';
   let text = sanitizeLine(entry.text);
   const found = style.search === null ? null : highlight(text, style.search.regex, c);

@@ -1,8 +1,8 @@
 import type { LogLevel } from '../logs/levels.js';
 import type { Colors } from './format.js';
+import { Lines } from './lines.js';
 import { formatLogLine, type ProcessPaints } from './log-lines.js';
 import type { LogWindow } from './log-window.js';
-import { Lines } from './lines.js';
 
 export interface LogPaneProps {
   window: LogWindow;
@@ -20,7 +20,17 @@ export interface LogPaneProps {
 }
 
 /** The log pane: a title line saying what is shown and whether it follows, then the window's lines. */
-export function LogPane({ window, height, width, c, paints, nameWidth, focused, scope, level }: LogPaneProps) {
+export function LogPane({
+  window,
+  height,
+  width,
+  c,
+  paints,
+  nameWidth,
+  focused,
+  scope,
+  level,
+}: LogPaneProps) {
   const entries = window.lines(Math.max(0, height - 1));
   const search = window.search;
   const style = { c, nameWidth, search, matchSeq: window.matchSeq };

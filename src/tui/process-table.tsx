@@ -34,7 +34,10 @@ interface Extras {
 export function ProcessTable({ rows, selected, focused, width, height, c, source, now }: ProcessTableProps) {
   const offset = useRef(0);
   const extras = useRef(new Map<string, Extras>());
-  const layout = layoutTable(width, rows.map((row) => row.name));
+  const layout = layoutTable(
+    width,
+    rows.map((row) => row.name),
+  );
   const body: string[] = [];
   const viewOf = (row: ProcessRow): RowView => {
     let extra = extras.current.get(row.name);
@@ -52,7 +55,10 @@ export function ProcessTable({ rows, selected, focused, width, height, c, source
   };
   // Only rows in the window are formatted; it moves with the selection, a row at a time.
   const visible = Math.max(1, height - 1);
-  const index = Math.max(0, rows.findIndex((row) => row.name === selected));
+  const index = Math.max(
+    0,
+    rows.findIndex((row) => row.name === selected),
+  );
   offset.current = Math.max(0, Math.min(offset.current, index));
   for (;;) {
     body.length = 0;
@@ -63,7 +69,8 @@ export function ProcessTable({ rows, selected, focused, width, height, c, source
       const view = viewOf(row);
       const mark = row.name !== selected ? 'none' : focused ? 'focused' : 'selected';
       const reason = reasonLine(view, c, width);
-      const lines = reason === null ? [rowLine(layout, view, c, mark)] : [rowLine(layout, view, c, mark), reason];
+      const lines =
+        reason === null ? [rowLine(layout, view, c, mark)] : [rowLine(layout, view, c, mark), reason];
       body.push(...lines);
       used += lines.length;
       if (at === index && used <= visible) shown = true;
@@ -79,6 +86,8 @@ export function ProcessTable({ rows, selected, focused, width, height, c, source
 
 /** Lines the table wants: header, rows, reason lines. */
 export function tableLinesWanted(rows: readonly ProcessRow[]): number {
-  const reasons = rows.filter((row) => row.reason !== null && ['failed', 'crashed', 'backoff'].includes(row.status));
+  const reasons = rows.filter(
+    (row) => row.reason !== null && ['failed', 'crashed', 'backoff'].includes(row.status),
+  );
   return 1 + Math.max(1, rows.length) + reasons.length;
 }

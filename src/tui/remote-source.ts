@@ -1,7 +1,7 @@
 import type { ProjectSpec } from '../config/spec.js';
 import { buildDependencyGraph } from '../core/graph.js';
 import { errorMessage } from '../errors.js';
-import { isLogLevel, levelCode } from '../logs/levels.js';
+import { isLogLevel } from '../logs/levels.js';
 import { LogStore } from '../logs/log-store.js';
 import { BranchCache } from '../metrics/git-branch.js';
 import type { CrashReport, CrashReportSummary } from '../reports/types.js';
@@ -204,7 +204,7 @@ export class RemoteSource implements TuiSource {
         text: entry.text,
         time: Date.parse(entry.time),
       },
-      isLogLevel(entry.level) ? levelCode(entry.level) : undefined,
+      isLogLevel(entry.level) ? entry.level : undefined,
     );
   }
 

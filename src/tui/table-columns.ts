@@ -1,7 +1,7 @@
 import type { ProcessRow } from '../supervisor/process-rows.js';
 import {
   type Colors,
-  fit,
+  fitText,
   formatBytes,
   formatPercent,
   formatUptime,
@@ -123,8 +123,8 @@ export function layoutTable(width: number, names: readonly string[]): TableLayou
 }
 
 export function headerLine(layout: TableLayout, c: Colors): string {
-  const cells = layout.columns.map((column) => fit(column.title, column.width, column.align));
-  return c.bold(`${' '.repeat(MARKER)}${fit('NAME', layout.nameWidth)} ${cells.join(' ')}`.trimEnd());
+  const cells = layout.columns.map((column) => fitText(column.title, column.width, column.align));
+  return c.bold(`${' '.repeat(MARKER)}${fitText('NAME', layout.nameWidth)} ${cells.join(' ')}`.trimEnd());
 }
 
 /**
@@ -138,11 +138,11 @@ export function rowLine(
   selection: 'none' | 'selected' | 'focused',
 ): string {
   const cells = layout.columns.map((column) => {
-    const text = fit(column.text(view), column.width, column.align);
+    const text = fitText(column.text(view), column.width, column.align);
     return column.paint === undefined ? text : column.paint(c, view)(text);
   });
   const marker = selection === 'none' ? '  ' : '› ';
-  const name = fit(view.row.name, layout.nameWidth);
+  const name = fitText(view.row.name, layout.nameWidth);
   const line = `${marker}${selection === 'focused' ? c.inverse(c.bold(name)) : selection === 'selected' ? c.bold(name) : name} ${cells.join(' ')}`;
   return line.trimEnd();
 }
@@ -151,5 +151,5 @@ export function rowLine(
 export function reasonLine(view: RowView, c: Colors, width: number): string | null {
   const { row } = view;
   if (row.reason === null || !['failed', 'crashed', 'backoff'].includes(row.status)) return null;
-  return c.red(fit(`    ↳ ${row.reason}`, Math.max(1, width)).trimEnd());
+  return c.red(fitText(`    ↳ ${row.reason}`, Math.max(1, width)).trimEnd());
 }

@@ -106,6 +106,7 @@ export async function runLogs(options: LogsOptions): Promise<number> {
     return EXIT_OK;
   } finally {
     stdout.off('error', onOutputError);
+    await follower?.stop();
   }
 }
 

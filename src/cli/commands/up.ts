@@ -2,6 +2,7 @@ import { loadProject } from '../../config/load.js';
 import { attachMetrics } from '../../metrics/attach.js';
 import { runSession } from '../../supervisor/session.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
+import { shouldUseTui } from '../../tui/should-use.js';
 import { shouldUseColor } from '../format.js';
 import { Printer } from '../printer.js';
 import { runDetached } from './up-detached.js';
@@ -16,6 +17,8 @@ export interface UpOptions {
   envFile?: string[];
   abortOnExit?: boolean;
   detach?: boolean;
+  /** `--no-tui` sets it false; the TUI shows only on a terminal and not under CI. */
+  tui?: boolean;
   cwd?: string;
   stdout?: NodeJS.WriteStream;
 }
@@ -36,6 +39,16 @@ export async function runUp(options: UpOptions): Promise<number> {
   });
   if (options.detach) return runDetached(spec, options.names, stdout);
   const supervisor = await Supervisor.open(spec);
+  if (shouldUseTui(options.tui, stdout, process.stdin)) {
+    // Loaded only here: ink and React cost start-up time no other command needs.
+    const { runTuiSession } = await import('../../tui/up-session.js');
+    return runTuiSession(supervisor, {
+      names: options.names,
+      stdout,
+      color: shouldUseColor(stdout),
+      ...(options.abortOnExit === undefined ? {} : { abortOnExit: options.abortOnExit }),
+    });
+  }
   const printer = new Printer({
     out: stdout,
     color: shouldUseColor(stdout),

@@ -8,7 +8,7 @@ import { describeExit, type ExitInfo, isSuccessfulExit, RestartPolicy } from './
 const HISTORY_SIZE = 100;
 
 /** Why a run ended when ovrseer ended it without being asked to stop (so the policy still applies). */
-export type ExitCause = { kind: 'unhealthy' | 'memoryLimit'; reason: string };
+export type ExitCause = { kind: 'unhealthy' | 'memoryLimit' | 'cpuLimit'; reason: string };
 
 export type ExitVerdict =
   | { outcome: 'restart'; delay: number; attempt: number; description: string }

@@ -25,6 +25,7 @@ describe('projectJsonSchema', () => {
       'env',
       'env_override',
       'settings',
+      'plugins',
       'environments',
       'processes',
     ]);

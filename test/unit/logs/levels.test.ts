@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectLevel, levelName, levelOfNumber } from '../../../src/logs/levels.js';
+import { detectLevel, detectLogLevel, levelName, levelOfNumber } from '../../../src/logs/levels.js';
 
 const ESC = '\x1b';
 
@@ -109,4 +109,9 @@ describe('levelOfNumber', () => {
   ])('%d → %s (syslog below 10, pino/bunyan from 10)', (value, level) => {
     expect(levelName(levelOfNumber(value))).toBe(level);
   });
+});
+
+it('detectLogLevel names the level', () => {
+  expect(detectLogLevel('WARN x')).toBe('warn');
+  expect(detectLogLevel('plain')).toBe('info');
 });

@@ -30,6 +30,7 @@ function spec(
     name: 'demo',
     file: join(dir, 'ovrseer.yml'),
     dir,
+    plugins: [],
     processes: Object.entries(processes).map(([name, overrides]) => processSpec(name, overrides)),
     settings: {
       ...SETTINGS_DEFAULTS,

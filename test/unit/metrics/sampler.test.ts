@@ -1,113 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ProcessSpec } from '../../../src/config/spec.js';
-import type { ErrorContext, WarningEvent } from '../../../src/core/events.js';
-import type { ProcessInfo } from '../../../src/core/managed-process.js';
-import type { ExitCause } from '../../../src/core/restart/restart-controller.js';
-import type { ProcessState } from '../../../src/core/states.js';
 import { LinuxTreeSource } from '../../../src/metrics/linux-source.js';
 import { createTreeSource } from '../../../src/metrics/platform.js';
 import { PsTreeSource } from '../../../src/metrics/ps-source.js';
 import { MetricsSampler } from '../../../src/metrics/sampler.js';
-import type { TreeRoot } from '../../../src/metrics/tree.js';
-import type { MetricsHost, MetricsInstance, TreeFigures, TreeSource } from '../../../src/metrics/types.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
-
-const MB = 1024 * 1024;
-
-class FakeInstance implements MetricsInstance {
-  readonly name: string;
-  readonly instance = null;
-  readonly marker: string;
-  state: ProcessState = 'running';
-  pid: number | null;
-  readonly spec: Pick<ProcessSpec, 'limits' | 'cwd'>;
-  readonly ended: ExitCause[] = [];
-  readonly reports: { type: string; reason: string; context?: Record<string, unknown> }[] = [];
-
-  constructor(
-    readonly id: string,
-    pid: number,
-    limits: Partial<ProcessSpec['limits']> = {},
-  ) {
-    this.name = id;
-    this.pid = pid;
-    this.marker = `shop/${id}/1`;
-    this.spec = {
-      limits: { memory: null, cpu: null, cpuAction: 'warn', ...limits },
-      cwd: '/nonexistent/ovrseer',
-    };
-  }
-
-  info(): ProcessInfo {
-    return {
-      id: this.id,
-      name: this.name,
-      instance: null,
-      type: 'service',
-      state: this.state,
-      health: 'healthy',
-      pid: this.pid,
-      restarts: 2,
-      startedAt: 0,
-      uptimeMs: 5000,
-      reason: '',
-      exitCode: null,
-      exitSignal: null,
-      group: null,
-      tags: [],
-    };
-  }
-
-  endRun(cause: ExitCause): Promise<void> {
-    this.ended.push(cause);
-    return Promise.resolve();
-  }
-
-  fileReport(type: string, reason: string, context?: Record<string, unknown>): void {
-    this.reports.push({ type, reason, ...(context === undefined ? {} : { context }) });
-  }
-}
-
-class FakeHost implements MetricsHost {
-  readonly projectId = 'p1';
-  readonly spec = { name: 'shop', settings: { metricsInterval: 1000 } };
-  isShuttingDown = false;
-  readonly warnings: WarningEvent[] = [];
-  readonly errors: { error: Error; context: ErrorContext }[] = [];
-  constructor(readonly list: FakeInstance[]) {}
-  instances(): FakeInstance[] {
-    return this.list;
-  }
-  reportError(error: Error, context: ErrorContext): void {
-    this.errors.push({ error, context });
-  }
-  emitWarning(warning: WarningEvent): void {
-    this.warnings.push(warning);
-  }
-}
-
-/** Figures by leader pid; `seen` records the roots of each pass. */
-class FakeSource implements TreeSource {
-  readonly figures = new Map<number, TreeFigures>();
-  readonly seen: number[][] = [];
-  failWith: Error | null = null;
-  sample(roots: readonly TreeRoot[]): (TreeFigures | null)[] {
-    if (this.failWith !== null) throw this.failWith;
-    this.seen.push(roots.map((root) => root.pid));
-    return roots.map((root) => this.figures.get(root.pid) ?? null);
-  }
-  set(pid: number, figures: Partial<TreeFigures>): void {
-    this.figures.set(pid, { cpu: null, memory: MB, processes: 1, fds: 3, ports: [], ...figures });
-  }
-}
-
-function setup(instances: FakeInstance[]) {
-  const clock = new FakeClock(1_000_000);
-  const host = new FakeHost(instances);
-  const source = new FakeSource();
-  const sampler = new MetricsSampler(host, { clock, source });
-  return { clock, host, source, sampler };
-}
+import { FakeHost, FakeInstance, FakeSource, MB, setup } from './fake-host.js';
 
 describe('MetricsSampler', () => {
   it('samples at start, then every interval; stop() ends the timer', async () => {
@@ -206,7 +103,7 @@ describe('MetricsSampler', () => {
       await sampler.sample();
       clock.advance(1000);
     }
-    expect(api.ended).toEqual([{ kind: 'unhealthy', reason: 'cpu limit 50% exceeded for 3s (95%)' }]);
+    expect(api.ended).toEqual([{ kind: 'cpuLimit', reason: 'cpu limit 50% exceeded for 3s (95%)' }]);
     expect(host.warnings.map((w) => w.kind)).toEqual(['cpu']);
   });
 
@@ -227,40 +124,6 @@ describe('MetricsSampler', () => {
     await sampler.sample();
     expect(host.errors).toHaveLength(1);
     expect(host.errors[0]?.context).toMatchObject({ operation: 'sample metrics', severity: 'warning' });
-  });
-
-  it('renders Prometheus text: per process figures, state, health, restarts, and the supervisor', async () => {
-    const api = new FakeInstance('api', 100);
-    const db = new FakeInstance('db', 200);
-    const { clock, source, sampler } = setup([api, db]);
-    source.set(100, { cpu: null, memory: 30 * MB });
-    source.set(200, { cpu: null, memory: 5 * MB });
-    await sampler.sample();
-    clock.advance(1000);
-    source.set(100, { cpu: 42.5, memory: 30 * MB });
-    await sampler.sample();
-    const text = await sampler.metricsText();
-    expect(text).toContain('ovrseer_process_up{process="api",name="api",project="shop"} 1');
-    expect(text).toContain('ovrseer_process_cpu_percent{process="api",name="api",project="shop"} 42.5');
-    // db's CPU is not measured yet: no series rather than a false 0.
-    expect(text).not.toContain('ovrseer_process_cpu_percent{process="db"');
-    expect(text).toContain(`ovrseer_process_memory_bytes{process="db",name="db",project="shop"} ${5 * MB}`);
-    expect(text).toContain(
-      'ovrseer_process_state{process="api",name="api",state="running",project="shop"} 1',
-    );
-    expect(text).toContain('ovrseer_process_state{process="api",name="api",state="failed",project="shop"} 0');
-    expect(text).toContain(
-      'ovrseer_process_health{process="api",name="api",health="healthy",project="shop"} 1',
-    );
-    expect(text).toContain('ovrseer_process_restarts_total{process="api",name="api",project="shop"} 2');
-    expect(text).toContain('ovrseer_process_uptime_seconds{process="api",name="api",project="shop"} 5');
-    expect(text).toMatch(/^# TYPE ovrseer_process_restarts_total counter$/m);
-    expect(text).toMatch(/^ovrseer_supervisor_resident_memory_bytes\{project="shop"\} \d+$/m);
-    expect(text).toMatch(/^ovrseer_metrics_passes_total\{project="shop"\} 2$/m);
-    // A second scrape reads the figures again (no duplicate registration).
-    expect(await sampler.metricsText()).toContain(
-      'ovrseer_process_up{process="db",name="db",project="shop"} 1',
-    );
   });
 });
 

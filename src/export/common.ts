@@ -1,0 +1,140 @@
+import { accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
+import type { CommandSpec, ProbeSpec, ProcessSpec, ProjectSpec } from '../config/spec.js';
+import { commandArgv } from '../core/command.js';
+import { effectiveDependencies } from '../core/graph.js';
+
+/** One running copy of a process: `index` is `null` for a process without replicas. */
+export interface Instance {
+  process: ProcessSpec;
+  index: number | null;
+  /** `web` or `web.2`, as ovrseer names it (and as `PS` says). */
+  label: string;
+}
+
+export function instancesOf(process: ProcessSpec): Instance[] {
+  if (process.replicas <= 1) return [{ process, index: null, label: process.name }];
+  return Array.from({ length: process.replicas }, (_, i) => ({
+    process,
+    index: i + 1,
+    label: `${process.name}.${i + 1}`,
+  }));
+}
+
+/** Letters, digits, `_` and `-`: safe in unit, program, file and service names. */
+export function safeName(text: string): string {
+  const cleaned = text.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+  return cleaned === '' ? 'app' : cleaned;
+}
+
+export function appName(spec: ProjectSpec, option: string | undefined): string {
+  return safeName(option ?? spec.name);
+}
+
+/**
+ * What ovrseer adds to every instance's environment (launch.ts): `PS`, and `PORT` (+1 per replica)
+ * when a port is configured. Containers give each replica its own network, so they pass `samePort`.
+ */
+export function foremanVars(instance: Instance, samePort = false): Record<string, string> {
+  const { process, index } = instance;
+  const vars: Record<string, string> = { PS: instance.label };
+  if (process.port !== null) vars.PORT = String(process.port + (samePort ? 0 : (index ?? 1) - 1));
+  return vars;
+}
+
+/**
+ * The argv to run. An argv command has no shell to expand `$PORT` and `$PS`; ovrseer expands them when it
+ * spawns, so the export does it now (a shell command expands them itself, from its environment).
+ */
+export function argvOf(command: CommandSpec, vars: Readonly<Record<string, string>>): string[] {
+  if (command.kind === 'shell') return commandArgv(command);
+  return command.argv.map((arg) =>
+    arg.replace(/\$\{(PORT|PS)\}|\$(PORT|PS)\b/g, (whole, braced?: string, bare?: string) => {
+      const value = vars[braced ?? bare ?? ''];
+      return value === undefined ? whole : value;
+    }),
+  );
+}
+
+/**
+ * An init system does not search the user's `$PATH` (nvm, ~/.local/bin): a bare program name is
+ * resolved now, where it is known to work. `null` when it is not found.
+ */
+export function resolveProgram(program: string, searchPath: string): string | null {
+  if (program.includes('/')) return program;
+  for (const dir of searchPath.split(':')) {
+    if (dir === '') continue;
+    const candidate = join(dir, program);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch (error) {
+      // Not in this directory (or not executable): the search goes on, as a shell's would.
+      if (!(error instanceof Error)) throw error;
+    }
+  }
+  return null;
+}
+
+/** Quotes a word for /bin/sh: plain words stay bare, anything else is single-quoted (no expansion). */
+export function shQuote(word: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Whole seconds, rounded up: targets that count in seconds must never allow less than ovrseer does. */
+export function seconds(ms: number): number {
+  return Math.ceil(ms / 1000);
+}
+
+/** `10s`, `1500ms`, `2m`: read by systemd (time spans) and docker compose (Go durations) alike. */
+export function timeSpan(ms: number): string {
+  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${Math.round(ms)}ms`;
+}
+
+/**
+ * A probe as a command that exits 0 when it passes, for targets that only run commands (compose
+ * healthchecks, systemd's readiness wait). `null` for a log probe: no target can watch a log line.
+ */
+export function probeArgv(probe: ProbeSpec, timeoutMs: number): string[] | null {
+  switch (probe.kind) {
+    case 'http': {
+      const method =
+        probe.method === 'GET' ? [] : probe.method === 'HEAD' ? ['--head'] : ['-X', probe.method];
+      const headers = Object.entries(probe.headers).flatMap(([key, value]) => ['-H', `${key}: ${value}`]);
+      const time = ['--max-time', String(Math.max(1, seconds(timeoutMs)))];
+      return ['curl', '-fsS', '-o', '/dev/null', ...time, ...method, ...headers, probe.url];
+    }
+    case 'tcp':
+      // bash's /dev/tcp: bash is on every systemd host and in most images; nc and curl are not.
+      return ['bash', '-c', `: </dev/tcp/${probe.host}/${probe.port}`];
+    case 'exec':
+      return commandArgv(probe.command);
+    case 'log':
+      return null;
+  }
+}
+
+/** Why a probe did not translate, or `null` when `probeArgv` covers it fully. */
+export function probeLoss(probe: ProbeSpec): string | null {
+  if (probe.kind === 'log') return 'a log-line check needs ovrseer reading the output; no equivalent';
+  if (probe.kind === 'http' && (probe.status.min !== 200 || probe.status.max !== 399)) {
+    return `status ${probe.status.min}-${probe.status.max}: the check passes on 200-399 (curl -f)`;
+  }
+  return null;
+}
+
+/** The dependencies ovrseer waits for, the tier rule included, made explicit for targets without it. */
+export function dependenciesOf(spec: ProjectSpec): Map<string, ProcessSpec['dependsOn']> {
+  return effectiveDependencies(spec.processes);
+}
+
+export function byName(spec: ProjectSpec): Map<string, ProcessSpec> {
+  return new Map(spec.processes.map((process) => [process.name, process]));
+}
+
+export function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

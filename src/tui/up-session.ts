@@ -1,0 +1,70 @@
+import { Printer } from '../cli/printer.js';
+import { attachMetrics } from '../metrics/attach.js';
+import { runSession } from '../supervisor/session.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+import { LocalSource } from './local-source.js';
+import { mountTui } from './mount.js';
+import { Notices } from './notices.js';
+import { SessionNotices } from './session-printer.js';
+
+export interface TuiSessionOptions {
+  names: readonly string[];
+  abortOnExit?: boolean;
+  stdout: NodeJS.WriteStream;
+  /** @default process.stdin */
+  stdin?: NodeJS.ReadStream;
+  color: boolean;
+}
+
+/**
+ * `ovrseer up` with the TUI: the session runs as with the printer, the TUI reads the supervisor in
+ * this process. `q` (confirmed) and Ctrl-C shut down as SIGINT does, `Q` or a second Ctrl-C forces.
+ * The session does not end when everything has stopped: the dashboard stays until the user quits.
+ * When the TUI goes away the last messages (how the shutdown went) are printed on the normal screen.
+ */
+export async function runTuiSession(supervisor: Supervisor, options: TuiSessionOptions): Promise<number> {
+  const { stdout } = options;
+  const plain = (): Printer =>
+    new Printer({ out: stdout, color: options.color, instances: supervisor.manager.instances() });
+  const messages = new Notices();
+  const printer = new SessionNotices(messages);
+  const sampler = attachMetrics(supervisor, (warning) => printer.warning(warning));
+  const source = new LocalSource(supervisor, { metrics: sampler.supported ? sampler : null, messages });
+  let interrupt: ((signal: NodeJS.Signals) => void) | null = null;
+  const ui = mountTui(source, {
+    stdout,
+    ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+    color: options.color,
+    onQuit: (kind) => {
+      interrupt?.('SIGINT');
+      // A second interrupt is what forces: dependents are not waited for, everything gets SIGKILL.
+      if (kind === 'now') interrupt?.('SIGINT');
+    },
+  });
+  let failed = false;
+  void ui.ended.then((error) => {
+    if (error === null) return;
+    failed = true;
+    printer.switchToPlain(plain());
+    printer.message(`the terminal UI failed (${error.message}); plain output from here on`);
+  });
+  try {
+    return await runSession(supervisor, {
+      printer,
+      names: options.names,
+      endWhenIdle: false,
+      bindInterrupt: (callback) => {
+        interrupt = callback;
+      },
+      ...(options.abortOnExit === undefined ? {} : { abortOnExit: options.abortOnExit }),
+    });
+  } finally {
+    await ui.close();
+    await source.close();
+    // After a failure the messages went out in plain text already.
+    const summary = plain();
+    if (failed) printer.recent().length = 0;
+    for (const notice of printer.recent()) summary.message(notice.text, notice.time);
+    await summary.flush();
+  }
+}
