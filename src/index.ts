@@ -27,6 +27,17 @@ export { ProcessManager, type ProcessManagerOptions, type ShutdownResult } from 
 export { type ExitInfo, type RestartDecision, RestartPolicy } from './core/restart/policy.js';
 export type { HealthState, ProcessState } from './core/states.js';
 export { ConfigError, type ConfigIssue, OvrseerError, type OvrseerErrorCode } from './errors.js';
+export {
+  EXPORT_FORMATS,
+  type ExportFile,
+  type ExportFormat,
+  type ExportOptions,
+  type ExportResult,
+  exportProject,
+  type WriteOptions,
+  type WriteResult,
+  writeExport,
+} from './export/index.js';
 export { type FollowOptions, LogFollower } from './logs/file-follow.js';
 export { type FileQueryOptions, queryLogFiles } from './logs/file-reader.js';
 export { FileSink, type FileSinkOptions } from './logs/file-sink.js';

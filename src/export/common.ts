@@ -1,8 +1,14 @@
 import { accessSync, constants } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { CommandSpec, ProbeSpec, ProcessSpec, ProjectSpec } from '../config/spec.js';
 import { commandArgv } from '../core/command.js';
 import { effectiveDependencies } from '../core/graph.js';
+
+/** The first line of every file: where it came from, and that it is generated. */
+export function exportHeader(spec: ProjectSpec): string {
+  const source = spec.file === null ? 'a project spec' : basename(spec.file);
+  return `Exported by ovrseer from ${source}: change that file and export again rather than editing this one.`;
+}
 
 /** One running copy of a process: `index` is `null` for a process without replicas. */
 export interface Instance {
@@ -19,6 +25,11 @@ export function instancesOf(process: ProcessSpec): Instance[] {
     index: i + 1,
     label: `${process.name}.${i + 1}`,
   }));
+}
+
+/** The process as one instance: a container image runs every replica alike, under the process's name. */
+export function wholeProcess(process: ProcessSpec): Instance {
+  return { process, index: null, label: process.name };
 }
 
 /** Letters, digits, `_` and `-`: safe in unit, program, file and service names. */
@@ -74,6 +85,18 @@ export function resolveProgram(program: string, searchPath: string): string | nu
     }
   }
   return null;
+}
+
+/** `argv` with its program resolved (see `resolveProgram`); `missing` hears of a program not found. */
+export function resolvedArgv(
+  argv: readonly string[],
+  searchPath: string | undefined,
+  missing: (program: string) => void,
+): string[] {
+  const [program = '', ...rest] = argv;
+  const found = resolveProgram(program, searchPath ?? process.env.PATH ?? '');
+  if (found === null) missing(program);
+  return [found ?? program, ...rest];
 }
 
 /** Quotes a word for /bin/sh: plain words stay bare, anything else is single-quoted (no expansion). */

@@ -1,11 +1,18 @@
 import { isAbsolute, relative } from 'node:path';
 import type { ProcessSpec, ProjectSpec } from '../config/spec.js';
-import { appName, argvOf, dependenciesOf, foremanVars, instancesOf, timeSpan } from './common.js';
+import {
+  appName,
+  argvOf,
+  dependenciesOf,
+  exportHeader,
+  foremanVars,
+  timeSpan,
+  wholeProcess,
+} from './common.js';
 import { dependsOnOf, dockerSize, healthcheckOf, restartOf } from './compose-service.js';
-import { envFileText, envLayout, planEnvFiles } from './env.js';
+import { DOTENV_FORMAT, envFiles } from './env.js';
 import { noteEngineOnly, noteProject, noteRestart } from './losses.js';
 import { Notes } from './notes.js';
-import { exportHeader } from './systemd.js';
 import type { ExportFile, ExportOptions, ExportResult } from './types.js';
 import { yamlText } from './yaml-text.js';
 
@@ -57,9 +64,8 @@ function service(
 ): Record<string, unknown> {
   const { notes, spec } = ctx;
   const { name } = process;
-  const [instance] = instancesOf({ ...process, replicas: 1 });
   // Every replica is a container of its own, on its own network: each listens on PORT itself.
-  const vars = instance === undefined ? {} : foremanVars(instance, true);
+  const vars = foremanVars(wholeProcess(process), true);
   const workdir = containerPath(spec, process.cwd);
   if (workdir === null)
     notes.process(name, 'cwd', `outside the project, which is what is mounted at ${CONTAINER_ROOT}`);
@@ -80,7 +86,7 @@ function service(
     image: ctx.options.image ?? DEFAULT_COMPOSE_IMAGE,
     // An init as PID 1 forwards the stop signal and reaps orphans: nothing is left behind.
     init: true,
-    command: instance === undefined ? [] : argvOf(process.command, vars),
+    command: argvOf(process.command, vars),
     working_dir: workdir ?? CONTAINER_ROOT,
     volumes: [`${mountSource(spec, ctx.options.outDir)}:${CONTAINER_ROOT}`],
     ...(envFiles.length > 0 ? { env_file: envFiles } : {}),
@@ -149,37 +155,16 @@ export function exportCompose(spec: ProjectSpec, options: ExportOptions): Export
   const app = appName(spec, options.app).toLowerCase();
   const notes = new Notes();
   noteProject(notes, spec, TARGET);
-  const plan = planEnvFiles(envLayout(spec.processes));
-  const files: ExportFile[] = [];
-  const envFiles = new Map<string, string[]>();
-  const hasShared = Object.keys(plan.shared).length > 0;
-  if (hasShared)
-    files.push({
-      name: `${app}.env`,
-      content: envFileText(plan.shared, `${app}: shared by every service`),
-      mode: 0o600,
-    });
-  for (const process of spec.processes) {
-    const own = plan.secret.get(process.name) ?? {};
-    const names = hasShared ? [`${app}.env`] : [];
-    if (Object.keys(own).length > 0) {
-      names.push(`${app}-${process.name}.env`);
-      files.push({
-        name: `${app}-${process.name}.env`,
-        content: envFileText(own, `${app} ${process.name}: its secrets`),
-        mode: 0o600,
-      });
-    }
-    envFiles.set(process.name, names);
-  }
+  const env = envFiles(spec.processes, app, DOTENV_FORMAT);
+  const files: ExportFile[] = [...env.files];
   const checks = new Map(spec.processes.map((p) => [p.name, healthcheckOf(p, notes)]));
   const ctx: Context = {
     spec,
     options,
     notes,
     app,
-    envFiles,
-    inline: plan.inline,
+    envFiles: env.refs,
+    inline: env.inline,
     checks: new Set([...checks].filter(([, check]) => check !== null).map(([name]) => name)),
   };
   const deps = dependenciesOf(spec);
@@ -202,7 +187,7 @@ export function exportCompose(spec: ProjectSpec, options: ExportOptions): Export
   return {
     format: 'compose',
     files,
-    notTranslated: notes.items,
+    notTranslated: notes.ordered(spec.processes),
     next: [
       `docker compose -f ${options.outDir}/compose.yaml up -d`,
       'containers reach each other by service name (db:5432), not 127.0.0.1, and must listen on 0.0.0.0 to publish a port',

@@ -5,7 +5,9 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { ISecret } from 'kubernetes-models/v1/Secret';
 import type { IService } from 'kubernetes-models/v1/Service';
+import type { ProcessSpec } from '../config/spec.js';
 import { OvrseerError } from '../errors.js';
+import type { Notes } from './notes.js';
 
 export type KubeObject = IDeployment | IJob | IService | IConfigMap | ISecret;
 
@@ -27,8 +29,43 @@ export function dnsName(...parts: string[]): string {
 
 const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?$/;
 
-export function isLabelValue(value: string): boolean {
+function isLabelValue(value: string): boolean {
   return LABEL_VALUE.test(value);
+}
+
+/** The selector names the app and the process; group and tags become labels, to select by as ovrseer does. */
+export function labelsOf(
+  app: string,
+  process: ProcessSpec,
+  notes: Notes,
+): { selector: Record<string, string>; labels: Record<string, string> } {
+  const selector = { 'app.kubernetes.io/part-of': app, 'app.kubernetes.io/name': dnsName(process.name) };
+  const labels: Record<string, string> = { ...selector };
+  if (process.group !== null) {
+    if (isLabelValue(process.group)) labels['ovrseer.dev/group'] = process.group;
+    else notes.process(process.name, 'group', 'not a valid label value');
+  }
+  for (const tag of process.tags) {
+    if (isLabelValue(tag) && tag !== '') labels[`tag.ovrseer.dev/${tag}`] = 'true';
+    else notes.process(process.name, 'tags', `${tag} is not a valid label name`);
+  }
+  return { selector, labels };
+}
+
+/** The process's own user, else `--user` when it is a uid: Kubernetes takes numbers only. */
+export function securityContextOf(
+  process: ProcessSpec,
+  option: string | undefined,
+  notes: Notes,
+): Pick<IContainer, 'securityContext'> {
+  if (process.user !== null) {
+    return { securityContext: { runAsUser: process.user.uid, runAsGroup: process.user.gid } };
+  }
+  const user = option;
+  if (user === undefined) return {};
+  if (/^\d+$/.test(user)) return { securityContext: { runAsUser: Number(user) } };
+  notes.add('--user', 'Kubernetes runs as a numeric uid (securityContext.runAsUser)');
+  return {};
 }
 
 export function podTemplate(

@@ -1,16 +1,27 @@
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { ProcessSpec, ProjectSpec } from '../config/spec.js';
-import { appName, argvOf, byName, dependenciesOf, foremanVars, instancesOf, seconds } from './common.js';
+import { OvrseerError } from '../errors.js';
+import {
+  appName,
+  argvOf,
+  byName,
+  dependenciesOf,
+  exportHeader,
+  foremanVars,
+  seconds,
+  wholeProcess,
+} from './common.js';
 import { CONTAINER_ROOT, containerPath } from './compose.js';
 import { type KubeEnv, kubeEnv, literal } from './kubernetes-env.js';
 import {
   deployment,
   dnsName,
-  isLabelValue,
   job,
   type KubeObject,
+  labelsOf,
   memoryQuantity,
   podTemplate,
+  securityContextOf,
   service,
   validateObjects,
   waitFor,
@@ -18,7 +29,6 @@ import {
 import { listenPort, probesOf } from './kubernetes-probes.js';
 import { noteEngineOnly, noteProject, noteRestart } from './losses.js';
 import { Notes } from './notes.js';
-import { exportHeader } from './systemd.js';
 import type { ExportFile, ExportOptions, ExportResult } from './types.js';
 import { yamlText } from './yaml-text.js';
 
@@ -33,28 +43,10 @@ interface Context {
   env: KubeEnv;
 }
 
-function labelsOf(
-  ctx: Context,
-  process: ProcessSpec,
-): { selector: Record<string, string>; labels: Record<string, string> } {
-  const selector = { 'app.kubernetes.io/part-of': ctx.app, 'app.kubernetes.io/name': dnsName(process.name) };
-  const labels: Record<string, string> = { ...selector };
-  if (process.group !== null) {
-    if (isLabelValue(process.group)) labels['ovrseer.dev/group'] = process.group;
-    else ctx.notes.process(process.name, 'group', 'not a valid label value');
-  }
-  for (const tag of process.tags) {
-    if (isLabelValue(tag) && tag !== '') labels[`tag.ovrseer.dev/${tag}`] = 'true';
-    else ctx.notes.process(process.name, 'tags', `${tag} is not a valid label name`);
-  }
-  return { selector, labels };
-}
-
 function container(ctx: Context, process: ProcessSpec): IContainer {
   const { notes } = ctx;
-  const [instance] = instancesOf({ ...process, replicas: 1 });
   // Each replica is a pod of its own: each listens on PORT itself.
-  const vars = instance === undefined ? {} : foremanVars(instance, true);
+  const vars = foremanVars(wholeProcess(process), true);
   const workdir = containerPath(ctx.spec, process.cwd);
   if (workdir === null)
     notes.process(process.name, 'cwd', `outside the project, which the image holds at ${CONTAINER_ROOT}`);
@@ -63,19 +55,11 @@ function container(ctx: Context, process: ProcessSpec): IContainer {
     ...(process.limits.memory === null ? {} : { memory: memoryQuantity(process.limits.memory) }),
     ...(process.limits.cpu === null ? {} : { cpu: `${Math.round(process.limits.cpu * 10)}m` }),
   };
-  const user =
-    process.user ??
-    (ctx.options.user !== undefined && /^\d+$/.test(ctx.options.user)
-      ? { uid: Number(ctx.options.user), gid: null }
-      : null);
-  if (process.user === null && ctx.options.user !== undefined && user === null) {
-    notes.add('--user', 'Kubernetes runs as a numeric uid (securityContext.runAsUser)');
-  }
   const { env, envFrom } = ctx.env.containerEnv(process.name, vars);
   return {
     name: dnsName(process.name),
     image: ctx.options.image ?? `${ctx.app}:latest`,
-    command: (instance === undefined ? [] : argvOf(process.command, vars)).map(literal),
+    command: argvOf(process.command, vars).map(literal),
     workingDir: workdir ?? CONTAINER_ROOT,
     ...(env.length > 0 ? { env } : {}),
     ...(envFrom.length > 0 ? { envFrom } : {}),
@@ -85,9 +69,7 @@ function container(ctx: Context, process: ProcessSpec): IContainer {
     ...(process.stop.command === null
       ? {}
       : { lifecycle: { preStop: { exec: { command: argvOf(process.stop.command, vars) } } } }),
-    ...(user === null
-      ? {}
-      : { securityContext: { runAsUser: user.uid, ...(user.gid === null ? {} : { runAsGroup: user.gid }) } }),
+    ...securityContextOf(process, ctx.options.user, notes),
   };
 }
 
@@ -114,7 +96,7 @@ function initContainers(ctx: Context, process: ProcessSpec, deps: ProcessSpec['d
 
 function objectsOf(ctx: Context, process: ProcessSpec, deps: ProcessSpec['dependsOn']): KubeObject[] {
   const name = dnsName(ctx.app, process.name);
-  const { labels, selector } = labelsOf(ctx, process);
+  const { labels, selector } = labelsOf(ctx.app, process, ctx.notes);
   const inits = initContainers(ctx, process, deps);
   const spec = {
     ...(inits.length > 0 ? { initContainers: inits } : {}),
@@ -159,6 +141,9 @@ function noteLosses(process: ProcessSpec, notes: Notes): void {
     notes.process(name, 'limits.cpu_action', 'limits.cpu throttles the container instead');
   if (process.priority !== 0) notes.process(name, 'priority', 'pods stop independently');
   noteEngineOnly(notes, process, TARGET);
+  if (process.type !== 'task' && process.restart.maxRetries !== null) {
+    notes.process(name, 'restart.max_retries', 'a Deployment restarts its containers without limit');
+  }
   noteRestart(notes, process, {
     delay: BACKOFF,
     backoff: BACKOFF,
@@ -222,14 +207,22 @@ export async function exportKubernetes(spec: ProjectSpec, options: ExportOptions
     noteLosses(process, notes);
     add(`${process.name}.yaml`, objectsOf(ctx, process, deps.get(process.name) ?? []));
   }
+  const names = all.map((object) => `${object.kind}/${object.metadata?.name}`);
+  const clash = names.find((name, i) => names.indexOf(name) !== i);
+  if (clash !== undefined) {
+    throw new OvrseerError(
+      'OVRSEER_USAGE',
+      `two objects would be named ${clash}: Kubernetes names are lowercase, rename one process`,
+    );
+  }
   await validateObjects(all);
   return {
     format: 'kubernetes',
     files,
-    notTranslated: notes.items,
+    notTranslated: notes.ordered(spec.processes),
     next: [
       `build an image holding the project at ${CONTAINER_ROOT} (--image, default ${app}:latest), then: kubectl apply -f ${options.outDir}`,
-      'pods reach each other through the Services (<app>-<name>:<port>), not 127.0.0.1, and must listen on 0.0.0.0',
+      `pods reach each other through the Services (${app}-<name>:<port>), not 127.0.0.1, and must listen on 0.0.0.0`,
     ],
   };
 }

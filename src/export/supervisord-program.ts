@@ -1,5 +1,5 @@
 import type { ProcessSpec } from '../config/spec.js';
-import { argvOf, foremanVars, instancesOf, resolveProgram, shQuote } from './common.js';
+import { argvOf, foremanVars, resolvedArgv, shQuote, wholeProcess } from './common.js';
 import type { Vars } from './env.js';
 import type { Notes } from './notes.js';
 
@@ -28,19 +28,14 @@ function shWordKeeping(word: string): string {
  * replicas, `numprocs` gives each copy its number, but PORT must be port + number - 1: a small
  * /bin/sh wrapper computes it, as ovrseer does for each replica.
  */
-export function commandLine(process: ProcessSpec, searchPath: string, notes: Notes): string {
+export function commandLine(process: ProcessSpec, searchPath: string | undefined, notes: Notes): string {
   const { command } = process;
-  const resolve = (argv: string[]): string[] => {
-    const [program = '', ...rest] = argv;
-    const found = resolveProgram(program, searchPath);
-    if (found === null) {
-      notes.process(process.name, 'command', `${program} is not on this PATH; supervisord looks in its own`);
-    }
-    return [found ?? program, ...rest];
-  };
+  const resolve = (argv: string[]): string[] =>
+    resolvedArgv(argv, searchPath, (program) =>
+      notes.process(process.name, 'command', `${program} is not on this PATH; supervisord looks in its own`),
+    );
   if (process.replicas <= 1) {
-    const [instance] = instancesOf(process);
-    const argv = instance === undefined ? [] : argvOf(command, foremanVars(instance));
+    const argv = argvOf(command, foremanVars(wholeProcess(process)));
     return percent(resolve(argv).map(shQuote).join(' '));
   }
   const port = process.port === null ? '' : `PORT=$((${process.port} + ${NUM} - 1)); export PORT; `;

@@ -1,11 +1,10 @@
 import type { ProcessSpec, ProjectSpec } from '../config/spec.js';
 import { stopBatches, stopLevels } from '../core/graph.js';
-import { appName, dependenciesOf, seconds } from './common.js';
+import { appName, dependenciesOf, exportHeader, seconds } from './common.js';
 import { configuredEnv } from './env.js';
 import { noteEngineOnly, noteProject, noteRestart, noteSelectors } from './losses.js';
 import { Notes } from './notes.js';
 import { commandLine, environmentLine, percent, stopSignal } from './supervisord-program.js';
-import { exportHeader } from './systemd.js';
 import type { ExportOptions, ExportResult } from './types.js';
 
 const TARGET = 'supervisord';
@@ -96,27 +95,35 @@ function noteLosses(process: ProcessSpec, notes: Notes, deps: ProcessSpec['depen
   });
 }
 
+type Line = [key: string, value: string | number];
+
 function program(
   process: ProcessSpec,
-  ctx: { app: string; spec: ProjectSpec; options: ExportOptions; notes: Notes; priority: number },
+  ctx: { app: string; options: ExportOptions; notes: Notes; priority: number },
 ): string {
   const { notes, options } = ctx;
   const replicas = process.replicas > 1;
   const task = process.type === 'task' || process.type === 'cleanup';
-  const logDir = options.logDir ?? DEFAULT_LOG_DIR;
-  const logName = `${ctx.app}-${process.name}${replicas ? '-%(process_num)d' : ''}.log`;
+  const environment = environmentLine(process, configuredEnv(process), notes);
   const user = process.user !== null ? String(process.user.uid) : options.user;
-  const lines: [string, string | number][] = [
-    ['command', commandLine(process, options.path ?? globalThis.process.env.PATH ?? '', notes)],
+  const logName = `${ctx.app}-${process.name}${replicas ? '-%(process_num)d' : ''}.log`;
+  const copies: Line[] = [
+    ['numprocs', process.replicas],
+    ['numprocs_start', 1],
+    ['process_name', '%(program_name)s-%(process_num)d'],
+  ];
+  const log: Line[] = process.log.file
+    ? [
+        ['stdout_logfile', `${percent(options.logDir ?? DEFAULT_LOG_DIR)}/${logName}`],
+        ['stdout_logfile_maxbytes', process.log.maxSize],
+        ['stdout_logfile_backups', process.log.keep],
+      ]
+    : [['stdout_logfile', 'AUTO']];
+  const lines: Line[] = [
+    ['command', commandLine(process, options.path, notes)],
     ['directory', percent(process.cwd)],
-    ['environment', environmentLine(process, configuredEnv(process), notes)],
-    ...(replicas
-      ? ([
-          ['numprocs', process.replicas],
-          ['numprocs_start', 1],
-          ['process_name', '%(program_name)s-%(process_num)d'],
-        ] as [string, number | string][])
-      : []),
+    ...(environment === '' ? [] : ([['environment', environment]] as Line[])),
+    ...(replicas ? copies : []),
     ['autostart', process.disabled || process.type === 'cleanup' ? 'false' : 'true'],
     ['autorestart', process.type === 'cleanup' ? 'false' : AUTORESTART[process.restart.policy]],
     ['exitcodes', process.restart.exitCodes.join(',')],
@@ -129,22 +136,11 @@ function program(
     ['stopasgroup', 'true'],
     ['killasgroup', 'true'],
     ['priority', ctx.priority],
-    ...(user === undefined ? [] : ([['user', percent(user)]] as [string, string][])),
+    ...(user === undefined ? [] : ([['user', percent(user)]] as Line[])),
+    // One log per process, both streams, as ovrseer keeps it.
     ['redirect_stderr', 'true'],
-    ...(process.log.file
-      ? ([
-          ['stdout_logfile', `${percent(logDir)}/${logName}`],
-          ['stdout_logfile_maxbytes', process.log.maxSize],
-          ['stdout_logfile_backups', process.log.keep],
-        ] as [string, number | string][])
-      : ([['stdout_logfile', 'AUTO']] as [string, string][])),
+    ...log,
   ];
-  if (lines.some(([key, value]) => key === 'environment' && value === '')) {
-    lines.splice(
-      lines.findIndex(([key]) => key === 'environment'),
-      1,
-    );
-  }
   return [`[program:${process.name}]`, ...lines.map(([key, value]) => `${key}=${value}`)].join('\n');
 }
 
@@ -157,7 +153,7 @@ export function exportSupervisord(spec: ProjectSpec, options: ExportOptions): Ex
   const deps = dependenciesOf(spec);
   const sections = spec.processes.map((process) => {
     noteLosses(process, notes, deps.get(process.name) ?? []);
-    return program(process, { app, spec, options, notes, priority: order.get(process.name) ?? 999 });
+    return program(process, { app, options, notes, priority: order.get(process.name) ?? 999 });
   });
   const group = `[group:${app}]\nprograms=${spec.processes.map((p) => p.name).join(',')}`;
   const header = `; ${exportHeader(spec)}\n; supervisorctl names the programs ${app}:<name> (${app}:<name>-N for replicas).`;
@@ -166,7 +162,7 @@ export function exportSupervisord(spec: ProjectSpec, options: ExportOptions): Ex
     format: 'supervisord',
     // Not world-readable: the environment lines may hold secrets.
     files: [{ name: `${app}.conf`, content: conf, mode: 0o600 }],
-    notTranslated: notes.items,
+    notTranslated: notes.ordered(spec.processes),
     next: [
       `sudo cp ${options.outDir}/${app}.conf /etc/supervisor/conf.d/`,
       `sudo supervisorctl reread && sudo supervisorctl update && sudo supervisorctl start ${app}:*`,

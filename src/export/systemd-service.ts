@@ -6,7 +6,7 @@ import {
   type Instance,
   probeArgv,
   probeLoss,
-  resolveProgram,
+  resolvedArgv,
   shQuote,
   timeSpan,
 } from './common.js';
@@ -95,16 +95,13 @@ function startLimit(ctx: UnitContext, process: ProcessSpec): Entries {
 
 /** A command line whose program is resolved to an absolute path where this machine knows it. */
 function commandLine(ctx: UnitContext, process: ProcessSpec, argv: readonly string[], key: string): string {
-  const [program = '', ...args] = argv;
-  const resolved = resolveProgram(program, ctx.options.path ?? globalThis.process.env.PATH ?? '');
-  if (resolved === null) {
+  const missing = (program: string): void =>
     ctx.notes.process(
       process.name,
       key,
-      `${program} is not on this PATH; systemd looks for it in its own (/usr/local/bin, /usr/bin, /bin)`,
+      `${program} is not on this PATH; systemd looks in its own (/usr/bin, /bin…)`,
     );
-  }
-  return execLine([resolved ?? program, ...args]);
+  return execLine(resolvedArgv(argv, ctx.options.path, missing));
 }
 
 /**

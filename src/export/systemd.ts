@@ -1,7 +1,6 @@
-import { basename } from 'node:path';
 import type { ProjectSpec } from '../config/spec.js';
-import { appName, dependenciesOf, instancesOf } from './common.js';
-import { envFileText, envLayout, planEnvFiles } from './env.js';
+import { appName, dependenciesOf, exportHeader, instancesOf } from './common.js';
+import { envFiles, SYSTEMD_FORMAT } from './env.js';
 import { noteEngineOnly, noteProject, noteRestart, noteSelectors } from './losses.js';
 import { Notes } from './notes.js';
 import { cleanupUnit, serviceUnit, type UnitContext, unitName } from './systemd-service.js';
@@ -9,11 +8,6 @@ import type { ExportFile, ExportOptions, ExportResult } from './types.js';
 import { renderUnit } from './unit-file.js';
 
 const TARGET = 'systemd';
-
-export function exportHeader(spec: ProjectSpec): string {
-  const source = spec.file === null ? 'a project spec' : basename(spec.file);
-  return `Exported by ovrseer from ${source}: change that file and export again rather than editing this one.`;
-}
 
 /**
  * `<app>.target` and a unit per process (per replica: `<app>-<name>-N.service`), plus `<app>.env` for
@@ -24,35 +18,16 @@ export function exportSystemd(spec: ProjectSpec, options: ExportOptions): Export
   const app = appName(spec, options.app);
   const notes = new Notes();
   noteProject(notes, spec, TARGET);
-  const plan = planEnvFiles(envLayout(spec.processes));
-  const files: ExportFile[] = [];
-  const envFiles = new Map<string, string[]>();
-  const sharedFile = `${app}.env`;
-  if (Object.keys(plan.shared).length > 0) {
-    files.push({
-      name: sharedFile,
-      content: envFileText(plan.shared, `${app}: shared by every process`),
-      mode: 0o600,
-    });
-  }
-  for (const process of spec.processes) {
-    const own = plan.secret.get(process.name) ?? {};
-    const names = Object.keys(plan.shared).length > 0 ? [sharedFile] : [];
-    if (Object.keys(own).length > 0) {
-      const name = `${app}-${process.name}.env`;
-      files.push({ name, content: envFileText(own, `${app} ${process.name}: its secrets`), mode: 0o600 });
-      names.push(name);
-    }
-    envFiles.set(process.name, names);
-  }
+  const env = envFiles(spec.processes, app, SYSTEMD_FORMAT);
+  const files: ExportFile[] = [...env.files];
   const ctx: UnitContext = {
     app,
     options,
     notes,
     units: new Map(spec.processes.map((p) => [p.name, instancesOf(p).map((i) => unitName(app, i))])),
     deps: dependenciesOf(spec),
-    envFiles,
-    inline: plan.inline,
+    envFiles: env.refs,
+    inline: env.inline,
     header: [exportHeader(spec)],
     shutdownTimeout: spec.settings.shutdownTimeout,
   };
@@ -68,7 +43,6 @@ export function exportSystemd(spec: ProjectSpec, options: ExportOptions): Export
       files.push({ name, content, mode: 0o644 });
       if (!process.disabled) wanted.push(name);
     }
-    if (process.disabled) notes.process(process.name, 'disabled', 'written, but not started by the target');
     noteEngineOnly(notes, process, TARGET);
     noteSelectors(notes, process, TARGET);
     if (process.health !== null && process.health.onFailure === 'restart') {
@@ -101,11 +75,13 @@ export function exportSystemd(spec: ProjectSpec, options: ExportOptions): Export
   return {
     format: 'systemd',
     files,
-    notTranslated: notes.items,
+    notTranslated: notes.ordered(spec.processes),
     next: [
       `sudo cp ${options.outDir}/*.target ${options.outDir}/*.service /etc/systemd/system/`,
       `sudo systemctl daemon-reload && sudo systemctl enable --now ${app}.target`,
-      `(the env files stay in ${options.outDir}: the units read them from there)`,
+      ...(env.files.length > 0
+        ? [`(the env files stay in ${options.outDir}: the units read them from there)`]
+        : []),
     ],
   };
 }

@@ -15,6 +15,8 @@ import type { ExportFile } from './types.js';
 export interface WriteOptions {
   /** Replace files that exist already. */
   force?: boolean;
+  /** Moves a file into place (injected by tests, to fail halfway). */
+  rename?: (from: string, to: string) => void;
 }
 
 export interface WriteResult {
@@ -56,7 +58,16 @@ export function writeExport(
   options: WriteOptions = {},
 ): WriteResult {
   const dir = resolve(target);
+  const rename = options.rename ?? renameSync;
   const existing = files.filter((file) => existsSync(join(dir, file.name))).map((file) => file.name);
+  for (const name of existing) {
+    if (!statSync(join(dir, name)).isFile()) {
+      throw new OvrseerError(
+        'OVRSEER_EXPORT_WRITE_FAILED',
+        `cannot write ${join(dir, name)}: something else than a file is there`,
+      );
+    }
+  }
   if (existing.length > 0 && !options.force) {
     throw new OvrseerError(
       'OVRSEER_EXPORT_EXISTS',
@@ -84,10 +95,10 @@ export function writeExport(
     for (const file of files) {
       const destination = join(dir, file.name);
       if (existsSync(destination)) {
-        renameSync(destination, join(staging, 'replaced', file.name));
+        rename(destination, join(staging, 'replaced', file.name));
         backups.push(file.name);
       }
-      renameSync(join(staging, file.name), destination);
+      rename(join(staging, file.name), destination);
       moved.push(file.name);
     }
   } catch (error) {

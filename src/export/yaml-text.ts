@@ -6,7 +6,7 @@ import { Document, isScalar, visit } from 'yaml';
  * are written on one line, as people write them.
  */
 export function yamlText(data: unknown, comment: string | null): string {
-  const doc = new Document(data, { version: '1.1' });
+  const doc = new Document(data, { version: '1.1', aliasDuplicateObjects: false });
   visit(doc, {
     Seq(_, node) {
       if (node.items.every((item) => isScalar(item))) node.flow = true;

@@ -115,6 +115,8 @@ export function detectLevel(text: string): number {
   const letter = lower(first);
   if (letter >= 97 && letter <= 122) {
     if (!PAIRS.has((letter << 8) | lower(text.charCodeAt(1)))) return INFO;
+    const word = leadingWord(text);
+    if (word !== null) return word;
   } else if (!(first < 128 && CANDIDATE[first] === 1)) {
     return INFO;
   }
@@ -126,6 +128,27 @@ export function detectLevel(text: string): number {
   // A single letter counts only in a form that marks it as a level: `[W]`, `W:`, `E/Tag`.
   if (word.length === 1 && bracket === '' && !':/'.includes(end === '' ? ' ' : end)) return INFO;
   const level = levelOfWord(word);
+  return level === -1 ? INFO : level;
+}
+
+const SEPARATORS = new Set([...'])>:|/, \t'].map((char) => char.charCodeAt(0)));
+
+/**
+ * The common case without the regular expression: a line that starts with a word (`ERROR x`,
+ * `Warning: y`). `null` when the expression must decide — a glog prefix or a logfmt key.
+ */
+function leadingWord(text: string): number | null {
+  let end = 0;
+  for (let code = lower(text.charCodeAt(0)); code >= 97 && code <= 122; code = lower(text.charCodeAt(end))) {
+    end += 1;
+    if (end > 11) return INFO;
+  }
+  const next = text.charCodeAt(end);
+  if (next === 0x3d || (end === 1 && next >= 0x30 && next <= 0x39)) return null;
+  if (end < text.length && !SEPARATORS.has(next)) return INFO;
+  // A single letter counts only in a form that marks it as a level: `W:`, `E/Tag`.
+  if (end === 1 && next !== 0x3a && next !== 0x2f) return INFO;
+  const level = levelOfWord(text.slice(0, end));
   return level === -1 ? INFO : level;
 }
 

@@ -14,7 +14,7 @@ export interface LogFileWriterOptions {
   keep: number;
   /**
    * Bytes waiting for the disk. Past it, lines are counted instead of queued, so a child that prints
-   * faster than the disk writes can neither grow memory nor be slowed down. @default 16 MiB
+   * faster than the disk writes can neither grow memory nor be slowed down. @default 32 MiB
    */
   maxQueued?: number;
   /** Called once room is back after lines were dropped, before any later line is queued. */

@@ -1,6 +1,6 @@
 import { levelName } from './levels.js';
 import { type CompiledQuery, STREAMS } from './query.js';
-import { RingBytes } from './ring-bytes.js';
+import { RingBytes, unrolled } from './ring-bytes.js';
 import type { LogEntry } from './types.js';
 
 /** Slots allocated at first; the ring doubles up to `maxLines` as lines come, so idle processes cost little. */
@@ -45,7 +45,11 @@ export class LogRing {
     this.#bytes = new RingBytes(maxBytes, this.#slots, {
       oldest: () => (this.#size === 0 ? -1 : this.#head),
       evictOldest: () => this.#evictOldest(),
-      order: () => Array.from({ length: this.#size }, (_, i) => this.#slot(i)),
+      order: () => {
+        const order: number[] = [];
+        for (let i = 0; i < this.#size; i += 1) order.push(this.#slot(i));
+        return order;
+      },
     });
   }
 
@@ -72,7 +76,7 @@ export class LogRing {
     let slot = this.#head + this.#size;
     if (slot >= this.#slots) slot -= this.#slots;
     // Making room for the text may push out old lines.
-    this.#bytes.write(slot, text);
+    this.#bytes.write(slot, text, this.#size === 0 ? -1 : this.#head);
     this.#seqs[slot] = seq;
     this.#times[slot] = time;
     this.#meta[slot] = level | (stream << 2);
@@ -159,22 +163,14 @@ export class LogRing {
     this.#evicted += 1;
   }
 
+  /** Only called when every slot is taken: the ring is then [head, end) followed by [0, head). */
   #grow(): void {
     const slots = Math.min(this.maxLines, this.#slots * 2);
-    const order = Array.from({ length: this.#size }, (_, i) => this.#slot(i));
-    const seqs = new Float64Array(slots);
-    const times = new Float64Array(slots);
-    const meta = new Uint8Array(slots);
-    order.forEach((slot, i) => {
-      seqs[i] = this.#seqs[slot] ?? 0;
-      times[i] = this.#times[slot] ?? 0;
-      meta[i] = this.#meta[slot] ?? 0;
-    });
-    this.#bytes.reslot(order, slots);
+    this.#seqs = unrolled(this.#seqs, this.#head, slots);
+    this.#times = unrolled(this.#times, this.#head, slots);
+    this.#meta = unrolled(this.#meta, this.#head, slots);
+    this.#bytes.reslot(this.#head, slots);
     this.#slots = slots;
-    this.#seqs = seqs;
-    this.#times = times;
-    this.#meta = meta;
     this.#head = 0;
   }
 }

@@ -12,9 +12,9 @@ import { LogStore } from './log-store.js';
 export interface ProjectLogsOptions {
   /** Disk errors, once per failure: pass the manager's `reportError`. */
   reportError(error: Error, context: ErrorContext): void;
-  /** Per process instance, summed text length kept in memory. @default 8 MiB */
+  /** Per process instance, UTF-8 bytes of text kept in memory (at least 256 KiB). @default 8 MiB */
   maxBytes?: number;
-  /** Per log file, bytes waiting for the disk before lines are dropped. @default 64 MiB */
+  /** Per log file, bytes waiting for the disk before lines are dropped. @default 32 MiB */
   maxQueued?: number;
 }
 

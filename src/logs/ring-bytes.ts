@@ -1,3 +1,5 @@
+import { latin1Slice, utf8Slice, utf8Write } from './fast-buffer.js';
+
 /**
  * The least byte bound a store gives its rings: the longest line the engine emits (cut at 64 KiB,
  * where each invalid byte may have become a 3-byte U+FFFD) must fit whole.
@@ -13,29 +15,6 @@ export interface SlotOwner {
   /** Slots from oldest to newest. */
   order(): number[];
 }
-
-type Slice = (this: Buffer, start: number, end: number) => string;
-type Write = (this: Buffer, text: string, offset: number) => number;
-const proto = Buffer.prototype as unknown as { latin1Slice?: Slice; utf8Slice?: Slice; utf8Write?: Write };
-/**
- * The internal methods `toString`/`write` end up in, without their argument checks: per line, those
- * checks cost as much as the copy. Looked up once, with the public methods as the fallback.
- */
-const latin1: Slice =
-  proto.latin1Slice ??
-  function (this: Buffer, start, end) {
-    return this.toString('latin1', start, end);
-  };
-const utf8: Slice =
-  proto.utf8Slice ??
-  function (this: Buffer, start, end) {
-    return this.toString('utf8', start, end);
-  };
-const write: Write =
-  proto.utf8Write ??
-  function (this: Buffer, text, offset) {
-    return this.write(text, offset);
-  };
 
 /**
  * The texts of a `LogRing`, UTF-8 encoded in one circular buffer that grows (doubling) up to
@@ -67,8 +46,8 @@ export class RingBytes {
     this.#ascii = new Uint8Array(slots);
   }
 
-  /** Stores `text` as the line of `slot`, pushing out old lines if it must. */
-  write(slot: number, text: string): void {
+  /** Stores `text` as the line of `slot`, pushing out old lines if it must. `oldest`: as `SlotOwner`'s. */
+  write(slot: number, text: string, oldest: number): void {
     let bytes = Buffer.byteLength(text);
     if (bytes > this.maxBytes) {
       // Only reachable with a bound below MIN_RING_BYTES: keep what fits rather than nothing.
@@ -78,8 +57,8 @@ export class RingBytes {
     // An empty line still takes a byte, so that offsets strictly increase along the ring and the
     // position of the oldest line alone tells whether the kept lines wrap around the end.
     const footprint = Math.max(bytes, 1);
-    const at = this.#place(footprint);
-    write.call(this.#data, text, at);
+    const at = this.#place(footprint, oldest);
+    utf8Write(this.#data, text, at);
     this.#offsets[slot] = at;
     this.#lengths[slot] = bytes;
     this.#ascii[slot] = bytes === text.length ? 1 : 0;
@@ -96,7 +75,7 @@ export class RingBytes {
   text(slot: number): string {
     const start = this.#offsets[slot] ?? 0;
     const end = start + (this.#lengths[slot] ?? 0);
-    return (this.#ascii[slot] === 1 ? latin1 : utf8).call(this.#data, start, end);
+    return this.#ascii[slot] === 1 ? latin1Slice(this.#data, start, end) : utf8Slice(this.#data, start, end);
   }
 
   /**
@@ -105,7 +84,7 @@ export class RingBytes {
    */
   reader(whole: boolean): (slot: number) => string {
     if (!whole) return (slot) => this.text(slot);
-    const all = latin1.call(this.#data, 0, this.#end);
+    const all = latin1Slice(this.#data, 0, this.#end);
     return (slot) => {
       if (this.#ascii[slot] !== 1) return this.text(slot);
       const start = this.#offsets[slot] ?? 0;
@@ -113,19 +92,11 @@ export class RingBytes {
     };
   }
 
-  /** The slot arrays grew: `order[i]` (an old slot) is now slot `i`. */
-  reslot(order: readonly number[], slots: number): void {
-    const offsets = new Uint32Array(slots);
-    const lengths = new Uint32Array(slots);
-    const ascii = new Uint8Array(slots);
-    order.forEach((slot, i) => {
-      offsets[i] = this.#offsets[slot] ?? 0;
-      lengths[i] = this.#lengths[slot] ?? 0;
-      ascii[i] = this.#ascii[slot] ?? 0;
-    });
-    this.#offsets = offsets;
-    this.#lengths = lengths;
-    this.#ascii = ascii;
+  /** The slot arrays grew from full: the old slot `head` is now slot 0, and so on in order. */
+  reslot(head: number, slots: number): void {
+    this.#offsets = unrolled(this.#offsets, head, slots);
+    this.#lengths = unrolled(this.#lengths, head, slots);
+    this.#ascii = unrolled(this.#ascii, head, slots);
   }
 
   clear(): void {
@@ -135,9 +106,9 @@ export class RingBytes {
   }
 
   /** Where `bytes` go: free space after the newest line, else at 0, else grow, else evict. */
-  #place(bytes: number): number {
-    for (;;) {
-      const oldest = this.owner.oldest();
+  #place(bytes: number, oldestNow: number): number {
+    let oldest = oldestNow;
+    for (; ; oldest = this.owner.oldest()) {
       const size = this.#data.length;
       if (oldest === -1) {
         this.#write = 0;
@@ -164,21 +135,43 @@ export class RingBytes {
     }
   }
 
-  /** A bigger buffer, with the kept lines copied to its start in order. */
+  /** A bigger buffer, with the kept lines moved to its start in order: at most two copies. */
   #grow(bytes: number): void {
     let size = this.#data.length * 2;
     while (size < this.live + bytes) size *= 2;
     const data = Buffer.allocUnsafe(Math.min(this.maxBytes, size));
-    let at = 0;
-    for (const slot of this.owner.order()) {
+    const order = this.owner.order();
+    const first = this.#offsets[order[0] ?? 0] ?? 0;
+    // Lines from `first` up to the wrap point, then (when the ring wrapped) from 0 up to `#write`.
+    let upperEnd = this.#write;
+    if (order.length > 0 && first >= this.#write) {
+      for (const slot of order) {
+        const start = this.#offsets[slot] ?? 0;
+        if (start >= first) upperEnd = Math.max(upperEnd, start + Math.max(this.#lengths[slot] ?? 0, 1));
+      }
+    }
+    const upper = order.length === 0 ? 0 : upperEnd - first;
+    if (upper > 0) this.#data.copy(data, 0, first, upperEnd);
+    const lower = order.length > 0 && first >= this.#write ? this.#write : 0;
+    if (lower > 0) this.#data.copy(data, upper, 0, lower);
+    for (const slot of order) {
       const start = this.#offsets[slot] ?? 0;
-      const length = this.#lengths[slot] ?? 0;
-      this.#data.copy(data, at, start, start + length);
-      this.#offsets[slot] = at;
-      at += Math.max(length, 1);
+      this.#offsets[slot] = start >= first && upper > 0 ? start - first : start + upper;
     }
     this.#data = data;
-    this.#write = at;
-    this.#end = at;
+    this.#write = upper + lower;
+    this.#end = this.#write;
   }
+}
+
+/** A longer copy of a full circular column starting at `head`, unrolled so it starts at 0. */
+export function unrolled<T extends Float64Array | Uint32Array | Uint8Array>(
+  column: T,
+  head: number,
+  length: number,
+): T {
+  const out = new (column.constructor as new (length: number) => T)(length);
+  out.set(column.subarray(head), 0);
+  out.set(column.subarray(0, head), column.length - head);
+  return out;
 }

@@ -1,5 +1,4 @@
-import type { ProcessSpec } from '../config/spec.js';
-import type { RestartRecord } from '../core/restart/history.js';
+import type { CrashReportRequest, CrashReportType } from '../core/events.js';
 
 export const CRASH_REPORT_TYPES = [
   'crash',
@@ -9,37 +8,18 @@ export const CRASH_REPORT_TYPES = [
   'unhealthy',
   'memoryLimit',
   'cpuLimit',
-] as const;
+] as const satisfies readonly CrashReportType[];
 
-export type CrashReportType = (typeof CRASH_REPORT_TYPES)[number];
+export type { CrashReportType };
 
 /** One captured output line; `system` lines are ovrseer's own (state changes, markers). */
-export interface CrashReportLine {
-  time: number;
-  stream: 'out' | 'err' | 'system';
-  text: string;
-}
+export type CrashReportLine = CrashReportRequest['lines'][number];
 
-/** What the engine knows when something goes wrong; the reporter redacts and bounds it. */
-export interface CrashReportInput {
-  type: CrashReportType;
-  /** Instance id: `api`, or `worker.2` for a replica. */
-  process: string;
-  /** The process's name in the config (`worker` for `worker.2`). */
-  name: string;
-  instance: number | null;
-  /** Epoch ms. */
-  time: number;
-  reason: string;
-  exitCode: number | null;
-  signal: string | null;
-  restartHistory: RestartRecord[];
-  /** The last lines of output, oldest first. */
-  lines: CrashReportLine[];
-  spec: ProcessSpec;
-  env: Record<string, string | undefined>;
-  context?: Record<string, unknown>;
-}
+/**
+ * What the engine knows when something goes wrong; the reporter redacts and bounds it. The engine
+ * owns the shape (`CrashReportRequest`), so the two can never drift apart.
+ */
+export type CrashReportInput = CrashReportRequest;
 
 /** What was cut to keep a report within `maxReportSize` (absent when nothing was). */
 export interface CrashReportTruncation {

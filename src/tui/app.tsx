@@ -1,13 +1,7 @@
-import { Box, useInput } from 'ink';
-import { useCallback, useLayoutEffect, useMemo } from 'react';
-import { Footer, Header } from './bars.js';
+import { useInput } from 'ink';
+import { useCallback, useLayoutEffect } from 'react';
 import type { TuiController } from './controller.js';
-import { DetailView } from './detail-view.js';
-import { createColors } from './format.js';
-import { HelpView } from './help-view.js';
-import { ProcessPaints } from './log-lines.js';
-import { LogPane } from './log-pane.js';
-import { ProcessTable, tableLinesWanted } from './process-table.js';
+import { Lines } from './lines.js';
 import { useFrames, useTerminalSize } from './use-frames.js';
 
 export interface AppProps {
@@ -20,7 +14,7 @@ export interface AppProps {
   height?: number;
   /** Frames per second at most. @default 30 */
   maxFps?: number;
-  /** Time of each frame from render to output written (data, React, layout, ink), for `bench/tui.ts`. */
+  /** Time of each drawn frame, building it plus drawing it (React, layout, ink), for `bench/tui.ts`. */
   onFrame?: (ms: number) => void;
   /** @default Date.now */
   now?: () => number;
@@ -28,86 +22,21 @@ export interface AppProps {
 
 /**
  * The terminal UI: a header, the process table, the log pane and a footer (or the detail or help
- * view in their place). All state lives in the controller; this only lays out a frame.
+ * view in their place). State lives in the controller, frames are built as text by FrameBuilder;
+ * this component takes the keys and draws the frame as one block.
  */
 export function App({ controller, color, width, height, maxFps = 30, onFrame, now = Date.now }: AppProps) {
   const started = performance.now();
   const size = useTerminalSize(width, height);
-  useFrames(controller, { maxFps });
-  // Layout effects run after ink has laid out and written the frame (its commit hook renders).
+  const frame = useFrames(controller, { width: size.width, height: size.height, color, maxFps, now });
+  // Layout effects run after ink has laid out and written the frame (its commit hook draws).
   useLayoutEffect(() => {
-    onFrame?.(performance.now() - started);
+    onFrame?.(frame.buildMs + performance.now() - started);
   });
   const onKey = useCallback<Parameters<typeof useInput>[0]>(
     (input, key) => controller.handleKey(input, key),
     [controller],
   );
   useInput(onKey);
-  const c = useMemo(() => createColors(color), [color]);
-  const paints = useMemo(() => new ProcessPaints(c), [c]);
-  const { source } = controller;
-  const state = controller.state;
-  const rows = controller.rows();
-  const all = source.rows();
-  const time = now();
-  const body = Math.max(2, size.height - 2);
-  const tableHeight = Math.min(tableLinesWanted(rows), Math.max(2, Math.floor(body * 0.45)));
-  const selected = controller.selectedRow();
-  const scope =
-    state.scope === 'selected' && selected !== undefined
-      ? selected.name
-      : state.filter === null
-        ? 'all processes'
-        : state.filter;
-  const nameWidth =
-    state.scope === 'selected' ? 0 : Math.min(24, Math.max(4, ...all.map((row) => row.name.length)));
-  return (
-    <Box flexDirection="column" width={size.width} height={size.height}>
-      <Header project={source.project} mode={source.mode} rows={all} state={state} c={c} width={size.width} />
-      {state.view === 'help' ? (
-        <HelpView c={c} height={body} mode={source.mode} />
-      ) : state.view === 'detail' && state.details !== null ? (
-        <DetailView
-          details={state.details}
-          rows={all}
-          source={source}
-          c={c}
-          width={size.width}
-          height={body}
-        />
-      ) : (
-        <>
-          <ProcessTable
-            rows={rows}
-            selected={state.selected}
-            focused={state.focus === 'table'}
-            width={size.width}
-            height={tableHeight}
-            c={c}
-            source={source}
-            now={time}
-          />
-          <LogPane
-            window={controller.logs}
-            height={body - tableHeight}
-            width={size.width}
-            c={c}
-            paints={paints}
-            nameWidth={nameWidth}
-            focused={state.focus === 'logs'}
-            scope={scope}
-            level={state.level}
-          />
-        </>
-      )}
-      <Footer
-        mode={source.mode}
-        state={state}
-        notices={source.notices()}
-        c={c}
-        now={time}
-        width={size.width}
-      />
-    </Box>
-  );
+  return <Lines lines={frame.lines} height={size.height} width={size.width} />;
 }

@@ -1,4 +1,5 @@
 import pc from 'picocolors';
+import stringWidth from 'string-width';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 export type Paint = (text: string) => string;
@@ -86,6 +87,21 @@ export function sanitizeLine(text: string): string {
   return safe.replace(CONTROLS, '');
 }
 
+/**
+ * Uptime as the table shows it: seconds only in the first minute (`45s`, `12m`, `3h12m`, `2d4h`), so
+ * an idle dashboard of settled processes has nothing to redraw every second.
+ */
+export function formatAge(ms: number | null): string {
+  if (ms === null) return '-';
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h${String(minutes % 60).padStart(2, '0')}m`;
+  return `${Math.floor(hours / 24)}d${hours % 24}h`;
+}
+
 /** `12.3%` / `0.4%` / `-`. */
 export function formatPercent(value: number | null): string {
   if (value === null) return '-';
@@ -93,3 +109,45 @@ export function formatPercent(value: number | null): string {
 }
 
 export { formatBytes, formatUptime } from '../cli/process-table.js';
+
+/**
+ * `text` cut to `width` terminal columns, colour codes kept (and closed when the cut falls inside a
+ * coloured span). ASCII is counted directly; other characters through string-width, as ink counts.
+ */
+export function clipLine(text: string, width: number): string {
+  let columns = 0;
+  let index = 0;
+  let styled = false;
+  while (index < text.length) {
+    const code = text.charCodeAt(index);
+    if (code === 0x1b) {
+      const end = text.indexOf('m', index);
+      if (end === -1) break;
+      styled = true;
+      index = end + 1;
+      continue;
+    }
+    const point = text.codePointAt(index) ?? code;
+    const char = String.fromCodePoint(point);
+    const cells = point >= 0x20 && point < 0x7f ? 1 : cellsOf(point, char);
+    if (columns + cells > width) return `${text.slice(0, index)}${styled ? RESET : ''}`;
+    columns += cells;
+    index += char.length;
+  }
+  return text;
+}
+
+const RESET = '\u001b[0m';
+
+/** Widths of the non-ASCII characters seen (box drawing, sparklines, names), bounded. */
+const widths = new Map<number, number>();
+
+function cellsOf(point: number, char: string): number {
+  let cells = widths.get(point);
+  if (cells === undefined) {
+    cells = stringWidth(char);
+    if (widths.size >= 4096) widths.clear();
+    widths.set(point, cells);
+  }
+  return cells;
+}

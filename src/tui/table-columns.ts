@@ -2,9 +2,9 @@ import type { ProcessRow } from '../supervisor/process-rows.js';
 import {
   type Colors,
   fitText,
+  formatAge,
   formatBytes,
   formatPercent,
-  formatUptime,
   healthPaint,
   type Paint,
   sparkline,
@@ -62,7 +62,7 @@ const COLUMNS: Column[] = [
     align: 'right',
     text: (v) => (v.row.pid === null ? '-' : String(v.row.pid)),
   },
-  { title: 'UPTIME', width: 7, drop: 8, align: 'right', text: (v) => formatUptime(v.row.uptime_ms) },
+  { title: 'UPTIME', width: 7, drop: 8, align: 'right', text: (v) => formatAge(v.row.uptime_ms) },
   {
     title: '↻',
     width: 3,

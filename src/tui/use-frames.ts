@@ -1,19 +1,44 @@
 import { useStdout } from 'ink';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { TuiController } from './controller.js';
+import { FrameBuilder, sameFrame } from './frame.js';
 
 export interface FrameOptions {
+  width: number;
+  height: number;
+  color: boolean;
   /** Frames per second at most. */
   maxFps: number;
+  now: () => number;
+}
+
+export interface Frame {
+  lines: string[];
+  /** Time spent building it, in ms; the drawing time is added by the caller for `onFrame`. */
+  buildMs: number;
 }
 
 /**
- * Re-renders when something changed — a key, a state change, new log lines (the store's last seq is
- * polled, so a flood costs nothing per line) — at most `maxFps` times a second, plus once a second
- * for clocks and uptimes. Nothing changing means no frames at all.
+ * The current frame. A new one is built when something may have changed — a key, a state change, new
+ * log lines (the store's last seq is polled, so a flood costs nothing per line), the clock — at most
+ * `maxFps` times a second; it is handed to React (and drawn) only when it differs from the last.
+ * Nothing changing means nothing drawn.
  */
-export function useFrames(controller: TuiController, { maxFps }: FrameOptions): number {
-  const [frame, setFrame] = useState(0);
+export function useFrames(controller: TuiController, options: FrameOptions): Frame {
+  const { width, height, color, maxFps, now } = options;
+  const builder = useRef<{ color: boolean; builder: FrameBuilder } | null>(null);
+  if (builder.current === null || builder.current.color !== color) {
+    builder.current = { color, builder: new FrameBuilder(controller, color) };
+  }
+  const build = (): Frame => {
+    const started = performance.now();
+    const lines = (builder.current as { builder: FrameBuilder }).builder.build(width, height, now());
+    return { lines, buildMs: performance.now() - started };
+  };
+  const [frame, setFrame] = useState<Frame>(build);
+  const latest = useRef(frame);
+  latest.current = frame;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `build` reads the props it closes over; a new size or colour restarts the scheduler.
   useEffect(() => {
     const interval = 1000 / maxFps;
     let timer: NodeJS.Timeout | null = null;
@@ -22,7 +47,8 @@ export function useFrames(controller: TuiController, { maxFps }: FrameOptions): 
     const fire = (): void => {
       timer = null;
       last = performance.now();
-      setFrame((value) => value + 1);
+      const next = build();
+      if (!sameFrame(next.lines, latest.current.lines)) setFrame(next);
     };
     const request = (): void => {
       if (timer !== null) return;
@@ -37,13 +63,14 @@ export function useFrames(controller: TuiController, { maxFps }: FrameOptions): 
       }
     }, interval);
     const tick = setInterval(request, 1000);
+    request();
     return () => {
       for (const off of offs) off();
       clearInterval(poll);
       clearInterval(tick);
       if (timer !== null) clearTimeout(timer);
     };
-  }, [controller, maxFps]);
+  }, [controller, maxFps, width, height, color]);
   return frame;
 }
 

@@ -160,6 +160,18 @@ processes:
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('says where it looked when there are no log files yet, and exits 0', async () => {
+    const p = project(`
+name: "{{name}}"
+processes:
+  api: { command: ${fixtureCommand('log-ticker.mjs', 'api', 1, 10)} }
+`);
+    const result = await runCli(['logs'], { cwd: p.dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/no log files yet in .*\.ovrseer\/logs/);
+  });
+
   it('-f follows the file while the project runs, and ends with 0 on Ctrl-C', async () => {
     const p = project(`
 name: "{{name}}"

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadProject } from '../../config/load.js';
 import { parseDuration } from '../../config/units.js';
 import { OvrseerError } from '../../errors.js';
@@ -95,6 +97,9 @@ export async function runLogs(options: LogsOptions): Promise<number> {
     );
     print(history.entries);
     await printer.flush();
+    if (!targets.names.some((name) => existsSync(join(dir, `${name}.log`)))) {
+      process.stderr.write(`ovrseer: no log files yet in ${dir} (they are written by \`ovrseer up\`)\n`);
+    }
     if (follower === null) return EXIT_OK;
     follower.start();
     // Without a signal it follows until the process is ended.

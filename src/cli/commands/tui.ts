@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { ProjectSpec } from '../../config/spec.js';
 import { errorMessage, OvrseerError } from '../../errors.js';
 import type { QuitKind } from '../../tui/controller.js';
+import { importTui } from '../../tui/load.js';
 import { isCi } from '../../tui/should-use.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { shouldUseColor } from '../format.js';
@@ -35,10 +36,9 @@ export async function runTui(options: TuiCommandOptions): Promise<number> {
     ...(options.file === undefined ? {} : { file: options.file }),
   });
   // Loaded after the supervisor is found, so `ovrseer tui` with nothing running fails fast.
-  const [{ RemoteSource }, { mountTui }] = await Promise.all([
-    import('../../tui/remote-source.js'),
-    import('../../tui/mount.js'),
-  ]);
+  const [{ RemoteSource }, { mountTui }] = await importTui(() =>
+    Promise.all([import('../../tui/remote-source.js'), import('../../tui/mount.js')]),
+  );
   const { spec, problem } = await readSpec(cwd, options.file);
   const source = new RemoteSource(client, { spec, project: basename(cwd) });
   await source.refresh();

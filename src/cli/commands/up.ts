@@ -2,6 +2,7 @@ import { loadProject } from '../../config/load.js';
 import { attachMetrics } from '../../metrics/attach.js';
 import { runSession } from '../../supervisor/session.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
+import { importTui } from '../../tui/load.js';
 import { shouldUseTui } from '../../tui/should-use.js';
 import { shouldUseColor } from '../format.js';
 import { Printer } from '../printer.js';
@@ -41,7 +42,7 @@ export async function runUp(options: UpOptions): Promise<number> {
   const supervisor = await Supervisor.open(spec);
   if (shouldUseTui(options.tui, stdout, process.stdin)) {
     // Loaded only here: ink and React cost start-up time no other command needs.
-    const { runTuiSession } = await import('../../tui/up-session.js');
+    const { runTuiSession } = await importTui(() => import('../../tui/up-session.js'));
     return runTuiSession(supervisor, {
       names: options.names,
       stdout,

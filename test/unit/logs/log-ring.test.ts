@@ -86,9 +86,16 @@ describe('LogRing', () => {
     expect(ring.evicted + ring.size).toBe(3000);
   });
 
-  it.each([1, 2, 3, 4, 5])(
-    'keeps a suffix of what was pushed, texts intact, within both bounds (seed %d)',
-    (seed) => {
+  it.each([
+    [1, 'small', 3000, 40],
+    [2, 'small', 3000, 40],
+    [3, 'small', 3000, 40],
+    [4, 'growing', 1_000_000, 20_000],
+    [5, 'growing', 1_000_000, 20_000],
+    [6, 'growing', 300_000, 8000],
+  ])(
+    'keeps a suffix of what was pushed, texts intact, within both bounds (seed %d, %s buffer)',
+    (seed, _, bytes, long) => {
       // A small deterministic generator: the same cases on every run.
       let state = seed * 2654435761;
       const random = (n: number): number => {
@@ -96,15 +103,14 @@ describe('LogRing', () => {
         return state % n;
       };
       const maxLines = 5 + random(200);
-      const maxBytes = 300 + random(3000);
+      const maxBytes = 300 + random(bytes);
       const ring = new LogRing('p', 'p', null, maxLines, maxBytes);
       const pushed: string[] = [];
       const alphabet = ['a', 'b', ' ', 'é', '世', '🎉', '\uFFFD'];
       for (let i = 0; i < 2000; i += 1) {
-        const text = Array.from(
-          { length: random(i % 50 === 0 ? 250 : 40) },
-          () => alphabet[random(alphabet.length)],
-        ).join('');
+        // Mostly short lines, now and then a long one: the buffer wraps, and grows while wrapped.
+        const length = random(i % 50 === 0 ? long : 40);
+        const text = Array.from({ length }, () => alphabet[random(alphabet.length)]).join('');
         pushed.push(text);
         ring.push(i + 1, i, INFO, 0, text);
         expect(ring.size).toBeLessThanOrEqual(maxLines);
@@ -115,6 +121,16 @@ describe('LogRing', () => {
       expect(kept).toEqual(pushed.slice(pushed.length - kept.length));
     },
   );
+
+  it('grows its byte buffer while the kept lines wrap around its end, keeping them in order', () => {
+    const line = (char: string, kib: number): string => char.repeat(kib * 1024);
+    const ring = filled(3, 1024 * 1024, [line('a', 20), line('b', 20), line('c', 20)]);
+    ring.push(4, 4, INFO, 0, line('d', 20)); // wraps to the start of the 64 KiB buffer
+    ring.push(5, 5, INFO, 0, line('e', 50)); // fits nowhere: the buffer grows, wrapped
+    ring.push(6, 6, INFO, 0, 'f');
+    expect(texts(ring).map((text) => `${text[0]}${text.length}`)).toEqual(['d20480', 'e51200', 'f1']);
+    expect(ring.evicted).toBe(3);
+  });
 
   it('returns every field of an entry', () => {
     const ring = new LogRing('worker.2', 'worker', 2, 10, 100);

@@ -33,6 +33,7 @@ describe('App', () => {
     const text = frame();
     expect(text).toMatch(/NAME\s+STATUS\s+HEALTH\s+PID\s+UPTIME/);
     expect(text).toContain('\u001b[32mready');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: colours are what is checked.
     expect(text).toMatch(/\u001b\[1m\u001b\[31mfailed|\u001b\[31m\u001b\[1mfailed/);
     expect(text).toContain('↳ gave up after 3 retries');
     expect(text).toMatch(/shop.* · 2 processes: .*1 failed.*1 ready/);
@@ -62,6 +63,7 @@ describe('App', () => {
     ui.stdin.write('\r');
     await tick(80);
     const text = frame();
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the highlight is a colour sequence.
     expect(text).toMatch(/\u001b\[(30|43)m(\u001b\[(30|43)m)?orders\u001b\[/);
     expect(text).toContain('1 matches for /orders/');
     expect(text).toContain('checkpoint complete');

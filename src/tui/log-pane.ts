@@ -1,10 +1,9 @@
 import type { LogLevel } from '../logs/levels.js';
 import type { Colors } from './format.js';
-import { Lines } from './lines.js';
 import { formatLogLine, type ProcessPaints } from './log-lines.js';
 import type { LogWindow } from './log-window.js';
 
-export interface LogPaneProps {
+export interface LogPaneInput {
   window: LogWindow;
   /** Rows including the title line. */
   height: number;
@@ -20,7 +19,7 @@ export interface LogPaneProps {
 }
 
 /** The log pane: a title line saying what is shown and whether it follows, then the window's lines. */
-export function LogPane({
+export function logPaneLines({
   window,
   height,
   width,
@@ -30,7 +29,7 @@ export function LogPane({
   focused,
   scope,
   level,
-}: LogPaneProps) {
+}: LogPaneInput): string[] {
   const entries = window.lines(Math.max(0, height - 1));
   const search = window.search;
   const style = { c, nameWidth, search, matchSeq: window.matchSeq };
@@ -45,5 +44,5 @@ export function LogPane({
   const title = `${focused ? c.cyan('──') : c.dim('──')}${focused ? c.bold(label) : label}${c.dim(rule)}`;
   const lines = [title, ...entries.map((entry) => formatLogLine(entry, style, paints))];
   if (entries.length === 0) lines.push(c.dim('  no output yet'));
-  return <Lines lines={lines} height={height} />;
+  return lines.slice(0, height);
 }

@@ -1,24 +1,25 @@
 import type { ProcessRow } from '../supervisor/process-rows.js';
 import type { UiState } from './controller.js';
 import { type Colors, fitText, statusPaint } from './format.js';
-import { Lines } from './lines.js';
 import { statusCounts } from './rows.js';
 import type { Notice } from './source.js';
 
 /** A status message stays on the footer this long. */
-const STATUS_MS = 6000;
+export const STATUS_MS = 6000;
 
-export interface HeaderProps {
+export interface BarInput {
   project: string;
   mode: 'local' | 'remote';
   rows: readonly ProcessRow[];
   state: Readonly<UiState>;
+  notices: readonly Notice[];
   c: Colors;
+  now: number;
   width: number;
 }
 
 /** `ovrseer · shop · 5 processes: 3 ready, 1 failed` on the left, filter and sort on the right. */
-export function Header({ project, mode, rows, state, c, width }: HeaderProps) {
+export function headerText({ project, mode, rows, state, c, width }: BarInput): string {
   const counts = statusCounts(rows)
     .map(([status, count]) => statusPaint(c, status)(`${count} ${status}`))
     .join(', ');
@@ -32,27 +33,14 @@ export function Header({ project, mode, rows, state, c, width }: HeaderProps) {
     .filter((part) => part !== null)
     .join(' · ');
   const gap = Math.max(1, width - visible(left) - visible(right));
-  return <Lines lines={[`${left}${' '.repeat(gap)}${right}`]} height={1} />;
-}
-
-export interface FooterProps {
-  mode: 'local' | 'remote';
-  state: Readonly<UiState>;
-  notices: readonly Notice[];
-  c: Colors;
-  now: number;
-  width: number;
+  return `${left}${' '.repeat(gap)}${right}`;
 }
 
 const HINTS =
   'q quit  ? help  j/k move  ⏎ details  tab focus  r restart  s stop/start  R group  +/- scale  / search  f filter  l level  a scope  o sort';
 
 /** The prompt when one is open, else the newest message, else the main keys. */
-export function Footer({ mode, state, notices, c, now, width }: FooterProps) {
-  return <Lines lines={[footerText({ mode, state, notices, c, now, width })]} height={1} />;
-}
-
-export function footerText({ mode, state, notices, c, now, width }: FooterProps): string {
+export function footerText({ mode, state, notices, c, now, width }: BarInput): string {
   const { prompt } = state;
   if (prompt?.kind === 'search')
     return ` /${prompt.text}${c.inverse(' ')}  ${c.dim('enter search · esc cancel')}`;

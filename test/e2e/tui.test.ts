@@ -1,0 +1,236 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiClient } from '../../src/supervisor/client.js';
+import type { ProcessRow } from '../../src/supervisor/process-rows.js';
+import { BIN, runCli } from '../helpers/cli.js';
+import { freePort } from '../helpers/ports.js';
+import { isRunning, killMarked } from '../helpers/processes.js';
+import { fixtureCommand } from '../helpers/project.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
+/** Generous: a loaded 2-core machine starts node slowly; every wait polls and returns early. */
+const WAIT = { timeout: 25_000, interval: 50 };
+
+let sessions = 0;
+
+/**
+ * A real terminal: a private tmux server (its own socket, no user config) running one command in a
+ * pane of a fixed size. The command is wrapped so the pane outlives it and shows how it ended: its
+ * exit code and whether the terminal was left in canonical (cooked) mode.
+ */
+class Terminal {
+  readonly socket = `ovrseer-tui-${process.pid}-${++sessions}`;
+
+  constructor(
+    readonly dir: string,
+    command: string,
+    env: Record<string, string> = {},
+  ) {
+    const script = join(dir, `run-${sessions}.sh`);
+    const exports = Object.entries(env).map(([name, value]) => `export ${name}=${JSON.stringify(value)}`);
+    writeFileSync(
+      script,
+      [
+        'unset CI NO_COLOR FORCE_COLOR',
+        // Ctrl-C goes to the whole foreground group: the wrapper waits it out and reports.
+        "trap 'true' INT",
+        ...exports,
+        command,
+        'echo "[exit $?]"',
+        `stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon`,
+        'sleep 600',
+        '',
+      ].join('\n'),
+    );
+    this.tmux('new-session', '-d', '-s', 'main', '-x', '120', '-y', '36', '-c', dir, `sh ${script}`);
+  }
+
+  tmux(...args: string[]): string {
+    const env = { ...process.env };
+    delete env.CI;
+    delete env.TMUX;
+    const result = spawnSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], {
+      encoding: 'utf8',
+      env,
+    });
+    if (result.status !== 0) throw new Error(`tmux ${args[0]} failed: ${result.stderr}`);
+    return result.stdout;
+  }
+
+  screen(escapes = false): string {
+    return this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 'main');
+  }
+
+  keys(...keys: string[]): void {
+    this.tmux('send-keys', '-t', 'main', ...keys);
+  }
+
+  /** A tmux format of the pane: `#{alternate_on}`, `#{cursor_flag}`, `#{mouse_any_flag}`… */
+  flag(format: string): string {
+    return this.tmux('display', '-p', '-t', 'main', format).trim();
+  }
+
+  async waitFor(pattern: RegExp, what: string, escapes = false): Promise<void> {
+    let last = '';
+    await waitFor(
+      () => {
+        last = this.screen(escapes);
+        return pattern.test(last);
+      },
+      `${what} (${pattern})`,
+      WAIT,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; the screen:\n${last}`);
+    });
+  }
+
+  /** The pid of the program the wrapper runs (the wrapper is the pane's process). */
+  programPid(): number {
+    const shell = this.flag('#{pane_pid}');
+    const child = spawnSync('pgrep', ['-P', shell], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+    return Number(child);
+  }
+
+  close(): void {
+    spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+  }
+}
+
+const terminals: Terminal[] = [];
+const dirs: string[] = [];
+const pids: number[] = [];
+
+function open(dir: string, command: string, env?: Record<string, string>): Terminal {
+  const terminal = new Terminal(dir, command, env);
+  terminals.push(terminal);
+  return terminal;
+}
+
+/** A project directory with a name of its own, so the safety net below only ends its processes. */
+function projectDir(files: Record<string, string> = {}, example?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ovrseer-tui-'));
+  dirs.push(dir);
+  if (example !== undefined) cpSync(join(EXAMPLES, example), dir, { recursive: true });
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  const config = join(dir, 'ovrseer.yml');
+  writeFileSync(config, readFileSync(config, 'utf8').replace(/^name: .*$/m, `name: ${basename(dir)}`));
+  return dir;
+}
+
+afterEach(async () => {
+  for (const terminal of terminals.splice(0)) terminal.close();
+  for (const dir of dirs.splice(0)) {
+    await runCli(['down'], { cwd: dir });
+    killMarked(basename(dir));
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (const pid of pids.splice(0)) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+});
+
+const api = (dir: string): ApiClient => new ApiClient(join(dir, '.ovrseer', 'ovrseer.sock'));
+const rowsOf = (dir: string): Promise<ProcessRow[]> => api(dir).get<ProcessRow[]>('/v1/processes');
+const node = `"${process.execPath}" "${BIN}"`;
+
+describe('the terminal UI in a real terminal (tmux)', () => {
+  it('ovrseer up shows the demo; r restarts, / searches, q stops everything and gives the terminal back', async () => {
+    const dir = projectDir({}, 'demo');
+    const term = open(dir, `${node} up`, { DEMO_PORT: String(await freePort()) });
+    await term.waitFor(/api\s+ready[\s\S]*worker\s+running/, 'the demo up in the table');
+    expect(term.flag('#{alternate_on} #{mouse_any_flag}#{mouse_standard_flag}')).toMatch(/^1 (1|01|10|11)$/);
+    const before = await rowsOf(dir);
+    const apiPid = before.find((row) => row.name === 'api')?.pid;
+    for (const row of before) if (row.pid !== null) pids.push(row.pid);
+
+    term.keys('j');
+    await term.waitFor(/^› migrate/m, 'migrate selected');
+    term.keys('j');
+    await term.waitFor(/^› api/m, 'api selected');
+    term.keys('r');
+    await waitFor(
+      async () => {
+        const now = (await rowsOf(dir)).find((row) => row.name === 'api');
+        return now?.status === 'ready' && now.pid !== apiPid;
+      },
+      'api restarted with a new pid',
+      WAIT,
+    );
+    await term.waitFor(/listening[\s\S]*listening/, 'the second "listening" line in the logs');
+
+    term.keys('/');
+    await term.waitFor(/^ \/\S* *enter search/m, 'the search prompt');
+    term.keys('listening', 'Enter');
+    await term.waitFor(/2 matches for \/listening\//, 'the match count');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the highlight is a colour sequence.
+    await term.waitFor(/\u001b\[(30|43)m(\u001b\[(30|43)m)?listening/, 'a highlighted match', true);
+    expect(term.screen()).toMatch(/logs: all processes · \/listening\/ · scrolled/);
+
+    for (const row of await rowsOf(dir)) if (row.pid !== null) pids.push(row.pid);
+    term.keys('q');
+    await term.waitFor(/Stop every process and quit\? \[y\/N\]/, 'the quit question');
+    term.keys('y');
+    await term.waitFor(/\[exit 0\]\n(icanon)\b/, 'up ended with the terminal in cooked mode');
+    const screen = term.screen();
+    expect(screen).toMatch(/ovrseer \* stopped everything in \d+ms/);
+    expect(term.flag('#{alternate_on} #{cursor_flag} #{mouse_any_flag}')).toBe('0 1 0');
+    for (const pid of pids) expect(isRunning(pid), `pid ${pid}`).toBe(false);
+  }, 90_000);
+
+  it('ovrseer tui attaches to a detached supervisor: actions go through the API, q leaves it running', async () => {
+    const dir = projectDir({
+      'ovrseer.yml': `name: x\nprocesses:\n  ticker: { command: ${fixtureCommand('log-ticker.mjs', 'tick', 100000, 200)} }\n  sleeper: { command: ${fixtureCommand('sleeper.mjs')}, group: back }\n`,
+    });
+    const up = await runCli(['up', '-d'], { cwd: dir });
+    expect(up.code).toBe(0);
+    const sleeperPid = (await rowsOf(dir)).find((row) => row.name === 'sleeper')?.pid;
+    const term = open(dir, `${node} tui`);
+    await term.waitFor(/ticker\s+running[\s\S]*sleeper\s+running/, 'both processes in the table');
+    await term.waitFor(/attached/, 'the attached marker');
+    await term.waitFor(/ticker +\| tick \d+/, 'the ticker output, followed over the API');
+    term.keys('j');
+    await term.waitFor(/^› sleeper/m, 'sleeper selected');
+    term.keys('R');
+    await waitFor(
+      async () => {
+        const now = (await rowsOf(dir)).find((row) => row.name === 'sleeper');
+        return now?.status === 'running' && now.pid !== sleeperPid;
+      },
+      'sleeper restarted (its group) with a new pid',
+      WAIT,
+    );
+    term.keys('q');
+    await term.waitFor(/Leave the viewer\? The supervisor keeps running/, 'the leave question');
+    term.keys('y');
+    await term.waitFor(/\[exit 0\]\n(icanon)\b/, 'tui ended with the terminal in cooked mode');
+    expect(term.flag('#{alternate_on} #{mouse_any_flag}')).toBe('0 0');
+    expect((await rowsOf(dir)).map((row) => row.status)).toEqual(['running', 'running']);
+  }, 90_000);
+
+  it('gives the terminal back when ovrseer tui gets SIGTERM', async () => {
+    const dir = projectDir({
+      'ovrseer.yml': `name: x\nprocesses:\n  sleeper: { command: ${fixtureCommand('sleeper.mjs')} }\n`,
+    });
+    expect((await runCli(['up', '-d'], { cwd: dir })).code).toBe(0);
+    const term = open(dir, `${node} tui`);
+    await term.waitFor(/sleeper\s+running/, 'the table');
+    expect(term.flag('#{alternate_on}')).toBe('1');
+    process.kill(term.programPid(), 'SIGTERM');
+    await term.waitFor(/\[exit 0\]\n(icanon)\b/, 'tui ended by SIGTERM with the terminal in cooked mode');
+    expect(term.flag('#{alternate_on} #{cursor_flag} #{mouse_any_flag}')).toBe('0 1 0');
+  }, 60_000);
+
+  it('up --no-tui on a terminal prints prefixed lines instead', async () => {
+    const dir = projectDir({
+      'ovrseer.yml': `name: x\nprocesses:\n  ticker: { command: ${fixtureCommand('log-ticker.mjs', 'tick', 100000, 200)} }\n`,
+    });
+    const term = open(dir, `${node} up --no-tui`);
+    await term.waitFor(/^\d\d:\d\d:\d\d ticker +\| tick 2$/m, 'prefixed output');
+    expect(term.flag('#{alternate_on}')).toBe('0');
+    term.keys('C-c');
+    await term.waitFor(/\[exit 0\]/, 'up ended by Ctrl-C');
+  }, 60_000);
+});
