@@ -119,20 +119,35 @@ export function timeSpan(ms: number): string {
 
 /**
  * A probe as a command that exits 0 when it passes, for targets that only run commands (compose
- * healthchecks, systemd's readiness wait). `null` for a log probe: no target can watch a log line.
+ * healthchecks, systemd's readiness wait). Plain HTTP and TCP checks use bash's /dev/tcp, head and awk,
+ * which every Debian-based image and systemd host has (curl and nc are often missing, as in the
+ * node:*-slim images); HTTPS needs curl. `null` for a log probe: no target can watch a log line.
  */
 export function probeArgv(probe: ProbeSpec, timeoutMs: number): string[] | null {
+  const limit = String(Math.max(1, seconds(timeoutMs)));
   switch (probe.kind) {
     case 'http': {
-      const method =
-        probe.method === 'GET' ? [] : probe.method === 'HEAD' ? ['--head'] : ['-X', probe.method];
-      const headers = Object.entries(probe.headers).flatMap(([key, value]) => ['-H', `${key}: ${value}`]);
-      const time = ['--max-time', String(Math.max(1, seconds(timeoutMs)))];
-      return ['curl', '-fsS', '-o', '/dev/null', ...time, ...method, ...headers, probe.url];
+      const url = new URL(probe.url);
+      if (url.protocol === 'https:') {
+        const method =
+          probe.method === 'GET' ? [] : probe.method === 'HEAD' ? ['--head'] : ['-X', probe.method];
+        const headers = Object.entries(probe.headers).flatMap(([key, value]) => ['-H', `${key}: ${value}`]);
+        return ['curl', '-fsS', '-o', '/dev/null', '--max-time', limit, ...method, ...headers, probe.url];
+      }
+      const lines = [
+        `${probe.method} ${url.pathname}${url.search} HTTP/1.0`,
+        `Host: ${url.host}`,
+        ...Object.entries(probe.headers).map(([key, value]) => `${key}: ${value}`),
+        ...(probe.method === 'POST' ? ['Content-Length: 0'] : []),
+        '',
+      ];
+      const request = `printf '%s\\r\\n' ${lines.map(shQuote).join(' ')} >&3`;
+      const status = `awk '{ exit !($2 >= ${probe.status.min} && $2 <= ${probe.status.max}) }'`;
+      const script = `exec 3<>/dev/tcp/${url.hostname}/${url.port || '80'} && ${request} && head -n 1 <&3 | ${status}`;
+      return ['timeout', limit, 'bash', '-c', script];
     }
     case 'tcp':
-      // bash's /dev/tcp: bash is on every systemd host and in most images; nc and curl are not.
-      return ['bash', '-c', `: </dev/tcp/${probe.host}/${probe.port}`];
+      return ['timeout', limit, 'bash', '-c', `: </dev/tcp/${probe.host}/${probe.port}`];
     case 'exec':
       return commandArgv(probe.command);
     case 'log':
@@ -143,7 +158,8 @@ export function probeArgv(probe: ProbeSpec, timeoutMs: number): string[] | null 
 /** Why a probe did not translate, or `null` when `probeArgv` covers it fully. */
 export function probeLoss(probe: ProbeSpec): string | null {
   if (probe.kind === 'log') return 'a log-line check needs ovrseer reading the output; no equivalent';
-  if (probe.kind === 'http' && (probe.status.min !== 200 || probe.status.max !== 399)) {
+  const https = probe.kind === 'http' && probe.url.startsWith('https:');
+  if (https && (probe.status.min !== 200 || probe.status.max !== 399)) {
     return `status ${probe.status.min}-${probe.status.max}: the check passes on 200-399 (curl -f)`;
   }
   return null;

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { ProjectSpec } from '../config/spec.js';
 import { OvrseerError } from '../errors.js';
 import { exportCompose } from './compose.js';
@@ -34,11 +35,13 @@ export async function exportProject(
       `unknown export format ${JSON.stringify(format)}: expected one of ${EXPORT_FORMATS.join(', ')}`,
     );
   }
+  // Files that name each other (EnvironmentFile=, the compose mount) need the final, absolute place.
+  const resolved = { ...options, outDir: resolve(options.outDir) };
   const result = await {
-    systemd: async () => exportSystemd(spec, options),
-    supervisord: async () => exportSupervisord(spec, options),
-    compose: async () => exportCompose(spec, options),
-    kubernetes: () => exportKubernetes(spec, options),
+    systemd: async () => exportSystemd(spec, resolved),
+    supervisord: async () => exportSupervisord(spec, resolved),
+    compose: async () => exportCompose(spec, resolved),
+    kubernetes: () => exportKubernetes(spec, resolved),
   }[format]();
   const seen = new Set<string>();
   for (const file of result.files) {

@@ -17,6 +17,13 @@ export function handlerOf(probe: ProbeSpec, notes: Notes, process: string, key: 
       const url = new URL(probe.url);
       const https = url.protocol === 'https:';
       if (probe.method !== 'GET') notes.process(process, key, `httpGet sends GET, not ${probe.method}`);
+      if ((probe.status.min !== 200 || probe.status.max !== 399) && !https) {
+        notes.process(
+          process,
+          key,
+          `status ${probe.status.min}-${probe.status.max}: httpGet passes on 200-399`,
+        );
+      }
       const headers = Object.entries(probe.headers).map(([name, value]) => ({ name, value }));
       return {
         httpGet: {

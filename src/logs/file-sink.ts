@@ -3,7 +3,7 @@ import type { LogSpec } from '../config/spec.js';
 import type { LogStream } from '../core/events.js';
 import { OvrseerError } from '../errors.js';
 import { FileLineFormatter } from './format.js';
-import { type DropReason, LogFileWriter } from './log-file-writer.js';
+import { type DropReason, LogFileWriter, type QueueBudget } from './log-file-writer.js';
 import type { LogSink } from './types.js';
 
 /** `log` of the config when a process is not listed (a library user appending other names). */
@@ -14,8 +14,10 @@ export interface FileSinkOptions {
   dir: string;
   /** Each process's `log` settings; `file: false` means no file for it. */
   processes: readonly { name: string; log: LogSpec }[];
-  /** Per file: text waiting for the disk before lines are dropped (and counted). */
+  /** Per file: bytes waiting for the disk before lines are dropped (and counted). @default 32 MiB */
   maxQueued?: number;
+  /** All files together: bytes waiting for the disk. @default 64 MiB */
+  maxQueuedTotal?: number;
   /** A writer fell behind or hit a disk error and `count` lines of `name` did not reach its file. */
   onDropped(name: string, count: number, reason: DropReason): void;
   onError(error: Error, context: { processId: string; operation: string }): void;
@@ -35,10 +37,13 @@ export class FileSink implements LogSink {
   #lastName = '';
   #lastWriter: LogFileWriter | null = null;
   readonly #formatter = new FileLineFormatter();
+  readonly #budget: QueueBudget;
 
   constructor(options: FileSinkOptions) {
     this.#options = options;
     this.#specs = new Map(options.processes.map((process) => [process.name, process.log]));
+    // Per file and in total: several processes flooding at once must not add up without bound.
+    this.#budget = { used: 0, limit: options.maxQueuedTotal ?? 64 * 1024 * 1024 };
     // Files are opened up front, so the first burst of output finds them ready.
     for (const process of options.processes) this.#writerFor(process.name)?.start();
   }
@@ -106,6 +111,7 @@ export class FileSink implements LogSink {
       path: this.pathOf(name),
       maxSize: spec.maxSize,
       keep: spec.keep,
+      budget: this.#budget,
       ...(this.#options.maxQueued === undefined ? {} : { maxQueued: this.#options.maxQueued }),
       ...(this.#options.retryDelay === undefined ? {} : { retryDelay: this.#options.retryDelay }),
       onDropped: (count, reason) => this.#options.onDropped(name, count, reason),

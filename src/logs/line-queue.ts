@@ -34,8 +34,8 @@ export class LineQueue {
   /** Lines queued. */
   lines = 0;
 
-  /** Appends `prefix + text + "\n"`. */
-  push(prefix: string, text: string): void {
+  /** Appends `prefix + text + "\n"`; returns the bytes that took. */
+  push(prefix: string, text: string): number {
     // The prefix (time, process, stream, level) repeats for a millisecond's lines: encoded once,
     // then copied, which costs a quarter of encoding it again.
     if (prefix !== this.#prefix) {
@@ -55,6 +55,7 @@ export class LineQueue {
     slab.lines += 1;
     this.bytes += slab.end - start;
     this.lines += 1;
+    return slab.end - start;
   }
 
   get isEmpty(): boolean {

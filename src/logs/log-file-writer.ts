@@ -6,6 +6,12 @@ import { Rotation } from './rotation.js';
 
 export type DropReason = 'behind' | 'disk-error';
 
+/** A bound shared by several writers (a project's files): bytes waiting for the disk, all together. */
+export interface QueueBudget {
+  used: number;
+  readonly limit: number;
+}
+
 export interface LogFileWriterOptions {
   path: string;
   /** Rotate before the file would grow past this many bytes; 0 = never rotate. */
@@ -17,6 +23,8 @@ export interface LogFileWriterOptions {
    * faster than the disk writes can neither grow memory nor be slowed down. @default 32 MiB
    */
   maxQueued?: number;
+  /** Also keep the bytes waiting in all writers sharing this budget under its limit. */
+  budget?: QueueBudget;
   /** Called once room is back after lines were dropped, before any later line is queued. */
   onDropped(count: number, reason: DropReason): void;
   /** Called once per failure (not per line); writing is retried after `retryDelay`. */
@@ -72,14 +80,17 @@ export class LogFileWriter {
 
   /** Queues `prefix + text + "\n"`; `false` when the line was counted as dropped instead. */
   enqueue(prefix: string, text: string): boolean {
-    // Once dropping, keep dropping until half the queue has drained: the notice then marks the gap.
-    const full = this.queued >= this.#maxQueued;
+    // Once dropping, keep dropping until there is room again: the notice then marks the gap.
+    if (this.#dropping > 0 && !this.#failed && !this.#closed) this.#noticeDrops('behind');
+    const budget = this.#options.budget;
+    const full = this.queued >= this.#maxQueued || (budget !== undefined && budget.used >= budget.limit);
     if (this.#closed || this.#failed || this.#dropping > 0 || full) {
       this.#dropping += 1;
       this.dropped += 1;
       return false;
     }
-    this.#queue.push(prefix, text);
+    const bytes = this.#queue.push(prefix, text);
+    if (budget !== undefined) budget.used += bytes;
     if (!this.#draining && !this.#scheduled) {
       this.#scheduled = true;
       // Deferred a turn so that one write carries every line that arrived in this one.
@@ -157,6 +168,7 @@ export class LogFileWriter {
     }
     this.#size += batch.bytes;
     this.#inFlight = { lines: 0, bytes: 0 };
+    this.#release(batch.bytes);
     this.#broken = false;
     this.#queue.release(batch.buffers);
   }
@@ -184,8 +196,16 @@ export class LogFileWriter {
     this.#size = 0;
   }
 
+  /** Bytes that no longer wait (written, or lost) leave the shared budget. */
+  #release(bytes: number): void {
+    if (this.#options.budget !== undefined) this.#options.budget.used -= bytes;
+  }
+
+  /** Hysteresis: the notice, and taking lines again, wait until half the room is back. */
   #noticeDrops(reason: DropReason): void {
+    const budget = this.#options.budget;
     if (this.#dropping === 0 || this.queued > this.#maxQueued / 2) return;
+    if (budget !== undefined && budget.used > budget.limit / 2) return;
     const count = this.#dropping;
     this.#dropping = 0;
     this.#options.onDropped(count, reason);
@@ -196,6 +216,7 @@ export class LogFileWriter {
     if (!this.#broken) this.#report(error, `write ${this.path}`);
     this.#broken = true;
     this.#failed = true;
+    this.#release(this.queued);
     const lost = this.#queue.clear() + this.#inFlight.lines;
     this.#inFlight = { lines: 0, bytes: 0 };
     this.#dropping += lost;

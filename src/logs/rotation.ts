@@ -1,4 +1,13 @@
-import { createReadStream, createWriteStream, existsSync, openSync, renameSync, unlinkSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  unlinkSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { constants, createGzip } from 'node:zlib';
 import { isErrnoException } from '../errors.js';
@@ -35,8 +44,12 @@ export class Rotation {
     private readonly onError: (error: unknown, operation: string) => void,
   ) {}
 
-  /** Queues rotated files that a crash left uncompressed. */
+  /** Queues rotated files that a crash left uncompressed, and deletes its half-written archives. */
   recover(): void {
+    const prefix = `${basename(this.path)}.tmp-`;
+    for (const name of readdirSync(dirname(this.path))) {
+      if (name.startsWith(prefix)) removeIfExists(join(dirname(this.path), name));
+    }
     for (let index = this.keep; index >= 1; index -= 1) {
       if (existsSync(rotatedPath(this.path, index, false))) this.#enqueue({ index });
     }

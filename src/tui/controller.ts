@@ -79,7 +79,8 @@ export class TuiController {
     }
     const command = commandFor(input, key);
     if (command === null) return;
-    if (view === 'help') {
+    // Any key leaves the help, except the ones that leave the program.
+    if (view === 'help' && command.type !== 'quit-now' && command.type !== 'interrupt') {
       this.#set({ view: 'main' });
       return;
     }

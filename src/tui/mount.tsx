@@ -13,6 +13,11 @@ export interface TuiOptions {
   color?: boolean;
   /** Mouse wheel scrolls the logs (text selection then needs Shift). @default true */
   mouse?: boolean;
+  /**
+   * Route `console.*` output through ink, above the frame, instead of scribbling over it.
+   * @default true
+   */
+  patchConsole?: boolean;
   /** The user asked to leave; the host decides what that means (in `up`: shut down). */
   onQuit(kind: QuitKind): void;
 }
@@ -39,7 +44,7 @@ export function mountTui(source: TuiSource, options: TuiOptions): TuiHandle {
     stdout,
     stdin,
     exitOnCtrlC: false,
-    patchConsole: true,
+    patchConsole: options.patchConsole ?? true,
     maxFps: 60,
     // ink 6.8's incremental mode moves the cursor one row short when a frame ends with a newline
     // (every frame that is not taller than the screen), drawing each frame a row lower; the standard

@@ -74,12 +74,19 @@ export function useFrames(controller: TuiController, options: FrameOptions): Fra
   return frame;
 }
 
+const CLEAR_HOME = '\u001b[2J\u001b[H';
+
 /** The terminal's size, following resizes; fixed sizes win (tests, the benchmark). */
 export function useTerminalSize(width?: number, height?: number): { width: number; height: number } {
   const { stdout } = useStdout();
   const [size, setSize] = useState({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
   useEffect(() => {
-    const resized = (): void => setSize({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+    const resized = (): void => {
+      // The terminal may have scrolled or reflowed what was drawn; start the next frame on a clean
+      // screen at the top, where ink's relative cursor moves expect it.
+      if (stdout.isTTY) stdout.write(CLEAR_HOME);
+      setSize({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+    };
     stdout.on('resize', resized);
     return () => {
       stdout.off('resize', resized);

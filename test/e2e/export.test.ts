@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -12,13 +13,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/config/load.js';
+import type { ProbeSpec } from '../../src/config/spec.js';
 import { buildDependencyGraph } from '../../src/core/graph.js';
+import { probeArgv } from '../../src/export/common.js';
 import { environOf, pidsWithEnv, Supervisord } from '../fixtures/export/supervisord-harness.js';
 import { validateManifests, verifyUnits } from '../fixtures/export/validators.js';
 import { killStrayClis, runCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { isRunning } from '../helpers/processes.js';
-import { fixtureCommand, type TempProject, tempProject } from '../helpers/project.js';
+import { FIXTURES, fixtureCommand, NODE, type TempProject, tempProject } from '../helpers/project.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const MICROSERVICES = fileURLToPath(new URL('../../examples/microservices/', import.meta.url));
@@ -71,19 +74,20 @@ describe('ovrseer export', () => {
   it('refuses an unknown format, existing files without --force and an unwritable directory (exit 2)', async () => {
     const p = variety();
     const unknown = await runCli(['export', 'upstart', '-o', 'out'], { cwd: p.dir });
-    expect(unknown.code).toBe(2);
+    expect(unknown.code, unknown.stderr).toBe(2);
     expect(unknown.stderr).toContain('Allowed choices are systemd, supervisord, compose, kubernetes.');
     expect(existsSync(join(p.dir, 'out'))).toBe(false);
 
-    expect((await runCli(['export', 'compose', '-o', 'out'], { cwd: p.dir })).code).toBe(0);
+    const first = await runCli(['export', 'compose', '-o', 'out'], { cwd: p.dir });
+    expect(first.code, first.stderr).toBe(0);
     const before = readFileSync(join(p.dir, 'out', 'compose.yaml'), 'utf8');
     writeFileSync(join(p.dir, 'out', 'compose.yaml'), 'mine\n');
     const again = await runCli(['export', 'compose', '-o', 'out'], { cwd: p.dir });
-    expect(again.code).toBe(2);
+    expect(again.code, again.stderr).toBe(2);
     expect(again.stderr).toMatch(/already has compose\.yaml, .*: use --force to replace them\n$/);
     expect(readFileSync(join(p.dir, 'out', 'compose.yaml'), 'utf8')).toBe('mine\n');
     const forced = await runCli(['export', 'compose', '-o', 'out', '--force'], { cwd: p.dir });
-    expect(forced.code).toBe(0);
+    expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stdout).toContain('  compose.yaml (replaced)\n');
     expect(readFileSync(join(p.dir, 'out', 'compose.yaml'), 'utf8')).toBe(before);
     // Nothing but the exported files: no staging directory left behind.
@@ -91,11 +95,43 @@ describe('ovrseer export', () => {
 
     writeFileSync(join(p.dir, 'a-file'), '');
     const unwritable = await runCli(['export', 'kubernetes', '-o', 'a-file/k8s'], { cwd: p.dir });
-    expect(unwritable.code).toBe(2);
+    expect(unwritable.code, unwritable.stderr).toBe(2);
     expect(unwritable.stderr).toMatch(/^ovrseer: cannot write to .*a-file\/k8s: /);
     const noOutput = await runCli(['export', 'kubernetes'], { cwd: p.dir });
-    expect(noOutput.code).toBe(2);
+    expect(noOutput.code, noOutput.stderr).toBe(2);
     expect(noOutput.stderr).toContain("required option '-o, --output <dir>' not specified");
+  });
+
+  it('checks http and tcp probes with the commands compose and systemd run, as ovrseer would', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const sick = join(dir, 'sick');
+    const server = spawn(NODE, [join(FIXTURES, 'http-server.mjs')], {
+      env: { ...process.env, PORT: String(port), SICK_FILE: sick },
+      stdio: 'ignore',
+    });
+    try {
+      const http = (status = { min: 200, max: 399 }): ProbeSpec => ({
+        kind: 'http',
+        url: `http://127.0.0.1:${port}/health`,
+        method: 'GET',
+        headers: { 'X-Check': 'export' },
+        status,
+      });
+      const passes = (probe: ProbeSpec): boolean => {
+        const [command = '', ...args] = probeArgv(probe, 2000) ?? [];
+        return spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+      };
+      await waitFor(() => passes({ kind: 'tcp', host: '127.0.0.1', port }), 'the server listens');
+      expect(passes(http())).toBe(true);
+      writeFileSync(sick, '');
+      expect(passes(http())).toBe(false);
+      expect(passes(http({ min: 500, max: 599 }))).toBe(true);
+    } finally {
+      server.kill('SIGKILL');
+    }
+    await waitFor(() => server.exitCode !== null || server.signalCode !== null, 'the server is gone');
+    expect(spawnSync('timeout', ['2', 'bash', '-c', `: </dev/tcp/127.0.0.1/${port}`]).status).not.toBe(0);
   });
 
   it('writes a supervisord conf that a real supervisord runs, replicas included; stop all leaves nothing', async () => {

@@ -223,6 +223,23 @@ describe('the terminal UI in a real terminal (tmux)', () => {
     expect(term.flag('#{alternate_on} #{cursor_flag} #{mouse_any_flag}')).toBe('0 1 0');
   }, 60_000);
 
+  it('ovrseer up with the TUI shuts down on SIGTERM and gives the terminal back', async () => {
+    const dir = projectDir({
+      'ovrseer.yml': `name: x\nprocesses:\n  sleeper: { command: ${fixtureCommand('sleeper.mjs')} }\n`,
+    });
+    const term = open(dir, `${node} up`);
+    await term.waitFor(/sleeper\s+running/, 'the table');
+    const sleeper = (await rowsOf(dir))[0]?.pid;
+    if (sleeper !== null && sleeper !== undefined) pids.push(sleeper);
+    process.kill(term.programPid(), 'SIGTERM');
+    await term.waitFor(
+      /SIGTERM received[\s\S]*stopped everything[\s\S]*\[exit 0\]\n(icanon)\b/,
+      'a clean shutdown',
+    );
+    expect(term.flag('#{alternate_on} #{cursor_flag} #{mouse_any_flag}')).toBe('0 1 0');
+    expect(sleeper === undefined || sleeper === null || !isRunning(sleeper)).toBe(true);
+  }, 60_000);
+
   it('up --no-tui on a terminal prints prefixed lines instead', async () => {
     const dir = projectDir({
       'ovrseer.yml': `name: x\nprocesses:\n  ticker: { command: ${fixtureCommand('log-ticker.mjs', 'tick', 100000, 200)} }\n`,

@@ -147,11 +147,13 @@ describe('LogFileWriter', () => {
     const path = join(dir, 'app.log');
     writeFileSync(`${path}.1`, 'left over\n');
     writeFileSync(`${path}.1.gz`, gzipSync('partial'));
+    writeFileSync(`${path}.tmp-1-1`, 'a half-written archive');
     const { writer } = create({ maxSize: 1000, keep: 2 });
     writer.start();
     writer.enqueue('', 'new');
     await writer.close();
     expect(existsSync(`${path}.1`)).toBe(false);
+    expect(existsSync(`${path}.tmp-1-1`)).toBe(false);
     expect(gunzipSync(readFileSync(`${path}.1.gz`)).toString()).toBe('left over\n');
   });
 
@@ -170,6 +172,24 @@ describe('LogFileWriter', () => {
     // Accepted lines come first, then the notice: the lines after the gap were the ones dropped.
     expect(lines.at(-1)).toBe(`NOTICE ${count} behind`);
     expect(written).toEqual(Array.from({ length: written.length }, (_, i) => line(i)));
+  });
+
+  it('shares a budget between writers: one flooding file makes the others drop too, then all resume', async () => {
+    const budget = { used: 0, limit: 2000 };
+    const a = create({ path: join(dir, 'a.log'), budget });
+    const b = create({ path: join(dir, 'b.log'), budget });
+    for (let i = 0; i < 200; i += 1) a.writer.enqueue('', line(i));
+    expect(b.writer.enqueue('', 'b while the budget is spent')).toBe(false);
+    await a.writer.flush();
+    await a.writer.flush();
+    expect(budget.used).toBe(0);
+    // b had nothing queued, so nothing drained it: its next line brings its notice first.
+    expect(b.writer.enqueue('', 'b afterwards')).toBe(true);
+    await b.writer.flush();
+    expect(readFileSync(join(dir, 'b.log'), 'utf8')).toBe('NOTICE 1 behind\nb afterwards\n');
+    const written = linesOf(readFileSync(join(dir, 'a.log'), 'utf8')).filter((l) => l.startsWith('line'));
+    expect(written.length + (a.drops[0]?.[0] ?? 0)).toBe(200);
+    expect(budget.used).toBe(0);
   });
 
   it('reports a disk error once, keeps counting, and writes a notice when the disk works again', async () => {

@@ -180,8 +180,8 @@ describe('TuiController keys', () => {
     expect(source.actions).toEqual([['restart', ['api']]]);
   });
 
-  it('? opens the help; any key closes it', () => {
-    const { controller, press } = setup();
+  it('? opens the help; any key closes it, Q still quits', () => {
+    const { controller, quits, press } = setup();
     press('?');
     expect(controller.state.view).toBe('help');
     press('x');
@@ -189,5 +189,8 @@ describe('TuiController keys', () => {
     press('j');
     expect(controller.state.view).toBe('main');
     expect(controller.state.selected).toBe('db');
+    press('?');
+    press('Q');
+    expect(quits).toEqual(['now']);
   });
 });
