@@ -14,7 +14,7 @@ export interface FileSinkOptions {
   dir: string;
   /** Each process's `log` settings; `file: false` means no file for it. */
   processes: readonly { name: string; log: LogSpec }[];
-  /** Per file: bytes waiting for the disk before lines are dropped (and counted). @default 32 MiB */
+  /** Per file: bytes waiting for the disk before lines are dropped (and counted). @default 48 MiB */
   maxQueued?: number;
   /** All files together: bytes waiting for the disk. @default 64 MiB */
   maxQueuedTotal?: number;

@@ -6,7 +6,7 @@ const SLAB = 256 * 1024;
  * Written slabs kept for reuse while a burst lasts (as many as the default queue bound holds): a flood
  * would otherwise allocate, and leave to the collector, four per megabyte. `trim` lets them go after.
  */
-const POOL = 128;
+const POOL = 192;
 const NEWLINE = 0x0a;
 
 interface Slab {

@@ -20,7 +20,7 @@ export interface LogFileWriterOptions {
   keep: number;
   /**
    * Bytes waiting for the disk. Past it, lines are counted instead of queued, so a child that prints
-   * faster than the disk writes can neither grow memory nor be slowed down. @default 32 MiB
+   * faster than the disk writes can neither grow memory nor be slowed down. @default 48 MiB
    */
   maxQueued?: number;
   /** Also keep the bytes waiting in all writers sharing this budget under its limit. */
@@ -67,7 +67,7 @@ export class LogFileWriter {
   constructor(options: LogFileWriterOptions) {
     this.path = options.path;
     this.#options = options;
-    this.#maxQueued = options.maxQueued ?? 32 * 1024 * 1024;
+    this.#maxQueued = options.maxQueued ?? 48 * 1024 * 1024;
     this.#rotation = new Rotation(options.path, options.keep, (error, operation) =>
       this.#report(error, operation),
     );

@@ -14,8 +14,10 @@ export interface ProjectLogsOptions {
   reportError(error: Error, context: ErrorContext): void;
   /** Per process instance, UTF-8 bytes of text kept in memory (at least 256 KiB). @default 8 MiB */
   maxBytes?: number;
-  /** Per log file, bytes waiting for the disk before lines are dropped. @default 32 MiB */
+  /** Per log file, bytes waiting for the disk before lines are dropped. @default 48 MiB */
   maxQueued?: number;
+  /** All log files together. @default 64 MiB */
+  maxQueuedTotal?: number;
 }
 
 /** The logs of one running project: the in-memory store and, for processes with `log.file`, the files. */
@@ -54,6 +56,7 @@ export function createProjectLogs(spec: ProjectSpec, options: ProjectLogsOptions
         dir: logs,
         processes: spec.processes,
         ...(options.maxQueued === undefined ? {} : { maxQueued: options.maxQueued }),
+        ...(options.maxQueuedTotal === undefined ? {} : { maxQueuedTotal: options.maxQueuedTotal }),
         onDropped: (name, count, reason) =>
           store.appendSystem(
             { process: name, name, instance: null },

@@ -163,7 +163,8 @@ export class TuiController {
         this.#set({ view: 'help' });
         break;
       case 'quit':
-        this.#set({ prompt: { kind: 'quit' } });
+        if (s.quitting) this.notify('info', 'already leaving: Q or Ctrl-C does not wait');
+        else this.#set({ prompt: { kind: 'quit' } });
         break;
       case 'quit-now':
         this.#quit('now');

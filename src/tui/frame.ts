@@ -54,6 +54,7 @@ export class FrameBuilder {
       const tableHeight = Math.min(tableLinesWanted(rows), Math.max(2, Math.floor(body * 0.45)));
       const table = this.#table.lines({
         rows,
+        snapshot: all,
         selected: state.selected,
         focused: state.focus === 'table',
         width,

@@ -94,10 +94,11 @@ export class LogWindow {
       const ahead = this.#view.query({
         ...this.#filter,
         after: this.#anchor.seq - 1,
-        limit: delta + this.#height,
+        limit: delta + this.#height + 1,
       });
       const top = ahead.entries[delta];
-      if (top === undefined || ahead.entries.length - delta < this.#height) this.bottom();
+      // Nothing beyond the window that would show from `top`: that is the end, so follow it.
+      if (top === undefined || ahead.entries.length <= delta + this.#height) this.bottom();
       else this.#moveTo(top);
       return;
     }
@@ -115,9 +116,10 @@ export class LogWindow {
   /** The oldest line kept. */
   top(): void {
     if (this.#height <= 0) return;
-    const first = this.#view.query({ ...this.#filter, after: 0, limit: this.#height });
+    const first = this.#view.query({ ...this.#filter, after: 0, limit: this.#height + 1 });
     const oldest = first.entries[0];
-    if (oldest === undefined || first.entries.length < this.#height) this.bottom();
+    // Everything fits on the screen: the top is the end.
+    if (oldest === undefined || first.entries.length <= this.#height) this.bottom();
     else this.#moveTo(oldest);
   }
 

@@ -7,7 +7,6 @@ import { headerLine, layoutTable, type RowView, reasonLine, rowLine } from './ta
 export const SPARK_WINDOW_MS = 60_000;
 
 interface Extras {
-  at: number;
   branch: string | null;
   cpu: (number | null)[];
   memory: (number | null)[];
@@ -15,6 +14,11 @@ interface Extras {
 
 export interface TableInput {
   rows: readonly ProcessRow[];
+  /**
+   * The source's rows as read this frame: a new array means new figures, and the graphs and branches
+   * are read again with them — so one sample changes the table once, not in two steps.
+   */
+  snapshot: readonly ProcessRow[];
   selected: string | null;
   focused: boolean;
   width: number;
@@ -34,14 +38,19 @@ export function tableLinesWanted(rows: readonly ProcessRow[]): number {
 
 /**
  * The process table: a header and one line per instance (plus a reason line under a failed one),
- * scrolled to keep the selection in view. Histories and branches change once a second at most, so
- * they are read once a second per visible row, not every frame.
+ * scrolled to keep the selection in view. Histories and branches are read for the visible rows when
+ * the source has new rows (about once a second), not every frame.
  */
 export class TableView {
   #offset = 0;
   readonly #extras = new Map<string, Extras>();
+  #snapshot: readonly ProcessRow[] | null = null;
 
-  lines({ rows, selected, focused, width, height, c, source, now }: TableInput): string[] {
+  lines({ rows, snapshot, selected, focused, width, height, c, source, now }: TableInput): string[] {
+    if (snapshot !== this.#snapshot) {
+      this.#snapshot = snapshot;
+      this.#extras.clear();
+    }
     const layout = layoutTable(
       width,
       rows.map((row) => row.name),
@@ -69,7 +78,6 @@ export class TableView {
       if (shown || this.#offset >= index) break;
       this.#offset += 1;
     }
-    for (const id of this.#extras.keys()) if (!rows.some((row) => row.name === id)) this.#extras.delete(id);
     const lines = [headerLine(layout, c), ...body];
     if (rows.length === 0) lines.push(c.dim('  no processes match the filter (f changes it)'));
     return lines.slice(0, height);
@@ -77,10 +85,9 @@ export class TableView {
 
   #view(row: ProcessRow, source: TuiSource, now: number): RowView {
     let extra = this.#extras.get(row.name);
-    if (extra === undefined || now - extra.at >= 1000) {
+    if (extra === undefined) {
       const points = source.history(row.name, now - SPARK_WINDOW_MS);
       extra = {
-        at: now,
         branch: source.branch(row.name),
         cpu: points.map((point) => point.cpu),
         memory: points.map((point) => point.memory),

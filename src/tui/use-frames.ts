@@ -47,7 +47,17 @@ export function useFrames(controller: TuiController, options: FrameOptions): Fra
     const fire = (): void => {
       timer = null;
       last = performance.now();
-      const next = build();
+      let next: Frame;
+      try {
+        next = build();
+      } catch (error) {
+        // Thrown again inside React, so ink's error boundary ends the UI and the host hears of it
+        // (`up` carries on in plain text) instead of an uncaught exception ending the supervisor.
+        setFrame(() => {
+          throw error;
+        });
+        return;
+      }
       if (!sameFrame(next.lines, latest.current.lines)) setFrame(next);
     };
     const request = (): void => {

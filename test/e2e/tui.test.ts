@@ -48,7 +48,10 @@ class Terminal {
       ].join('\n'),
     );
     this.tmux('new-session', '-d', '-s', 'main', '-x', '120', '-y', '36', '-c', dir, `sh ${script}`);
+    this.socketPath = this.flag('#{socket_path}');
   }
+
+  readonly socketPath: string;
 
   tmux(...args: string[]): string {
     const env = { ...process.env };
@@ -98,6 +101,8 @@ class Terminal {
 
   close(): void {
     spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+    // The server leaves its socket file behind when it is killed.
+    rmSync(this.socketPath, { force: true });
   }
 }
 

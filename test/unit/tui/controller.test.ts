@@ -115,6 +115,9 @@ describe('TuiController keys', () => {
     press('y');
     expect(quits).toEqual(['confirmed']);
     expect(controller.state.quitting).toBe(true);
+    press('q');
+    expect(controller.state.prompt).toBeNull();
+    expect(controller.state.status?.text).toMatch(/already leaving/);
     press('Q');
     press('c', { ctrl: true });
     expect(quits).toEqual(['confirmed', 'now', 'interrupt']);
@@ -192,5 +195,23 @@ describe('TuiController keys', () => {
     press('?');
     press('Q');
     expect(quits).toEqual(['now']);
+  });
+
+  it('the mouse wheel and page keys scroll the logs whatever has the focus', () => {
+    const { source, controller, press } = setup();
+    for (let i = 0; i < 50; i += 1) source.log('api', `line ${i}`);
+    controller.logs.lines(10);
+    press('[<64;20;30M');
+    expect(controller.logs.following).toBe(false);
+    expect(controller.logs.lines(10)[0]?.text).toBe('line 37');
+    press('[<65;20;30M');
+    expect(controller.logs.following).toBe(true);
+    press('', { pageUp: true });
+    expect(controller.logs.lines(10)[0]?.text).toBe('line 31');
+    press('G');
+    expect(controller.state.selected).toBe('worker.2');
+    press('', { tab: true });
+    press('G');
+    expect(controller.logs.following).toBe(true);
   });
 });

@@ -88,3 +88,24 @@ describe('mountTui', () => {
     await ui.close();
   });
 });
+
+describe('mountTui, a later failure', () => {
+  it('ends the UI through React, not as an uncaught exception', async () => {
+    const term = terminal();
+    const source = new FakeSource([row({ name: 'api' })]);
+    const ui = mountTui(source, {
+      stdout: term.stdout,
+      stdin: term.input,
+      patchConsole: false,
+      onQuit: () => undefined,
+    });
+    await tick();
+    source.rows = () => {
+      throw new Error('lost the supervisor');
+    };
+    source.setRows([]);
+    const error = await ui.ended;
+    expect(error?.message).toBe('lost the supervisor');
+    await ui.close();
+  });
+});
