@@ -154,8 +154,7 @@ function apiError(status: number, text: string): OvrseerError {
     // Not JSON: the raw text is the message below.
   }
   const code = parsed.error?.code;
-  const known =
-    code !== undefined && code.startsWith('OVRSEER_') ? (code as OvrseerError['code']) : 'OVRSEER_API_FAILED';
+  const known = code?.startsWith('OVRSEER_') ? (code as OvrseerError['code']) : 'OVRSEER_API_FAILED';
   return new OvrseerError(known, parsed.error?.message ?? `HTTP ${status}: ${text.slice(0, 200)}`);
 }
 

@@ -44,7 +44,7 @@ export async function recoverLeftovers(
           pgid: entry.pid,
           signal,
           timeout,
-          leaderExited: new Promise(() => undefined),
+          leaderExited: groupGone(entry.pid, systemClock),
           force: false,
           clock: systemClock,
         });

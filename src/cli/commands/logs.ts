@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProject } from '../../config/load.js';
 import { parseDuration } from '../../config/units.js';
+import { projectIdOf } from '../../core/process-manager.js';
 import { OvrseerError } from '../../errors.js';
 import { LogFollower } from '../../logs/file-follow.js';
 import { queryLogFiles } from '../../logs/file-reader.js';
@@ -9,10 +10,13 @@ import { formatJsonLine } from '../../logs/format.js';
 import { isLogLevel, LOG_LEVELS } from '../../logs/levels.js';
 import { resolveLogTargets } from '../../logs/targets.js';
 import type { LogEntry, LogQuery } from '../../logs/types.js';
+import { socketPathFor } from '../../supervisor/api/server.js';
+import { ApiClient } from '../../supervisor/client.js';
 import { statePaths } from '../../supervisor/state-dir.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { shouldUseColor } from '../format.js';
 import { Printer } from '../printer.js';
+import { followLive } from './logs-live.js';
 
 export interface LogsOptions {
   names: string[];
@@ -30,6 +34,8 @@ export interface LogsOptions {
   stdout?: NodeJS.WriteStream;
   /** Ends `-f` (the CLI passes one that aborts on SIGINT/SIGTERM). */
   signal?: AbortSignal;
+  /** With `follow`: read a running supervisor's live buffer instead of its files. @default true */
+  live?: boolean;
   /** @default Date.now */
   now?: () => number;
 }
@@ -78,6 +84,18 @@ export async function runLogs(options: LogsOptions): Promise<number> {
     for (const entry of entries) printer.log(entry);
   };
 
+  if (options.follow && options.live !== false) {
+    const client = new ApiClient(socketPathFor(statePaths(spec.settings.stateDir), projectIdOf(spec)));
+    if (await client.ping()) {
+      try {
+        await followLive(client, query, print, options.signal);
+        await printer.flush();
+        return EXIT_OK;
+      } finally {
+        stdout.off('error', onOutputError);
+      }
+    }
+  }
   const { limit: _limit, ...followQuery } = query;
   const follower = options.follow
     ? new LogFollower({

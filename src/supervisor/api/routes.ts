@@ -27,6 +27,8 @@ const logQuery = z.strictObject({
   level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
   limit: z.coerce.number().int().min(1).max(100_000).optional(),
   follow: z.enum(['0', '1', 'true', 'false']).optional(),
+  fixed: z.enum(['0', '1']).optional(),
+  ignore_case: z.enum(['0', '1']).optional(),
   after: z.coerce.number().int().min(0).optional(),
 });
 
@@ -159,13 +161,17 @@ function toQuery(params: z.infer<typeof logQuery>): LogQuery {
     query.processes = names;
   }
   if (params.grep !== undefined) {
-    try {
-      new RegExp(params.grep);
-    } catch (error) {
-      throw new OvrseerError(
-        'OVRSEER_USAGE',
-        `grep: ${error instanceof Error ? error.message : String(error)}`,
-      );
+    query.fixed = params.fixed === '1';
+    query.ignoreCase = params.ignore_case === '1';
+    if (!query.fixed) {
+      try {
+        new RegExp(params.grep);
+      } catch (error) {
+        throw new OvrseerError(
+          'OVRSEER_USAGE',
+          `grep: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
     }
     query.grep = params.grep;
   }
