@@ -160,7 +160,8 @@ function apiError(status: number, text: string): OvrseerError {
 
 function toClientError(error: Error, socketPath: string): Error {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ECONNREFUSED') {
+  // ECONNRESET / EPIPE: the supervisor closed the socket while answering, i.e. it is going away.
+  if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE') {
     return new OvrseerError('OVRSEER_NOT_RUNNING', `no supervisor answers on ${socketPath}`);
   }
   return error;

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { mountTui } from '../../../src/tui/mount.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { FakeSource, row } from './fake-source.js';
 
 /** A terminal that records what is written and feeds keys. */
@@ -56,12 +57,12 @@ describe('mountTui', () => {
       patchConsole: false,
       onQuit: (kind) => quits.push(kind),
     });
-    await tick();
+    // The first frame comes on the UI's own schedule: wait for it rather than for a fixed time.
+    await waitFor(() => term.written.join('').includes('api'), 'the first frame');
     expect(term.written[0]).toContain('\u001b[?1049h');
-    expect(term.written.join('')).toContain('api');
     expect(term.stdin.isRaw).toBe(true);
     term.stdin.type('Q');
-    await tick();
+    await waitFor(() => quits.length > 0, 'the quit key handled');
     expect(quits).toEqual(['now']);
     await ui.close();
     expect(await ui.ended).toBeNull();
