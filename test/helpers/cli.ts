@@ -18,11 +18,14 @@ export interface CliRun {
 const running = new Set<ChildProcess>();
 
 /** Starts the built CLI (`dist/cli/bin.js`) with NO_COLOR, in its own process group. */
-export function startCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): CliRun {
+export function startCli(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: boolean },
+): CliRun {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: '1', CI: 'true', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     detached: true,
   });
   running.add(child);

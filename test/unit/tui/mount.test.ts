@@ -1,8 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { mountTui } from '../../../src/tui/mount.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { FakeSource, row } from './fake-source.js';
+
+// ink reads CI once, when it is first imported, and then draws only the last frame (on exit). These
+// tests drive a terminal, so ink must be loaded as it would be outside CI.
+delete process.env.CI;
+delete process.env.CONTINUOUS_INTEGRATION;
+const { mountTui } = await import('../../../src/tui/mount.js');
 
 /** A terminal that records what is written and feeds keys. */
 function terminal() {
