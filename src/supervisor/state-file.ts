@@ -10,6 +10,8 @@ export interface StateFileContent {
   supervisor: { pid: number; startTime: number | null; started: string };
   /** Live children: pid (= process group id, each child leads its own group) and start time. */
   processes: { id: string; pid: number; startTime: number | null }[];
+  /** Processes with `restart: unless-stopped` that the user stopped: they stay stopped on the next `up`. */
+  userStopped?: string[];
 }
 
 export function readStateFile(path: string): StateFileContent | null {

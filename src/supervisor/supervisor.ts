@@ -3,6 +3,7 @@ import type { ManagerEvents } from '../core/events.js';
 import { processStartTime } from '../core/kill.js';
 import { instanceEnv } from '../core/launch.js';
 import { ProcessManager, projectIdOf, type ShutdownResult } from '../core/process-manager.js';
+import { resolveSelectors } from '../core/selectors.js';
 import { isLive } from '../core/states.js';
 import { errorMessage, OvrseerError } from '../errors.js';
 import { createProjectLogs, type ProjectLogs } from '../logs/project-logs.js';
@@ -14,7 +15,7 @@ import { ApiClient } from './client.js';
 import { type InstanceMetrics, type ProcessRow, processRow } from './process-rows.js';
 import { recoverLeftovers } from './recovery.js';
 import { ensureStateDir, type StatePaths } from './state-dir.js';
-import { writeStateFile } from './state-file.js';
+import { readStateFile, writeStateFile } from './state-file.js';
 
 export interface SupervisorOptions {
   /** The environment processes inherit. @default process.env */
@@ -40,6 +41,8 @@ export class Supervisor implements ApiBackend {
   #stateWrite: NodeJS.Immediate | null = null;
   #shutdown: Promise<ShutdownResult> | null = null;
   readonly #started = new Date().toISOString();
+  /** `unless-stopped` processes the user stopped (docker's semantics: remembered across restarts). */
+  readonly #userStopped = new Set<string>();
   readonly #shutdownListeners = new Set<() => void>();
 
   private constructor(spec: ProjectSpec, paths: StatePaths, recovered: string[], options: SupervisorOptions) {
@@ -91,9 +94,18 @@ export class Supervisor implements ApiBackend {
       );
     }
     const plugins = await loadPlugins(spec.plugins ?? [], spec.name);
+    const previous = readStateFile(paths.stateFile);
     const recovered = await recoverLeftovers(spec, paths, projectId);
     const supervisor = new Supervisor(spec, paths, recovered, options);
     for (const plugin of plugins) supervisor.manager.use(plugin);
+    for (const name of previous?.userStopped ?? []) {
+      const process = spec.processes.find((candidate) => candidate.name === name);
+      if (process?.restart.policy !== 'unless-stopped') continue;
+      supervisor.#userStopped.add(name);
+      supervisor.recovered.push(
+        `${name} stays stopped: it was stopped by hand before (restart: unless-stopped); \`ovrseer start ${name}\` starts it`,
+      );
+    }
     await supervisor.reporter.load();
     await supervisor.#api.listen();
     supervisor.#writeState();
@@ -109,6 +121,16 @@ export class Supervisor implements ApiBackend {
   }
 
   start(names?: readonly string[]): ReturnType<ProcessManager['start']> {
+    if ((names === undefined || names.length === 0) && this.#userStopped.size > 0) {
+      const wanted = this.manager.spec.processes
+        .filter(
+          (process) =>
+            process.type !== 'cleanup' && !process.disabled && !this.#userStopped.has(process.name),
+        )
+        .map((process) => process.name);
+      // Every process was stopped by hand: start none (an empty list would mean all).
+      return wanted.length === 0 ? Promise.resolve([]) : this.manager.start(wanted);
+    }
     return this.manager.start(names);
   }
 
@@ -149,9 +171,18 @@ export class Supervisor implements ApiBackend {
   async act(action: 'start' | 'stop' | 'restart', targets: readonly string[]): Promise<void> {
     if (this.#shutdown !== null)
       throw new OvrseerError('OVRSEER_INVALID_STATE', 'the project is shutting down');
-    if (action === 'stop') await this.manager.stop(targets);
-    else if (action === 'restart') await this.manager.restart(targets);
-    else await this.manager.start(targets);
+    const names = resolveSelectors(this.manager.spec.processes, targets)
+      .filter((process) => process.restart.policy === 'unless-stopped')
+      .map((process) => process.name);
+    if (action === 'stop') {
+      await this.manager.stop(targets);
+      for (const name of names) this.#userStopped.add(name);
+    } else {
+      for (const name of names) this.#userStopped.delete(name);
+      if (action === 'restart') await this.manager.restart(targets);
+      else await this.manager.start(targets);
+    }
+    this.#scheduleStateWrite();
   }
 
   async scale(name: string, replicas: number): Promise<void> {
@@ -234,6 +265,7 @@ export class Supervisor implements ApiBackend {
             pid: instance.pid as number,
             startTime: processStartTime(instance.pid as number),
           })),
+        userStopped: [...this.#userStopped],
       });
     } catch (error) {
       this.manager.reportError(

@@ -169,6 +169,34 @@ processes:
   });
 });
 
+describe('restart: unless-stopped', () => {
+  it('remembers a stop by hand across a restart of ovrseer, until started by hand', async () => {
+    const p = project(`
+name: "{{name}}"
+processes:
+  api: { command: ${fixtureCommand('sleeper.mjs')}, restart: unless-stopped }
+  worker: { command: ${fixtureCommand('sleeper.mjs')}, restart: always }
+`);
+    expect((await runCli(['up', '-d'], { cwd: p.dir })).code).toBe(0);
+    expect((await runCli(['stop', 'api', 'worker'], { cwd: p.dir })).code).toBe(0);
+    expect((await runCli(['down'], { cwd: p.dir })).code).toBe(0);
+    expect((await runCli(['up', '-d'], { cwd: p.dir })).code).toBe(0);
+    const rows = await client(p).get<ProcessRow[]>('/v1/processes');
+    expect(rows.map((row) => [row.name, row.status])).toEqual([
+      ['api', 'stopped'],
+      ['worker', 'running'],
+    ]);
+    expect(readFileSync(join(p.dir, '.ovrseer', 'ovrseer.log'), 'utf8')).toContain(
+      'api stays stopped: it was stopped by hand before (restart: unless-stopped)',
+    );
+    expect((await runCli(['start', 'api'], { cwd: p.dir })).code).toBe(0);
+    expect((await runCli(['down'], { cwd: p.dir })).code).toBe(0);
+    expect((await runCli(['up', '-d'], { cwd: p.dir })).code).toBe(0);
+    const again = await client(p).get<ProcessRow[]>('/v1/processes');
+    expect(again.map((row) => row.status)).toEqual(['running', 'running']);
+  });
+});
+
 describe('recovery after the supervisor was killed', () => {
   it('ends the children of a SIGKILLed supervisor on the next up, and leaves a reused pid alone', async () => {
     const p = project(`
