@@ -4,21 +4,12 @@ import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, write
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchRow } from './report.js';
+import { row } from './report.js';
 
 const FLOOD = fileURLToPath(new URL('../test/fixtures/log-flood.mjs', import.meta.url));
 const BIN = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;
-
-function row(
-  metric: string,
-  value: number,
-  unit: string,
-  target = '',
-  pass: boolean | null = null,
-): BenchRow {
-  return { metric, value, unit, target, pass };
-}
 
 function rssOf(pid: number): { rss: number; hwm: number } | null {
   try {

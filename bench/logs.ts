@@ -13,28 +13,13 @@ import { ProcessManager } from '../src/core/process-manager.js';
 import { LogStore } from '../src/logs/log-store.js';
 import { createProjectLogs } from '../src/logs/project-logs.js';
 import { benchFlood } from './logs-flood.js';
-import { type BenchRow, report } from './report.js';
+import { type BenchRow, median, report, row } from './report.js';
 
 const FLOOD = fileURLToPath(new URL('../test/fixtures/log-flood.mjs', import.meta.url));
 const INGEST_LINES = 2_000_000;
 const ROUNDS = 3;
 const BUFFERED = 1_000_000;
 const MB = 1024 ** 2;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
-function row(
-  metric: string,
-  value: number,
-  unit: string,
-  target = '',
-  pass: boolean | null = null,
-): BenchRow {
-  return { metric, value, unit, target, pass };
-}
 
 /** `node log-flood.mjs N | cat > file`: what the same child costs with the simplest possible reader. */
 async function baseline(dir: string, lines: number): Promise<number> {

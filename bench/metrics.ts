@@ -11,27 +11,12 @@ import { join } from 'node:path';
 import { loadProject } from '../src/config/load.js';
 import { ProcessManager } from '../src/core/process-manager.js';
 import { MetricsSampler } from '../src/metrics/sampler.js';
-import { type BenchRow, report } from './report.js';
+import { type BenchRow, quantile, report, row } from './report.js';
 
 const TREES = 100;
 const WINDOW_S = Number(process.env.BENCH_METRICS_SECONDS ?? 60);
 const PASSES = 200;
 const MB = 1024 ** 2;
-
-function row(
-  metric: string,
-  value: number,
-  unit: string,
-  target = '',
-  pass: boolean | null = null,
-): BenchRow {
-  return { metric, value, unit, target, pass };
-}
-
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
-}
 
 function cpuMs(): number {
   const usage = process.cpuUsage();

@@ -34,6 +34,29 @@ export function report(name: string, rows: BenchRow[], context: Record<string, u
   );
 }
 
+/** A table row; `target` and `pass` stay empty for figures that have no target. */
+export function row(
+  metric: string,
+  value: number,
+  unit: string,
+  target = '',
+  pass: boolean | null = null,
+): BenchRow {
+  return { metric, value, unit, target, pass };
+}
+
+/** The value at quantile `q` (0.5 = median) of a sample. */
+export function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
+}
+
+export function median(values: readonly number[]): number {
+  return quantile(values, 0.5);
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 function formatValue(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(value < 10 ? 2 : 1);
 }

@@ -9,15 +9,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadProject } from '../src/config/load.js';
 import { ProcessManager } from '../src/core/process-manager.js';
-import { type BenchRow, report } from './report.js';
+import { type BenchRow, median, report } from './report.js';
 
 const COUNT = 100;
 const ROUNDS = 5;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 const BIN = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
 
 function projectYaml(count: number): string {

@@ -17,7 +17,7 @@ import { loadProject } from '../src/config/load.js';
 import { attachMetrics } from '../src/metrics/attach.js';
 import { Supervisor } from '../src/supervisor/supervisor.js';
 import { importTui } from '../src/tui/load.js';
-import { type BenchRow, report } from './report.js';
+import { type BenchRow, quantile, report, row, sleep } from './report.js';
 
 const PROCESSES = 100;
 const SECONDS = Number(process.env.BENCH_TUI_SECONDS ?? 10);
@@ -26,23 +26,6 @@ const COLUMNS = 200;
 const ROWS = 60;
 const SMALL_COLUMNS = 120;
 const SMALL_ROWS = 40;
-
-function row(
-  metric: string,
-  value: number,
-  unit: string,
-  target = '',
-  pass: boolean | null = null,
-): BenchRow {
-  return { metric, value, unit, target, pass };
-}
-
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function cpuMs(): number {
   const usage = process.cpuUsage();

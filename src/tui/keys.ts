@@ -130,7 +130,8 @@ export function editPrompt(text: string, input: string, key: KeyInfo): PromptEdi
   return { kind: 'edit', text: text + input };
 }
 
-const NO_KEY: KeyInfo = {
+/** A key event with no modifier or special key set (what a plain character is). */
+export const NO_KEY: KeyInfo = {
   upArrow: false,
   downArrow: false,
   pageUp: false,

@@ -12,9 +12,8 @@ export function isRunning(pid: number): boolean {
   return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
 }
 
-/** Pids of running processes whose OVRSEER_PROCESS marker starts with `<project>/`. */
-export function markedPids(project: string): number[] {
-  const needle = `OVRSEER_PROCESS=${project}/`;
+/** Pids of running processes (not this one) with an environment variable for which `matches` holds. */
+export function pidsWithEnvironment(matches: (variable: string) => boolean): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
@@ -27,9 +26,15 @@ export function markedPids(project: string): number[] {
       if (code === 'ENOENT' || code === 'EACCES' || code === 'ESRCH') continue;
       throw error;
     }
-    if (environ.split('\0').some((variable) => variable.startsWith(needle)) && isRunning(pid)) pids.push(pid);
+    if (environ.split('\0').some(matches) && isRunning(pid)) pids.push(pid);
   }
   return pids;
+}
+
+/** Pids of running processes whose OVRSEER_PROCESS marker starts with `<project>/`. */
+export function markedPids(project: string): number[] {
+  const needle = `OVRSEER_PROCESS=${project}/`;
+  return pidsWithEnvironment((variable) => variable.startsWith(needle));
 }
 
 /** Safety net for afterEach: SIGKILLs whatever a test of this project left running. */

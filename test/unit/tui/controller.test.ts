@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { QuitKind } from '../../../src/tui/controller.js';
 import { TuiController } from '../../../src/tui/controller.js';
-import type { KeyInfo } from '../../../src/tui/keys.js';
+import { type KeyInfo, NO_KEY } from '../../../src/tui/keys.js';
 import { FakeSource, row } from './fake-source.js';
 
-const none: KeyInfo = {
-  upArrow: false,
-  downArrow: false,
-  pageUp: false,
-  pageDown: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-};
+const none: KeyInfo = NO_KEY;
 
 function setup(
   rows = [

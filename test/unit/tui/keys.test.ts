@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { commandFor, editPrompt, type KeyInfo, splitKeys } from '../../../src/tui/keys.js';
+import { commandFor, editPrompt, type KeyInfo, NO_KEY, splitKeys } from '../../../src/tui/keys.js';
 
-const none: KeyInfo = {
-  upArrow: false,
-  downArrow: false,
-  pageUp: false,
-  pageDown: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-};
+const none: KeyInfo = NO_KEY;
 const key = (patch: Partial<KeyInfo>): KeyInfo => ({ ...none, ...patch });
 
 describe('commandFor', () => {
