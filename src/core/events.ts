@@ -1,4 +1,5 @@
 import type { ProcessSpec } from '../config/spec.js';
+import type { LineBatch } from './line-batch.js';
 import type { RestartRecord } from './restart/history.js';
 import type { HealthState, ProcessState } from './states.js';
 
@@ -27,6 +28,20 @@ export interface LogLineEvent {
   instance: number | null;
   stream: LogStream;
   text: string;
+  time: number;
+}
+
+/**
+ * The lines of one read from a process's output (or one line of ovrseer's own about it), with one
+ * timestamp. The engine emits only these; `log` events are the same lines one by one, for listeners
+ * that want them so (see `ProcessManager.on`).
+ */
+export interface LogOutputEvent {
+  process: string;
+  name: string;
+  instance: number | null;
+  stream: LogStream;
+  lines: LineBatch;
   time: number;
 }
 
@@ -68,7 +83,9 @@ export interface WarningEvent {
 
 export interface ManagerEvents {
   state: StateChangeEvent;
+  /** One event per line: derived from `output` by `ProcessManager.on`, never emitted as such. */
   log: LogLineEvent;
+  output: LogOutputEvent;
   health: HealthChangeEvent;
   error: ErrorEvent;
   warning: WarningEvent;

@@ -1,5 +1,9 @@
+import { isAscii, isUtf8 } from 'node:buffer';
+import { LineBatch } from './line-batch.js';
+
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
+const INITIAL_SCRATCH = 8192;
 
 /** @default 65536 — lines longer than this are cut, so one runaway line cannot exhaust memory. */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
@@ -7,41 +11,106 @@ export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
 export const TRUNCATION_MARKER = ' … [ovrseer: line cut';
 
 /**
- * Turns a byte stream into lines. A partial line is held until its newline arrives and is emitted by
- * `end()`, so a last line without a trailing newline is never lost. Splitting happens on bytes, so a
- * multi-byte character split across chunks stays intact; invalid UTF-8 becomes U+FFFD.
+ * Turns a byte stream into batches of lines, one batch per chunk with complete lines (a line split
+ * across chunks is held and comes with the chunk that ends it). A partial line still held is emitted
+ * by `end()`, so a last line without a trailing newline is never lost. Splitting happens on bytes, so a
+ * multi-byte character split across chunks stays intact; invalid UTF-8 becomes U+FFFD, CRLF endings
+ * lose their CR, over-long lines are cut with a marker.
+ *
+ * The common chunk — valid UTF-8, no line over the cap — is not copied: the batch points into it.
  */
 export class LineSplitter {
   readonly #maxLineBytes: number;
-  readonly #onLine: (text: string) => void;
+  readonly #onLines: (lines: LineBatch) => void;
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   /** Bytes dropped from the current over-long line, still waiting for its newline. */
   #discarding = 0;
+  #starts = new Int32Array(INITIAL_SCRATCH);
+  #ends = new Int32Array(INITIAL_SCRATCH);
 
-  constructor(onLine: (text: string) => void, maxLineBytes = DEFAULT_MAX_LINE_BYTES) {
-    this.#onLine = onLine;
+  constructor(onLines: (lines: LineBatch) => void, maxLineBytes = DEFAULT_MAX_LINE_BYTES) {
+    this.#onLines = onLines;
     this.#maxLineBytes = maxLineBytes;
   }
 
   push(chunk: Buffer): void {
-    let position = 0;
-    while (position < chunk.length) {
-      const newline = chunk.indexOf(NEWLINE, position);
+    let bytes = chunk;
+    let from = 0;
+    if (this.#discarding > 0) {
+      // The held line was cut already: it ends, marker and all, on the slow path.
+      const newline = chunk.indexOf(NEWLINE);
       if (newline === -1) {
-        this.#hold(chunk.subarray(position));
+        this.#hold(chunk);
         return;
       }
-      this.#completeLine(chunk.subarray(position, newline));
-      position = newline + 1;
+      this.#onLines(LineBatch.fromTexts([this.#completeLine(chunk.subarray(0, newline))]));
+      from = newline + 1;
     }
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last < from) {
+      if (from < chunk.length) this.#hold(chunk.subarray(from));
+      return;
+    }
+    if (this.#pendingBytes > 0) {
+      // The held start of the first line joins the chunk's complete lines: one region, one batch.
+      bytes = Buffer.concat([...this.#pending, chunk.subarray(0, last + 1)]);
+      this.#pending = [];
+      this.#pendingBytes = 0;
+      this.#emit(bytes, 0, bytes.length);
+    } else {
+      this.#emit(chunk, from, last + 1);
+    }
+    if (last + 1 < chunk.length) this.#hold(chunk.subarray(last + 1));
   }
 
   /** Emits the held partial line, if any. */
   end(): void {
     if (this.#pendingBytes > 0 || this.#discarding > 0) {
-      this.#completeLine(Buffer.alloc(0));
+      this.#onLines(LineBatch.fromTexts([this.#completeLine(Buffer.alloc(0))]));
     }
+  }
+
+  /** The lines of `bytes[from, to)`, which ends with a newline. */
+  #emit(bytes: Buffer, from: number, to: number): void {
+    let count = 0;
+    let clean = true;
+    for (let start = from; start < to; ) {
+      const newline = bytes.indexOf(NEWLINE, start);
+      let end = newline;
+      if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end -= 1;
+      if (end - start > this.#maxLineBytes) clean = false;
+      if (count === this.#starts.length) this.#growScratch();
+      this.#starts[count] = start;
+      this.#ends[count] = end;
+      count += 1;
+      start = newline + 1;
+    }
+    const region = bytes.subarray(from, to);
+    const ascii = isAscii(region);
+    if (clean && (ascii || isUtf8(region))) {
+      this.#onLines(
+        new LineBatch(bytes, this.#starts.slice(0, count), this.#ends.slice(0, count), count, ascii),
+      );
+      return;
+    }
+    // Invalid UTF-8 or an over-long line somewhere: line by line, as strings.
+    const texts: string[] = [];
+    for (let start = from; start < to; ) {
+      const newline = bytes.indexOf(NEWLINE, start);
+      texts.push(this.#completeLine(bytes.subarray(start, newline)));
+      start = newline + 1;
+    }
+    this.#onLines(LineBatch.fromTexts(texts));
+  }
+
+  #growScratch(): void {
+    const starts = new Int32Array(this.#starts.length * 2);
+    const ends = new Int32Array(this.#ends.length * 2);
+    starts.set(this.#starts);
+    ends.set(this.#ends);
+    this.#starts = starts;
+    this.#ends = ends;
   }
 
   #hold(part: Buffer): void {
@@ -61,7 +130,8 @@ export class LineSplitter {
     }
   }
 
-  #completeLine(tail: Buffer): void {
+  /** The text of the held part plus `tail`, which reached the newline; clears what was held. */
+  #completeLine(tail: Buffer): string {
     let line: Buffer;
     if (this.#pendingBytes === 0 && this.#discarding === 0) {
       line = tail;
@@ -84,7 +154,7 @@ export class LineSplitter {
     this.#pending = [];
     this.#pendingBytes = 0;
     this.#discarding = 0;
-    this.#onLine(text);
+    return text;
   }
 }
 

@@ -7,6 +7,7 @@ import type { TypedEmitter } from './emitter.js';
 import type { CrashReportSink, CrashReportType, ErrorContext, LogStream, ManagerEvents } from './events.js';
 import { signalGroup } from './kill.js';
 import { instanceEnv, launch } from './launch.js';
+import { LineBatch } from './line-batch.js';
 import { HealthMonitor } from './probes/health-monitor.js';
 import type { ProbeContext, ProbeFactory } from './probes/probe.js';
 import { waitUntilReady } from './probes/readiness.js';
@@ -332,7 +333,7 @@ export class ManagedProcess {
     this.#exited = followChild(
       child,
       this.context.clock,
-      (stream, text) => this.#emitLine(stream, text),
+      (stream, lines) => this.#emitLines(stream, lines),
       (error, errorContext) => this.context.reportError(error, errorContext),
     ).then((exit) => {
       const info: ExitInfo = { ...exit, uptime: this.context.clock.now() - startedAt };
@@ -346,15 +347,28 @@ export class ManagedProcess {
   }
 
   #emitLine(stream: LogStream, text: string): void {
+    this.#emitLines(stream, LineBatch.fromTexts([text]));
+  }
+
+  /** A chunk's lines share one timestamp: under a flood, reading the clock per line is a cost of its own. */
+  #emitLines(stream: LogStream, lines: LineBatch): void {
     const time = this.context.clock.now();
-    this.recentLines.push({ time, stream, text });
-    for (const listener of this.#lineListeners) listener(text);
-    this.context.emitter.emit('log', {
+    // Only the newest lines can stay in `recentLines`: the others are never made into strings here.
+    for (let i = Math.max(0, lines.count - this.recentLines.capacity); i < lines.count; i += 1) {
+      this.recentLines.push({ time, stream, text: lines.text(i) });
+    }
+    if (this.#lineListeners.size > 0) {
+      for (let i = 0; i < lines.count; i += 1) {
+        const text = lines.text(i);
+        for (const listener of this.#lineListeners) listener(text);
+      }
+    }
+    this.context.emitter.emit('output', {
       process: this.id,
       name: this.spec.name,
       instance: this.instance,
       stream,
-      text,
+      lines,
       time,
     });
   }

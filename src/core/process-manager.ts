@@ -11,6 +11,7 @@ import type {
   CrashReportSink,
   ErrorContext,
   ErrorHandler,
+  LogLineEvent,
   ManagerEvents,
   StateChangeEvent,
   WarningEvent,
@@ -23,6 +24,7 @@ import {
   stopBatches,
   stopLevels,
 } from './graph.js';
+import { perLine } from './line-batch.js';
 import { ManagedProcess, type ManagedProcessContext, type ProcessInfo } from './managed-process.js';
 import { createProbe } from './probes/create-probe.js';
 import type { ProbeFactory } from './probes/probe.js';
@@ -130,7 +132,7 @@ export class ProcessManager {
     this.#plugins.add(plugin);
     if (typeof plugin.onLog === 'function' && !this.#pluginLogs) {
       this.#pluginLogs = true;
-      this.#emitter.on('log', (event) => this.#plugins.call('onLog', event));
+      this.on('log', (event) => this.#plugins.call('onLog', event));
     }
     if (this.#startedOnce) this.#plugins.call('onManagerStart', this);
     return this;
@@ -151,7 +153,10 @@ export class ProcessManager {
     }
   }
 
+  /** Subscribes; `log` listeners get each line of the `output` batches on its own. */
   on<K extends keyof ManagerEvents>(event: K, listener: (payload: ManagerEvents[K]) => void): () => void {
+    if (event === 'log')
+      return this.#emitter.on('output', perLine(listener as (event: LogLineEvent) => void));
     return this.#emitter.on(event, listener);
   }
 

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Clock } from './clock.js';
 import type { ErrorContext, LogStream } from './events.js';
+import type { LineBatch } from './line-batch.js';
 import { LineSplitter } from './line-splitter.js';
 
 /** After the leader exits, output still in the pipes is awaited this long before the exit is handled. */
@@ -12,14 +13,14 @@ export interface ChildExit {
 }
 
 /**
- * Wires a child's stdout and stderr to line events. Returns a promise of the child's exit that
+ * Wires a child's stdout and stderr to line batches (one per chunk read). Returns a promise of the child's exit that
  * settles only once its output has been read to the end — or after a short drain when a descendant
  * keeps the pipes open — so the last lines always come before the exit is handled.
  */
 export function followChild(
   child: ChildProcess,
   clock: Clock,
-  onLine: (stream: LogStream, text: string) => void,
+  onLines: (stream: LogStream, lines: LineBatch) => void,
   reportError: (error: Error, context: Omit<ErrorContext, 'processId'>) => void,
 ): Promise<ChildExit> {
   const splitters: LineSplitter[] = [];
@@ -28,7 +29,7 @@ export function followChild(
     ['err', child.stderr],
   ] as const) {
     if (source === null) continue;
-    const splitter = new LineSplitter((text) => onLine(stream, text));
+    const splitter = new LineSplitter((lines) => onLines(stream, lines));
     source.on('data', (chunk: Buffer) => splitter.push(chunk));
     source.on('error', (error) => reportError(error, { operation: `read ${stream}`, severity: 'warning' }));
     splitters.push(splitter);

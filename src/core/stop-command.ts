@@ -2,6 +2,7 @@ import type { CommandSpec } from '../config/spec.js';
 import { commandArgv } from './command.js';
 import { signalGroup } from './kill.js';
 import { instanceEnv } from './launch.js';
+import { eachText, LineBatch } from './line-batch.js';
 import { LineSplitter } from './line-splitter.js';
 import type { ManagedProcess, ManagedProcessContext } from './managed-process.js';
 
@@ -18,12 +19,12 @@ export function runStopCommand(
   const [file, ...args] = commandArgv(command);
   return new Promise((resolve) => {
     const log = (text: string): void => {
-      context.emitter.emit('log', {
+      context.emitter.emit('output', {
         process: target.id,
         name: target.name,
         instance: target.instance,
         stream: 'system',
-        text: `stop command: ${text}`,
+        lines: LineBatch.fromTexts([`stop command: ${text}`]),
         time: context.clock.now(),
       });
     };
@@ -36,7 +37,7 @@ export function runStopCommand(
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const splitter = new LineSplitter(log);
+    const splitter = new LineSplitter(eachText(log));
     child.stdout?.on('data', (chunk: Buffer) => splitter.push(chunk));
     child.stderr?.on('data', (chunk: Buffer) => splitter.push(chunk));
     const onAbort = (): void => {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { LogSpec } from '../config/spec.js';
 import type { LogStream } from '../core/events.js';
+import type { LineBatch } from '../core/line-batch.js';
 import { OvrseerError } from '../errors.js';
 import { FileLineFormatter } from './format.js';
 import { type DropReason, LogFileWriter, type QueueBudget } from './log-file-writer.js';
@@ -59,6 +60,19 @@ export class FileSink implements LogSink {
   ): void {
     const writer = name === this.#lastName ? this.#lastWriter : this.#writerFor(name);
     writer?.enqueue(this.#formatter.prefix(time, process, stream, level), text);
+  }
+
+  writeLines(
+    _firstSeq: number,
+    time: number,
+    process: string,
+    name: string,
+    stream: LogStream,
+    lines: LineBatch,
+    levels: Uint8Array,
+  ): void {
+    const writer = name === this.#lastName ? this.#lastWriter : this.#writerFor(name);
+    writer?.enqueueLines(this.#formatter, time, process, stream, lines, levels);
   }
 
   /** The path of a process's current log file. */

@@ -1,3 +1,5 @@
+import type { LineBatch } from '../core/line-batch.js';
+
 /** Severity of a log entry, lowest first. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -150,6 +152,27 @@ function leadingWord(text: string): number | null {
   if (end === 1 && next !== 0x3a && next !== 0x2f) return INFO;
   const level = levelOfWord(text.slice(0, end));
   return level === -1 ? INFO : level;
+}
+
+/**
+ * `detectLevel` for line `index` of a batch, read from its bytes: the first two decide for most lines,
+ * which are then never made into strings. The same rules, so the same answer, as `detectLevel`.
+ */
+export function detectBatchLevel(lines: LineBatch, index: number): number {
+  const start = lines.starts[index] ?? 0;
+  const end = lines.ends[index] ?? 0;
+  if (start === end) return INFO;
+  const first = lines.bytes[start] as number;
+  if (first !== LEFT_BRACE) {
+    const letter = lower(first);
+    if (letter >= 97 && letter <= 122) {
+      const second = start + 1 < end ? lower(lines.bytes[start + 1] as number) : 0;
+      if (!PAIRS.has((letter << 8) | second)) return INFO;
+    } else if (!(first < 128 && CANDIDATE[first] === 1)) {
+      return INFO;
+    }
+  }
+  return detectLevel(lines.text(index));
 }
 
 /** `detectLevel` as a name: what level a line of output announces. */

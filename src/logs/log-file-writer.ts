@@ -1,8 +1,12 @@
 import { closeSync, openSync } from 'node:fs';
+import type { LogStream } from '../core/events.js';
+import type { LineBatch } from '../core/line-batch.js';
 import { OvrseerError } from '../errors.js';
 import { closeFd, openFd, sizeOf, writeFd } from './fd.js';
+import type { FileLineFormatter } from './format.js';
 import { LineQueue, skipBytes } from './line-queue.js';
 import { Rotation } from './rotation.js';
+import { SKIPPED } from './types.js';
 
 export type DropReason = 'behind' | 'disk-error';
 
@@ -80,23 +84,56 @@ export class LogFileWriter {
 
   /** Queues `prefix + text + "\n"`; `false` when the line was counted as dropped instead. */
   enqueue(prefix: string, text: string): boolean {
+    if (!this.#admit(1)) return false;
+    this.#queued(this.#queue.push(prefix, text));
+    return true;
+  }
+
+  /**
+   * Queues the kept lines of a batch (`levels[i]` is the level of line `i`, or `SKIPPED`), each after
+   * the prefix `formatter` makes for it. Lines with the same prefix go in runs, as bytes.
+   */
+  enqueueLines(
+    formatter: FileLineFormatter,
+    time: number,
+    process: string,
+    stream: LogStream,
+    lines: LineBatch,
+    levels: Uint8Array,
+  ): void {
+    for (let from = 0; from < lines.count; ) {
+      const level = levels[from] as number;
+      let to = from + 1;
+      while (to < lines.count && levels[to] === level) to += 1;
+      if (level !== SKIPPED && this.#admit(to - from)) {
+        this.#queued(this.#queue.pushLines(formatter.prefix(time, process, stream, level), lines, from, to));
+      }
+      from = to;
+    }
+  }
+
+  /** Whether `lines` more lines may be queued; if not, they are counted as dropped. */
+  #admit(lines: number): boolean {
     // Once dropping, keep dropping until there is room again: the notice then marks the gap.
     if (this.#dropping > 0 && !this.#failed && !this.#closed) this.#noticeDrops('behind');
     const budget = this.#options.budget;
     const full = this.queued >= this.#maxQueued || (budget !== undefined && budget.used >= budget.limit);
     if (this.#closed || this.#failed || this.#dropping > 0 || full) {
-      this.#dropping += 1;
-      this.dropped += 1;
+      this.#dropping += lines;
+      this.dropped += lines;
       return false;
     }
-    const bytes = this.#queue.push(prefix, text);
+    return true;
+  }
+
+  #queued(bytes: number): void {
+    const budget = this.#options.budget;
     if (budget !== undefined) budget.used += bytes;
     if (!this.#draining && !this.#scheduled) {
       this.#scheduled = true;
       // Deferred a turn so that one write carries every line that arrived in this one.
       setImmediate(() => void this.#drain());
     }
-    return true;
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { LineBatch } from '../core/line-batch.js';
 import { levelName } from './levels.js';
 import { type CompiledQuery, STREAMS } from './query.js';
 import { RingBytes, unrolled } from './ring-bytes.js';
@@ -69,18 +70,34 @@ export class LogRing {
   }
 
   push(seq: number, time: number, level: number, stream: number, text: string): void {
+    const slot = this.#nextSlot();
+    this.#bytes.write(slot, text, this.#size === 0 ? -1 : this.#head);
+    this.#filled(slot, seq, time, level, stream);
+  }
+
+  /** The slot for a new line, growing the slot arrays or pushing out the oldest line. */
+  #nextSlot(): number {
     if (this.#size === this.#slots) {
       if (this.#slots < this.maxLines) this.#grow();
       else this.#evictOldest();
     }
-    let slot = this.#head + this.#size;
-    if (slot >= this.#slots) slot -= this.#slots;
-    // Making room for the text may push out old lines.
-    this.#bytes.write(slot, text, this.#size === 0 ? -1 : this.#head);
+    const slot = this.#head + this.#size;
+    return slot >= this.#slots ? slot - this.#slots : slot;
+  }
+
+  /** After the text is in (making room for it may have pushed out old lines). */
+  #filled(slot: number, seq: number, time: number, level: number, stream: number): void {
     this.#seqs[slot] = seq;
     this.#times[slot] = time;
     this.#meta[slot] = level | (stream << 2);
     this.#size += 1;
+  }
+
+  /** `push` for line `index` of a batch, as bytes. */
+  pushLine(seq: number, time: number, level: number, stream: number, lines: LineBatch, index: number): void {
+    const slot = this.#nextSlot();
+    this.#bytes.writeLine(slot, lines, index, this.#size === 0 ? -1 : this.#head);
+    this.#filled(slot, seq, time, level, stream);
   }
 
   /**

@@ -1,12 +1,12 @@
-import type { LogLineEvent } from '../core/events.js';
+import type { LogLineEvent, LogOutputEvent } from '../core/events.js';
 import { dropMessage } from './drop-message.js';
 import { formatJsonLine, formatTextLine } from './format.js';
-import { detectLevel, ERROR, type LogLevel, levelCode, levelName } from './levels.js';
+import { detectBatchLevel, detectLevel, ERROR, type LogLevel, levelCode, levelName } from './levels.js';
 import { LogRing } from './log-ring.js';
 import { compileQuery, mergeSlots, STREAM_CODES } from './query.js';
 import { MIN_RING_BYTES } from './ring-bytes.js';
 import { StreamFileSink, type StreamToFileOptions } from './stream-file.js';
-import type { LogEntry, LogQuery, LogQueryResult, LogSink } from './types.js';
+import { type LogEntry, type LogQuery, type LogQueryResult, type LogSink, SKIPPED } from './types.js';
 
 export interface LogStoreOptions {
   /** Lines kept per process instance (`settings.log_buffer_lines`). @default 10000 */
@@ -27,6 +27,12 @@ export type LogListener = (entry: LogEntry) => void;
 /** What `append` takes: the engine's `log` event, or the same fields from anywhere else. */
 export type LogInput = Pick<LogLineEvent, 'process' | 'name' | 'instance' | 'stream' | 'text' | 'time'>;
 
+/** What `appendLines` takes: the engine's `output` event, or the same fields from anywhere else. */
+export type LogOutputInput = Pick<
+  LogOutputEvent,
+  'process' | 'name' | 'instance' | 'stream' | 'lines' | 'time'
+>;
+
 /**
  * The searchable in-memory log of a project (replaces the core package's SimpleLogger): a bounded ring
  * per process instance, levels detected per line, queries merged across processes in arrival order,
@@ -44,6 +50,7 @@ export class LogStore {
   readonly #logListeners = new Set<LogListener>();
   readonly #errorListeners = new Set<LogListener>();
   #seq = 0;
+  #levels = new Uint8Array(1024);
   #last: LogRing | undefined;
   #stream: { sink: StreamFileSink; remove: () => void } | null = null;
   readonly #reportError: (error: Error) => void;
@@ -79,20 +86,73 @@ export class LogStore {
       sink.write(seq, line.time, line.process, line.name, line.stream, code, line.text);
     }
     if (this.#logListeners.size > 0 || (code === ERROR && this.#errorListeners.size > 0)) {
-      const entry: LogEntry = {
-        seq,
-        time: line.time,
-        process: line.process,
-        name: line.name,
-        instance: line.instance,
-        stream: line.stream,
-        level: levelName(code),
-        text: line.text,
-      };
-      for (const listener of this.#logListeners) listener(entry);
-      if (code === ERROR) for (const listener of this.#errorListeners) listener(entry);
+      this.#tell(line, seq, code, line.text);
     }
     return seq;
+  }
+
+  /**
+   * `append` for the lines of an `output` event, all at once: bytes go to the ring and the sinks as
+   * they came, and a line becomes a string only if a listener wants it or its level needs a closer
+   * look. Returns the seq of the last line kept, or 0 when the level filter dropped them all.
+   */
+  appendLines(output: LogOutputInput): number {
+    const { lines } = output;
+    let ring = this.#last;
+    if (ring === undefined || ring.id !== output.process) ring = this.#ring(output);
+    const levels = this.#levelScratch(lines.count);
+    const stream = STREAM_CODES[output.stream];
+    const minLevel = output.stream === 'system' ? 0 : ring.minLevel;
+    const firstSeq = this.#seq + 1;
+    let errors = 0;
+    for (let i = 0; i < lines.count; i += 1) {
+      const code = detectBatchLevel(lines, i);
+      if (code < minLevel) {
+        levels[i] = SKIPPED;
+        continue;
+      }
+      levels[i] = code;
+      if (code === ERROR) errors += 1;
+      this.#seq += 1;
+      ring.pushLine(this.#seq, output.time, code, stream, lines, i);
+    }
+    if (this.#seq < firstSeq) return 0;
+    for (const sink of this.#sinks) {
+      sink.writeLines(firstSeq, output.time, output.process, output.name, output.stream, lines, levels);
+    }
+    if (this.#logListeners.size > 0 || (errors > 0 && this.#errorListeners.size > 0)) {
+      // A copy: a listener may append a batch itself, which reuses the scratch.
+      const kept = levels.slice(0, lines.count);
+      let seq = firstSeq;
+      for (let i = 0; i < lines.count; i += 1) {
+        const code = kept[i] as number;
+        if (code === SKIPPED) continue;
+        if (this.#logListeners.size > 0 || code === ERROR) this.#tell(output, seq, code, lines.text(i));
+        seq += 1;
+      }
+    }
+    return this.#seq;
+  }
+
+  #tell(line: Omit<LogInput, 'text'>, seq: number, code: number, text: string): void {
+    const entry: LogEntry = {
+      seq,
+      time: line.time,
+      process: line.process,
+      name: line.name,
+      instance: line.instance,
+      stream: line.stream,
+      level: levelName(code),
+      text,
+    };
+    for (const listener of this.#logListeners) listener(entry);
+    if (code === ERROR) for (const listener of this.#errorListeners) listener(entry);
+  }
+
+  /** Per-line levels of a batch, for the sinks; reused, since sinks use it before `appendLines` returns. */
+  #levelScratch(count: number): Uint8Array {
+    if (this.#levels.length < count) this.#levels = new Uint8Array(Math.max(count, this.#levels.length * 2));
+    return this.#levels;
   }
 
   /** A line from ovrseer itself about a process (e.g. "N lines dropped"). */
@@ -210,7 +270,7 @@ export class LogStore {
     }
   }
 
-  #ring(line: LogInput): LogRing {
+  #ring(line: Pick<LogInput, 'process' | 'name' | 'instance'>): LogRing {
     let ring = this.#rings.get(line.process);
     if (ring === undefined) {
       ring = new LogRing(line.process, line.name, line.instance, this.maxLines, this.maxBytes);

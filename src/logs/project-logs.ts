@@ -89,7 +89,7 @@ export function createProjectLogs(spec: ProjectSpec, options: ProjectLogsOptions
     store,
     files: sink,
     attach: (source) => {
-      const offLog = source.on('log', (event) => store.append(event));
+      const offLog = source.on('output', (event) => store.appendLines(event));
       const offState = source.on('state', (event) =>
         store.append(stateLine(event), STATE_LEVELS[event.to] ?? 'info'),
       );

@@ -1,4 +1,5 @@
-import { latin1Slice, utf8Slice, utf8Write } from './fast-buffer.js';
+import { latin1Slice, utf8Slice, utf8Write } from '../core/fast-buffer.js';
+import type { LineBatch } from '../core/line-batch.js';
 
 /**
  * The least byte bound a store gives its rings: the longest line the engine emits (cut at 64 KiB,
@@ -6,6 +7,8 @@ import { latin1Slice, utf8Slice, utf8Write } from './fast-buffer.js';
  */
 export const MIN_RING_BYTES = 256 * 1024;
 const INITIAL_BYTES = 64 * 1024;
+/** Up to this many bytes, a loop copies a line faster than `Buffer.copy`. */
+const SHORT_COPY = 48;
 
 /** What the ring's slots are to the bytes: which line is oldest, and pushing it out. */
 export interface SlotOwner {
@@ -56,12 +59,35 @@ export class RingBytes {
     }
     // An empty line still takes a byte, so that offsets strictly increase along the ring and the
     // position of the oldest line alone tells whether the kept lines wrap around the end.
-    const footprint = Math.max(bytes, 1);
-    const at = this.#place(footprint, oldest);
+    const at = this.#place(Math.max(bytes, 1), oldest);
     utf8Write(this.#data, text, at);
+    this.#taken(slot, at, bytes, bytes === text.length);
+  }
+
+  /** `write` for line `index` of a batch: its bytes are copied as they are, never decoded. */
+  writeLine(slot: number, lines: LineBatch, index: number, oldest: number): void {
+    const start = lines.starts[index] ?? 0;
+    const end = lines.ends[index] ?? 0;
+    const bytes = end - start;
+    if (bytes > this.maxBytes) {
+      this.write(slot, lines.text(index), oldest);
+      return;
+    }
+    const at = this.#place(Math.max(bytes, 1), oldest);
+    const data = this.#data;
+    const source = lines.bytes;
+    // A short line is copied faster by hand than through the copy call's own overhead.
+    if (bytes > SHORT_COPY) source.copy(data, at, start, end);
+    else for (let k = 0; k < bytes; k += 1) data[at + k] = source[start + k] as number;
+    // In a batch that is not all ASCII, a line may still be; 0 only costs the faster decoding.
+    this.#taken(slot, at, bytes, lines.ascii);
+  }
+
+  #taken(slot: number, at: number, bytes: number, ascii: boolean): void {
+    const footprint = Math.max(bytes, 1);
     this.#offsets[slot] = at;
     this.#lengths[slot] = bytes;
-    this.#ascii[slot] = bytes === text.length ? 1 : 0;
+    this.#ascii[slot] = ascii ? 1 : 0;
     this.#write = at + footprint;
     if (this.#write > this.#end) this.#end = this.#write;
     this.live += footprint;

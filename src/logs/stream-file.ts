@@ -1,8 +1,9 @@
 import type { LogStream } from '../core/events.js';
+import type { LineBatch } from '../core/line-batch.js';
 import { FileLineFormatter, jsonLine } from './format.js';
 import { levelName } from './levels.js';
 import { type DropReason, LogFileWriter } from './log-file-writer.js';
-import type { LogSink } from './types.js';
+import { type LogSink, SKIPPED } from './types.js';
 
 export interface StreamToFileOptions {
   /** `text`: the log file format; `json`: DESIGN's `logs --json` lines. @default 'text' */
@@ -32,6 +33,28 @@ export class StreamFileSink implements LogSink {
       onDropped: handlers.onDropped,
       onError: (error) => handlers.onError(error),
     });
+  }
+
+  writeLines(
+    firstSeq: number,
+    time: number,
+    process: string,
+    name: string,
+    stream: LogStream,
+    lines: LineBatch,
+    levels: Uint8Array,
+  ): void {
+    if (!this.#json) {
+      this.writer.enqueueLines(this.#formatter, time, process, stream, lines, levels);
+      return;
+    }
+    let seq = firstSeq;
+    for (let i = 0; i < lines.count; i += 1) {
+      const level = levels[i] as number;
+      if (level === SKIPPED) continue;
+      this.write(seq, time, process, name, stream, level, lines.text(i));
+      seq += 1;
+    }
   }
 
   write(

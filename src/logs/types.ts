@@ -1,4 +1,5 @@
 import type { LogStream } from '../core/events.js';
+import type { LineBatch } from '../core/line-batch.js';
 import type { LogLevel } from './levels.js';
 
 /** One kept line of output (or a line from ovrseer itself: `stream: 'system'`). */
@@ -53,8 +54,24 @@ export interface LogQueryResult {
   cursor: number;
 }
 
+/** In the levels a sink gets with a batch: the line was not kept (under its process's minimum level). */
+export const SKIPPED = 255;
+
 /** Receives every entry a store keeps, as plain arguments: no object per line on the hot path. */
 export interface LogSink {
+  /**
+   * The kept lines of a batch: `levels[i]` is line `i`'s level, or `SKIPPED`; kept lines have the seqs
+   * `firstSeq`, `firstSeq + 1`, … in order.
+   */
+  writeLines(
+    firstSeq: number,
+    time: number,
+    process: string,
+    name: string,
+    stream: LogStream,
+    lines: LineBatch,
+    levels: Uint8Array,
+  ): void;
   write(
     seq: number,
     time: number,

@@ -3,6 +3,7 @@ import type { ProbeSpec } from '../../config/spec.js';
 import { RingBuffer } from '../../logs/ring-buffer.js';
 import { commandArgv } from '../command.js';
 import { signalGroup } from '../kill.js';
+import { eachText } from '../line-batch.js';
 import { LineSplitter } from '../line-splitter.js';
 import { describeProbe, type Probe, type ProbeContext, type ProbeResult } from './probe.js';
 
@@ -23,7 +24,10 @@ export class ExecProbe implements Probe {
     return new Promise((resolve) => {
       const [file, ...args] = commandArgv(this.spec.command);
       const output = new RingBuffer<string>(3);
-      const splitter = new LineSplitter((line) => output.push(line), 4096);
+      const splitter = new LineSplitter(
+        eachText((line) => output.push(line)),
+        4096,
+      );
       const child = spawn(file as string, args, {
         cwd: this.context.cwd,
         env: this.context.env,

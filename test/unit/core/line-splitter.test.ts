@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { eachText } from '../../../src/core/line-batch.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, TRUNCATION_MARKER } from '../../../src/core/line-splitter.js';
 
 function collect(maxLineBytes?: number): { lines: string[]; splitter: LineSplitter } {
   const lines: string[] = [];
-  const splitter = new LineSplitter((text) => lines.push(text), maxLineBytes);
+  const splitter = new LineSplitter(
+    eachText((text) => lines.push(text)),
+    maxLineBytes,
+  );
   return { lines, splitter };
 }
 

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SETTINGS_DEFAULTS } from '../../../src/config/defaults.js';
 import type { ProcessSpec, ProjectSpec, SettingsSpec } from '../../../src/config/spec.js';
 import { TypedEmitter } from '../../../src/core/emitter.js';
-import type { ErrorContext, ManagerEvents } from '../../../src/core/events.js';
+import type { ErrorContext, LogLineEvent, ManagerEvents } from '../../../src/core/events.js';
+import { LineBatch } from '../../../src/core/line-batch.js';
 import { LineSplitter } from '../../../src/core/line-splitter.js';
 import { queryLogFiles } from '../../../src/logs/file-reader.js';
 import { createProjectLogs } from '../../../src/logs/project-logs.js';
@@ -44,6 +45,10 @@ function spec(
 
 const noFile = { log: { file: false, maxSize: 0, keep: 0 } };
 
+function emitLine(events: TypedEmitter<ManagerEvents>, { text, ...line }: LogLineEvent): void {
+  events.emit('output', { ...line, lines: LineBatch.fromTexts([text]) });
+}
+
 function engine(): TypedEmitter<ManagerEvents> {
   return new TypedEmitter<ManagerEvents>((error) => {
     throw error;
@@ -57,7 +62,7 @@ describe('createProjectLogs', () => {
     const events = engine();
     const detach = logs.attach(events);
     for (let i = 0; i < 5; i += 1) {
-      events.emit('log', {
+      emitLine(events, {
         process: 'api',
         name: 'api',
         instance: null,
@@ -65,7 +70,7 @@ describe('createProjectLogs', () => {
         text: `api ${i}`,
         time: i,
       });
-      events.emit('log', {
+      emitLine(events, {
         process: 'quiet',
         name: 'quiet',
         instance: null,
@@ -75,7 +80,7 @@ describe('createProjectLogs', () => {
       });
     }
     detach();
-    events.emit('log', {
+    emitLine(events, {
       process: 'api',
       name: 'api',
       instance: null,
@@ -128,8 +133,8 @@ describe('createProjectLogs', () => {
     const logs = createProjectLogs(spec({ api: {} }), { reportError: () => undefined });
     const events = engine();
     logs.attach(events);
-    const splitter = new LineSplitter((text) =>
-      events.emit('log', { process: 'api', name: 'api', instance: null, stream: 'out', text, time: 5 }),
+    const splitter = new LineSplitter((lines) =>
+      events.emit('output', { process: 'api', name: 'api', instance: null, stream: 'out', lines, time: 5 }),
     );
     for (const chunk of [
       'first li',
@@ -156,7 +161,7 @@ describe('createProjectLogs', () => {
     });
     const events = engine();
     logs.attach(events);
-    events.emit('log', { process: 'api', name: 'api', instance: null, stream: 'out', text: 'kept', time: 1 });
+    emitLine(events, { process: 'api', name: 'api', instance: null, stream: 'out', text: 'kept', time: 1 });
     await logs.close();
     expect(errors).toHaveLength(1);
     expect(errors[0]?.[0]).toMatch(/cannot create the log directory.*ENOTDIR/);
@@ -170,7 +175,7 @@ describe('createProjectLogs', () => {
     const events = engine();
     logs.attach(events);
     for (let i = 0; i < 1000; i += 1) {
-      events.emit('log', {
+      emitLine(events, {
         process: 'api',
         name: 'api',
         instance: null,
@@ -198,7 +203,7 @@ describe('createProjectLogs', () => {
     const textFile = join(dir, 'all.log');
     const jsonFile = join(dir, 'all.jsonl');
     await logs.store.streamToFile(textFile);
-    events.emit('log', {
+    emitLine(events, {
       process: 'api',
       name: 'api',
       instance: null,
@@ -207,7 +212,7 @@ describe('createProjectLogs', () => {
       time: 0,
     });
     await logs.store.streamToFile(jsonFile, { format: 'json' });
-    events.emit('log', {
+    emitLine(events, {
       process: 'w.2',
       name: 'w',
       instance: 2,
@@ -216,7 +221,7 @@ describe('createProjectLogs', () => {
       time: 0,
     });
     await logs.store.stopStreaming();
-    events.emit('log', {
+    emitLine(events, {
       process: 'api',
       name: 'api',
       instance: null,

@@ -1,0 +1,91 @@
+import type { LogLineEvent, LogOutputEvent } from './events.js';
+import { latin1Slice, utf8Slice } from './fast-buffer.js';
+
+/**
+ * Complete lines of output as UTF-8 bytes: line `i` is `bytes[starts[i], ends[i])`, without its line
+ * ending. One read from a pipe becomes one batch, so the log pipeline handles a flood per chunk and
+ * never has to make a string of a line nobody looks at: the ring buffer and the log file take bytes.
+ * The bytes are valid UTF-8 and no line is longer than the splitter's cap.
+ */
+export class LineBatch {
+  readonly bytes: Buffer;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly count: number;
+  /** Every byte is ASCII: a byte is then a character, which makes decoding and slicing cheap. */
+  readonly ascii: boolean;
+  #decoded: string | null = null;
+
+  constructor(bytes: Buffer, starts: Int32Array, ends: Int32Array, count: number, ascii: boolean) {
+    this.bytes = bytes;
+    this.starts = starts;
+    this.ends = ends;
+    this.count = count;
+    this.ascii = ascii;
+  }
+
+  /** Lines that are strings already (ovrseer's own lines, the splitter's slow path). */
+  static fromTexts(texts: readonly string[]): LineBatch {
+    const joined = texts.join('\n');
+    const bytes = Buffer.from(joined);
+    const ascii = bytes.length === joined.length;
+    const starts = new Int32Array(texts.length);
+    const ends = new Int32Array(texts.length);
+    let at = 0;
+    for (let i = 0; i < texts.length; i += 1) {
+      const length = ascii ? (texts[i] as string).length : Buffer.byteLength(texts[i] as string);
+      starts[i] = at;
+      ends[i] = at + length;
+      at += length + 1;
+    }
+    return new LineBatch(bytes, starts, ends, texts.length, ascii);
+  }
+
+  text(index: number): string {
+    const start = this.starts[index] ?? 0;
+    const end = this.ends[index] ?? 0;
+    if (!this.ascii) return utf8Slice(this.bytes, start, end);
+    // Most lines of a batch are wanted when one is: decode the batch once and slice it.
+    this.#decoded ??= latin1Slice(this.bytes, 0, this.bytes.length);
+    return this.#decoded.slice(start, end);
+  }
+
+  texts(): string[] {
+    const out = new Array<string>(this.count);
+    for (let i = 0; i < this.count; i += 1) out[i] = this.text(i);
+    return out;
+  }
+}
+
+/** A batch listener made of a line listener, for readers that want strings (probes, stop commands). */
+export function eachText(onLine: (text: string) => void): (lines: LineBatch) => void {
+  return (lines) => {
+    for (let i = 0; i < lines.count; i += 1) onLine(lines.text(i));
+  };
+}
+
+/**
+ * An `output` listener that hands the lines on one by one as `log` events. A listener that throws
+ * still sees the rest of the batch; the first error is rethrown after it, for the emitter to report.
+ */
+export function perLine(listener: (event: LogLineEvent) => void): (event: LogOutputEvent) => void {
+  return (event) => {
+    let failure: { error: unknown } | null = null;
+    const { lines } = event;
+    for (let i = 0; i < lines.count; i += 1) {
+      try {
+        listener({
+          process: event.process,
+          name: event.name,
+          instance: event.instance,
+          stream: event.stream,
+          text: lines.text(i),
+          time: event.time,
+        });
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure !== null) throw failure.error;
+  };
+}
