@@ -2,6 +2,7 @@ import type {
   ErrorEvent,
   HealthChangeEvent,
   LogLineEvent,
+  LogOutputEvent,
   StateChangeEvent,
   WarningEvent,
 } from '../core/events.js';
@@ -18,6 +19,8 @@ export interface PrinterOptions {
   now?: () => number;
 }
 
+const NEWLINE = 0x0a;
+
 /** Name used for ovrseer's own lines. */
 const SELF = 'ovrseer';
 
@@ -33,7 +36,8 @@ export class Printer {
   readonly #paints = new Map<string, Paint>();
   readonly #now: () => number;
   readonly #palette: Paint[];
-  #pending: string[] = [];
+  /** Encoded at once: lines of a flood arrive as bytes, and one write takes them all. */
+  #pending: Buffer[] = [];
   #flushScheduled = false;
 
   constructor(options: PrinterOptions) {
@@ -51,6 +55,26 @@ export class Printer {
   log(event: LogLineEvent): void {
     const separator = event.stream === 'system' ? this.#colors.dim('*') : '|';
     this.#write(event.time, event.process, event.name, separator, event.text);
+  }
+
+  /**
+   * The lines of an `output` event. They share a prefix, and are assembled as bytes into one buffer:
+   * under a flood the printer then makes one buffer per chunk read, not strings per line.
+   */
+  output(event: LogOutputEvent): void {
+    const { lines } = event;
+    if (lines.count === 0) return;
+    const separator = event.stream === 'system' ? this.#colors.dim('*') : '|';
+    const prefix = Buffer.from(this.#prefix(event.time, event.process, event.name, separator));
+    const chunk = Buffer.allocUnsafe(lines.count * (prefix.length + 1) + lines.span);
+    let at = 0;
+    for (let i = 0; i < lines.count; i += 1) {
+      chunk.set(prefix, at);
+      at = lines.copyLine(i, chunk, at + prefix.length);
+      chunk[at] = NEWLINE;
+      at += 1;
+    }
+    this.#push(chunk.subarray(0, at));
   }
 
   state(event: StateChangeEvent): void {
@@ -86,7 +110,7 @@ export class Printer {
   flush(): Promise<void> {
     this.#flushScheduled = false;
     if (this.#pending.length === 0) return Promise.resolve();
-    const chunk = this.#pending.join('');
+    const chunk = this.#pending.length === 1 ? (this.#pending[0] as Buffer) : Buffer.concat(this.#pending);
     this.#pending = [];
     return new Promise((resolve) => {
       this.#out.write(chunk, () => resolve());
@@ -120,9 +144,16 @@ export class Printer {
   }
 
   #write(time: number, id: string, name: string, separator: string, text: string): void {
+    this.#push(Buffer.from(`${this.#prefix(time, id, name, separator)}${text}\n`));
+  }
+
+  #prefix(time: number, id: string, name: string, separator: string): string {
     const paint = this.#paints.get(name) ?? this.#assignPaint(name);
-    const prefix = `${this.#colors.dim(formatClock(time))} ${paint(id.padEnd(this.#width))} ${separator} `;
-    this.#pending.push(`${prefix}${text}\n`);
+    return `${this.#colors.dim(formatClock(time))} ${paint(id.padEnd(this.#width))} ${separator} `;
+  }
+
+  #push(chunk: Buffer): void {
+    this.#pending.push(chunk);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       setImmediate(() => void this.flush());

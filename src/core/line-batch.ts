@@ -1,6 +1,8 @@
 import type { LogLineEvent, LogOutputEvent } from './events.js';
 import { latin1Slice, utf8Slice } from './fast-buffer.js';
 
+const SHORT_COPY = 48;
+
 /**
  * Complete lines of output as UTF-8 bytes: line `i` is `bytes[starts[i], ends[i])`, without its line
  * ending. One read from a pipe becomes one batch, so the log pipeline handles a flood per chunk and
@@ -39,6 +41,22 @@ export class LineBatch {
       at += length + 1;
     }
     return new LineBatch(bytes, starts, ends, texts.length, ascii);
+  }
+
+  /** Bytes of all the lines' texts, or a little more (line endings between them): room enough to copy them. */
+  get span(): number {
+    return this.count === 0 ? 0 : (this.ends[this.count - 1] as number) - (this.starts[0] as number);
+  }
+
+  /** Copies line `index` (without a line ending) into `target` at `at`; returns where it ends there. */
+  copyLine(index: number, target: Uint8Array, at: number): number {
+    const start = this.starts[index] as number;
+    const length = (this.ends[index] as number) - start;
+    const source = this.bytes;
+    // Log lines are mostly short, and for a few dozen bytes a loop beats the copy call's own overhead.
+    if (length > SHORT_COPY) source.copy(target, at, start, start + length);
+    else for (let k = 0; k < length; k += 1) target[at + k] = source[start + k] as number;
+    return at + length;
   }
 
   text(index: number): string {

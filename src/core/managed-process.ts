@@ -1,7 +1,6 @@
 import type { ChildProcess, spawn as nodeSpawn } from 'node:child_process';
 import type { ProcessSpec } from '../config/spec.js';
 import { errorMessage, OvrseerError } from '../errors.js';
-import { RingBuffer } from '../logs/ring-buffer.js';
 import type { Clock, ClockTimer } from './clock.js';
 import type { TypedEmitter } from './emitter.js';
 import type { CrashReportSink, CrashReportType, ErrorContext, LogStream, ManagerEvents } from './events.js';
@@ -12,6 +11,7 @@ import { HealthMonitor } from './probes/health-monitor.js';
 import type { ProbeContext, ProbeFactory } from './probes/probe.js';
 import { waitUntilReady } from './probes/readiness.js';
 import { followChild } from './process-output.js';
+import { RecentOutput } from './recent-output.js';
 import type { ProcessCounters, RestartRecord } from './restart/history.js';
 import type { ExitInfo } from './restart/policy.js';
 import { type ExitCause, RestartController } from './restart/restart-controller.js';
@@ -64,12 +64,6 @@ export interface ProcessInfo {
   tags: string[];
 }
 
-export interface RecentLine {
-  time: number;
-  stream: LogStream;
-  text: string;
-}
-
 /**
  * One instance of one configured process: spawns it in its own process group, follows it through the
  * state machine, checks readiness and health, applies the restart policy, and on stop ends its whole
@@ -79,7 +73,7 @@ export class ManagedProcess {
   #id: string;
   #instance: number | null;
   readonly marker: string;
-  readonly recentLines = new RingBuffer<RecentLine>(RECENT_LINES);
+  readonly recentLines = new RecentOutput(RECENT_LINES);
   #state: ProcessState = 'stopped';
   #reason = 'not started';
   #health: HealthState = 'unknown';
@@ -353,10 +347,7 @@ export class ManagedProcess {
   /** A chunk's lines share one timestamp: under a flood, reading the clock per line is a cost of its own. */
   #emitLines(stream: LogStream, lines: LineBatch): void {
     const time = this.context.clock.now();
-    // Only the newest lines can stay in `recentLines`: the others are never made into strings here.
-    for (let i = Math.max(0, lines.count - this.recentLines.capacity); i < lines.count; i += 1) {
-      this.recentLines.push({ time, stream, text: lines.text(i) });
-    }
+    this.recentLines.push(time, stream, lines);
     if (this.#lineListeners.size > 0) {
       for (let i = 0; i < lines.count; i += 1) {
         const text = lines.text(i);

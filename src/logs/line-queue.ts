@@ -9,8 +9,6 @@ const SLAB = 256 * 1024;
  */
 const POOL = 192;
 const NEWLINE = 0x0a;
-/** Up to this many bytes, a loop copies a line faster than `Buffer.copy`. */
-const SHORT_COPY = 48;
 
 interface Slab {
   buffer: Buffer;
@@ -61,7 +59,7 @@ export class LineQueue {
     this.#setPrefix(prefix);
     const head = this.#prefixBytes;
     const headLength = head.length;
-    const { bytes: source, starts, ends } = lines;
+    const { starts, ends } = lines;
     let slab = this.#current;
     let total = 0;
     for (let i = from; i < to; i += 1) {
@@ -72,12 +70,9 @@ export class LineQueue {
       const buffer = slab.buffer;
       let at = slab.end;
       // `set` of a whole typed array is a builtin, not a call into C++: cheaper than a loop even for
-      // 40 bytes. The text is copied from a part of the chunk, which `set` would need a view for.
+      // 40 bytes. The text is a part of the chunk, which `set` would need a view for.
       buffer.set(head, at);
-      at += headLength;
-      if (length > SHORT_COPY) source.copy(buffer, at, start, start + length);
-      else for (let k = 0; k < length; k += 1) buffer[at + k] = source[start + k] as number;
-      at += length;
+      at = lines.copyLine(i, buffer, at + headLength);
       buffer[at] = NEWLINE;
       slab.end = at + 1;
       slab.lines += 1;

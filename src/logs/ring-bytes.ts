@@ -7,8 +7,6 @@ import type { LineBatch } from '../core/line-batch.js';
  */
 export const MIN_RING_BYTES = 256 * 1024;
 const INITIAL_BYTES = 64 * 1024;
-/** Up to this many bytes, a loop copies a line faster than `Buffer.copy`. */
-const SHORT_COPY = 48;
 
 /** What the ring's slots are to the bytes: which line is oldest, and pushing it out. */
 export interface SlotOwner {
@@ -74,11 +72,7 @@ export class RingBytes {
       return;
     }
     const at = this.#place(Math.max(bytes, 1), oldest);
-    const data = this.#data;
-    const source = lines.bytes;
-    // A short line is copied faster by hand than through the copy call's own overhead.
-    if (bytes > SHORT_COPY) source.copy(data, at, start, end);
-    else for (let k = 0; k < bytes; k += 1) data[at + k] = source[start + k] as number;
+    lines.copyLine(index, this.#data, at);
     // In a batch that is not all ASCII, a line may still be; 0 only costs the faster decoding.
     this.#taken(slot, at, bytes, lines.ascii);
   }

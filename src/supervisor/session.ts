@@ -4,7 +4,7 @@ import type { ShutdownResult } from '../core/process-manager.js';
 import type { Supervisor } from './supervisor.js';
 
 /** What the session writes to: the prefixed Printer, or the TUI's adapter. */
-export type SessionPrinter = Pick<Printer, 'log' | 'state' | 'error' | 'health' | 'message' | 'flush'>;
+export type SessionPrinter = Pick<Printer, 'output' | 'state' | 'error' | 'health' | 'message' | 'flush'>;
 
 export interface SessionOptions {
   printer: SessionPrinter;
@@ -34,7 +34,7 @@ type Ending =
 export async function runSession(supervisor: Supervisor, options: SessionOptions): Promise<number> {
   const { printer } = options;
   const manager = supervisor.manager;
-  manager.on('log', (event) => printer.log(event));
+  manager.on('output', (event) => printer.output(event));
   manager.on('state', (event) => printer.state(event));
   manager.on('error', (event) => printer.error(event));
   manager.on('health', (event) => printer.health(event));

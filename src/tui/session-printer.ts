@@ -1,7 +1,7 @@
 import type {
   ErrorEvent,
   HealthChangeEvent,
-  LogLineEvent,
+  LogOutputEvent,
   StateChangeEvent,
   WarningEvent,
 } from '../core/events.js';
@@ -33,8 +33,8 @@ export class SessionNotices implements SessionPrinter {
     this.#fallback = printer;
   }
 
-  log(event: LogLineEvent): void {
-    this.#fallback?.log(event);
+  output(event: LogOutputEvent): void {
+    this.#fallback?.output(event);
   }
 
   state(event: StateChangeEvent): void {

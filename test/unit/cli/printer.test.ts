@@ -3,6 +3,8 @@ import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Printer, type PrinterOptions } from '../../../src/cli/printer.js';
 import type { LogLineEvent, StateChangeEvent } from '../../../src/core/events.js';
+import { LineBatch } from '../../../src/core/line-batch.js';
+import { LineSplitter } from '../../../src/core/line-splitter.js';
 import type { ProcessState } from '../../../src/core/states.js';
 
 /** 03:04:05 local time, whatever the test machine's time zone. */
@@ -111,6 +113,60 @@ describe('Printer', () => {
     p.log(logLine({ text: '' }));
     await p.flush();
     expect(out.text).toBe('03:04:05 api       |   indented | with pipe  \n03:04:05 api       | \n');
+  });
+
+  describe('output batches', () => {
+    const texts = ['listening on :3000', '', 'héllo wörld ✓', '  indented | with pipe  ', 'x'.repeat(200)];
+
+    it('prints each line of a batch exactly as log() prints it line by line', async () => {
+      const batched = printer();
+      const single = printer();
+      const lines = LineBatch.fromTexts(texts);
+      batched.printer.output({
+        process: 'worker.1',
+        name: 'worker',
+        instance: 1,
+        stream: 'out',
+        lines,
+        time: T,
+      });
+      for (const text of texts) {
+        single.printer.log(logLine({ process: 'worker.1', name: 'worker', instance: 1, text }));
+      }
+      await Promise.all([batched.printer.flush(), single.printer.flush()]);
+      expect(batched.out.text).toBe(single.out.text);
+      expect(batched.out.lines[2]).toBe('03:04:05 worker.1  | héllo wörld ✓');
+    });
+
+    it('prints batches from the engine splitter (bytes of the chunk) and marks system batches with *', async () => {
+      const { out, printer: p } = printer({ color: true });
+      const splitter = new LineSplitter((lines) =>
+        p.output({ process: 'api', name: 'api', instance: null, stream: 'out', lines, time: T }),
+      );
+      splitter.push(Buffer.from('one\r\ntwo\nthr'));
+      splitter.push(Buffer.from('ee\n'));
+      p.output({
+        process: 'api',
+        name: 'api',
+        instance: null,
+        stream: 'system',
+        lines: LineBatch.fromTexts(['note']),
+        time: T,
+      });
+      p.output({
+        process: 'api',
+        name: 'api',
+        instance: null,
+        stream: 'out',
+        lines: LineBatch.fromTexts([]),
+        time: T,
+      });
+      await p.flush();
+      expect(stripVTControlCharacters(out.text)).toBe(
+        '03:04:05 api       | one\n03:04:05 api       | two\n03:04:05 api       | three\n03:04:05 api       * note\n',
+      );
+      expect(out.writes).toHaveLength(1);
+    });
   });
 
   describe('state changes', () => {

@@ -1,16 +1,29 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { LogOutputEvent } from '../../../src/core/events.js';
+import { LineBatch } from '../../../src/core/line-batch.js';
 import { Notices } from '../../../src/tui/notices.js';
 import { SessionNotices } from '../../../src/tui/session-printer.js';
 import { isCi, shouldUseTui } from '../../../src/tui/should-use.js';
 import { enterScreen } from '../../../src/tui/terminal.js';
 
+function output(process: string, ...texts: string[]): LogOutputEvent {
+  return {
+    process,
+    name: process,
+    instance: null,
+    stream: 'out',
+    lines: LineBatch.fromTexts(texts),
+    time: 1,
+  };
+}
+
 describe('SessionNotices', () => {
   it('turns session messages, errors, health problems and warnings into notices', () => {
     const notices = new Notices(50, () => 5);
     const printer = new SessionNotices(notices);
-    printer.log({ process: 'api', name: 'api', instance: null, stream: 'out', text: 'hello', time: 1 });
+    printer.output(output('a', 'hello'));
     printer.message('starting shop', 1);
     printer.health({ process: 'api', from: 'unknown', to: 'healthy', reason: 'ok', time: 2 });
     printer.health({ process: 'api', from: 'healthy', to: 'unhealthy', reason: 'HTTP 500', time: 3 });
@@ -34,7 +47,7 @@ describe('SessionNotices', () => {
     const printer = new SessionNotices(notices);
     const seen: string[] = [];
     printer.switchToPlain({
-      log: (event) => seen.push(`log ${event.text}`),
+      output: (event) => seen.push(`output ${event.lines.texts().join(',')}`),
       state: () => seen.push('state'),
       health: () => seen.push('health'),
       error: () => seen.push('error'),
@@ -44,10 +57,10 @@ describe('SessionNotices', () => {
         seen.push('flush');
       },
     });
-    printer.log({ process: 'a', name: 'a', instance: null, stream: 'out', text: 'x', time: 1 });
+    printer.output(output('a', 'x', 'y'));
     printer.message('bye');
     await printer.flush();
-    expect(seen).toEqual(['log x', 'message bye', 'flush']);
+    expect(seen).toEqual(['output x,y', 'message bye', 'flush']);
     expect(notices.list()).toEqual([]);
   });
 });
