@@ -15,12 +15,14 @@ export type {
   ErrorSeverity,
   HealthChangeEvent,
   LogLineEvent,
+  LogOutputEvent,
   LogStream,
   ManagerEvents,
   StateChangeEvent,
   WarningEvent,
 } from './core/events.js';
 export type { DependencyGraph } from './core/graph.js';
+export { LineBatch } from './core/line-batch.js';
 export { ManagedProcess, type ProcessInfo, type StopOptions } from './core/managed-process.js';
 export type { Probe, ProbeContext, ProbeFactory, ProbeResult } from './core/probes/probe.js';
 export { ProcessManager, type ProcessManagerOptions, type ShutdownResult } from './core/process-manager.js';
@@ -45,11 +47,17 @@ export { formatFileLine, formatJsonLine, formatTextLine, parseFileLine } from '.
 export { queryLogHistory } from './logs/history.js';
 export { detectLogLevel, isLogLevel, LOG_LEVELS, type LogLevel } from './logs/levels.js';
 export { type DropReason, LogFileWriter, type LogFileWriterOptions } from './logs/log-file-writer.js';
-export { type LogInput, type LogListener, LogStore, type LogStoreOptions } from './logs/log-store.js';
+export {
+  type LogInput,
+  type LogListener,
+  type LogOutputInput,
+  LogStore,
+  type LogStoreOptions,
+} from './logs/log-store.js';
 export { createProjectLogs, type ProjectLogs, type ProjectLogsOptions } from './logs/project-logs.js';
 export type { StreamToFileOptions } from './logs/stream-file.js';
 export { type LogTargets, resolveLogTargets } from './logs/targets.js';
-export type { LogEntry, LogQuery, LogQueryResult, LogSink } from './logs/types.js';
+export { type LogEntry, type LogQuery, type LogQueryResult, type LogSink, SKIPPED } from './logs/types.js';
 export { attachMetrics, type MetricsTarget } from './metrics/attach.js';
 export type { HistoryPoint } from './metrics/history.js';
 export { formatPorts } from './metrics/ports.js';
