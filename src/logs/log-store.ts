@@ -49,6 +49,7 @@ export class LogStore {
   readonly #sinks = new Set<LogSink>();
   readonly #logListeners = new Set<LogListener>();
   readonly #errorListeners = new Set<LogListener>();
+  readonly #appendListeners = new Set<() => void>();
   #seq = 0;
   #levels = new Uint8Array(1024);
   #last: LogRing | undefined;
@@ -88,6 +89,7 @@ export class LogStore {
     if (this.#logListeners.size > 0 || (code === ERROR && this.#errorListeners.size > 0)) {
       this.#tell(line, seq, code, line.text);
     }
+    for (const listener of this.#appendListeners) listener();
     return seq;
   }
 
@@ -131,6 +133,7 @@ export class LogStore {
         seq += 1;
       }
     }
+    for (const listener of this.#appendListeners) listener();
     return this.#seq;
   }
 
@@ -201,6 +204,15 @@ export class LogStore {
   getLogLevel(process?: string): LogLevel {
     const code = process === undefined ? undefined : this.#minLevels.get(process);
     return levelName(code ?? this.#defaultMinLevel);
+  }
+
+  /**
+   * Called once per `append` or `appendLines` that kept something, with no entry: for followers that
+   * query the store themselves, which would otherwise make every line of a flood a string for nothing.
+   */
+  onAppend(listener: () => void): () => void {
+    this.#appendListeners.add(listener);
+    return () => this.#appendListeners.delete(listener);
   }
 
   onLog(listener: LogListener): () => void {

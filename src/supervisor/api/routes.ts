@@ -208,7 +208,7 @@ function logs(c: Context, backend: ApiBackend): Response | Promise<Response> {
     for (const entry of first.entries)
       await stream.writeSSE({ event: 'log', data: JSON.stringify(entryJson(entry)) });
     let wake: (() => void) | null = null;
-    const off = store.onLog(() => wake?.());
+    const off = store.onAppend(() => wake?.());
     stream.onAbort(() => wake?.());
     try {
       while (!stream.aborted && !stream.closed) {
