@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/config/load.js';
-import type { StateChangeEvent } from '../../src/core/events.js';
+import type { LogLineEvent, LogOutputEvent, StateChangeEvent } from '../../src/core/events.js';
 import { ProcessManager } from '../../src/core/process-manager.js';
 import { cleanupHarnesses, type Harness, harness } from '../helpers/harness.js';
 import { isRunning, markedPids, pidsIn } from '../helpers/processes.js';
-import { fixtureCommand } from '../helpers/project.js';
+import { fixtureCommand, NODE } from '../helpers/project.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 afterEach(cleanupHarnesses);
@@ -95,6 +95,60 @@ processes:
     await h.manager.start();
     await waitFor(() => stateOf(h, 'printer') === 'completed', 'printer completed');
     expect(h.lines('printer')).toEqual(['first line', 'last line without newline']);
+  });
+
+  it('on("log") gives one event per line when a child prints several lines in one write', async () => {
+    // One write per stream, well under PIPE_BUF: each arrives as one chunk, so as one output batch.
+    const script = [
+      "process.stdout.write('one\\ntwo\\r\\nthree\\n\\nfünf ü\\n');",
+      "process.stderr.write('ERROR a\\nerr b\\n');",
+    ].join(' ');
+    const h = run(`
+name: "{{name}}"
+processes:
+  burst: { command: ${JSON.stringify([NODE, '-e', script])} }
+`);
+    const logs: LogLineEvent[] = [];
+    const outputs: LogOutputEvent[] = [];
+    const seenByThrower: string[] = [];
+    h.manager.on('log', (event) => logs.push(event));
+    h.manager.on('output', (event) => outputs.push(event));
+    // A listener that throws on one line still gets the others; its error is reported, not fatal.
+    h.manager.on('log', (event) => {
+      seenByThrower.push(event.text);
+      if (event.text === 'two') throw new Error('listener failed on two');
+    });
+    await h.manager.start();
+    await waitFor(() => stateOf(h, 'burst') === 'completed', 'burst completed');
+    const ofStream = (stream: string): string[] =>
+      logs.filter((event) => event.stream === stream).map((event) => event.text);
+    expect(ofStream('out')).toEqual(['one', 'two', 'three', '', 'fünf ü']);
+    expect(ofStream('err')).toEqual(['ERROR a', 'err b']);
+    // Every `log` listener sees the same events: the harness's, registered first, too.
+    expect(h.lines('burst')).toEqual(logs.map((event) => event.text));
+    for (const event of logs.filter((e) => e.stream !== 'system')) {
+      expect(event).toMatchObject({ process: 'burst', name: 'burst', instance: null });
+      expect(typeof event.time).toBe('number');
+    }
+    // The log events are the output batches' lines one by one, in order, with each batch's time.
+    const childOutputs = outputs.filter((event) => event.stream !== 'system');
+    expect(childOutputs.flatMap((event) => event.lines.texts())).toEqual(
+      logs.filter((event) => event.stream !== 'system').map((event) => event.text),
+    );
+    expect(
+      childOutputs.flatMap((event) =>
+        Array.from({ length: event.lines.count }, () => `${event.stream}@${event.time}`),
+      ),
+    ).toEqual(
+      logs.filter((event) => event.stream !== 'system').map((event) => `${event.stream}@${event.time}`),
+    );
+    // Several lines came in one batch, and still as one event each.
+    expect(childOutputs.some((event) => event.lines.count > 1)).toBe(true);
+    expect(logs.length).toBeGreaterThan(outputs.length);
+    expect(seenByThrower).toEqual(logs.map((event) => event.text));
+    expect(h.errors.filter((message) => message.includes('listener failed on two'))).toHaveLength(1);
+    const result = await h.manager.shutdown();
+    expect(result.ok).toBe(true);
   });
 });
 

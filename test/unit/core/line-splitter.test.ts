@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eachText } from '../../../src/core/line-batch.js';
+import { eachText, type LineBatch } from '../../../src/core/line-batch.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, TRUNCATION_MARKER } from '../../../src/core/line-splitter.js';
 
 function collect(maxLineBytes?: number): { lines: string[]; splitter: LineSplitter } {
@@ -202,3 +202,175 @@ describe('LineSplitter', () => {
     expect(lines[1]).toBe(`${'y'.repeat(DEFAULT_MAX_LINE_BYTES)}${marker(DEFAULT_MAX_LINE_BYTES, 1)}`);
   });
 });
+
+describe('LineSplitter batches', () => {
+  function batches(maxLineBytes?: number): { got: LineBatch[]; splitter: LineSplitter } {
+    const got: LineBatch[] = [];
+    return { got, splitter: new LineSplitter((lines) => got.push(lines), maxLineBytes) };
+  }
+
+  const textsOf = (got: LineBatch[]): string[][] => got.map((lines) => lines.texts());
+
+  it('emits one batch per chunk with complete lines, none for a chunk without a newline', () => {
+    const { got, splitter } = batches();
+    splitter.push(buf('a\nb\nc\n'));
+    expect(got).toHaveLength(1);
+    expect(got[0]?.count).toBe(3);
+    splitter.push(buf('d\ne'));
+    expect(textsOf(got)).toEqual([['a', 'b', 'c'], ['d']]);
+    splitter.push(buf('-still e'));
+    expect(got).toHaveLength(2);
+    // The held start of a line comes with the chunk that ends it, in that chunk's one batch.
+    splitter.push(buf('f\ng\n\nh'));
+    expect(textsOf(got)).toEqual([['a', 'b', 'c'], ['d'], ['e-still ef', 'g', '']]);
+    splitter.end();
+    expect(textsOf(got)).toEqual([['a', 'b', 'c'], ['d'], ['e-still ef', 'g', ''], ['h']]);
+    splitter.end();
+    expect(got).toHaveLength(4);
+  });
+
+  it('a batch from a clean chunk points into the chunk: no copy of its bytes', () => {
+    const { got, splitter } = batches();
+    // A chunk that is a view into a larger buffer, as the pipe's pooled reads are.
+    const backing = Buffer.from('#####one\ntwo\nthree\npartial');
+    const chunk = backing.subarray(5);
+    splitter.push(chunk);
+    const batch = got[0] as LineBatch;
+    expect(batch.bytes === chunk || batch.bytes.buffer === chunk.buffer).toBe(true);
+    expect(batch.ascii).toBe(true);
+    expect(batch.texts()).toEqual(['one', 'two', 'three']);
+    // Offsets are into the batch's bytes, where the chunk's bytes are.
+    for (let i = 0; i < batch.count; i += 1) {
+      const start = batch.starts[i] as number;
+      expect(batch.bytes.subarray(start, batch.ends[i]).toString()).toBe(batch.text(i));
+      expect(batch.bytes.byteOffset + start).toBeGreaterThanOrEqual(chunk.byteOffset);
+    }
+    // A change to the chunk shows in the batch: they are the same memory.
+    chunk[0] = 'O'.charCodeAt(0);
+    expect(rawText(batch, 0)).toBe('One');
+  });
+
+  it('a clean UTF-8 chunk is not copied either', () => {
+    const { got, splitter } = batches();
+    const chunk = buf('héllo\n世界 🎉\n');
+    splitter.push(chunk);
+    const batch = got[0] as LineBatch;
+    expect(batch.bytes.buffer).toBe(chunk.buffer);
+    expect(batch.ascii).toBe(false);
+    expect(batch.texts()).toEqual(['héllo', '世界 🎉']);
+  });
+
+  it('CRLF in the fast path: the batch keeps the chunk and ends each line before its CR', () => {
+    const { got, splitter } = batches();
+    const chunk = buf('one\r\ntwo\r\n\r\nbare\n\r\n');
+    splitter.push(chunk);
+    expect(got).toHaveLength(1);
+    const batch = got[0] as LineBatch;
+    expect(batch.bytes.buffer).toBe(chunk.buffer);
+    expect(batch.texts()).toEqual(['one', 'two', '', 'bare', '']);
+    // The CR is still in the bytes, just outside the line.
+    expect(batch.bytes[batch.ends[0] as number]).toBe(0x0d);
+    expect(batch.bytes[batch.ends[3] as number]).toBe(0x0a);
+  });
+
+  it('a multi-byte character split across chunks comes whole, in the batch of the chunk that ends its line', () => {
+    const { got, splitter } = batches();
+    const euro = buf('€');
+    splitter.push(Buffer.concat([buf('ok\nprice: '), euro.subarray(0, 2)]));
+    splitter.push(Buffer.concat([euro.subarray(2), buf(' net\nnext\n')]));
+    expect(textsOf(got)).toEqual([['ok'], ['price: € net', 'next']]);
+    expect(got[1]?.ascii).toBe(false);
+    expect(got[1]?.texts().join('')).not.toContain('\uFFFD');
+  });
+
+  it('invalid UTF-8 in one chunk does not affect the next clean chunk', () => {
+    const { got, splitter } = batches();
+    splitter.push(Buffer.from([0x61, 0xff, 0x62, 0x0a, 0x6f, 0x6b, 0x0a]));
+    const clean = buf('clean € line\nascii\n');
+    splitter.push(clean);
+    expect(textsOf(got)).toEqual([
+      ['a\uFFFDb', 'ok'],
+      ['clean € line', 'ascii'],
+    ]);
+    // Back on the fast path: the clean chunk's batch is the chunk's memory.
+    expect(got[1]?.bytes.buffer).toBe(clean.buffer);
+    const ascii = buf('plain\n');
+    splitter.push(ascii);
+    expect(got[2]?.bytes.buffer).toBe(ascii.buffer);
+    expect(got[2]?.ascii).toBe(true);
+  });
+
+  it('an invalid byte in a held partial line spoils only the batch of the chunk that ends it', () => {
+    const { got, splitter } = batches();
+    splitter.push(Buffer.from([0x78, 0xc3]));
+    splitter.push(buf('(\nsecond\n'));
+    const after = buf('third\n');
+    splitter.push(after);
+    expect(textsOf(got)).toEqual([['x\uFFFD(', 'second'], ['third']]);
+    expect(got[1]?.bytes.buffer).toBe(after.buffer);
+  });
+
+  it('an over-long line in the middle of a chunk: every line kept, in order, the marker on the long one', () => {
+    const { got, splitter } = batches(10);
+    splitter.push(buf('short\nalso ok é\r\n0123456789ABCDEF\r\nafter\n\nlast one\n'));
+    expect(got).toHaveLength(1);
+    expect(got[0]?.texts()).toEqual([
+      'short',
+      'also ok é',
+      `0123456789${marker(10, 6)}`,
+      'after',
+      '',
+      'last one',
+    ]);
+    // The next chunk is clean again: fast path.
+    const clean = buf('fine\n');
+    splitter.push(clean);
+    expect(got[1]?.bytes.buffer).toBe(clean.buffer);
+    expect(got[1]?.texts()).toEqual(['fine']);
+  });
+
+  it('a held line that the next chunk makes over-long is cut, and the lines after it are kept', () => {
+    const { got, splitter } = batches(8);
+    splitter.push(buf('12345'));
+    splitter.push(buf('6789\nok\n'));
+    expect(textsOf(got)).toEqual([[`12345678${marker(8, 1)}`, 'ok']]);
+  });
+
+  it('an over-long line ending in a later chunk: its end and the chunk’s other lines come in order', () => {
+    const { got, splitter } = batches(4);
+    splitter.push(buf('pre\nabcdefgh'));
+    const end = buf('ij\npost\nmore\n');
+    splitter.push(end);
+    expect(got.flatMap((lines) => lines.texts())).toEqual(['pre', `abcd${marker(4, 6)}`, 'post', 'more']);
+    // The lines after the cut one stay on the fast path, in the chunk's memory.
+    expect(got.at(-1)?.texts()).toEqual(['post', 'more']);
+    expect(got.at(-1)?.bytes.buffer).toBe(end.buffer);
+  });
+
+  it('a chunk of 100k short lines is one batch, and a later smaller chunk does not disturb it', () => {
+    const { got, splitter } = batches();
+    const count = 100_000;
+    const chunk = buf(Array.from({ length: count }, (_, i) => `line ${i}\n`).join(''));
+    splitter.push(chunk);
+    expect(got).toHaveLength(1);
+    const big = got[0] as LineBatch;
+    expect(big.count).toBe(count);
+    expect(big.bytes.buffer).toBe(chunk.buffer);
+    expect(big.starts.length).toBeGreaterThanOrEqual(count);
+    const texts = big.texts();
+    expect(texts).toHaveLength(count);
+    for (let i = 0; i < count; i += 1) {
+      if (texts[i] !== `line ${i}`) expect.fail(`line ${i} is ${JSON.stringify(texts[i])}`);
+    }
+    splitter.push(buf('x\ny\n'));
+    expect(got[1]?.texts()).toEqual(['x', 'y']);
+    // The first batch's offsets are its own, not the splitter's scratch.
+    expect(big.text(0)).toBe('line 0');
+    expect(big.text(1)).toBe('line 1');
+    expect(big.text(count - 1)).toBe(`line ${count - 1}`);
+  });
+});
+
+function rawText(batch: LineBatch, i: number): string {
+  return batch.bytes.subarray(batch.starts[i], batch.ends[i]).toString('utf8');
+}

@@ -12,8 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LineBatch } from '../../../src/core/line-batch.js';
+import { LineSplitter } from '../../../src/core/line-splitter.js';
+import { FileLineFormatter } from '../../../src/logs/format.js';
 import type { DropReason, LogFileWriterOptions } from '../../../src/logs/log-file-writer.js';
 import { LogFileWriter } from '../../../src/logs/log-file-writer.js';
+import { SKIPPED } from '../../../src/logs/types.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 let dir = '';
@@ -234,5 +238,201 @@ describe('LogFileWriter', () => {
     expect(writer.enqueue('', 'after close')).toBe(false);
     expect(writer.dropped).toBe(1);
     expect(readFileSync(join(dir, 'app.log'), 'utf8')).toBe('before close\n');
+  });
+});
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const T0 = Date.UTC(2025, 4, 1, 10, 0, 0, 0);
+
+interface Batch {
+  time: number;
+  process: string;
+  stream: 'out' | 'err' | 'system';
+  lines: LineBatch;
+  levels: Uint8Array;
+}
+
+/** Feeds the same batches to one writer by `enqueueLines` and to another line by line by `enqueue`. */
+function feedBoth(batched: LogFileWriter, single: LogFileWriter, batches: readonly Batch[]): number {
+  const formatters = [new FileLineFormatter(), new FileLineFormatter()] as const;
+  let kept = 0;
+  for (const { time, process, stream, lines, levels } of batches) {
+    batched.enqueueLines(formatters[0], time, process, stream, lines, levels);
+    for (let i = 0; i < lines.count; i += 1) {
+      const level = levels[i] as number;
+      if (level === SKIPPED) continue;
+      single.enqueue(formatters[1].prefix(time, process, stream, level), lines.text(i));
+      kept += 1;
+    }
+  }
+  return kept;
+}
+
+function chunkBatch(text: string): LineBatch {
+  let batch: LineBatch | null = null;
+  new LineSplitter((lines) => {
+    batch = lines;
+  }, 1 << 20).push(Buffer.from(text));
+  if (batch === null) throw new Error('no complete line in the chunk');
+  return batch;
+}
+
+describe('LogFileWriter.enqueueLines', () => {
+  it('writes exactly what enqueue writes line by line: prefixes, levels, newlines, SKIPPED lines left out', async () => {
+    const a = create({ path: join(dir, 'batched.log') });
+    const b = create({ path: join(dir, 'single.log') });
+    const next = random(11);
+    const pieces = ['x', 'é', '世', '🎉', ' ', 'ERROR', '\uFFFD', '0123456789'];
+    const text = (length: number): string => {
+      let out = '';
+      while (Buffer.byteLength(out) < length) out += pieces[Math.floor(next() * pieces.length)];
+      return out;
+    };
+    const batches: Batch[] = [];
+    for (let n = 0; n < 400; n += 1) {
+      const count = Math.floor(next() * 60);
+      const texts = Array.from({ length: count }, () => {
+        const roll = next();
+        // Around the 48-byte short-copy limit, short, empty, and now and then long.
+        if (roll < 0.3) return text(44 + Math.floor(next() * 10));
+        if (roll < 0.5) return '';
+        if (roll < 0.55) return text(1000 + Math.floor(next() * 5000));
+        return text(Math.floor(next() * 120));
+      });
+      // Runs of equal levels, of random length, with SKIPPED among them.
+      const levels = new Uint8Array(count);
+      let level = 1;
+      for (let i = 0; i < count; i += 1) {
+        if (next() < 0.3) level = [0, 1, 2, 3, SKIPPED][Math.floor(next() * 5)] as number;
+        levels[i] = level;
+      }
+      const lines =
+        n % 2 === 0 || count === 0 ? LineBatch.fromTexts(texts) : chunkBatch(`${texts.join('\n')}\n`);
+      batches.push({
+        time: T0 + Math.floor(n / 3),
+        process: n % 5 === 0 ? 'worker.2' : 'api',
+        stream: n % 7 === 0 ? 'err' : 'out',
+        lines,
+        levels,
+      });
+    }
+    // One run of 6000 lines, well over a 256 KiB slab; then a line longer than a slab on its own.
+    const run = Array.from({ length: 6000 }, (_, i) => `run line ${i} ${'r'.repeat(40)} ü`);
+    batches.push({
+      time: T0 + 500,
+      process: 'api',
+      stream: 'out',
+      lines: chunkBatch(`${run.join('\n')}\n`),
+      levels: new Uint8Array(6000).fill(2),
+    });
+    const huge = ['before', 'h'.repeat(300 * 1024), 'after'];
+    batches.push({
+      time: T0 + 501,
+      process: 'api',
+      stream: 'err',
+      lines: LineBatch.fromTexts(huge),
+      levels: Uint8Array.of(3, 3, 3),
+    });
+    const kept = feedBoth(a.writer, b.writer, batches);
+    await a.writer.flush();
+    await b.writer.flush();
+    const batched = readFileSync(join(dir, 'batched.log'));
+    const single = readFileSync(join(dir, 'single.log'));
+    expect(single.length).toBeGreaterThan(1024 * 1024);
+    expect(batched.length).toBe(single.length);
+    expect(batched.equals(single)).toBe(true);
+    expect(linesOf(single.toString())).toHaveLength(kept);
+    expect(single.toString()).toContain(
+      `2025-05-01T10:00:00.500Z api out warn | run line 0 ${'r'.repeat(40)} ü\n`,
+    );
+    expect(a.writer.dropped).toBe(0);
+  });
+
+  it('when the queue is full, every line of a run is dropped and counted, and the notice counts them all', async () => {
+    const { writer, drops } = create({ maxQueued: 1000 });
+    const formatter = new FileLineFormatter();
+    // Runs of one line each: admitted one by one, as enqueue would, up to the bound.
+    const texts = Array.from({ length: 60 }, (_, i) => line(i));
+    const alternating = Uint8Array.from(texts, (_, i) => (i % 2 === 0 ? 1 : 2));
+    writer.enqueueLines(formatter, T0, 'api', 'out', LineBatch.fromTexts(texts), alternating);
+    const accepted = 60 - writer.dropped;
+    expect(writer.queued).toBeGreaterThanOrEqual(1000);
+    expect(accepted).toBeGreaterThan(0);
+    expect(accepted).toBeLessThan(60);
+    // Full: a run of 100 is 100 dropped lines; SKIPPED lines are not lines to drop.
+    const before = writer.dropped;
+    writer.enqueueLines(
+      formatter,
+      T0 + 1,
+      'api',
+      'out',
+      LineBatch.fromTexts(texts.concat(texts).slice(0, 100)),
+      new Uint8Array(100).fill(1),
+    );
+    expect(writer.dropped).toBe(before + 100);
+    const mixed = Uint8Array.from({ length: 30 }, (_, i) => (i < 10 ? SKIPPED : i < 20 ? 3 : SKIPPED));
+    writer.enqueueLines(formatter, T0 + 2, 'api', 'err', LineBatch.fromTexts(texts.slice(0, 30)), mixed);
+    expect(writer.dropped).toBe(before + 110);
+    await writer.flush();
+    await writer.flush();
+    expect(drops).toEqual([[writer.dropped, 'behind']]);
+    const lines = linesOf(readFileSync(join(dir, 'app.log'), 'utf8'));
+    // The lines that got in, in order, then the notice of all the others.
+    expect(lines).toHaveLength(accepted + 1);
+    expect(lines.slice(0, accepted)).toEqual(
+      texts
+        .slice(0, accepted)
+        .map((text, i) => `${formatter.prefix(T0, 'api', 'out', i % 2 === 0 ? 1 : 2)}${text}`),
+    );
+    expect(lines.at(-1)).toBe(`NOTICE ${60 - accepted + 110} behind`);
+    // Room again: the next batch is written after the notice.
+    writer.enqueueLines(formatter, T0 + 3, 'api', 'out', LineBatch.fromTexts(['back']), Uint8Array.of(1));
+    await writer.flush();
+    expect(linesOf(readFileSync(join(dir, 'app.log'), 'utf8')).at(-1)).toBe(
+      `${formatter.prefix(T0 + 3, 'api', 'out', 1)}back`,
+    );
+  });
+
+  it('with runs of one line, drops exactly as enqueue does, notice included', async () => {
+    const a = create({ path: join(dir, 'batched.log'), maxQueued: 2000 });
+    const b = create({ path: join(dir, 'single.log'), maxQueued: 2000 });
+    const batches: Batch[] = [];
+    for (let n = 0; n < 20; n += 1) {
+      const texts = Array.from({ length: 25 }, (_, i) => line(n * 25 + i));
+      // No two neighbours share a level: every run is one line.
+      const levels = Uint8Array.from(texts, (_, i) => (i % 3 === 2 ? SKIPPED : (i + n) % 2));
+      batches.push({
+        time: T0 + n,
+        process: 'api',
+        stream: 'out',
+        lines: LineBatch.fromTexts(texts),
+        levels,
+      });
+    }
+    for (const [i, batch] of batches.entries()) {
+      feedBoth(a.writer, b.writer, [batch]);
+      // Now and then the disk catches up, so both drop, notice and resume several times.
+      if (i % 4 === 3) await Promise.all([a.writer.flush(), b.writer.flush()]);
+    }
+    await Promise.all([a.writer.flush(), b.writer.flush()]);
+    await Promise.all([a.writer.flush(), b.writer.flush()]);
+    expect(a.writer.dropped).toBe(b.writer.dropped);
+    expect(a.writer.dropped).toBeGreaterThan(0);
+    expect(a.drops).toEqual(b.drops);
+    expect(a.drops.length).toBeGreaterThan(1);
+    expect(readFileSync(join(dir, 'batched.log'), 'utf8')).toBe(
+      readFileSync(join(dir, 'single.log'), 'utf8'),
+    );
   });
 });
