@@ -54,15 +54,25 @@ export class LineQueue {
     return slab.end - start;
   }
 
-  /** Appends `prefix + line + "\n"` for lines `from` to `to` of a batch, copying their bytes; returns the bytes. */
-  pushLines(prefix: string, lines: LineBatch, from: number, to: number): number {
+  /**
+   * Appends `prefix + line + "\n"` for lines `from` to `to` of a batch, copying their bytes, while
+   * fewer than `room` bytes were appended; returns the index after the last line appended.
+   */
+  pushLines(
+    prefix: string,
+    lines: LineBatch,
+    from: number,
+    to: number,
+    room = Number.POSITIVE_INFINITY,
+  ): number {
     this.#setPrefix(prefix);
     const head = this.#prefixBytes;
     const headLength = head.length;
     const { starts, ends } = lines;
     let slab = this.#current;
     let total = 0;
-    for (let i = from; i < to; i += 1) {
+    let i = from;
+    for (; i < to && total < room; i += 1) {
       const start = starts[i] as number;
       const length = (ends[i] as number) - start;
       const size = headLength + length + 1;
@@ -79,8 +89,8 @@ export class LineQueue {
       total += size;
     }
     this.bytes += total;
-    this.lines += to - from;
-    return total;
+    this.lines += i - from;
+    return i;
   }
 
   /**

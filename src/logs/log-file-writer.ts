@@ -84,7 +84,10 @@ export class LogFileWriter {
 
   /** Queues `prefix + text + "\n"`; `false` when the line was counted as dropped instead. */
   enqueue(prefix: string, text: string): boolean {
-    if (!this.#admit(1)) return false;
+    if (this.#room() <= 0) {
+      this.#drop(1);
+      return false;
+    }
     this.#queued(this.#queue.push(prefix, text));
     return true;
   }
@@ -105,25 +108,38 @@ export class LogFileWriter {
       const level = levels[from] as number;
       let to = from + 1;
       while (to < lines.count && levels[to] === level) to += 1;
-      if (level !== SKIPPED && this.#admit(to - from)) {
-        this.#queued(this.#queue.pushLines(formatter.prefix(time, process, stream, level), lines, from, to));
+      if (level !== SKIPPED) {
+        const room = this.#room();
+        let end = from;
+        if (room > 0) {
+          const prefix = formatter.prefix(time, process, stream, level);
+          const before = this.#queue.bytes;
+          // Bounded like `enqueue`: a line goes in while the queue is under its bound before it.
+          end = this.#queue.pushLines(prefix, lines, from, to, room);
+          this.#queued(this.#queue.bytes - before);
+        }
+        if (end < to) this.#drop(to - end);
       }
       from = to;
     }
   }
 
-  /** Whether `lines` more lines may be queued; if not, they are counted as dropped. */
-  #admit(lines: number): boolean {
-    // Once dropping, keep dropping until there is room again: the notice then marks the gap.
+  /**
+   * Bytes that may still be queued (the line that crosses the bound is taken whole); 0 or less while
+   * closed, failed or dropping. Once dropping, the writer keeps dropping until there is room again, so
+   * that the notice marks one gap.
+   */
+  #room(): number {
     if (this.#dropping > 0 && !this.#failed && !this.#closed) this.#noticeDrops('behind');
+    if (this.#closed || this.#failed || this.#dropping > 0) return 0;
     const budget = this.#options.budget;
-    const full = this.queued >= this.#maxQueued || (budget !== undefined && budget.used >= budget.limit);
-    if (this.#closed || this.#failed || this.#dropping > 0 || full) {
-      this.#dropping += lines;
-      this.dropped += lines;
-      return false;
-    }
-    return true;
+    const own = this.#maxQueued - this.queued;
+    return budget === undefined ? own : Math.min(own, budget.limit - budget.used);
+  }
+
+  #drop(lines: number): void {
+    this.#dropping += lines;
+    this.dropped += lines;
   }
 
   #queued(bytes: number): void {

@@ -435,4 +435,24 @@ describe('LogFileWriter.enqueueLines', () => {
       readFileSync(join(dir, 'single.log'), 'utf8'),
     );
   });
+  it('cuts a long run at maxQueued as enqueue would, and counts the rest as dropped', async () => {
+    const a = create({ path: join(dir, 'batched.log'), maxQueued: 1000 });
+    const b = create({ path: join(dir, 'single.log'), maxQueued: 1000 });
+    const texts = Array.from({ length: 200 }, (_, i) => line(i));
+    const levels = new Uint8Array(texts.length).fill(1);
+    feedBoth(a.writer, b.writer, [
+      { time: T0, process: 'api', stream: 'out', lines: LineBatch.fromTexts(texts), levels },
+    ]);
+    // A line is taken while the queue is under its bound, so at most one line goes past it.
+    expect(a.writer.queued).toBe(b.writer.queued);
+    expect(a.writer.queued).toBeLessThan(1000 + 100);
+    expect(a.writer.dropped).toBe(b.writer.dropped);
+    expect(a.writer.dropped).toBeGreaterThan(150);
+    await Promise.all([a.writer.flush(), b.writer.flush()]);
+    await Promise.all([a.writer.flush(), b.writer.flush()]);
+    expect(a.drops).toEqual(b.drops);
+    expect(readFileSync(join(dir, 'batched.log'), 'utf8')).toBe(
+      readFileSync(join(dir, 'single.log'), 'utf8'),
+    );
+  });
 });
