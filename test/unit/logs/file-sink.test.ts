@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogStream } from '../../../src/core/events.js';
 import { LineBatch } from '../../../src/core/line-batch.js';
-import { LineSplitter } from '../../../src/core/line-splitter.js';
 import { queryLogFiles } from '../../../src/logs/file-reader.js';
 import { FileSink } from '../../../src/logs/file-sink.js';
 import { queryLogHistory } from '../../../src/logs/history.js';
@@ -12,6 +11,7 @@ import { DEBUG, ERROR, INFO, WARN } from '../../../src/logs/levels.js';
 import { LogStore } from '../../../src/logs/log-store.js';
 import { StreamFileSink } from '../../../src/logs/stream-file.js';
 import { type LogSink, SKIPPED } from '../../../src/logs/types.js';
+import { chunkBatch } from '../../helpers/batches.js';
 
 let dir = '';
 beforeEach(() => {
@@ -116,16 +116,6 @@ describe('queryLogHistory', () => {
     await sink.close();
   });
 });
-
-/** The batch a child's chunk of output becomes: the splitter's fast path, bytes of the chunk. */
-function chunkBatch(text: string): LineBatch {
-  let batch: LineBatch | null = null;
-  new LineSplitter((lines) => {
-    batch = lines;
-  }).push(Buffer.from(text));
-  if (batch === null) throw new Error('no complete line in the chunk');
-  return batch;
-}
 
 interface Call {
   firstSeq: number;

@@ -8,6 +8,7 @@ import {
   levelName,
   levelOfNumber,
 } from '../../../src/logs/levels.js';
+import { random } from '../../helpers/batches.js';
 
 const ESC = '\x1b';
 
@@ -133,18 +134,6 @@ const NON_ASCII = [
 ];
 
 const isAscii = (text: string): boolean => Buffer.byteLength(text) === text.length;
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('detectBatchLevel', () => {
   it.each(ALL_ROWS.map((text) => [text]))('%j alone in a batch: as detectLevel', (text) => {

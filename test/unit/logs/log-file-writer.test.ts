@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LineBatch } from '../../../src/core/line-batch.js';
-import { LineSplitter } from '../../../src/core/line-splitter.js';
 import { FileLineFormatter } from '../../../src/logs/format.js';
 import type { DropReason, LogFileWriterOptions } from '../../../src/logs/log-file-writer.js';
 import { LogFileWriter } from '../../../src/logs/log-file-writer.js';
 import { SKIPPED } from '../../../src/logs/types.js';
+import { chunkBatch, random } from '../../helpers/batches.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 let dir = '';
@@ -241,18 +241,6 @@ describe('LogFileWriter', () => {
   });
 });
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const T0 = Date.UTC(2025, 4, 1, 10, 0, 0, 0);
 
 interface Batch {
@@ -277,15 +265,6 @@ function feedBoth(batched: LogFileWriter, single: LogFileWriter, batches: readon
     }
   }
   return kept;
-}
-
-function chunkBatch(text: string): LineBatch {
-  let batch: LineBatch | null = null;
-  new LineSplitter((lines) => {
-    batch = lines;
-  }, 1 << 20).push(Buffer.from(text));
-  if (batch === null) throw new Error('no complete line in the chunk');
-  return batch;
 }
 
 describe('LogFileWriter.enqueueLines', () => {
@@ -318,7 +297,7 @@ describe('LogFileWriter.enqueueLines', () => {
         levels[i] = level;
       }
       const lines =
-        n % 2 === 0 || count === 0 ? LineBatch.fromTexts(texts) : chunkBatch(`${texts.join('\n')}\n`);
+        n % 2 === 0 || count === 0 ? LineBatch.fromTexts(texts) : chunkBatchBig(`${texts.join('\n')}\n`);
       batches.push({
         time: T0 + Math.floor(n / 3),
         process: n % 5 === 0 ? 'worker.2' : 'api',
@@ -333,7 +312,7 @@ describe('LogFileWriter.enqueueLines', () => {
       time: T0 + 500,
       process: 'api',
       stream: 'out',
-      lines: chunkBatch(`${run.join('\n')}\n`),
+      lines: chunkBatchBig(`${run.join('\n')}\n`),
       levels: new Uint8Array(6000).fill(2),
     });
     const huge = ['before', 'h'.repeat(300 * 1024), 'after'];
@@ -456,3 +435,5 @@ describe('LogFileWriter.enqueueLines', () => {
     );
   });
 });
+
+const chunkBatchBig = (text: string): LineBatch => chunkBatch(text, 1 << 20);

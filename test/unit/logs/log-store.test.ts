@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LogStream } from '../../../src/core/events.js';
 import { LineBatch } from '../../../src/core/line-batch.js';
-import { LineSplitter } from '../../../src/core/line-splitter.js';
 import { type LogOutputInput, LogStore } from '../../../src/logs/log-store.js';
 import { type LogEntry, type LogQuery, type LogSink, SKIPPED } from '../../../src/logs/types.js';
+import { chunkBatch, random } from '../../helpers/batches.js';
 
 const ESC = '\x1b';
 
@@ -284,16 +284,6 @@ describe('LogStore', () => {
 function output(process: string, texts: string[], time: number, stream: LogStream = 'out'): LogOutputInput {
   const { text: _, ...fields } = input(process, '', time, stream);
   return { ...fields, lines: LineBatch.fromTexts(texts) };
-}
-
-/** The batch a child's chunk of output becomes (the splitter's fast path: bytes of the chunk). */
-function chunkBatch(text: string): LineBatch {
-  let batch: LineBatch | null = null;
-  new LineSplitter((lines) => {
-    batch = lines;
-  }).push(Buffer.from(text));
-  if (batch === null) throw new Error('no complete line in the chunk');
-  return batch;
 }
 
 interface SinkCall {
@@ -654,15 +644,3 @@ describe('LogStore.appendLines', () => {
     expect(batched.export('text')).toBe(single.export('text'));
   });
 });
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
