@@ -3,7 +3,14 @@ import { LineBatch } from './line-batch.js';
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
-const INITIAL_SCRATCH = 8192;
+
+/**
+ * Line offsets of the chunk being split, shared by every splitter: a chunk is scanned and its offsets
+ * copied out before anyone else runs, and 64 KiB per pipe of 100 idle processes would be memory for
+ * nothing. Grows (doubling) for chunks with more lines.
+ */
+let scratchStarts = new Int32Array(8192);
+let scratchEnds = new Int32Array(8192);
 
 /** @default 65536 — lines longer than this are cut, so one runaway line cannot exhaust memory. */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
@@ -26,8 +33,6 @@ export class LineSplitter {
   #pendingBytes = 0;
   /** Bytes dropped from the current over-long line, still waiting for its newline. */
   #discarding = 0;
-  #starts = new Int32Array(INITIAL_SCRATCH);
-  #ends = new Int32Array(INITIAL_SCRATCH);
 
   constructor(onLines: (lines: LineBatch) => void, maxLineBytes = DEFAULT_MAX_LINE_BYTES) {
     this.#onLines = onLines;
@@ -80,9 +85,9 @@ export class LineSplitter {
       let end = newline;
       if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end -= 1;
       if (end - start > this.#maxLineBytes) clean = false;
-      if (count === this.#starts.length) this.#growScratch();
-      this.#starts[count] = start;
-      this.#ends[count] = end;
+      if (count === scratchStarts.length) growScratch();
+      scratchStarts[count] = start;
+      scratchEnds[count] = end;
       count += 1;
       start = newline + 1;
     }
@@ -90,7 +95,7 @@ export class LineSplitter {
     const ascii = isAscii(region);
     if (clean && (ascii || isUtf8(region))) {
       this.#onLines(
-        new LineBatch(bytes, this.#starts.slice(0, count), this.#ends.slice(0, count), count, ascii),
+        new LineBatch(bytes, scratchStarts.slice(0, count), scratchEnds.slice(0, count), count, ascii),
       );
       return;
     }
@@ -102,15 +107,6 @@ export class LineSplitter {
       start = newline + 1;
     }
     this.#onLines(LineBatch.fromTexts(texts));
-  }
-
-  #growScratch(): void {
-    const starts = new Int32Array(this.#starts.length * 2);
-    const ends = new Int32Array(this.#ends.length * 2);
-    starts.set(this.#starts);
-    ends.set(this.#ends);
-    this.#starts = starts;
-    this.#ends = ends;
   }
 
   #hold(part: Buffer): void {
@@ -156,6 +152,15 @@ export class LineSplitter {
     this.#discarding = 0;
     return text;
   }
+}
+
+function growScratch(): void {
+  const starts = new Int32Array(scratchStarts.length * 2);
+  const ends = new Int32Array(scratchEnds.length * 2);
+  starts.set(scratchStarts);
+  ends.set(scratchEnds);
+  scratchStarts = starts;
+  scratchEnds = ends;
 }
 
 /** The largest index <= `limit` that does not split a UTF-8 sequence. */
