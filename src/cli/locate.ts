@@ -15,15 +15,44 @@ export interface LocateOptions {
  * not there is the config loaded (it may set `settings.state_dir`).
  */
 export async function locateSupervisor(options: LocateOptions = {}): Promise<ApiClient> {
+  return (await askSupervisor(options, async (client) => ((await client.ping()) ? client : null))).answer;
+}
+
+/**
+ * Sends a read-only request to the project's supervisor, found as `locateSupervisor` finds it, and
+ * returns the answer: the request itself tells whether the supervisor answers, so `ps` makes one
+ * round trip instead of a ping and then the request. Only for requests that are safe to send twice.
+ */
+export async function querySupervisor<T>(
+  options: LocateOptions,
+  query: (client: ApiClient) => Promise<T>,
+): Promise<{ client: ApiClient; answer: T }> {
+  return askSupervisor(options, async (client) => {
+    try {
+      return await query(client);
+    } catch (error) {
+      if (error instanceof OvrseerError && error.code === 'OVRSEER_NOT_RUNNING') return null;
+      throw error;
+    }
+  });
+}
+
+/** `ask` returns null when no supervisor answers on that socket. */
+async function askSupervisor<T>(
+  options: LocateOptions,
+  ask: (client: ApiClient) => Promise<T | null>,
+): Promise<{ client: ApiClient; answer: T }> {
   const cwd = options.cwd ?? process.cwd();
   const file = options.file === undefined ? findConfigFile(cwd) : resolve(cwd, options.file);
-  const candidates = [join(dirname(file), '.ovrseer')];
-  const client = clientFor(candidates[0] as string);
-  if (client !== null && (await client.ping())) return client;
+  const client = clientFor(join(dirname(file), '.ovrseer'));
+  const answer = client === null ? null : await ask(client);
+  if (client !== null && answer !== null) return { client, answer };
   const { loadProject } = await import('../config/load.js');
   const spec = loadProject({ file, cwd });
   const configured = clientFor(spec.settings.stateDir);
-  if (configured !== null && (await configured.ping())) return configured;
+  const configuredAnswer = configured === null ? null : await ask(configured);
+  if (configured !== null && configuredAnswer !== null)
+    return { client: configured, answer: configuredAnswer };
   throw new OvrseerError(
     'OVRSEER_NOT_RUNNING',
     `no ovrseer running for ${relativeToCwd(file, cwd)}; start it with \`ovrseer up\` (or \`ovrseer up -d\`)`,

@@ -1,12 +1,12 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, OvrseerError } from '../errors.js';
 import { EXPORT_FORMATS } from '../export/types.js';
 import { VERSION } from '../version.js';
 import type { ExportCommandOptions } from './commands/export.js';
 import type { LogsOptions } from './commands/logs.js';
 import type { ReportsOptions } from './commands/reports.js';
 import type { UpOptions } from './commands/up.js';
-import { EXIT_FAILURE, EXIT_USAGE, ExitRequest, exitCodeFor } from './exit-codes.js';
+import { EXIT_USAGE, ExitRequest } from './exit-codes.js';
+import { reportError } from './report-error.js';
 
 function buildProgram(): Command {
   const program = new Command('ovrseer')
@@ -262,26 +262,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 function handleError(error: unknown): number {
-  if (error instanceof ExitRequest) return error.exitCode;
   if (error instanceof CommanderError) {
     // Help and --version exit through here with code 0; usage mistakes get DESIGN.md's code 2.
     return error.exitCode === 0 ? 0 : EXIT_USAGE;
   }
-  if (error instanceof ConfigError) {
-    process.stderr.write(`ovrseer: ${error.message}\n`);
-    return EXIT_USAGE;
-  }
-  if (error instanceof OvrseerError) {
-    process.stderr.write(`ovrseer: ${error.message}\n`);
-    return exitCodeFor(error);
-  }
-  // Not one of ours: a bug. Say so plainly, with the stack only when asked for.
-  const text =
-    error instanceof Error
-      ? process.env.OVRSEER_DEBUG
-        ? (error.stack ?? error.message)
-        : error.message
-      : String(error);
-  process.stderr.write(`ovrseer: unexpected error: ${text}\n(set OVRSEER_DEBUG=1 for details)\n`);
-  return EXIT_FAILURE;
+  return reportError(error);
 }

@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { connect } from 'node:net';
 import { OvrseerError } from '../errors.js';
 
 export interface ApiResponse<T> {
@@ -12,8 +12,13 @@ interface ApiErrorBody {
 }
 
 /**
- * A small client of the supervisor's API over its unix socket (node:http with `socketPath`; fetch
- * cannot reach a unix socket). Non-2xx answers become an OvrseerError carrying the API's code.
+ * A small client of the supervisor's API over its unix socket (fetch cannot reach a unix socket).
+ * Non-2xx answers become an OvrseerError carrying the API's code.
+ *
+ * Plain requests are written as HTTP/1.1 with `Connection: close` straight on a `node:net` socket, and
+ * the answer is read to the end: a CLI command makes one or two of them and exits, and node:http's
+ * client costs such a short-lived process ~8 ms of start-up (module loading and cold code), a tenth
+ * of `ovrseer ps`'s budget. Event streams, long-lived, use node:http, loaded when first needed.
  */
 export class ApiClient {
   constructor(readonly socketPath: string) {}
@@ -46,7 +51,12 @@ export class ApiClient {
    * Follows a server-sent-event stream; `onEvent` gets each event's name and parsed data. Resolves when
    * the server ends the stream; `signal` ends it from this side.
    */
-  stream(path: string, onEvent: (event: string, data: unknown) => void, signal?: AbortSignal): Promise<void> {
+  async stream(
+    path: string,
+    onEvent: (event: string, data: unknown) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const { request } = await import('node:http');
     return new Promise((resolve, reject) => {
       const req = request({
         socketPath: this.socketPath,
@@ -89,37 +99,92 @@ export class ApiClient {
     return new Promise((resolve, reject) => {
       const payload =
         body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-      const req = request({
-        socketPath: this.socketPath,
-        path,
-        method,
-        timeout: timeoutMs,
-        headers:
-          payload === undefined
-            ? {}
-            : {
-                'content-type': Buffer.isBuffer(body) ? 'application/octet-stream' : 'application/json',
-                'content-length': payload.length,
-              },
-      });
-      req.on('timeout', () =>
-        req.destroy(
+      const head = [`${method} ${path} HTTP/1.1`, 'Host: localhost', 'Connection: close'];
+      if (payload !== undefined) {
+        head.push(`Content-Type: ${Buffer.isBuffer(body) ? 'application/octet-stream' : 'application/json'}`);
+      }
+      head.push(`Content-Length: ${payload?.length ?? 0}`, '', '');
+      const chunks: Buffer[] = [];
+      const socket = connect({ path: this.socketPath });
+      socket.setTimeout(timeoutMs, () =>
+        socket.destroy(
           new OvrseerError('OVRSEER_API_FAILED', `no answer from ${this.socketPath} within ${timeoutMs}ms`),
         ),
       );
-      req.on('error', (error) => reject(toClientError(error, this.socketPath)));
-      req.on('response', (response) => {
-        collect(response).then((text) => {
-          const status = response.statusCode ?? 500;
-          if (status >= 400) {
-            reject(apiError(status, text));
-            return;
-          }
-          resolve({ status, body: (text === '' ? undefined : JSON.parse(text)) as T });
-        }, reject);
+      socket.on('error', (error) => reject(toClientError(error, this.socketPath)));
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('end', () => {
+        socket.destroy();
+        const response = parseResponse(Buffer.concat(chunks));
+        if (response === null) {
+          // Closed before a whole answer: the supervisor is going away (as node:http's "socket hang up").
+          reject(new OvrseerError('OVRSEER_NOT_RUNNING', `no supervisor answers on ${this.socketPath}`));
+          return;
+        }
+        if (response.status >= 400) {
+          reject(apiError(response.status, response.text));
+          return;
+        }
+        try {
+          resolve({
+            status: response.status,
+            body: (response.text === '' ? undefined : JSON.parse(response.text)) as T,
+          });
+        } catch (error) {
+          reject(error);
+        }
       });
-      req.end(payload);
+      // No half-close after the request: a node:http server ends a connection whose client ended
+      // before the answer is written. `Connection: close` has the server close it after answering.
+      socket.write(
+        payload === undefined ? head.join('\r\n') : Buffer.concat([Buffer.from(head.join('\r\n')), payload]),
+      );
     });
+  }
+}
+
+/**
+ * Status and body text of a whole HTTP/1.1 response (read until the server closed the connection),
+ * or null when it is cut short. The body is `Content-Length` bytes, chunked, or all that follows.
+ */
+export function parseResponse(raw: Buffer): { status: number; text: string } | null {
+  const headEnd = raw.indexOf('\r\n\r\n');
+  if (headEnd === -1) return null;
+  const lines = raw.toString('latin1', 0, headEnd).split('\r\n');
+  const status = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '');
+  if (status === null) return null;
+  const headers = new Map<string, string>();
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+  }
+  let body = raw.subarray(headEnd + 4);
+  if (/chunked/i.test(headers.get('transfer-encoding') ?? '')) {
+    const decoded = decodeChunked(body);
+    if (decoded === null) return null;
+    body = decoded;
+  } else if (headers.has('content-length')) {
+    const length = Number(headers.get('content-length'));
+    if (!(body.length >= length)) return null;
+    body = body.subarray(0, length);
+  }
+  return { status: Number(status[1]), text: body.toString('utf8') };
+}
+
+/** The data of a chunked body, or null when the last (empty) chunk is missing. */
+function decodeChunked(body: Buffer): Buffer | null {
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    const lineEnd = body.indexOf('\r\n', at);
+    if (lineEnd === -1) return null;
+    const size = Number.parseInt(body.toString('latin1', at, lineEnd), 16);
+    if (Number.isNaN(size)) return null;
+    if (size === 0) return Buffer.concat(parts);
+    const start = lineEnd + 2;
+    if (body.length < start + size) return null;
+    parts.push(body.subarray(start, start + size));
+    at = start + size + 2;
   }
 }
 

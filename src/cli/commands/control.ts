@@ -1,7 +1,7 @@
 import { OvrseerError } from '../../errors.js';
 import type { ProcessRow } from '../../supervisor/process-rows.js';
 import { shouldUseColor } from '../format.js';
-import { type LocateOptions, locateSupervisor } from '../locate.js';
+import { type LocateOptions, locateSupervisor, querySupervisor } from '../locate.js';
 import { renderProcessTable } from '../process-table.js';
 
 export interface ControlOptions extends LocateOptions {
@@ -10,8 +10,9 @@ export interface ControlOptions extends LocateOptions {
 
 /** `ovrseer ps [--json]`. */
 export async function runPs(options: ControlOptions & { json?: boolean }): Promise<number> {
-  const client = await locateSupervisor(options);
-  const rows = await client.get<ProcessRow[]>('/v1/processes');
+  const { answer: rows } = await querySupervisor(options, (client) =>
+    client.get<ProcessRow[]>('/v1/processes'),
+  );
   const out = options.out ?? process.stdout;
   out.write(
     options.json ? `${JSON.stringify(rows)}\n` : renderProcessTable(rows, { color: shouldUseColor(out) }),

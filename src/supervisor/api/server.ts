@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage, OvrseerError } from '../../errors.js';
 import type { StatePaths } from '../state-dir.js';
+import { bearerToken } from './auth.js';
 import type { ApiBackend } from './backend.js';
 
 /** sun_path is 108 bytes on Linux (104 on macOS), NUL included. */
@@ -21,8 +22,10 @@ export interface ApiServerOptions {
 
 /**
  * Serves the API on the project's unix socket (mode 0600 in the 0700 state dir) and optionally on TCP.
- * Hono and zod are loaded on the first request, not at start: a supervisor that no client talks to
- * stays small.
+ * Hono and zod are loaded on the first request that needs them, not at start: a supervisor that no
+ * client talks to stays small. `GET /v1/processes` — what `up -d`, `ps`, `down` and every ping ask —
+ * is answered here directly, so those clients never make the supervisor load them (~8 MB of RSS for
+ * as long as it lives) and get their answer without Hono's Request/Response round trip.
  */
 export class ApiServer {
   readonly socketPath: string;
@@ -78,6 +81,10 @@ export class ApiServer {
   #lazyListener(token: ((presented: string | undefined) => boolean) | null): Listener {
     let handler: Promise<Listener> | null = null;
     return (request, response) => {
+      if (request.method === 'GET' && isProcessList(request.url)) {
+        this.#listProcesses(request, response, token);
+        return;
+      }
       handler ??= Promise.all([import('@hono/node-server'), import('./routes.js')]).then(([node, routes]) =>
         node.getRequestListener(routes.createApp(this.backend, token).fetch),
       );
@@ -91,6 +98,44 @@ export class ApiServer {
       );
     };
   }
+
+  /** `GET /v1/processes` as the Hono route answers it (same body, status and error shapes). */
+  #listProcesses(
+    request: IncomingMessage,
+    response: ServerResponse,
+    token: ((presented: string | undefined) => boolean) | null,
+  ): void {
+    // A body on a GET means nothing here, but it must be read for the connection to be reusable.
+    request.resume();
+    if (token !== null && !token(bearerToken(request.headers.authorization))) {
+      const error = { code: 'OVRSEER_UNAUTHORIZED', message: 'missing or wrong bearer token' };
+      sendJson(response, 401, JSON.stringify({ error }));
+      return;
+    }
+    let body: string;
+    try {
+      body = JSON.stringify(this.backend.rows());
+    } catch (error) {
+      this.backend.reportError(error instanceof Error ? error : new Error(String(error)), 'api request');
+      const failure = { code: 'OVRSEER_INTERNAL', message: errorMessage(error) };
+      sendJson(response, 500, JSON.stringify({ error: failure }));
+      return;
+    }
+    sendJson(response, 200, body);
+  }
+}
+
+/** `/v1/processes`, with or without a query string (which that route ignores, as Hono's does). */
+function isProcessList(url: string | undefined): boolean {
+  return url === '/v1/processes' || (url?.startsWith('/v1/processes?') ?? false);
+}
+
+function sendJson(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
 }
 
 /** The socket in the state dir, or — when that path is too long for a unix socket — a short one. */
