@@ -129,6 +129,41 @@ export class ProcReader {
     }
   }
 
+  /**
+   * Like `readEnviron`, but into a buffer reused by every call: the view is valid until the next read
+   * through this reader. Scanning every process's environment with `readFile` allocates 64 KiB or
+   * more per process (a /proc file has no size to go by), tens of MB in a scan, which the allocator
+   * keeps as resident heap long after the buffers are collected.
+   */
+  readEnvironView(pid: number): Buffer | null {
+    let fd: number;
+    try {
+      fd = openSync(`${this.root}/${pid}/environ`, 'r');
+    } catch (error) {
+      if (isGone(error) || isForbidden(error)) return null;
+      throw error;
+    }
+    try {
+      let length = 0;
+      for (;;) {
+        const read = readSync(fd, this.#large, length, this.#large.length - length, null);
+        if (read === 0) return this.#large.subarray(0, length);
+        length += read;
+        if (length === this.#large.length) {
+          const larger = Buffer.allocUnsafe(this.#large.length * 2);
+          this.#large.copy(larger, 0, 0, length);
+          this.#large = larger;
+        }
+      }
+    } catch (error) {
+      // ESRCH: the process exited between open and read.
+      if (isGone(error) || isForbidden(error)) return null;
+      throw error;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   /** Names of the open descriptors of a process (`/proc/<pid>/fd`), or null when unreadable. */
   listFds(pid: number): string[] | null {
     try {

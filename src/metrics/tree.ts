@@ -150,7 +150,7 @@ export class TreeAttributor {
 
   #readMarker(pid: number): string | null {
     this.environReads += 1;
-    const environ = this.reader.readEnviron(pid);
+    const environ = this.reader.readEnvironView(pid);
     if (environ === null) return null;
     return markerInEnviron(environ, this.projectId);
   }
