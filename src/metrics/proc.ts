@@ -39,12 +39,43 @@ export class ProcReader {
   ) {}
 
   /**
+   * The last pid of the listing the open stat files come from, from /proc/loadavg: while it has not
+   * moved, no process was created anywhere on the host, so the listing of /proc (the costliest part
+   * of an idle pass: the kernel walks every task) would show nothing new.
+   */
+  #listedLastPid = -1;
+  readonly #pids: number[] = [];
+
+  /**
    * Fills `table` with every process (one pass); `skip` (the supervisor itself) is left out, and so
    * are the pids in `foreign` — known not to be ours — whose entries are stamped with `pass` instead,
    * so the caller can forget the ones that are gone.
+   *
+   * With `reuse`, the pass may re-read only the processes of the previous one (through their open
+   * stat files; one that ended reads ESRCH and drops out) when no process was created since: `reuse`
+   * lists pids that must be among them (the trees' leaders), or the whole listing is done.
    */
-  readAll(table: ProcTable, skip = -1, foreign: Map<number, number> | null = null, pass = 0): void {
+  readAll(
+    table: ProcTable,
+    skip = -1,
+    foreign: Map<number, number> | null = null,
+    pass = 0,
+    reuse: readonly { pid: number }[] | null = null,
+  ): void {
     table.clear();
+    const lastPid = this.#readLastPid();
+    if (
+      reuse !== null &&
+      lastPid !== -1 &&
+      lastPid === this.#listedLastPid &&
+      this.#statFds.size < this.maxOpen &&
+      reuse.every((root) => this.#statFds.has(root.pid))
+    ) {
+      this.#rereadOpen(table, foreign, pass);
+      return;
+    }
+    // Read before listing: a process created during the listing makes the next pass list again.
+    this.#listedLastPid = lastPid;
     for (const entry of readdirSync(this.root)) {
       const first = entry.charCodeAt(0);
       if (first < 48 || first > 57) continue;
@@ -62,6 +93,44 @@ export class ProcReader {
       this.#statFds.delete(pid);
       closeSync(fd);
     }
+  }
+
+  #rereadOpen(table: ProcTable, foreign: Map<number, number> | null, pass: number): void {
+    const pids = this.#pids;
+    pids.length = 0;
+    for (const pid of this.#statFds.keys()) pids.push(pid);
+    for (const pid of pids) {
+      const fd = this.#statFds.get(pid);
+      if (fd === undefined) continue;
+      if (this.#rereadStat(fd)) {
+        table.add(this.#stat);
+        continue;
+      }
+      // Ended: its pid cannot be in use again without a process having been created.
+      this.#statFds.delete(pid);
+      closeSync(fd);
+    }
+    // Nothing was listed, so nothing foreign is known to be gone: all stay.
+    if (foreign !== null) for (const pid of foreign.keys()) foreign.set(pid, pass);
+  }
+
+  #rereadStat(fd: number): boolean {
+    try {
+      const length = readSync(fd, this.#buffer, 0, this.#buffer.length, 0);
+      return length > 0 && parseStat(this.#buffer, length, this.#stat);
+    } catch (error) {
+      if (isGone(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The fifth field of /proc/loadavg (the pid the kernel handed out last), or -1. */
+  #readLastPid(): number {
+    const length = this.#readSmall(`${this.root}/loadavg`);
+    if (length <= 0) return -1;
+    const text = this.#buffer.toString('latin1', 0, length);
+    const pid = Number(text.slice(text.lastIndexOf(' ') + 1).trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : -1;
   }
 
   /** Closes the stat files kept open. */

@@ -57,10 +57,12 @@ export class TreeAttributor {
   /** Reads the process table for this pass: every process but the known foreign ones. */
   read(table: ProcTable, roots: readonly TreeRoot[], selfPid: number): void {
     this.#pass += 1;
-    if (this.#pass % this.fullPassEvery === 0) this.resetForeign();
+    const full = this.#pass % this.fullPassEvery === 0;
+    if (full) this.resetForeign();
     // A leader whose pid was a foreign process's until a moment ago must be read.
     for (const root of roots) this.foreign.delete(root.pid);
-    this.reader.readAll(table, selfPid, this.foreign, this.#pass);
+    // Between full passes, /proc is listed again only when a process was created somewhere.
+    this.reader.readAll(table, selfPid, this.foreign, this.#pass, full ? null : roots);
     for (const [pid, seen] of this.foreign) {
       if (seen === this.#pass) continue;
       this.foreign.delete(pid);

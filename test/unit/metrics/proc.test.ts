@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   detectPageSize,
@@ -147,5 +148,37 @@ describe('detectPageSize', () => {
   it('is a power of two of at least 4 KiB', () => {
     const size = detectPageSize();
     expect([4096, 16384, 65536]).toContain(size);
+  });
+});
+
+describe('ProcReader between process creations', () => {
+  let proc: FakeProc;
+  afterEach(() => proc.cleanup());
+
+  it('re-reads the open stat files without listing /proc until the last pid moves', () => {
+    proc = new FakeProc().add({ pid: 1, ppid: 0 }).add({ pid: 20, ppid: 1 });
+    writeFileSync(join(proc.root, 'loadavg'), '0.00 0.01 0.05 1/80 20\n');
+    const reader = new ProcReader(proc.root);
+    const table = new ProcTable();
+    const foreign = new Map([[1, 0]]);
+    reader.readAll(table, -1, foreign, 1, [{ pid: 20 }]);
+    expect([...table.rowOf.keys()]).toEqual([20]);
+    // A process appears but the last pid says none was created: the listing is skipped.
+    proc.add({ pid: 21, ppid: 20 });
+    reader.readAll(table, -1, foreign, 2, [{ pid: 20 }]);
+    expect([...table.rowOf.keys()]).toEqual([20]);
+    expect(foreign.get(1)).toBe(2);
+    // A leader the last pass did not read forces the listing.
+    reader.readAll(table, -1, foreign, 3, [{ pid: 20 }, { pid: 21 }]);
+    expect([...table.rowOf.keys()].sort()).toEqual([20, 21]);
+    proc.add({ pid: 22, ppid: 20 });
+    writeFileSync(join(proc.root, 'loadavg'), '0.00 0.01 0.05 1/81 22\n');
+    reader.readAll(table, -1, foreign, 4, [{ pid: 20 }]);
+    expect([...table.rowOf.keys()].sort()).toEqual([20, 21, 22]);
+    // Without `reuse` (a full pass), /proc is always listed.
+    proc.add({ pid: 23, ppid: 20 });
+    reader.readAll(table, -1, foreign, 5);
+    expect(table.rowOf.has(23)).toBe(true);
+    reader.close();
   });
 });
