@@ -1,3 +1,4 @@
+import { PidIndex } from './pid-index.js';
 import type { ProcStat } from './proc-parse.js';
 
 /** One process table row per live pid, kept in typed arrays that are reused from pass to pass. */
@@ -11,8 +12,8 @@ export class ProcTable {
   startTime = new Float64Array(256);
   rssPages = new Float64Array(256);
   zombie = new Uint8Array(256);
-  /** pid → row. */
-  readonly rowOf = new Map<number, number>();
+  /** pid → row (refilled every pass without allocating). */
+  readonly rowOf = new PidIndex();
 
   clear(): void {
     this.size = 0;

@@ -17,7 +17,7 @@ function owners(attributor: TreeAttributor, table: ProcTable): Record<number, nu
   attributor.read(table, roots, -1);
   const owner = attributor.attribute(table, roots);
   const result: Record<number, number> = {};
-  for (const [pid, row] of table.rowOf) result[pid] = owner[row] ?? NO_OWNER;
+  for (let row = 0; row < table.size; row += 1) result[table.pid[row] ?? 0] = owner[row] ?? NO_OWNER;
   return result;
 }
 
