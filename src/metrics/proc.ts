@@ -1,9 +1,17 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { isErrnoException } from '../errors.js';
-import { emptyStat, type ProcStat, parseStat } from './proc-parse.js';
+import { emptyStat, type ProcStat, parseLastPid, parseStat, parseUptime } from './proc-parse.js';
 import type { ProcTable } from './proc-table.js';
 
-export { CLOCK_TICKS, emptyStat, environVariable, type ProcStat, parseStat } from './proc-parse.js';
+export {
+  CLOCK_TICKS,
+  emptyStat,
+  environVariable,
+  type ProcStat,
+  parseLastPid,
+  parseStat,
+  parseUptime,
+} from './proc-parse.js';
 
 /** A process that ended (or never was) between readdir and read: an expected race, not an error. */
 export function isGone(error: unknown): boolean {
@@ -13,6 +21,12 @@ export function isGone(error: unknown): boolean {
 /** Another user's process (privilege dropping, or hardened /proc): not one of ours to read. */
 export function isForbidden(error: unknown): boolean {
   return isErrnoException(error) && (error.code === 'EACCES' || error.code === 'EPERM');
+}
+
+/** A file kept open between reads; `fd` is -1 until it is opened. */
+interface KeptFile {
+  readonly path: string;
+  fd: number;
 }
 
 /**
@@ -36,7 +50,10 @@ export class ProcReader {
     readonly root = '/proc',
     /** Most stat files kept open (each is a descriptor of the supervisor). */
     private readonly maxOpen = 1024,
-  ) {}
+  ) {
+    this.#loadavg = { path: `${root}/loadavg`, fd: -1 };
+    this.#uptime = { path: `${root}/uptime`, fd: -1 };
+  }
 
   /**
    * The last pid of the listing the open stat files come from, from /proc/loadavg: while it has not
@@ -44,7 +61,11 @@ export class ProcReader {
    * of an idle pass: the kernel walks every task) would show nothing new.
    */
   #listedLastPid = -1;
-  readonly #pids: number[] = [];
+  /** /proc/loadavg and /proc/uptime, opened on first use and re-read at offset 0 every pass. */
+  readonly #loadavg: KeptFile;
+  readonly #uptime: KeptFile;
+  /** The table `#rereadOne` fills (a bound callback: `Map#forEach` allocates no iterator). */
+  #rereadTable: ProcTable | null = null;
 
   /**
    * Fills `table` with every process (one pass); `skip` (the supervisor itself) is left out, and so
@@ -53,7 +74,9 @@ export class ProcReader {
    *
    * With `reuse`, the pass may re-read only the processes of the previous one (through their open
    * stat files; one that ended reads ESRCH and drops out) when no process was created since: `reuse`
-   * lists pids that must be among them (the trees' leaders), or the whole listing is done.
+   * lists pids that must be among them (the trees' leaders), or the whole listing is done. Such a
+   * pass leaves `foreign` as it is (nothing was listed, so nothing is known to be gone) and returns
+   * false; a pass that listed /proc returns true.
    */
   readAll(
     table: ProcTable,
@@ -61,7 +84,7 @@ export class ProcReader {
     foreign: Map<number, number> | null = null,
     pass = 0,
     reuse: readonly { pid: number }[] | null = null,
-  ): void {
+  ): boolean {
     table.clear();
     const lastPid = this.#readLastPid();
     if (
@@ -69,10 +92,12 @@ export class ProcReader {
       lastPid !== -1 &&
       lastPid === this.#listedLastPid &&
       this.#statFds.size < this.maxOpen &&
-      reuse.every((root) => this.#statFds.has(root.pid))
+      this.#allOpen(reuse)
     ) {
-      this.#rereadOpen(table, foreign, pass);
-      return;
+      this.#rereadTable = table;
+      this.#statFds.forEach(this.#rereadOne);
+      this.#rereadTable = null;
+      return false;
     }
     // Read before listing: a process created during the listing makes the next pass list again.
     this.#listedLastPid = lastPid;
@@ -93,26 +118,24 @@ export class ProcReader {
       this.#statFds.delete(pid);
       closeSync(fd);
     }
+    return true;
   }
 
-  #rereadOpen(table: ProcTable, foreign: Map<number, number> | null, pass: number): void {
-    const pids = this.#pids;
-    pids.length = 0;
-    for (const pid of this.#statFds.keys()) pids.push(pid);
-    for (const pid of pids) {
-      const fd = this.#statFds.get(pid);
-      if (fd === undefined) continue;
-      if (this.#rereadStat(fd)) {
-        table.add(this.#stat);
-        continue;
-      }
-      // Ended: its pid cannot be in use again without a process having been created.
-      this.#statFds.delete(pid);
-      closeSync(fd);
-    }
-    // Nothing was listed, so nothing foreign is known to be gone: all stay.
-    if (foreign !== null) for (const pid of foreign.keys()) foreign.set(pid, pass);
+  #allOpen(pids: readonly { pid: number }[]): boolean {
+    for (let i = 0; i < pids.length; i += 1) if (!this.#statFds.has(pids[i]?.pid ?? -1)) return false;
+    return true;
   }
+
+  /** Re-reads one open stat file into `#rereadTable` (deleting the entry being visited is allowed). */
+  readonly #rereadOne = (fd: number, pid: number): void => {
+    if (this.#rereadStat(fd)) {
+      this.#rereadTable?.add(this.#stat);
+      return;
+    }
+    // Ended: its pid cannot be in use again without a process having been created.
+    this.#statFds.delete(pid);
+    closeSync(fd);
+  };
 
   #rereadStat(fd: number): boolean {
     try {
@@ -126,17 +149,35 @@ export class ProcReader {
 
   /** The fifth field of /proc/loadavg (the pid the kernel handed out last), or -1. */
   #readLastPid(): number {
-    const length = this.#readSmall(`${this.root}/loadavg`);
-    if (length <= 0) return -1;
-    const text = this.#buffer.toString('latin1', 0, length);
-    const pid = Number(text.slice(text.lastIndexOf(' ') + 1).trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : -1;
+    const length = this.#readKept(this.#loadavg);
+    return length <= 0 ? -1 : parseLastPid(this.#buffer, length);
   }
 
-  /** Closes the stat files kept open. */
+  /** Closes the files kept open. */
   close(): void {
     for (const fd of this.#statFds.values()) closeSync(fd);
     this.#statFds.clear();
+    for (const file of [this.#loadavg, this.#uptime]) {
+      if (file.fd !== -1) closeSync(file.fd);
+      file.fd = -1;
+    }
+  }
+
+  /**
+   * Reads a small file through a descriptor kept open (opened on first use): a /proc file read
+   * again at offset 0 is generated afresh, and the open and close of every pass are saved. Bytes
+   * read into the shared buffer; 0 when the file does not exist.
+   */
+  #readKept(file: KeptFile): number {
+    if (file.fd === -1) {
+      try {
+        file.fd = openSync(file.path, 'r');
+      } catch (error) {
+        if (isGone(error) || isForbidden(error)) return 0;
+        throw error;
+      }
+    }
+    return readSync(file.fd, this.#buffer, 0, this.#buffer.length, 0);
   }
 
   #readCached(pid: number, entry: string): boolean {
@@ -184,8 +225,7 @@ export class ProcReader {
 
   /** Seconds since boot: the time base of the tick counters. */
   readUptime(): number {
-    const length = this.#readSmall(`${this.root}/uptime`);
-    return Number.parseFloat(this.#buffer.toString('latin1', 0, Math.max(0, length)));
+    return parseUptime(this.#buffer, Math.max(0, this.#readKept(this.#uptime)));
   }
 
   /** The environment a process started with, or null when it is gone or not ours to read. */

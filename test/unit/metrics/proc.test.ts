@@ -6,7 +6,9 @@ import {
   emptyStat,
   environVariable,
   ProcReader,
+  parseLastPid,
   parseStat,
+  parseUptime,
 } from '../../../src/metrics/proc.js';
 import { ProcTable } from '../../../src/metrics/proc-table.js';
 import { FakeProc, statLine } from './fake-proc.js';
@@ -48,6 +50,29 @@ describe('parseStat', () => {
     }
   });
 
+  it('skips the fields it does not use, however large', () => {
+    const fields = statLine({ pid: 9, ppid: 1, utime: 3, stime: 4, start: 4_000_000_000, rss: 77 }).split(
+      ' ',
+    );
+    // vsize (field 23) and minflt (field 10) beyond 32 bits, a negative nice (field 19).
+    fields[22] = '18446744073709551615';
+    fields[9] = '99999999999';
+    const stat = parse(fields.join(' '));
+    expect(stat).toMatchObject({ pid: 9, ppid: 1, ticks: 7, startTime: 4_000_000_000, rssPages: 77 });
+  });
+
+  it('reads a line that ends right after rss', () => {
+    const line = `5 (x) S ${Array.from({ length: 21 }, (_, index) => index + 4).join(' ')}`;
+    expect(parse(line)).toMatchObject({
+      ppid: 4,
+      pgrp: 5,
+      session: 6,
+      ticks: 14 + 15,
+      startTime: 22,
+      rssPages: 24,
+    });
+  });
+
   it('rejects text that is not a stat line, or one cut short', () => {
     expect(parse('')).toBeNull();
     expect(parse('hello world')).toBeNull();
@@ -57,6 +82,54 @@ describe('parseStat', () => {
   it('parses this process the way the kernel sees it', () => {
     const text = readFileSync('/proc/self/stat', 'latin1');
     expect(parse(text)).toMatchObject({ pid: process.pid, ppid: process.ppid, state: 'R' });
+  });
+});
+
+function bytes(text: string): [Buffer, number] {
+  // Room after the text, as in the reader's buffer: nothing past `length` may be read.
+  const buffer = Buffer.alloc(text.length + 8, 0x37);
+  buffer.write(text, 'latin1');
+  return [buffer, text.length];
+}
+
+describe('parseLastPid', () => {
+  it('reads the last field of /proc/loadavg', () => {
+    expect(parseLastPid(...bytes('0.00 0.01 0.05 1/80 12345\n'))).toBe(12345);
+    expect(parseLastPid(...bytes('0.00 0.01 0.05 1/80 7'))).toBe(7);
+  });
+
+  it('is -1 for anything but a positive integer there', () => {
+    for (const text of ['', '\n', '0.00 0.01 0.05 1/80 0\n', '0.00 0.01 0.05 1/80 12a\n', 'x 1/80 \n']) {
+      expect(parseLastPid(...bytes(text)), JSON.stringify(text)).toBe(-1);
+    }
+  });
+
+  it('agrees with the kernel', () => {
+    const text = readFileSync('/proc/loadavg', 'latin1');
+    expect(parseLastPid(...bytes(text))).toBe(Number(text.trim().split(' ').pop()));
+  });
+});
+
+describe('parseUptime', () => {
+  it('gives exactly what parseFloat gives', () => {
+    for (const text of ['350735.47 1395459.52\n', '0.01 0.00\n', '12 5\n', '99999999.99 1\n', '1.5']) {
+      expect(parseUptime(...bytes(text)), text).toBe(Number.parseFloat(text));
+    }
+    for (let i = 0; i < 2000; i += 1) {
+      const text = `${Math.floor(Math.random() * 1e7)}.${String(Math.floor(Math.random() * 100)).padStart(2, '0')} 1.00\n`;
+      expect(parseUptime(...bytes(text)), text).toBe(Number.parseFloat(text));
+    }
+  });
+
+  it('falls back to parseFloat for other forms, NaN for nothing', () => {
+    expect(parseUptime(...bytes(''))).toBeNaN();
+    expect(parseUptime(...bytes('1e3 2'))).toBe(1000);
+    expect(parseUptime(...bytes('12345678901234567.5 0'))).toBe(Number.parseFloat('12345678901234567.5'));
+  });
+
+  it('agrees with the kernel', () => {
+    const text = readFileSync('/proc/uptime', 'latin1');
+    expect(parseUptime(...bytes(text))).toBe(Number.parseFloat(text));
   });
 });
 
@@ -161,16 +234,19 @@ describe('ProcReader between process creations', () => {
     const reader = new ProcReader(proc.root);
     const table = new ProcTable();
     const foreign = new Map([[1, 0]]);
-    reader.readAll(table, -1, foreign, 1, [{ pid: 20 }]);
+    expect(reader.readAll(table, -1, foreign, 1, [{ pid: 20 }])).toBe(true);
     expect([...table.rowOf.keys()]).toEqual([20]);
-    // A process appears but the last pid says none was created: the listing is skipped.
+    expect(foreign.get(1)).toBe(1);
+    // A process appears but the last pid says none was created: the listing is skipped, and with
+    // it the stamping of foreign pids (the caller forgets unstamped ones only after a listing).
     proc.add({ pid: 21, ppid: 20 });
-    reader.readAll(table, -1, foreign, 2, [{ pid: 20 }]);
+    expect(reader.readAll(table, -1, foreign, 2, [{ pid: 20 }])).toBe(false);
     expect([...table.rowOf.keys()]).toEqual([20]);
-    expect(foreign.get(1)).toBe(2);
+    expect(foreign.get(1)).toBe(1);
     // A leader the last pass did not read forces the listing.
-    reader.readAll(table, -1, foreign, 3, [{ pid: 20 }, { pid: 21 }]);
+    expect(reader.readAll(table, -1, foreign, 3, [{ pid: 20 }, { pid: 21 }])).toBe(true);
     expect([...table.rowOf.keys()].sort()).toEqual([20, 21]);
+    expect(foreign.get(1)).toBe(3);
     proc.add({ pid: 22, ppid: 20 });
     writeFileSync(join(proc.root, 'loadavg'), '0.00 0.01 0.05 1/81 22\n');
     reader.readAll(table, -1, foreign, 4, [{ pid: 20 }]);
