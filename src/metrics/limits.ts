@@ -60,8 +60,13 @@ export class LimitWatcher {
     this.#lastLeakWarning = Number.NEGATIVE_INFINITY;
   }
 
-  check(sample: LimitSample, limits: ProcessSpec['limits'], history: MetricsHistory): LimitAction[] {
-    const actions: LimitAction[] = [];
+  /** What the sample calls for, appended to `actions` (a caller's reused array: most samples call for nothing). */
+  check(
+    sample: LimitSample,
+    limits: ProcessSpec['limits'],
+    history: MetricsHistory,
+    actions: LimitAction[] = [],
+  ): LimitAction[] {
     this.#checkMemory(sample, limits.memory, actions);
     this.#checkCpu(sample, limits, actions);
     this.#checkLeak(sample.time, history, actions);

@@ -7,6 +7,16 @@ import { NO_OWNER } from './tree.js';
 const LISTEN = '0A';
 
 /**
+ * The port list of every tree without a listening socket (most of them), shared rather than one
+ * new array per tree and pass; frozen, so a reader that tried to change it would fail loudly.
+ */
+const NO_PORTS = Object.freeze([]) as unknown as number[];
+
+function ascending(a: number, b: number): number {
+  return a - b;
+}
+
+/**
  * Adds the listening sockets of a `/proc/net/tcp` or `/proc/net/tcp6` table to `out` (inode → port).
  * Lines read `sl local_address rem_address st … uid timeout inode …`, the address as hex `IP:PORT`.
  */
@@ -94,18 +104,36 @@ export class PortScanner {
         }
       }
     }
-    const ports: number[][] = Array.from({ length: roots }, () => []);
-    for (const [inode, known] of this.#owners) {
-      const row = table.rowOf.get(known.pid);
-      const root = row === undefined ? NO_OWNER : (owner[row] ?? NO_OWNER);
-      const port = this.#listening.get(inode);
-      const list = ports[root];
-      // The same port on IPv4 and IPv6 is one port.
-      if (port !== undefined && list !== undefined && !list.includes(port)) list.push(port);
-    }
-    for (const list of ports) if (list.length > 1) list.sort((a, b) => a - b);
+    const ports = this.#ports;
+    ports.length = roots;
+    ports.fill(NO_PORTS, 0, roots);
+    if (this.#owners.size === 0) return ports;
+    this.#scanTable = table;
+    this.#scanOwner = owner;
+    this.#owners.forEach(this.#addPort);
+    this.#scanTable = null;
+    for (const list of ports) if (list.length > 1) list.sort(ascending);
     return ports;
   }
+
+  /** Ports per root of the last `scan`: reused, but each tree with ports gets a new list. */
+  readonly #ports: number[][] = [];
+  #scanTable: ProcTable | null = null;
+  #scanOwner: Int32Array = new Int32Array(0);
+
+  /** Adds an owned listening socket's port to its tree's list (a bound callback for `Map#forEach`). */
+  readonly #addPort = (known: { pid: number }, inode: number): void => {
+    const table = this.#scanTable;
+    if (table === null) return;
+    const row = table.rowOf.get(known.pid);
+    const root = row === undefined ? NO_OWNER : (this.#scanOwner[row] ?? NO_OWNER);
+    const port = this.#listening.get(inode);
+    const list = this.#ports[root];
+    if (port === undefined || list === undefined) return;
+    if (list === NO_PORTS) this.#ports[root] = [port];
+    // The same port on IPv4 and IPv6 is one port.
+    else if (!list.includes(port)) list.push(port);
+  };
 
   #readTables(table: ProcTable, owner: Int32Array, inUse: ReturnType<typeof tcpInUse>): void {
     const listening = this.#listening;

@@ -5,7 +5,7 @@ import { BranchCache } from './git-branch.js';
 import { type HistoryPoint, MetricsHistory } from './history.js';
 import { LEAK_DEFAULTS } from './leak.js';
 import { applyLimitAction } from './limit-actions.js';
-import { LIMIT_DEFAULTS, LimitWatcher } from './limits.js';
+import { LIMIT_DEFAULTS, type LimitAction, LimitWatcher } from './limits.js';
 import { createTreeSource } from './platform.js';
 import type { TreeRoot } from './tree.js';
 import type {
@@ -23,7 +23,14 @@ interface Tracked {
   readonly root: TreeRoot;
   readonly history: MetricsHistory;
   readonly limits: LimitWatcher;
-  latest: InstanceMetrics | null;
+  /** The last sample, overwritten by every pass; meaningful only while `sampled`. */
+  readonly sample: InstanceMetrics;
+  sampled: boolean;
+  /**
+   * The copy of `sample` that readers get, made on the first read after a pass: most samples of an
+   * idle supervisor are never read, and readers may keep what they got.
+   */
+  snapshot: InstanceMetrics | null;
   /** The leader pid the current run was first sampled with. */
   runPid: number | null;
 }
@@ -44,6 +51,11 @@ export class MetricsSampler {
   readonly #source: TreeSource | null;
   readonly #branches: BranchCache;
   readonly #tracked = new Map<MetricsInstance, Tracked>();
+  /** The running instances of the pass under way, their state and roots: reused from pass to pass. */
+  readonly #live: MetricsInstance[] = [];
+  readonly #liveTracked: Tracked[] = [];
+  readonly #roots: TreeRoot[] = [];
+  readonly #actions: LimitAction[] = [];
   readonly #stats: SamplerStats = { passes: 0, lastPassMs: 0, totalPassMs: 0, totalCpuMs: 0 };
   #timer: ClockTimer | null = null;
   #running = false;
@@ -150,23 +162,34 @@ export class MetricsSampler {
     const cpu = process.cpuUsage();
     try {
       const instances = this.#host.instances();
-      const live: [MetricsInstance, Tracked][] = [];
+      // Only one pass runs at a time (see `sample`), so these arrays are this pass's alone.
+      const live = this.#live;
+      const liveTracked = this.#liveTracked;
+      const roots = this.#roots;
+      live.length = 0;
+      liveTracked.length = 0;
+      roots.length = 0;
       for (const instance of instances) {
         const tracked = this.#track(instance);
         if (instance.pid === null || !isLive(instance.state)) {
-          tracked.latest = null;
+          this.#forget(tracked);
           tracked.runPid = null;
           continue;
         }
         tracked.root.pid = instance.pid;
-        live.push([instance, tracked]);
+        live.push(instance);
+        liveTracked.push(tracked);
+        roots.push(tracked.root);
       }
       this.#prune(instances);
-      const figures = await source.sample(live.map(([, tracked]) => tracked.root));
+      const figures = await source.sample(roots);
       const time = this.#clock.now();
-      live.forEach(([instance, tracked], index) => {
+      for (let index = 0; index < live.length; index += 1) {
+        const instance = live[index];
+        const tracked = liveTracked[index];
+        if (instance === undefined || tracked === undefined) continue;
         this.#record(instance, tracked, figures[index] ?? null, time);
-      });
+      }
     } catch (error) {
       this.#report(error, 'sample metrics');
     } finally {
@@ -182,18 +205,30 @@ export class MetricsSampler {
   #record(instance: MetricsInstance, tracked: Tracked, figures: TreeFigures | null, time: number): void {
     // The leader may have exited (or been replaced by a restart) while the pass ran.
     if (figures === null || instance.pid !== tracked.root.pid) {
-      tracked.latest = null;
+      this.#forget(tracked);
       return;
     }
     if (tracked.runPid !== instance.pid) {
       tracked.runPid = instance.pid;
       tracked.limits.reset(time);
     }
-    tracked.latest = { ...figures, time };
+    // Copied field by field into the instance's own object: the source may reuse its figures.
+    const sample = tracked.sample;
+    sample.cpu = figures.cpu;
+    sample.memory = figures.memory;
+    sample.processes = figures.processes;
+    sample.fds = figures.fds;
+    sample.ports = figures.ports;
+    sample.time = time;
+    tracked.sampled = true;
+    tracked.snapshot = null;
     tracked.history.push(time, figures.cpu, figures.memory);
     if (this.#host.isShuttingDown) return;
-    for (const action of tracked.limits.check(tracked.latest, instance.spec.limits, tracked.history)) {
-      applyLimitAction(action, instance, tracked.latest, {
+    const actions = this.#actions;
+    actions.length = 0;
+    tracked.limits.check(sample, instance.spec.limits, tracked.history, actions);
+    for (const action of actions) {
+      applyLimitAction(action, instance, snapshot(tracked), {
         host: this.#host,
         history: () => tracked.history.toArray(time - 60_000),
         onError: (error) => this.#report(error, `end run (${action.kind})`, instance.id),
@@ -208,7 +243,9 @@ export class MetricsSampler {
         root: { pid: 0, marker: instance.marker },
         history: new MetricsHistory(this.#historySize),
         limits: new LimitWatcher(this.#limitOptions),
-        latest: null,
+        sample: { cpu: null, memory: 0, processes: 0, fds: null, ports: [], time: 0 },
+        sampled: false,
+        snapshot: null,
         runPid: null,
       };
       this.#tracked.set(instance, tracked);
@@ -231,7 +268,12 @@ export class MetricsSampler {
   #current(instance: MetricsInstance): InstanceMetrics | null {
     const tracked = this.#tracked.get(instance);
     if (tracked === undefined || instance.pid === null || !isLive(instance.state)) return null;
-    return instance.pid === tracked.root.pid ? tracked.latest : null;
+    return instance.pid === tracked.root.pid && tracked.sampled ? snapshot(tracked) : null;
+  }
+
+  #forget(tracked: Tracked): void {
+    tracked.sampled = false;
+    tracked.snapshot = null;
   }
 
   #report(error: unknown, operation: string, processId?: string): void {
@@ -246,4 +288,13 @@ export class MetricsSampler {
       ...(processId === undefined ? {} : { processId }),
     });
   }
+}
+
+/** What readers get of the last sample: a copy, the same one until the next pass. */
+function snapshot(tracked: Tracked): InstanceMetrics {
+  if (tracked.snapshot === null) {
+    const { cpu, memory, processes, fds, ports, time } = tracked.sample;
+    tracked.snapshot = { cpu, memory, processes, fds, ports, time };
+  }
+  return tracked.snapshot;
 }

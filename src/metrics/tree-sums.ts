@@ -16,6 +16,9 @@ export class TreeSums {
   #ticks = new Float64Array(16);
   #rss = new Float64Array(16);
   #count = new Int32Array(16);
+  /** The figures of the last call, one object per root index, reused (see `figures`). */
+  readonly #figures: TreeFigures[] = [];
+  readonly #result: (TreeFigures | null)[] = [];
 
   constructor(
     /** Bytes per unit of the table's `rssPages`. */
@@ -30,7 +33,8 @@ export class TreeSums {
 
   /**
    * Figures per root from the table filled since `next()`. `uptime` is seconds on the clock of the
-   * start times; `ports`/`fds` come from the caller (per root).
+   * start times; `ports`/`fds` come from the caller (per root). The array and its objects are
+   * reused by the next call: a caller that keeps figures copies them (the sampler does).
    */
   figures(
     roots: readonly TreeRoot[],
@@ -44,23 +48,39 @@ export class TreeSums {
     this.#sum(table, previous, owner, roots.length);
     const elapsed = this.#previousUptime === null ? 0 : uptime - this.#previousUptime;
     this.#previousUptime = uptime;
-    return roots.map((root, index): TreeFigures | null => {
-      const leaderRow = table.rowOf.get(root.pid);
-      if (leaderRow === undefined) return null;
+    const result = this.#result;
+    result.length = roots.length;
+    for (let index = 0; index < roots.length; index += 1) {
+      const pid = roots[index]?.pid ?? 0;
+      const leaderRow = table.rowOf.get(pid);
+      if (leaderRow === undefined) {
+        result[index] = null;
+        continue;
+      }
       // The first sample of a run has no previous tick count to compare with: no figure, not 0 %.
-      const previousRow = previous.rowOf.get(root.pid);
+      const previousRow = previous.rowOf.get(pid);
       const measured =
         elapsed > 0 &&
         previousRow !== undefined &&
         previous.startTime[previousRow] === table.startTime[leaderRow];
-      return {
-        cpu: measured ? (((this.#ticks[index] ?? 0) / CLOCK_TICKS) * 100) / elapsed : null,
-        memory: (this.#rss[index] ?? 0) * this.pageSize,
-        processes: this.#count[index] ?? 0,
-        fds: fds?.[index] ?? null,
-        ports: ports?.[index] ?? [],
-      };
-    });
+      const figures = this.#figuresAt(index);
+      figures.cpu = measured ? (((this.#ticks[index] ?? 0) / CLOCK_TICKS) * 100) / elapsed : null;
+      figures.memory = (this.#rss[index] ?? 0) * this.pageSize;
+      figures.processes = this.#count[index] ?? 0;
+      figures.fds = fds?.[index] ?? null;
+      figures.ports = ports?.[index] ?? [];
+      result[index] = figures;
+    }
+    return result;
+  }
+
+  #figuresAt(index: number): TreeFigures {
+    let figures = this.#figures[index];
+    if (figures === undefined) {
+      figures = { cpu: null, memory: 0, processes: 0, fds: null, ports: [] };
+      this.#figures[index] = figures;
+    }
+    return figures;
   }
 
   /** Tick deltas, resident pages and process counts per root, into the reused arrays. */

@@ -1,6 +1,9 @@
 import { PROCESS_MARKER_VAR, PROJECT_ID_VAR } from '../core/kill.js';
+import { PidIndex } from './pid-index.js';
 import { environVariable, type ProcReader } from './proc.js';
 import type { ProcTable } from './proc-table.js';
+
+const NO_ROOTS: readonly TreeRoot[] = [];
 
 /** No managed instance owns the row. */
 export const NO_OWNER = -1;
@@ -33,9 +36,16 @@ export class TreeAttributor {
   /** Session of each foreign pid, for the same-session rule of `#isPlainlyForeign`. */
   readonly #foreignSession = new Map<number, number>();
   readonly #markerOf = new Map<number, { startTime: number; marker: string | null }>();
-  readonly #path: number[] = [];
-  readonly #leaders = new Map<number, number>();
+  /** Rows of the walk under way in `#resolveAncestry` (a typed array: an emptied JS array drops its storage). */
+  #path = new Int32Array(257);
+  /** Leader pid → root index, refilled every pass without allocating. */
+  readonly #leaders = new PidIndex();
+  /** Marker → root index, for escapees: built only in a pass that finds a marked process. */
   readonly #markers = new Map<string, number>();
+  #markersBuilt = false;
+  #roots: readonly TreeRoot[] = NO_ROOTS;
+  /** The table `#pruneOne` looks at (a bound callback: `Map#forEach` allocates no iterator). */
+  #pruneTable: ProcTable | null = null;
   #pass = 0;
 
   constructor(
@@ -62,31 +72,47 @@ export class TreeAttributor {
     // A leader whose pid was a foreign process's until a moment ago must be read.
     for (const root of roots) this.foreign.delete(root.pid);
     // Between full passes, /proc is listed again only when a process was created somewhere.
-    this.reader.readAll(table, selfPid, this.foreign, this.#pass, full ? null : roots);
-    for (const [pid, seen] of this.foreign) {
-      if (seen === this.#pass) continue;
-      this.foreign.delete(pid);
-      this.#foreignSession.delete(pid);
-    }
+    this.#listed = this.reader.readAll(table, selfPid, this.foreign, this.#pass, full ? null : roots);
+    // Only a listing tells which foreign pids are gone: those it did not stamp.
+    if (this.#listed) this.foreign.forEach(this.#forgetGone);
   }
+
+  /** Whether this pass listed /proc (rather than re-reading the open stat files). */
+  #listed = true;
+
+  readonly #forgetGone = (seen: number, pid: number): void => {
+    if (seen === this.#pass) return;
+    this.foreign.delete(pid);
+    this.#foreignSession.delete(pid);
+  };
 
   attribute(table: ProcTable, roots: readonly TreeRoot[]): Int32Array {
     if (this.owner.length < table.size) this.owner = new Int32Array(table.pid.length);
+    // A walk visits each row at most once, plus one step to notice a cycle.
+    if (this.#path.length <= table.size) this.#path = new Int32Array(table.pid.length + 1);
     const owner = this.owner;
     owner.fill(UNRESOLVED, 0, table.size);
     this.#leaders.clear();
-    this.#markers.clear();
-    roots.forEach((root, index) => {
-      this.#leaders.set(root.pid, index);
-      this.#markers.set(root.marker, index);
-    });
+    for (let index = 0; index < roots.length; index += 1) {
+      const root = roots[index];
+      if (root !== undefined) this.#leaders.set(root.pid, index);
+    }
+    this.#roots = roots;
+    this.#markersBuilt = false;
     for (let row = 0; row < table.size; row += 1) {
       if (owner[row] === UNRESOLVED) this.#resolveAncestry(table, row);
     }
     for (let row = 0; row < table.size; row += 1) {
       if (owner[row] === NO_OWNER) owner[row] = this.#byMarker(table, row);
     }
-    this.#prune(table);
+    this.#roots = NO_ROOTS;
+    // Cached environments can only go stale when a process ended, which a listing notices; a
+    // pass that re-read the open files keeps them a little longer (at most until the next listing).
+    if (this.#listed) {
+      this.#pruneTable = table;
+      this.#markerOf.forEach(this.#pruneOne);
+      this.#pruneTable = null;
+    }
     return owner;
   }
 
@@ -94,7 +120,7 @@ export class TreeAttributor {
   #resolveAncestry(table: ProcTable, start: number): void {
     const owner = this.owner;
     const path = this.#path;
-    path.length = 0;
+    let depth = 0;
     let row = start;
     let result = NO_OWNER;
     for (;;) {
@@ -103,7 +129,8 @@ export class TreeAttributor {
         result = known;
         break;
       }
-      path.push(row);
+      path[depth] = row;
+      depth += 1;
       const byPid = this.#leaders.get(table.pid[row] ?? 0);
       const byGroup = byPid ?? this.#leaders.get(table.pgrp[row] ?? 0);
       if (byGroup !== undefined) {
@@ -112,10 +139,10 @@ export class TreeAttributor {
       }
       const parent = table.rowOf.get(table.ppid[row] ?? 0);
       // A cycle cannot happen in a consistent snapshot, but a torn one (pids reused mid-pass) could.
-      if (parent === undefined || path.length > table.size) break;
+      if (parent === undefined || depth > table.size) break;
       row = parent;
     }
-    for (const visited of path) owner[visited] = result;
+    for (let step = 0; step < depth; step += 1) owner[path[step] ?? 0] = result;
   }
 
   #byMarker(table: ProcTable, row: number): number {
@@ -134,7 +161,20 @@ export class TreeAttributor {
     }
     // Zombies hold nothing; a marked process whose instance is not running belongs to nobody now.
     if (table.zombie[row] === 1) return NO_OWNER;
-    return this.#markers.get(cached.marker) ?? NO_OWNER;
+    return this.#markerIndex().get(cached.marker) ?? NO_OWNER;
+  }
+
+  /** Marker → root index of this attribution's roots, built on first use. */
+  #markerIndex(): Map<string, number> {
+    if (!this.#markersBuilt) {
+      this.#markersBuilt = true;
+      this.#markers.clear();
+      for (let index = 0; index < this.#roots.length; index += 1) {
+        const root = this.#roots[index];
+        if (root !== undefined) this.#markers.set(root.marker, index);
+      }
+    }
+    return this.#markers;
   }
 
   /**
@@ -157,14 +197,14 @@ export class TreeAttributor {
     return markerInEnviron(environ, this.projectId);
   }
 
-  /** Forgets cached environments of processes that ended. */
-  #prune(table: ProcTable): void {
-    for (const [pid, cached] of this.#markerOf) {
-      const row = table.rowOf.get(pid);
-      const gone = row === undefined ? !this.foreign.has(pid) : table.startTime[row] !== cached.startTime;
-      if (gone) this.#markerOf.delete(pid);
-    }
-  }
+  /** Forgets the cached environment of a process that ended. */
+  readonly #pruneOne = (cached: { startTime: number }, pid: number): void => {
+    const table = this.#pruneTable;
+    if (table === null) return;
+    const row = table.rowOf.get(pid);
+    const gone = row === undefined ? !this.foreign.has(pid) : table.startTime[row] !== cached.startTime;
+    if (gone) this.#markerOf.delete(pid);
+  };
 }
 
 /** The `OVRSEER_PROCESS` marker of an environment, when it belongs to the project `projectId`. */
