@@ -228,19 +228,9 @@ export class ProcReader {
     return parseUptime(this.#buffer, Math.max(0, this.#readKept(this.#uptime)));
   }
 
-  /** The environment a process started with, or null when it is gone or not ours to read. */
-  readEnviron(pid: number): Buffer | null {
-    try {
-      return readFileSync(`${this.root}/${pid}/environ`);
-    } catch (error) {
-      if (isGone(error) || isForbidden(error)) return null;
-      throw error;
-    }
-  }
-
   /**
-   * Like `readEnviron`, but into a buffer reused by every call: the view is valid until the next read
-   * through this reader. Scanning every process's environment with `readFile` allocates 64 KiB or
+   * The environment a process started with, or null when it is gone or not ours to read. Read into a
+   * buffer reused by every call: the view is valid until the next read through this reader. Scanning every process's environment with `readFile` allocates 64 KiB or
    * more per process (a /proc file has no size to go by), tens of MB in a scan, which the allocator
    * keeps as resident heap long after the buffers are collected.
    */

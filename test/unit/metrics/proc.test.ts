@@ -187,11 +187,23 @@ describe('ProcReader on a /proc-like folder', () => {
     expect(table.rssPages[table.rowOf.get(399) ?? -1]).toBe(399);
   });
 
+  it('reads an environment into one reused buffer, growing it for a long one', () => {
+    proc = new FakeProc();
+    const long = 'x'.repeat(200_000);
+    proc.add({ pid: 10, ppid: 1, env: { A: '1', B: 'two' } });
+    proc.add({ pid: 11, ppid: 1, env: { LONG: long } });
+    const reader = new ProcReader(proc.root);
+    const first = reader.readEnvironView(10);
+    expect(first?.toString()).toBe('A=1\0B=two\0');
+    expect(environVariable(reader.readEnvironView(11) ?? Buffer.alloc(0), 'LONG')).toBe(long);
+    expect(reader.readEnvironView(10)?.toString()).toBe('A=1\0B=two\0');
+  });
+
   it('a gone process reads as null, not an error', () => {
     proc = new FakeProc();
     const reader = new ProcReader(proc.root);
     expect(reader.readStat(12345)).toBeNull();
-    expect(reader.readEnviron(12345)).toBeNull();
+    expect(reader.readEnvironView(12345)).toBeNull();
     expect(reader.listFds(12345)).toBeNull();
   });
 });
