@@ -203,13 +203,7 @@ export class ProcReader {
       throw error;
     }
     this.#statFds.set(pid, fd);
-    try {
-      const length = readSync(fd, this.#buffer, 0, this.#buffer.length, 0);
-      return length > 0 && parseStat(this.#buffer, length, this.#stat);
-    } catch (error) {
-      if (isGone(error)) return false;
-      throw error;
-    }
+    return this.#rereadStat(fd);
   }
 
   /** One process's stat, or null when it is gone. */
