@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { ProcessSpec } from '../config/spec.js';
 import { errorMessage, isErrnoException } from '../errors.js';
-import { commandArgv, describeCommand } from './command.js';
+import { describeCommand, spawnArgv } from './command.js';
 import { PROCESS_MARKER_VAR, PROJECT_ID_VAR } from './kill.js';
 import type { ManagedProcessContext } from './managed-process.js';
 
@@ -70,7 +70,7 @@ export function launch(
   const problem = preflight(spec);
   if (problem !== null) return Promise.resolve({ ok: false, reason: problem });
   const env = instanceEnv(spec, instance, context, marker);
-  const [file, ...args] = expandForemanVariables(commandArgv(spec.command), spec, env);
+  const [file, ...args] = expandForemanVariables(spawnArgv(spec.command), spec, env);
   const dropPrivileges = spec.user !== null && process.getuid?.() === 0;
   let child: ChildProcess;
   try {

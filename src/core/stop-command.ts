@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../config/spec.js';
-import { commandArgv } from './command.js';
+import { spawnArgv } from './command.js';
 import { signalGroup } from './kill.js';
 import { instanceEnv } from './launch.js';
 import { eachText, LineBatch } from './line-batch.js';
@@ -16,7 +16,7 @@ export function runStopCommand(
   context: ManagedProcessContext,
   signal: AbortSignal,
 ): Promise<void> {
-  const [file, ...args] = commandArgv(command);
+  const [file, ...args] = spawnArgv(command);
   return new Promise((resolve) => {
     const log = (text: string): void => {
       context.emitter.emit('output', {

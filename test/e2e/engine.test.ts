@@ -237,6 +237,37 @@ processes:
   });
 });
 
+describe('commands', () => {
+  it('execs a plain shell command directly, and keeps sh for anything the shell must interpret', async () => {
+    const h = run(`
+name: "{{name}}"
+processes:
+  plain: { command: "sleep 30" }
+  scripted: { command: "sleep 30; true" }
+`);
+    await h.manager.start();
+    const comm = (id: string): string => readFileSync(`/proc/${h.manager.get(id)?.pid}/comm`, 'utf8').trim();
+    expect(comm('plain')).toBe('sleep');
+    expect(comm('scripted')).not.toBe('sleep');
+    // One process for the plain command; the shell and its sleep for the other.
+    await waitFor(() => markedPids(h.project.name).length === 3, 'three processes of the project');
+    const result = await h.manager.shutdown();
+    expect(result.ok).toBe(true);
+    expect(markedPids(h.project.name)).toEqual([]);
+  });
+
+  it('names a plain shell command that does not exist', async () => {
+    const h = run(`
+name: "{{name}}"
+processes:
+  api: { command: "definitely-not-a-command-xyz --flag" }
+`);
+    await h.manager.start();
+    expect(stateOf(h, 'api')).toBe('failed');
+    expect(h.manager.get('api')?.reason).toContain('command not found: definitely-not-a-command-xyz');
+  });
+});
+
 describe('failures are explained', () => {
   it('reports a missing working directory by its path', async () => {
     const h = run(`

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ProbeSpec } from '../../config/spec.js';
 import { RingBuffer } from '../../logs/ring-buffer.js';
-import { commandArgv } from '../command.js';
+import { spawnArgv } from '../command.js';
 import { signalGroup } from '../kill.js';
 import { eachText } from '../line-batch.js';
 import { LineSplitter } from '../line-splitter.js';
@@ -22,7 +22,7 @@ export class ExecProbe implements Probe {
 
   check(signal: AbortSignal): Promise<ProbeResult> {
     return new Promise((resolve) => {
-      const [file, ...args] = commandArgv(this.spec.command);
+      const [file, ...args] = spawnArgv(this.spec.command);
       const output = new RingBuffer<string>(3);
       const splitter = new LineSplitter(
         eachText((line) => output.push(line)),
