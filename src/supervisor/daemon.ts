@@ -8,6 +8,7 @@ import { Printer } from '../cli/printer.js';
 import type { ProjectSpec } from '../config/spec.js';
 import { errorMessage } from '../errors.js';
 import { attachMetrics } from '../metrics/attach.js';
+import { tierUpUnderLoad } from './compiler-tier.js';
 import { runSession } from './session.js';
 import { Supervisor } from './supervisor.js';
 
@@ -27,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
   });
   printer.message(`supervisor pid ${process.pid}, API on ${supervisor.socketPath}`);
   attachMetrics(supervisor, (warning) => printer.warning(warning));
+  tierUpUnderLoad(supervisor.manager);
   return runSession(supervisor, { printer, names, endWhenIdle: false });
 }
 

@@ -1,0 +1,67 @@
+import { setFlagsFromString } from 'node:v8';
+import type { LogOutputEvent } from '../core/events.js';
+
+/** V8 flag the detached supervisor starts with; see `tierUpUnderLoad`. */
+export const BASELINE_TIER_FLAG = '--no-turbofan';
+/** @default 20000 lines within one second switch the optimizing compiler on. */
+export const TIER_UP_LINES_PER_SECOND = 20_000;
+
+/**
+ * Decides when output arrives fast enough to be worth V8's optimizing compiler: once `linesPerSecond`
+ * lines arrive within one second, `raise` is called, once. The clock is injected for tests.
+ */
+export class CompilerTierUp {
+  #windowStart = Number.NEGATIVE_INFINITY;
+  #lines = 0;
+  #raised = false;
+
+  constructor(
+    private readonly raise: () => void,
+    private readonly now: () => number,
+    private readonly linesPerSecond: number = TIER_UP_LINES_PER_SECOND,
+  ) {}
+
+  get raised(): boolean {
+    return this.#raised;
+  }
+
+  observe(lines: number): void {
+    if (this.#raised) return;
+    const now = this.now();
+    if (now - this.#windowStart >= 1000) {
+      this.#windowStart = now;
+      this.#lines = 0;
+    }
+    this.#lines += lines;
+    if (this.#lines < this.linesPerSecond) return;
+    this.#raised = true;
+    this.raise();
+  }
+}
+
+interface OutputSource {
+  on(event: 'output', listener: (event: LogOutputEvent) => void): () => void;
+}
+
+/**
+ * The detached supervisor runs with TurboFan off (`--no-turbofan`): compiling anything with it maps
+ * ~4 MB of the compiler's own machine code into the process and allocates its zones, which an idle
+ * supervisor would then carry for its whole life, and its compiles in the first minute cost more CPU
+ * than they save on a 1 Hz metrics pass. A log flood is different: TurboFan makes ingestion ~3.5x
+ * faster, so the first second with `TIER_UP_LINES_PER_SECOND` lines switches it on for good (V8 reads
+ * the flag at each tiering decision). Does nothing in a process started without the flag.
+ * @returns a function that stops watching
+ */
+export function tierUpUnderLoad(
+  source: OutputSource,
+  execArgv: readonly string[] = process.execArgv,
+  raise: () => void = () => setFlagsFromString('--turbofan'),
+): () => void {
+  if (!execArgv.includes(BASELINE_TIER_FLAG)) return () => undefined;
+  const tier = new CompilerTierUp(() => {
+    raise();
+    queueMicrotask(() => stop());
+  }, Date.now);
+  const stop = source.on('output', (event) => tier.observe(event.lines.count));
+  return stop;
+}
