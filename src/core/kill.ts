@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { isErrnoException } from '../errors.js';
 import { environVariable, ProcReader, type ProcStat } from '../metrics/proc.js';
+import { readDirectory } from './lazy-builtin.js';
 
 /** Environment variable that marks every process ovrseer starts, inherited by all its descendants. */
 export const PROCESS_MARKER_VAR = 'OVRSEER_PROCESS';
@@ -108,7 +108,7 @@ export async function findMarkedProcesses(projectId: string, markerPrefix: strin
   if (process.platform !== 'linux') return [];
   let entries: string[];
   try {
-    entries = await readdir('/proc');
+    entries = await readDirectory('/proc');
   } catch (error) {
     if (isErrnoException(error) && error.code === 'ENOENT') return [];
     throw error;

@@ -1,5 +1,4 @@
 import { spawn as nodeSpawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import type { DependencySpec, ProcessSpec, ProjectSpec } from '../config/spec.js';
 import { OvrseerError } from '../errors.js';
 import type { Plugin } from '../plugins/plugin.js';
@@ -24,6 +23,7 @@ import {
   stopBatches,
   stopLevels,
 } from './graph.js';
+import { nodeCrypto } from './lazy-builtin.js';
 import { perLine } from './line-batch.js';
 import { ManagedProcess, type ManagedProcessContext, type ProcessInfo } from './managed-process.js';
 import { createProbe } from './probes/create-probe.js';
@@ -47,6 +47,8 @@ export interface ProcessManagerOptions {
   env?: NodeJS.ProcessEnv;
   /** Receives crash reports (crash, dependencyFailed, maxRetriesExceeded, unhealthy, cleanupFailed). */
   reports?: CrashReportSink;
+  /** @default `projectIdOf(spec)`; a caller that has it already saves loading node:crypto */
+  projectId?: string;
 }
 
 export type { ShutdownResult };
@@ -81,7 +83,7 @@ export class ProcessManager {
     this.#emitter = new TypedEmitter<ManagerEvents>((error, event) =>
       this.reportError(toError(error), { operation: `${String(event)} listener`, severity: 'warning' }),
     );
-    this.projectId = projectIdOf(spec);
+    this.projectId = options.projectId ?? projectIdOf(spec);
     const total = spec.processes.reduce((sum, process) => sum + process.replicas, 0);
     if (total > spec.settings.limits.maxProcesses) {
       throw new OvrseerError(
@@ -463,7 +465,8 @@ export class ProcessManager {
 
 /** Stable per config file (or per directory and name for a spec built in code). */
 export function projectIdOf(spec: ProjectSpec): string {
-  return createHash('sha256')
+  return nodeCrypto()
+    .createHash('sha256')
     .update(spec.file ?? `${spec.dir}\0${spec.name}`)
     .digest('hex')
     .slice(0, 16);

@@ -1,5 +1,6 @@
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { nodeFsPromises } from '../core/lazy-builtin.js';
 import { errorMessage, isErrnoException, OvrseerError } from '../errors.js';
 import { matches, parseLogText } from './file-reader.js';
 import { type CompiledQuery, compileQuery, mergeByTime } from './query.js';
@@ -157,7 +158,7 @@ export class LogFollower {
 
   async #open(file: Tracked): Promise<boolean> {
     try {
-      file.handle = await open(file.path, 'r');
+      file.handle = await nodeFsPromises().open(file.path, 'r');
     } catch (error) {
       if (isErrnoException(error) && error.code === 'ENOENT') return false;
       throw new OvrseerError('OVRSEER_LOG_READ_FAILED', `cannot open ${file.path}: ${errorMessage(error)}`, {
@@ -173,7 +174,7 @@ export class LogFollower {
 
 async function statOrNull(path: string): Promise<{ ino: number; size: number } | null> {
   try {
-    return await stat(path);
+    return await nodeFsPromises().stat(path);
   } catch (error) {
     if (isErrnoException(error) && error.code === 'ENOENT') return null;
     throw error;

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { nodeFsPromises, nodeZlib } from '../core/lazy-builtin.js';
 import { errorMessage, isErrnoException, OvrseerError } from '../errors.js';
 import { parseFileLine } from './format.js';
 import { detectLevel, levelCode, levelName } from './levels.js';
@@ -9,7 +8,7 @@ import { logFiles } from './log-files.js';
 import { applyLimit, type CompiledQuery, compileQuery, mergeByTime, STREAM_CODES } from './query.js';
 import type { LogEntry, LogQuery, LogQueryResult } from './types.js';
 
-const gunzipAsync = promisify(gunzip);
+const gunzipAsync = (data: Buffer): Promise<NonSharedBuffer> => promisify(nodeZlib().gunzip)(data);
 
 export interface FileQueryOptions {
   /** `<state_dir>/logs`. */
@@ -63,7 +62,7 @@ async function readProcess(
 /** The text of a log file, decompressed; '' when it vanished (rotated away) since it was listed. */
 export async function readLogFile(path: string, endOffset?: number): Promise<string> {
   try {
-    let data = await readFile(path);
+    let data = await nodeFsPromises().readFile(path);
     if (path.endsWith('.gz')) data = await gunzipAsync(data);
     else if (endOffset !== undefined) data = data.subarray(0, endOffset);
     return data.toString('utf8');

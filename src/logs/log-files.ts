@@ -1,5 +1,5 @@
-import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { readDirectory } from '../core/lazy-builtin.js';
 import { isErrnoException } from '../errors.js';
 
 /** The files holding the log of `name.log` (`path`), oldest first: rotated ones, then the current. */
@@ -8,7 +8,7 @@ export async function logFiles(path: string): Promise<string[]> {
   const base = basename(path);
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = await readDirectory(dir);
   } catch (error) {
     if (isErrnoException(error) && error.code === 'ENOENT') return [];
     throw error;

@@ -9,7 +9,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { constants, createGzip } from 'node:zlib';
+import { nodeZlib } from '../core/lazy-builtin.js';
 import { isErrnoException } from '../errors.js';
 
 /**
@@ -112,9 +112,10 @@ export class Rotation {
     const fd = openSync(rotatedPath(this.path, pending.index, false), 'r');
     temporaries += 1;
     const temporary = `${this.path}.tmp-${process.pid}-${temporaries}`;
+    const gzip = nodeZlib();
     await pipeline(
       createReadStream('', { fd }),
-      createGzip({ level: constants.Z_BEST_SPEED }),
+      gzip.createGzip({ level: gzip.constants.Z_BEST_SPEED }),
       createWriteStream(temporary, { mode: 0o600 }),
     );
     // Synchronous from here: no rotation can rename between checking the index and using it.

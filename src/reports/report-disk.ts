@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
 import type { ErrorSeverity } from '../core/events.js';
+import { nodeCrypto, nodeFsPromises, nodeZlib, readDirectory } from '../core/lazy-builtin.js';
 import { errorMessage, isErrnoException, OvrseerError } from '../errors.js';
 
-const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
+const gzipAsync = (data: Buffer): Promise<Buffer> => promisify(nodeZlib().gzip)(data);
+const gunzipAsync = (data: Buffer): Promise<Buffer> => promisify(nodeZlib().gunzip)(data);
+const randomHex = (bytes: number): string => nodeCrypto().randomBytes(bytes).toString('hex');
 
 export const REPORT_FILE_SUFFIX = '.json.gz';
 const TEMP_PREFIX = '.';
@@ -98,18 +97,15 @@ export class ReportDisk {
 
   async #writeNow(id: string, json: string): Promise<void> {
     const file = this.fileOf(id);
-    const temp = join(
-      this.#dir,
-      `${TEMP_PREFIX}${id}.${process.pid}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`,
-    );
+    const temp = join(this.#dir, `${TEMP_PREFIX}${id}.${process.pid}.${randomHex(4)}${TEMP_SUFFIX}`);
     let created = false;
     try {
       if (!this.#dirReady) {
-        await mkdir(this.#dir, { recursive: true, mode: 0o700 });
+        await nodeFsPromises().mkdir(this.#dir, { recursive: true, mode: 0o700 });
         this.#dirReady = true;
       }
       const data = await gzipAsync(Buffer.from(json, 'utf8'));
-      const handle = await open(temp, 'wx', 0o600);
+      const handle = await nodeFsPromises().open(temp, 'wx', 0o600);
       created = true;
       try {
         await handle.writeFile(data);
@@ -118,7 +114,7 @@ export class ReportDisk {
       } finally {
         await handle.close();
       }
-      await rename(temp, file);
+      await nodeFsPromises().rename(temp, file);
       created = false;
       this.#onWritten();
     } catch (error) {
@@ -140,7 +136,7 @@ export class ReportDisk {
 
   async #removeQuietly(path: string, operation: string): Promise<void> {
     try {
-      await unlink(path);
+      await nodeFsPromises().unlink(path);
     } catch (error) {
       if (isErrnoException(error) && error.code === 'ENOENT') return;
       const code = isErrnoException(error) ? error.code : 'unknown';
@@ -165,7 +161,7 @@ export class ReportDisk {
   async read(id: string): Promise<unknown> {
     const file = this.fileOf(id);
     try {
-      const data = await gunzipAsync(await readFile(file));
+      const data = await gunzipAsync(await nodeFsPromises().readFile(file));
       return JSON.parse(data.toString('utf8'));
     } catch (error) {
       throw new OvrseerError(
@@ -192,7 +188,7 @@ export class ReportDisk {
 
   async #readdir(): Promise<string[]> {
     try {
-      return await readdir(this.#dir);
+      return await readDirectory(this.#dir);
     } catch (error) {
       if (isErrnoException(error) && error.code === 'ENOENT') return [];
       const failure = new OvrseerError(

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../core/lazy-builtin.js';
 
 /** `20261122T004512Z-api-3f9a`: UTC second, instance id, 4 random hex digits. */
 export const REPORT_ID_PATTERN = /^\d{8}T\d{6}Z-[A-Za-z0-9_.-]{1,64}-[0-9a-f]{4}$/;
@@ -19,7 +19,7 @@ export function createReportId(time: number, process: string, random: () => stri
 }
 
 function randomSuffix(): string {
-  return randomBytes(2).toString('hex');
+  return nodeCrypto().randomBytes(2).toString('hex');
 }
 
 /** Letters, digits, `_`, `-`, `.`, never leading dots (hidden files, `..`) nor empty. */

@@ -1,5 +1,5 @@
-import { setFlagsFromString } from 'node:v8';
 import type { LogOutputEvent } from '../core/events.js';
+import { nodeV8 } from '../core/lazy-builtin.js';
 
 /** V8 flag the detached supervisor starts with; see `tierUpUnderLoad`. */
 export const BASELINE_TIER_FLAG = '--no-turbofan';
@@ -55,7 +55,7 @@ interface OutputSource {
 export function tierUpUnderLoad(
   source: OutputSource,
   execArgv: readonly string[] = process.execArgv,
-  raise: () => void = () => setFlagsFromString('--turbofan'),
+  raise: () => void = () => nodeV8().setFlagsFromString('--turbofan'),
 ): () => void {
   if (!execArgv.includes(BASELINE_TIER_FLAG)) return () => undefined;
   const tier = new CompilerTierUp(() => {

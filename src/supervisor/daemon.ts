@@ -12,15 +12,22 @@ import { tierUpUnderLoad } from './compiler-tier.js';
 import { runSession } from './session.js';
 import { Supervisor } from './supervisor.js';
 
+/** What `up -d` hands the supervisor, as JSON in a file only the user can read. */
+export interface DaemonStart {
+  spec: ProjectSpec;
+  /** Computed by the CLI already: the supervisor need not load node:crypto to hash the path again. */
+  projectId: string;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [specFile, ...names] = argv;
   if (specFile === undefined) {
     process.stderr.write('usage: daemon.js <spec.json> [names…]\n');
     return 2;
   }
-  const spec = JSON.parse(readFileSync(specFile, 'utf8')) as ProjectSpec;
+  const { spec, projectId } = JSON.parse(readFileSync(specFile, 'utf8')) as DaemonStart;
   rmSync(specFile, { force: true });
-  const supervisor = await Supervisor.open(spec);
+  const supervisor = await Supervisor.open(spec, { projectId });
   const printer = new Printer({
     out: process.stdout,
     color: false,

@@ -22,6 +22,8 @@ export interface SupervisorOptions {
   env?: NodeJS.ProcessEnv;
   /** Per-instance figures for `ps` and the API, once a metrics sampler runs. */
   metrics?: { latest(id: string): InstanceMetrics | null; text(): Promise<string> };
+  /** @default `projectIdOf(spec)`; the detached supervisor gets it from the CLI, which computed it */
+  projectId?: string;
 }
 
 /**
@@ -58,6 +60,7 @@ export class Supervisor implements ApiBackend {
     this.manager = new ProcessManager(spec, {
       reports: this.reporter,
       ...(options.env === undefined ? {} : { env: options.env }),
+      ...(options.projectId === undefined ? {} : { projectId: options.projectId }),
     });
     this.logs = createProjectLogs(spec, {
       reportError: (error, context) => this.manager.reportError(error, context),
@@ -85,7 +88,7 @@ export class Supervisor implements ApiBackend {
       );
     }
     const paths = ensureStateDir(spec.settings.stateDir, 'logs', 'reports');
-    const projectId = projectIdOf(spec);
+    const projectId = options.projectId ?? projectIdOf(spec);
     const socketPath = socketPathFor(paths, projectId);
     if (await new ApiClient(socketPath).ping()) {
       throw new OvrseerError(
@@ -96,7 +99,7 @@ export class Supervisor implements ApiBackend {
     const plugins = await loadPlugins(spec.plugins ?? [], spec.name);
     const previous = readStateFile(paths.stateFile);
     const recovered = await recoverLeftovers(spec, paths, projectId);
-    const supervisor = new Supervisor(spec, paths, recovered, options);
+    const supervisor = new Supervisor(spec, paths, recovered, { ...options, projectId });
     for (const plugin of plugins) supervisor.manager.use(plugin);
     for (const name of previous?.userStopped ?? []) {
       const process = spec.processes.find((candidate) => candidate.name === name);

@@ -7,11 +7,12 @@ import { OvrseerError } from '../../errors.js';
 import { socketPathFor } from '../../supervisor/api/server.js';
 import { ApiClient } from '../../supervisor/client.js';
 import { BASELINE_TIER_FLAG } from '../../supervisor/compiler-tier.js';
+import type { DaemonStart } from '../../supervisor/daemon.js';
 import type { ProcessRow } from '../../supervisor/process-rows.js';
 import { ensureStateDir } from '../../supervisor/state-dir.js';
 import { renderProcessTable } from '../process-table.js';
 
-const DAEMON = new URL('../../supervisor/daemon.js', import.meta.url);
+const DAEMON = new URL('../../supervisor/daemon.cjs', import.meta.url);
 /**
  * V8 flags of the supervisor process. A 1 MB semi-space keeps the young generation from growing to
  * 8 MB+ during start-up (100 spawns) and staying there: ~5 MB less RSS, and no slower under a log
@@ -34,7 +35,8 @@ export async function runDetached(
   out: NodeJS.WritableStream,
 ): Promise<number> {
   const paths = ensureStateDir(spec.settings.stateDir, 'logs', 'reports');
-  const client = new ApiClient(socketPathFor(paths, projectIdOf(spec)));
+  const projectId = projectIdOf(spec);
+  const client = new ApiClient(socketPathFor(paths, projectId));
   if (await client.ping()) {
     throw new OvrseerError(
       'OVRSEER_ALREADY_RUNNING',
@@ -42,7 +44,8 @@ export async function runDetached(
     );
   }
   const specFile = join(paths.root, `spec.${process.pid}.json`);
-  writeFileSync(specFile, JSON.stringify(spec), { mode: 0o600 });
+  const start: DaemonStart = { spec, projectId };
+  writeFileSync(specFile, JSON.stringify(start), { mode: 0o600 });
   const log = openSync(paths.supervisorLog, 'a', 0o600);
   const logStart = readFileSync(paths.supervisorLog).length;
   const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, DAEMON.pathname, specFile, ...names], {

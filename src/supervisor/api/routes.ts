@@ -6,8 +6,8 @@ import { tryParseDuration } from '../../config/units.js';
 import type { ManagerEvents } from '../../core/events.js';
 import { OvrseerError } from '../../errors.js';
 import type { LogEntry, LogQuery } from '../../logs/types.js';
-import { bearerToken } from './auth.js';
 import type { ApiBackend } from './backend.js';
+import { bearerToken } from './bearer-token.js';
 
 const ACTIONS = ['start', 'stop', 'restart'] as const;
 /** Names as the config allows them, optionally with a replica suffix: nothing else reaches the engine. */

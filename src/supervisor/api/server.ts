@@ -1,16 +1,19 @@
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage, OvrseerError } from '../../errors.js';
 import type { StatePaths } from '../state-dir.js';
-import { bearerToken } from './auth.js';
 import type { ApiBackend } from './backend.js';
+import { bearerToken } from './bearer-token.js';
+import { type QuickResponse, type RequestHead, serveQuickly } from './quick-answer.js';
 
 /** sun_path is 108 bytes on Linux (104 on macOS), NUL included. */
 const MAX_SOCKET_PATH = 100;
 
 type Listener = (request: IncomingMessage, response: ServerResponse) => void;
+type TokenCheck = (presented: string | undefined) => boolean;
 
 export interface ApiServerOptions {
   paths: StatePaths;
@@ -22,14 +25,16 @@ export interface ApiServerOptions {
 
 /**
  * Serves the API on the project's unix socket (mode 0600 in the 0700 state dir) and optionally on TCP.
- * Hono and zod are loaded on the first request that needs them, not at start: a supervisor that no
- * client talks to stays small. `GET /v1/processes` — what `up -d`, `ps`, `down` and every ping ask —
- * is answered here directly, so those clients never make the supervisor load them (~8 MB of RSS for
- * as long as it lives) and get their answer without Hono's Request/Response round trip.
+ * The listeners are plain `node:net` servers: `GET /v1/processes` — what `up -d`, `ps`, `down` and
+ * every ping ask — is answered on the socket directly (see `serveQuickly`); any other request hands
+ * its connection to node:http, and Hono and zod, loaded on the first request that needs them. A
+ * supervisor that only those clients talk to never loads them (~10 MB of RSS for as long as it lives).
  */
 export class ApiServer {
   readonly socketPath: string;
   #servers: Server[] = [];
+  readonly #sockets = new Set<Socket>();
+  readonly #http = new Map<TokenCheck | null, Promise<HttpServer>>();
 
   constructor(
     private readonly backend: ApiBackend,
@@ -51,38 +56,78 @@ export class ApiServer {
     }
     // A socket file left by a killed supervisor: the caller has checked that nobody answers on it.
     if (existsSync(this.socketPath)) rmSync(this.socketPath);
-    const unix = createServer(this.#lazyListener(null));
+    const unix = createServer((socket) => this.#accept(socket, null));
     await listenOn(unix, () => unix.listen(this.socketPath));
     this.#servers.push(unix);
     chmodSync(this.socketPath, 0o600);
     if (this.options.listen !== null && this.options.token !== null) {
       const { host, port } = parseListen(this.options.listen);
       const { createTokenCheck } = await import('./auth.js');
-      const tcp = createServer(this.#lazyListener(createTokenCheck(this.options.token)));
+      const check = createTokenCheck(this.options.token);
+      const tcp = createServer((socket) => this.#accept(socket, check));
       await listenOn(tcp, () => tcp.listen(port, host));
       this.#servers.push(tcp);
     }
   }
 
   async close(): Promise<void> {
-    await Promise.all(
+    const closed = Promise.all(
       this.#servers.map(
         (server) =>
           new Promise<void>((resolve) => {
             server.close(() => resolve());
-            server.closeAllConnections();
           }),
       ),
     );
+    for (const socket of this.#sockets) socket.destroy();
+    await closed;
     this.#servers = [];
     rmSync(this.socketPath, { force: true });
   }
 
-  #lazyListener(token: ((presented: string | undefined) => boolean) | null): Listener {
+  #accept(socket: Socket, token: TokenCheck | null): void {
+    this.#sockets.add(socket);
+    socket.on('close', () => this.#sockets.delete(socket));
+    // A client that vanishes mid-request; node:http adds its own handling once it has the socket.
+    socket.on('error', () => socket.destroy());
+    serveQuickly(
+      socket,
+      (head) => this.#quickAnswer(head, token),
+      (handed) => void this.#handOff(handed, token),
+    );
+  }
+
+  async #handOff(socket: Socket, token: TokenCheck | null): Promise<void> {
+    let server = this.#http.get(token);
+    if (server === undefined) {
+      server = import('node:http').then(({ createServer: createHttpServer }) =>
+        createHttpServer(this.#lazyListener(token)),
+      );
+      this.#http.set(token, server);
+    }
+    try {
+      (await server).emit('connection', socket);
+      socket.resume();
+    } catch (error) {
+      this.backend.reportError(error instanceof Error ? error : new Error(String(error)), 'load the API');
+      socket.destroy();
+    }
+  }
+
+  #quickAnswer(head: RequestHead, token: TokenCheck | null): QuickResponse | null {
+    return head.method === 'GET' && isProcessList(head.target)
+      ? this.#processList(head.headers.get('authorization'), token)
+      : null;
+  }
+
+  #lazyListener(token: TokenCheck | null): Listener {
     let handler: Promise<Listener> | null = null;
     return (request, response) => {
       if (request.method === 'GET' && isProcessList(request.url)) {
-        this.#listProcesses(request, response, token);
+        // A body on a GET means nothing here, but it must be read for the connection to be reusable.
+        request.resume();
+        const { status, body } = this.#processList(request.headers.authorization, token);
+        sendJson(response, status, body);
         return;
       }
       handler ??= Promise.all([import('@hono/node-server'), import('./routes.js')]).then(([node, routes]) =>
@@ -100,28 +145,20 @@ export class ApiServer {
   }
 
   /** `GET /v1/processes` as the Hono route answers it (same body, status and error shapes). */
-  #listProcesses(
-    request: IncomingMessage,
-    response: ServerResponse,
-    token: ((presented: string | undefined) => boolean) | null,
-  ): void {
-    // A body on a GET means nothing here, but it must be read for the connection to be reusable.
-    request.resume();
-    if (token !== null && !token(bearerToken(request.headers.authorization))) {
+  #processList(authorization: string | undefined, token: TokenCheck | null): QuickResponse {
+    if (token !== null && !token(bearerToken(authorization))) {
       const error = { code: 'OVRSEER_UNAUTHORIZED', message: 'missing or wrong bearer token' };
-      sendJson(response, 401, JSON.stringify({ error }));
-      return;
+      return { status: 401, body: JSON.stringify({ error }) };
     }
-    let body: string;
     try {
-      body = JSON.stringify(this.backend.rows());
+      return { status: 200, body: JSON.stringify(this.backend.rows()) };
     } catch (error) {
       this.backend.reportError(error instanceof Error ? error : new Error(String(error)), 'api request');
-      const failure = { code: 'OVRSEER_INTERNAL', message: errorMessage(error) };
-      sendJson(response, 500, JSON.stringify({ error: failure }));
-      return;
+      return {
+        status: 500,
+        body: JSON.stringify({ error: { code: 'OVRSEER_INTERNAL', message: errorMessage(error) } }),
+      };
     }
-    sendJson(response, 200, body);
   }
 }
 

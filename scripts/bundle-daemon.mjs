@@ -1,0 +1,44 @@
+// Bundles the detached supervisor (dist/supervisor/daemon.js, as tsc built it) into one CommonJS file,
+// dist/supervisor/daemon.cjs. Why: see docs/decisions.md, "The detached supervisor is one CommonJS file".
+import { readFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const entry = resolve(root, 'dist/supervisor/daemon.js');
+const outfile = resolve(root, 'dist/supervisor/daemon.cjs');
+
+/** Each module's `import.meta.url` stays the URL of its own file in dist/, as if it were not bundled. */
+const ownImportMeta = {
+  name: 'own-import-meta',
+  setup(builder) {
+    builder.onLoad({ filter: /\/dist\/.*\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes('import.meta.url')) return { contents: source, loader: 'js' };
+      const fromBundle = relative(dirname(outfile), args.path);
+      const url = `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${JSON.stringify(fromBundle)})).href`;
+      return { contents: source.replaceAll('import.meta.url', url), loader: 'js' };
+    });
+  },
+};
+
+await build({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // These packages stay where npm put them, loaded by require() when first needed (Hono and zod
+  // only with the first API request other than `GET /v1/processes`). The small ESM-only ones
+  // (strip-ansi) are bundled: Node 20 before 20.19 cannot require() an ES module.
+  external: ['hono', 'hono/*', '@hono/node-server', 'zod', 'prom-client', 'chokidar', 'croner', 'picomatch', 'picocolors'],
+  // Whitespace and syntax only: stack traces in the supervisor's log keep their names.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  charset: 'ascii',
+  legalComments: 'none',
+  plugins: [ownImportMeta],
+  logLevel: 'warning',
+});
