@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processStartTime } from '../../src/core/kill.js';
@@ -8,7 +8,7 @@ import type { ProcessRow } from '../../src/supervisor/process-rows.js';
 import { killStrayClis, runCli, startCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { isRunning, killMarked, markedPids } from '../helpers/processes.js';
-import { fixtureCommand, type TempProject, tempProject } from '../helpers/project.js';
+import { FIXTURES, fixtureCommand, type TempProject, tempProject } from '../helpers/project.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const projects: TempProject[] = [];
@@ -198,6 +198,34 @@ processes:
 });
 
 describe('recovery after the supervisor was killed', () => {
+  it('stays lean while only `up -d`, `ps` and pings talk to it: no http, crypto, zlib, v8 or fs/promises', async () => {
+    const p = project(TWO_SERVICES);
+    const list = join(p.dir, 'modules.txt');
+    const env = {
+      NODE_OPTIONS: `--require ${join(FIXTURES, 'module-list.cjs')}`,
+      OVRSEER_TEST_MODULE_LIST: list,
+    };
+    expect((await runCli(['up', '-d'], { cwd: p.dir, env })).code).toBe(0);
+    expect((await runCli(['ps', '--json'], { cwd: p.dir })).code).toBe(0);
+    const pid = readState(p)?.supervisor.pid as number;
+    const loaded = async (): Promise<string[]> => {
+      rmSync(list, { force: true });
+      process.kill(pid, 'SIGUSR2');
+      await waitFor(() => existsSync(list), 'the module list');
+      return readFileSync(list, 'utf8').split('\n');
+    };
+    const idle = await loaded();
+    expect(idle).toContain('NativeModule child_process');
+    for (const heavy of ['http', 'crypto', 'zlib', 'v8', 'fs/promises', 'perf_hooks']) {
+      expect(idle).not.toContain(`NativeModule ${heavy}`);
+    }
+    // The first other request loads node:http (and Hono) and is answered as before.
+    await expect(client(p).post('/v1/processes/nope/restart')).rejects.toMatchObject({
+      code: 'OVRSEER_UNKNOWN_PROCESS',
+    });
+    expect(await loaded()).toContain('NativeModule http');
+  });
+
   it('ends the children of a SIGKILLed supervisor on the next up, and leaves a reused pid alone', async () => {
     const p = project(`
 name: "{{name}}"
