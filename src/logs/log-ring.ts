@@ -5,7 +5,7 @@ import { RingBytes, unrolled } from './ring-bytes.js';
 import type { LogEntry } from './types.js';
 
 /** Slots allocated at first; the ring doubles up to `maxLines` as lines come, so idle processes cost little. */
-const INITIAL_SLOTS = 256;
+const INITIAL_SLOTS = 16;
 /** Below this many lines to examine, a text search decodes line by line instead of the whole buffer. */
 const WHOLE_DECODE_MIN = 256;
 

@@ -8,15 +8,19 @@ export interface HistoryPoint {
   rss: number;
 }
 
+/** Points a history holds before its first growth. */
+const INITIAL_POINTS = 16;
+
 /**
- * A fixed-size ring of {time, cpu, rss} in typed arrays: 16 bytes a point, no object per sample —
- * 10 minutes at 1 Hz for 100 processes is under 1 MB. CPU and RSS are float32: graphs and slopes need
- * 7 significant digits at most.
+ * A ring of at most `capacity` {time, cpu, rss} in typed arrays: 16 bytes a point, no object per
+ * sample — 10 minutes at 1 Hz for 100 processes is under 1 MB. CPU and RSS are float32: graphs and
+ * slopes need 7 significant digits at most. The arrays grow (doubling) as points arrive, so a
+ * supervisor that just started holds 100 small histories rather than 1 MB of zeros.
  */
 export class MetricsHistory {
-  readonly #time: Float64Array;
-  readonly #cpu: Float32Array;
-  readonly #rss: Float32Array;
+  #time: Float64Array;
+  #cpu: Float32Array;
+  #rss: Float32Array;
   #start = 0;
   #size = 0;
 
@@ -24,9 +28,10 @@ export class MetricsHistory {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`history capacity must be a positive integer, got ${capacity}`);
     }
-    this.#time = new Float64Array(capacity);
-    this.#cpu = new Float32Array(capacity);
-    this.#rss = new Float32Array(capacity);
+    const points = Math.min(capacity, INITIAL_POINTS);
+    this.#time = new Float64Array(points);
+    this.#cpu = new Float32Array(points);
+    this.#rss = new Float32Array(points);
   }
 
   get size(): number {
@@ -34,12 +39,27 @@ export class MetricsHistory {
   }
 
   push(time: number, cpu: number | null, rss: number): void {
+    // Below capacity the ring has never wrapped (#start is 0), so growing is a plain copy.
+    if (this.#size === this.#time.length && this.#size < this.capacity) this.#grow();
     const at = (this.#start + this.#size) % this.capacity;
     this.#time[at] = time;
     this.#cpu[at] = cpu ?? Number.NaN;
     this.#rss[at] = rss;
     if (this.#size < this.capacity) this.#size += 1;
     else this.#start = (this.#start + 1) % this.capacity;
+  }
+
+  #grow(): void {
+    const points = Math.min(this.capacity, this.#time.length * 2);
+    const time = new Float64Array(points);
+    const cpu = new Float32Array(points);
+    const rss = new Float32Array(points);
+    time.set(this.#time);
+    cpu.set(this.#cpu);
+    rss.set(this.#rss);
+    this.#time = time;
+    this.#cpu = cpu;
+    this.#rss = rss;
   }
 
   /** The points, oldest first; only those at or after `since` when given. */
