@@ -54,7 +54,7 @@ describe('tierUpUnderLoad', () => {
           process: 'a',
           name: 'a',
           instance: null,
-          stream: 'stdout',
+          stream: 'out',
           lines: batch,
           time: 0,
         } as const;
