@@ -27,7 +27,8 @@ async function rawSpawn(count: number): Promise<number> {
   const children: ChildProcess[] = [];
   await Promise.all(
     Array.from({ length: count }, () => {
-      const child = spawn('/bin/sh', ['-c', 'sleep 1000'], {
+      // As ovrseer runs `command: "sleep 1000"`: exec'd directly (see spawnArgv).
+      const child = spawn('sleep', ['1000'], {
         detached: true,
         stdio: ['pipe', 'pipe', 'pipe'],
       });

@@ -1,8 +1,8 @@
 import type { LogOutputEvent } from '../core/events.js';
 import { nodeV8 } from '../core/lazy-builtin.js';
 
-/** V8 flag the detached supervisor starts with; see `tierUpUnderLoad`. */
-export const BASELINE_TIER_FLAG = '--no-turbofan';
+/** V8 flags the detached supervisor starts with; see `tierUpUnderLoad`. */
+export const BASELINE_TIER_FLAGS = ['--no-turbofan', '--no-sparkplug'] as const;
 /** @default 20000 lines within one second switch the optimizing compiler on. */
 export const TIER_UP_LINES_PER_SECOND = 20_000;
 
@@ -44,20 +44,21 @@ interface OutputSource {
 }
 
 /**
- * The detached supervisor runs with TurboFan off (`--no-turbofan`): compiling anything with it maps
- * ~4 MB of the compiler's own machine code into the process and allocates its zones, which an idle
- * supervisor would then carry for its whole life, and its compiles in the first minute cost more CPU
- * than they save on a 1 Hz metrics pass. A log flood is different: TurboFan makes ingestion ~3.5x
- * faster, so the first second with `TIER_UP_LINES_PER_SECOND` lines switches it on for good (V8 reads
- * the flag at each tiering decision). Does nothing in a process started without the flag.
+ * The detached supervisor runs with V8's compilers off (`--no-turbofan --no-sparkplug`, interpreter
+ * only): compiling anything with TurboFan maps ~4 MB of the compiler's own machine code into the
+ * process and allocates its zones, Sparkplug ~1.4 MB more, and an idle supervisor would carry them for
+ * its whole life, for a 1 Hz metrics pass that takes a few milliseconds interpreted. A log flood is
+ * different: optimized code makes ingestion ~3.5x faster, so the first second with
+ * `TIER_UP_LINES_PER_SECOND` lines switches both on for good (V8 reads the flags at each tiering
+ * decision). Does nothing in a process started without them.
  * @returns a function that stops watching
  */
 export function tierUpUnderLoad(
   source: OutputSource,
   execArgv: readonly string[] = process.execArgv,
-  raise: () => void = () => nodeV8().setFlagsFromString('--turbofan'),
+  raise: () => void = () => nodeV8().setFlagsFromString('--sparkplug --turbofan'),
 ): () => void {
-  if (!execArgv.includes(BASELINE_TIER_FLAG)) return () => undefined;
+  if (!BASELINE_TIER_FLAGS.some((flag) => execArgv.includes(flag))) return () => undefined;
   const tier = new CompilerTierUp(() => {
     raise();
     queueMicrotask(() => stop());

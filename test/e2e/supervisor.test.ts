@@ -226,6 +226,33 @@ describe('recovery after the supervisor was killed', () => {
     expect(await loaded()).toContain('NativeModule http');
   });
 
+  it('switches the optimizing compiler on under a log flood and keeps every line', async () => {
+    const total = 200_000;
+    const p = project(`
+name: "{{name}}"
+processes:
+  flood:
+    command: ${fixtureCommand('log-flood.mjs', total)}
+    restart: { policy: "no" }
+    log: { max_size: 1GB }
+`);
+    const list = join(p.dir, 'modules.txt');
+    const env = {
+      NODE_OPTIONS: `--require ${join(FIXTURES, 'module-list.cjs')}`,
+      OVRSEER_TEST_MODULE_LIST: list,
+    };
+    expect((await runCli(['up', '-d'], { cwd: p.dir, env })).code).toBe(0);
+    const file = join(p.dir, '.ovrseer', 'logs', 'flood.log');
+    const lines = (): number => (existsSync(file) ? readFileSync(file, 'latin1').split('\n').length - 1 : 0);
+    await waitFor(() => lines() >= total, 'every line in the log file', { timeout: 20_000, interval: 100 });
+    expect(readFileSync(file, 'latin1')).toContain(`line ${total}\n`);
+    const pid = readState(p)?.supervisor.pid as number;
+    process.kill(pid, 'SIGUSR2');
+    await waitFor(() => existsSync(list), 'the module list');
+    // node:v8 is loaded only to raise the compiler tier (see compiler-tier.ts).
+    expect(readFileSync(list, 'utf8').split('\n')).toContain('NativeModule v8');
+  });
+
   it('ends the children of a SIGKILLed supervisor on the next up, and leaves a reused pid alone', async () => {
     const p = project(`
 name: "{{name}}"

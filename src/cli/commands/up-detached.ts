@@ -6,7 +6,7 @@ import { projectIdOf } from '../../core/process-manager.js';
 import { OvrseerError } from '../../errors.js';
 import { socketPathFor } from '../../supervisor/api/server.js';
 import { ApiClient } from '../../supervisor/client.js';
-import { BASELINE_TIER_FLAG } from '../../supervisor/compiler-tier.js';
+import { BASELINE_TIER_FLAGS } from '../../supervisor/compiler-tier.js';
 import type { DaemonStart } from '../../supervisor/daemon.js';
 import type { ProcessRow } from '../../supervisor/process-rows.js';
 import { ensureStateDir } from '../../supervisor/state-dir.js';
@@ -16,12 +16,11 @@ const DAEMON = new URL('../../supervisor/daemon.cjs', import.meta.url);
 /**
  * V8 flags of the supervisor process. A 1 MB semi-space keeps the young generation from growing to
  * 8 MB+ during start-up (100 spawns) and staying there: ~5 MB less RSS, and no slower under a log
- * flood of 1M lines. TurboFan starts off and is switched on by the first heavy output (see
- * `tierUpUnderLoad`): ~5 MB less RSS for a supervisor that never sees a flood, and less CPU in its
- * first idle minute. `--lite-mode` would save about as much but keeps ingestion 3.5x slower for
- * good. Measured; see docs/decisions.md.
+ * flood of 1M lines. V8's compilers start off and are switched on by the first heavy output (see
+ * `tierUpUnderLoad`): ~7 MB less RSS for a supervisor that never sees a flood. `--lite-mode` would
+ * save about as much but keeps ingestion 3.5x slower for good. Measured; see docs/decisions.md.
  */
-export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1', BASELINE_TIER_FLAG];
+export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1', ...BASELINE_TIER_FLAGS];
 /** How long `up -d` waits for the supervisor to answer and for start-up to settle. */
 const START_WAIT_MS = 60_000;
 

@@ -74,7 +74,7 @@ describe('tierUpUnderLoad', () => {
   it('switches the compiler on under a flood, then stops listening', async () => {
     const output = source();
     let raised = 0;
-    tierUpUnderLoad(output, ['--max-semi-space-size=1', '--no-turbofan'], () => raised++);
+    tierUpUnderLoad(output, ['--max-semi-space-size=1', '--no-turbofan', '--no-sparkplug'], () => raised++);
     output.emit(10);
     expect(raised).toBe(0);
     output.emit(30_000);
