@@ -33,7 +33,17 @@ await build({
   // These packages stay where npm put them, loaded by require() when first needed (Hono and zod
   // only with the first API request other than `GET /v1/processes`). The small ESM-only ones
   // (strip-ansi) are bundled: Node 20 before 20.19 cannot require() an ES module.
-  external: ['hono', 'hono/*', '@hono/node-server', 'zod', 'prom-client', 'chokidar', 'croner', 'picomatch', 'picocolors'],
+  external: [
+    'hono',
+    'hono/*',
+    '@hono/node-server',
+    'zod',
+    'prom-client',
+    'chokidar',
+    'croner',
+    'picomatch',
+    'picocolors',
+  ],
   // Whitespace and syntax only: stack traces in the supervisor's log keep their names.
   minifyWhitespace: true,
   minifySyntax: true,
