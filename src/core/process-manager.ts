@@ -65,6 +65,12 @@ export class ProcessManager {
   readonly #emitter: TypedEmitter<ManagerEvents>;
   readonly #clock: Clock;
   readonly #instances = new Map<string, ManagedProcess[]>();
+  /**
+   * `instances()` and `get()` answer from these (the API, `ps` and every metrics pass ask for them);
+   * dropped whenever scaling changes the instances.
+   */
+  #flat: ManagedProcess[] | null = null;
+  #byId: Map<string, ManagedProcess> | null = null;
   readonly #dependencies: Map<string, DependencySpec[]>;
   readonly #errorHandler: ErrorHandler | undefined;
   readonly #context: ManagedProcessContext;
@@ -162,14 +168,21 @@ export class ProcessManager {
     return this.#emitter.on(event, listener);
   }
 
-  /** Every instance, in config order. */
-  instances(): ManagedProcess[] {
-    return [...this.#instances.values()].flat();
+  /** Every instance, in config order (the same array until scaling changes them: do not modify it). */
+  instances(): readonly ManagedProcess[] {
+    this.#flat ??= [...this.#instances.values()].flat();
+    return this.#flat;
+  }
+
+  #instancesChanged(): void {
+    this.#flat = null;
+    this.#byId = null;
   }
 
   /** An instance by id (`api`, `worker.2`). */
   get(id: string): ManagedProcess | undefined {
-    return this.instances().find((instance) => instance.id === id);
+    this.#byId ??= new Map(this.instances().map((instance) => [instance.id, instance]));
+    return this.#byId.get(id);
   }
 
   list(): ProcessInfo[] {
@@ -256,6 +269,7 @@ export class ProcessManager {
           new ManagedProcess(spec, replicas === 1 ? null : current.length + index + 1, this.#context),
       );
       this.#instances.set(name, [...current, ...added]);
+      this.#instancesChanged();
       if (running || current.length === 0) {
         this.#wasActive = true;
         await Promise.all(added.map((instance) => instance.start(`scaled to ${replicas}`)));
@@ -264,6 +278,7 @@ export class ProcessManager {
       const surplus = current.slice(replicas).reverse();
       for (const instance of surplus) await instance.stop(`scaled to ${replicas}`);
       this.#instances.set(name, current.slice(0, replicas));
+      this.#instancesChanged();
     }
     return this.#instances.get(name) ?? [];
   }

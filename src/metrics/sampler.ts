@@ -262,7 +262,7 @@ export class MetricsSampler {
   }
 
   #instance(id: string): MetricsInstance | undefined {
-    return this.#host.instances().find((candidate) => candidate.id === id);
+    return this.#host.get(id);
   }
 
   /** The last sample, if it is of the run going on now: a process that exited has no figures. */

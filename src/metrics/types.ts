@@ -66,6 +66,8 @@ export interface MetricsHost {
   readonly spec: { readonly name: string; readonly settings: { readonly metricsInterval: number } };
   readonly isShuttingDown: boolean;
   instances(): readonly MetricsInstance[];
+  /** An instance by id, without a scan (the API asks for each row's figures). */
+  get(id: string): MetricsInstance | undefined;
   reportError(error: Error, context: ErrorContext): void;
   emitWarning(warning: WarningEvent): void;
 }

@@ -268,6 +268,27 @@ processes:
   });
 });
 
+describe('scaling', () => {
+  it('finds instances by id after scaling up (renaming the single one) and down', async () => {
+    const h = run(`
+name: "{{name}}"
+processes:
+  worker: { command: "sleep 30" }
+`);
+    await h.manager.start();
+    const ids = (): string[] => h.manager.instances().map((instance) => instance.id);
+    expect(h.manager.get('worker')?.pid).not.toBeNull();
+    await h.manager.scale('worker', 3);
+    expect(ids()).toEqual(['worker.1', 'worker.2', 'worker.3']);
+    expect(h.manager.get('worker')).toBeUndefined();
+    expect(h.manager.get('worker.3')?.state).toBe('running');
+    await h.manager.scale('worker', 1);
+    expect(ids()).toEqual(['worker.1']);
+    expect(h.manager.get('worker.2')).toBeUndefined();
+    expect((await h.manager.shutdown()).ok).toBe(true);
+  });
+});
+
 describe('failures are explained', () => {
   it('reports a missing working directory by its path', async () => {
     const h = run(`

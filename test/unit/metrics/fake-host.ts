@@ -75,6 +75,9 @@ export class FakeHost implements MetricsHost {
   instances(): FakeInstance[] {
     return this.list;
   }
+  get(id: string): FakeInstance | undefined {
+    return this.list.find((instance) => instance.id === id);
+  }
   reportError(error: Error, context: ErrorContext): void {
     this.errors.push({ error, context });
   }
