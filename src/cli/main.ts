@@ -1,11 +1,11 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT_USAGE, ExitRequest } from '../exit-codes.js';
 import { EXPORT_FORMATS } from '../export/types.js';
 import { VERSION } from '../version.js';
 import type { ExportCommandOptions } from './commands/export.js';
 import type { LogsOptions } from './commands/logs.js';
 import type { ReportsOptions } from './commands/reports.js';
 import type { UpOptions } from './commands/up.js';
-import { EXIT_USAGE, ExitRequest } from './exit-codes.js';
 import { reportError } from './report-error.js';
 
 function buildProgram(): Command {

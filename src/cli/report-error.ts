@@ -1,5 +1,5 @@
 import { ConfigError, OvrseerError } from '../errors.js';
-import { EXIT_FAILURE, EXIT_USAGE, ExitRequest, exitCodeFor } from './exit-codes.js';
+import { EXIT_FAILURE, EXIT_USAGE, ExitRequest, exitCodeFor } from '../exit-codes.js';
 
 /** Prints what went wrong (never a stack trace unless OVRSEER_DEBUG is set) and returns the exit code. */
 export function reportError(error: unknown): number {

@@ -4,10 +4,10 @@
  * and stderr are `<state_dir>/ovrseer.log`.
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { Printer } from '../cli/printer.js';
 import type { ProjectSpec } from '../config/spec.js';
 import { errorMessage } from '../errors.js';
 import { attachMetrics } from '../metrics/attach.js';
+import { Printer } from '../terminal/printer.js';
 import { tierUpUnderLoad } from './compiler-tier.js';
 import { runSession } from './session.js';
 import { Supervisor } from './supervisor.js';

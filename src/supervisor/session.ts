@@ -1,6 +1,6 @@
-import { EXIT_FAILURE, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM } from '../cli/exit-codes.js';
-import type { Printer } from '../cli/printer.js';
 import type { ShutdownResult } from '../core/process-manager.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM } from '../exit-codes.js';
+import type { Printer } from '../terminal/printer.js';
 import type { Supervisor } from './supervisor.js';
 
 /** What the session writes to: the prefixed Printer, or the TUI's adapter. */

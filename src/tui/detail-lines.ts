@@ -1,7 +1,7 @@
-import { formatClock } from '../cli/format.js';
 import type { CommandSpec, ProbeSpec, ProcessSpec } from '../config/spec.js';
 import { formatMs } from '../core/managed-process.js';
 import type { ProcessRow } from '../supervisor/process-rows.js';
+import { formatClock } from '../terminal/format.js';
 import {
   type Colors,
   formatBytes,

@@ -108,7 +108,7 @@ export function formatPercent(value: number | null): string {
   return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)}%`;
 }
 
-export { formatBytes, formatUptime } from '../cli/process-table.js';
+export { formatBytes, formatUptime } from '../terminal/process-table.js';
 
 /**
  * `text` cut to `width` terminal columns, colour codes kept (and closed when the cut falls inside a

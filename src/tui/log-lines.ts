@@ -1,5 +1,5 @@
-import { formatClock } from '../cli/format.js';
 import type { LogEntry } from '../logs/types.js';
+import { formatClock } from '../terminal/format.js';
 import { type Colors, fitText, type Paint, processPalette, sanitizeLine } from './format.js';
 import { highlight, type SearchPattern } from './search.js';
 

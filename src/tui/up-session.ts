@@ -1,7 +1,7 @@
-import { Printer } from '../cli/printer.js';
 import { attachMetrics } from '../metrics/attach.js';
 import { runSession } from '../supervisor/session.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
+import { Printer } from '../terminal/printer.js';
 import { LocalSource } from './local-source.js';
 import { mountTui } from './mount.js';
 import { Notices } from './notices.js';

@@ -1,8 +1,8 @@
 import { OvrseerError } from '../../errors.js';
 import type { ProcessRow } from '../../supervisor/process-rows.js';
-import { shouldUseColor } from '../format.js';
+import { shouldUseColor } from '../../terminal/format.js';
+import { renderProcessTable } from '../../terminal/process-table.js';
 import { type LocateOptions, locateSupervisor, querySupervisor } from '../locate.js';
-import { renderProcessTable } from '../process-table.js';
 
 export interface ControlOptions extends LocateOptions {
   out?: NodeJS.WritableStream & { isTTY?: boolean };

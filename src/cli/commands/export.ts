@@ -1,9 +1,9 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { loadProject } from '../../config/load.js';
 import { OvrseerError } from '../../errors.js';
+import { EXIT_USAGE } from '../../exit-codes.js';
 import { exportProject } from '../../export/index.js';
 import { writeExport } from '../../export/write.js';
-import { EXIT_USAGE } from '../exit-codes.js';
 
 export interface ExportCommandOptions {
   output: string;

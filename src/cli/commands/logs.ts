@@ -4,6 +4,7 @@ import { loadProject } from '../../config/load.js';
 import { parseDuration } from '../../config/units.js';
 import { projectIdOf } from '../../core/process-manager.js';
 import { OvrseerError } from '../../errors.js';
+import { EXIT_OK } from '../../exit-codes.js';
 import { LogFollower } from '../../logs/file-follow.js';
 import { queryLogFiles } from '../../logs/file-reader.js';
 import { formatJsonLine } from '../../logs/format.js';
@@ -13,9 +14,8 @@ import type { LogEntry, LogQuery } from '../../logs/types.js';
 import { socketPathFor } from '../../supervisor/api/server.js';
 import { ApiClient } from '../../supervisor/client.js';
 import { statePaths } from '../../supervisor/state-dir.js';
-import { EXIT_OK } from '../exit-codes.js';
-import { shouldUseColor } from '../format.js';
-import { Printer } from '../printer.js';
+import { shouldUseColor } from '../../terminal/format.js';
+import { Printer } from '../../terminal/printer.js';
 import { followLive } from './logs-live.js';
 
 export interface LogsOptions {

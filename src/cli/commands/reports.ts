@@ -10,7 +10,7 @@ import {
   isCrashReportType,
 } from '../../reports/types.js';
 import { statePaths } from '../../supervisor/state-dir.js';
-import { createColors, shouldUseColor } from '../format.js';
+import { createColors, shouldUseColor } from '../../terminal/format.js';
 
 export interface ReportsOptions {
   id?: string;

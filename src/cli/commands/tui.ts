@@ -1,11 +1,11 @@
 import { basename } from 'node:path';
 import type { ProjectSpec } from '../../config/spec.js';
 import { errorMessage, OvrseerError } from '../../errors.js';
+import { EXIT_FAILURE, EXIT_OK } from '../../exit-codes.js';
+import { shouldUseColor } from '../../terminal/format.js';
 import type { QuitKind } from '../../tui/controller.js';
 import { importTui } from '../../tui/load.js';
 import { isCi } from '../../tui/should-use.js';
-import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
-import { shouldUseColor } from '../format.js';
 import { locateSupervisor } from '../locate.js';
 
 export interface TuiCommandOptions {

@@ -10,7 +10,7 @@ import { BASELINE_TIER_FLAGS } from '../../supervisor/compiler-tier.js';
 import type { DaemonStart } from '../../supervisor/daemon.js';
 import type { ProcessRow } from '../../supervisor/process-rows.js';
 import { ensureStateDir } from '../../supervisor/state-dir.js';
-import { renderProcessTable } from '../process-table.js';
+import { renderProcessTable } from '../../terminal/process-table.js';
 
 const DAEMON = new URL('../../supervisor/daemon.cjs', import.meta.url);
 /**

@@ -2,10 +2,10 @@ import { loadProject } from '../../config/load.js';
 import { attachMetrics } from '../../metrics/attach.js';
 import { runSession } from '../../supervisor/session.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
+import { shouldUseColor } from '../../terminal/format.js';
+import { Printer } from '../../terminal/printer.js';
 import { importTui } from '../../tui/load.js';
 import { shouldUseTui } from '../../tui/should-use.js';
-import { shouldUseColor } from '../format.js';
-import { Printer } from '../printer.js';
 import { runDetached } from './up-detached.js';
 
 export interface UpOptions {

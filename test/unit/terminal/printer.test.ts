@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { Printer, type PrinterOptions } from '../../../src/cli/printer.js';
 import type { LogLineEvent, StateChangeEvent } from '../../../src/core/events.js';
 import { LineBatch } from '../../../src/core/line-batch.js';
 import { LineSplitter } from '../../../src/core/line-splitter.js';
 import type { ProcessState } from '../../../src/core/states.js';
+import { Printer, type PrinterOptions } from '../../../src/terminal/printer.js';
 
 /** 03:04:05 local time, whatever the test machine's time zone. */
 const T = new Date(2024, 0, 2, 3, 4, 5).getTime();

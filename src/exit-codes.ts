@@ -1,4 +1,4 @@
-import { OvrseerError } from '../errors.js';
+import { OvrseerError } from './errors.js';
 
 /** DESIGN.md: 0 clean, 1 a process or command failed, 2 usage or config error. */
 export const EXIT_OK = 0;
