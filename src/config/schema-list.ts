@@ -2,7 +2,9 @@
  * The list form from the core package review (seed 000, section 3.4): camelCase keys, numbers are
  * milliseconds, `command` + `args` as for child_process.spawn, types dependency | main | cleanup.
  */
+
 import { z } from 'zod';
+import { shQuote } from '../shell-quote.js';
 import type { CommandInput, ProcessInput, ProjectInput } from './input.js';
 import { processTypeSchema } from './schema-canonical.js';
 import { envMapSchema, intSchema, regexSchema, stringList } from './schema-common.js';
@@ -84,10 +86,6 @@ export const listProjectSchema = z.strictObject({
 
 type ListProcess = z.output<typeof listProcessSchema>;
 
-function quote(arg: string): string {
-  return /^[A-Za-z0-9_\-+=:,./@%]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
  * spawn(command, args) semantics: with `args` (or `shell: false`) the command is exec'd directly; with
  * `shell` it runs in that shell; a lone command string runs in the shell like the canonical form's.
@@ -98,7 +96,7 @@ function listCommand(p: ListProcess): { command: CommandInput; shell?: string } 
   if (p.shell === false || (p.shell === undefined && p.args !== undefined)) {
     return { command: { kind: 'argv', argv: [p.command, ...args] } };
   }
-  return { command: { kind: 'shell', script: [p.command, ...args.map(quote)].join(' ') }, shell };
+  return { command: { kind: 'shell', script: [p.command, ...args.map(shQuote)].join(' ') }, shell };
 }
 
 /** `codes` lists the exit codes that trigger a restart; the spec lists the ones that count as success. */

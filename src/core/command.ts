@@ -1,5 +1,6 @@
 import { DEFAULT_SHELL } from '../config/defaults.js';
 import type { CommandSpec } from '../config/spec.js';
+import { shQuote } from '../shell-quote.js';
 
 /** Characters a word may hold and mean the same to `sh` as to exec: no quoting, expansion or operator. */
 const PLAIN_WORD = /^[\w@%+=:,./-]+$/;
@@ -98,9 +99,5 @@ export function plainWords(script: string): string[] | null {
 
 /** For people and logs. */
 export function describeCommand(command: CommandSpec): string {
-  return command.kind === 'shell' ? command.script : command.argv.map(quoteIfNeeded).join(' ');
-}
-
-function quoteIfNeeded(arg: string): string {
-  return PLAIN_WORD.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+  return command.kind === 'shell' ? command.script : command.argv.map(shQuote).join(' ');
 }

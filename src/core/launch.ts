@@ -61,14 +61,14 @@ function preflight(spec: ProcessSpec): string | null {
 }
 
 /** Spawns the process in its own process group and resolves once it runs, or with why it could not. */
-export function launch(
+export async function launch(
   spec: ProcessSpec,
   instance: number | null,
   context: ManagedProcessContext,
   marker: string,
 ): Promise<LaunchResult> {
   const problem = preflight(spec);
-  if (problem !== null) return Promise.resolve({ ok: false, reason: problem });
+  if (problem !== null) return { ok: false, reason: problem };
   const env = instanceEnv(spec, instance, context, marker);
   const [file, ...args] = expandForemanVariables(spawnArgv(spec.command), spec, env);
   const dropPrivileges = spec.user !== null && process.getuid?.() === 0;
@@ -82,10 +82,10 @@ export function launch(
       ...(dropPrivileges && spec.user !== null ? { uid: spec.user.uid, gid: spec.user.gid } : {}),
     });
   } catch (error) {
-    return Promise.resolve({
+    return {
       ok: false,
       reason: `could not start "${describeCommand(spec.command)}": ${errorMessage(error)}`,
-    });
+    };
   }
   return new Promise((resolve) => {
     const onSpawn = (): void => {

@@ -15,6 +15,7 @@ import { RecentOutput } from './recent-output.js';
 import type { ProcessCounters, RestartRecord } from './restart/history.js';
 import type { ExitInfo } from './restart/policy.js';
 import { type ExitCause, RestartController } from './restart/restart-controller.js';
+import type { SpawnPacer } from './spawn-pacer.js';
 import { assertTransition, type HealthState, isLive, isSettled, type ProcessState } from './states.js';
 import { runStopCommand } from './stop-command.js';
 import { endGroup, endMarkedProcesses } from './terminate.js';
@@ -34,6 +35,8 @@ export interface ManagedProcessContext {
   /** The environment processes inherit before their own variables are applied. */
   baseEnv: NodeJS.ProcessEnv;
   reports: CrashReportSink | null;
+  /** Spreads spawns over turns of the event loop; without one, every spawn happens at once. */
+  pacer?: SpawnPacer;
 }
 
 export interface StopOptions {
@@ -309,6 +312,9 @@ export class ManagedProcess {
   }
 
   async #spawn(reason: string): Promise<void> {
+    // Everything a start costs (events, environment, fork and exec) waits for its slice of the loop.
+    const turn = this.context.pacer?.turn() ?? null;
+    if (turn !== null) await turn;
     this.#transition('starting', reason);
     this.#stopRequested = false;
     this.#exitCause = null;

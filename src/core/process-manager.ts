@@ -30,6 +30,7 @@ import { createProbe } from './probes/create-probe.js';
 import type { ProbeFactory } from './probes/probe.js';
 import { resolveSelectors } from './selectors.js';
 import { type ShutdownResult, ShutdownSequence } from './shutdown.js';
+import { SpawnPacer } from './spawn-pacer.js';
 import { isLive, isSettled } from './states.js';
 import { endMarkedProcesses } from './terminate.js';
 import { RestartTriggers } from './triggers/restart-triggers.js';
@@ -49,6 +50,8 @@ export interface ProcessManagerOptions {
   reports?: CrashReportSink;
   /** @default `projectIdOf(spec)`; a caller that has it already saves loading node:crypto */
   projectId?: string;
+  /** Spreads spawns over turns of the event loop, so the API answers while hundreds start. @default a SpawnPacer */
+  spawnPacer?: SpawnPacer | null;
 }
 
 export type { ShutdownResult };
@@ -107,6 +110,7 @@ export class ProcessManager {
       spawn: options.spawn ?? nodeSpawn,
       createProbe: options.createProbe ?? createProbe,
       baseEnv: options.env ?? process.env,
+      ...(options.spawnPacer === null ? {} : { pacer: options.spawnPacer ?? new SpawnPacer() }),
       reports: {
         report: (request) => {
           options.reports?.report(request);
@@ -204,13 +208,7 @@ export class ProcessManager {
   async start(names?: readonly string[]): Promise<ProcessInfo[]> {
     if (this.#shutdown !== null)
       throw new OvrseerError('OVRSEER_INVALID_STATE', 'the project is shutting down');
-    const requested =
-      names === undefined || names.length === 0
-        ? this.spec.processes
-            .filter((process) => process.type !== 'cleanup' && !process.disabled)
-            .map((p) => p.name)
-        : resolveSelectors(this.spec.processes, names).map((process) => process.name);
-    const closure = [...dependencyClosure(requested, this.#dependencies)];
+    const closure = this.#startClosure(names);
     const targets = closure.flatMap((name) => this.#instances.get(name) ?? []);
     for (const instance of targets) {
       if (isSettled(instance.state)) instance.markPending(this.#describeWait(instance.spec));
@@ -224,6 +222,21 @@ export class ProcessManager {
     await this.#triggers.start(closure.flatMap((name) => this.spec.processes.filter((p) => p.name === name)));
     await this.#until(() => targets.every((instance) => startSettled(instance)));
     return targets.map((instance) => instance.info());
+  }
+
+  /** The instances `start(names)` would start: the named processes and everything they depend on. */
+  plannedStart(names?: readonly string[]): ManagedProcess[] {
+    return this.#startClosure(names).flatMap((name) => this.#instances.get(name) ?? []);
+  }
+
+  #startClosure(names: readonly string[] | undefined): string[] {
+    const requested =
+      names === undefined || names.length === 0
+        ? this.spec.processes
+            .filter((process) => process.type !== 'cleanup' && !process.disabled)
+            .map((p) => p.name)
+        : resolveSelectors(this.spec.processes, names).map((process) => process.name);
+    return [...dependencyClosure(requested, this.#dependencies)];
   }
 
   /** Stops the selected processes (`api`, `worker.2`, `group:web`, `tag:db`, `all`). */

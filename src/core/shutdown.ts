@@ -113,3 +113,16 @@ export class ShutdownSequence {
     }
   }
 }
+
+/** How a shutdown went, in the lines the front end and the supervisor's log show. */
+export function describeShutdown(result: ShutdownResult): { text: string; level: 'info' | 'warn' }[] {
+  if (!result.ok)
+    return result.problems.map((problem) => ({ text: `shutdown problem: ${problem}`, level: 'warn' }));
+  const escapees = result.escapeesEnded > 0 ? `, ended ${result.escapeesEnded} escaped descendant(s)` : '';
+  return [
+    {
+      text: `stopped everything in ${result.durationMs}ms${escapees}${result.forced ? ' (forced)' : ''}`,
+      level: 'info',
+    },
+  ];
+}

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import type { CommandSpec, ProbeSpec, ProcessSpec, ProjectSpec } from '../config/spec.js';
 import { commandArgv } from '../core/command.js';
 import { effectiveDependencies } from '../core/graph.js';
+import { shQuote } from '../shell-quote.js';
 
 /** The first line of every file: where it came from, and that it is generated. */
 export function exportHeader(spec: ProjectSpec): string {
@@ -97,12 +98,6 @@ export function resolvedArgv(
   const found = resolveProgram(program, searchPath ?? process.env.PATH ?? '');
   if (found === null) missing(program);
   return [found ?? program, ...rest];
-}
-
-/** Quotes a word for /bin/sh: plain words stay bare, anything else is single-quoted (no expansion). */
-export function shQuote(word: string): string {
-  if (/^[\w@%+=:,./-]+$/.test(word)) return word;
-  return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 /** Whole seconds, rounded up: targets that count in seconds must never allow less than ovrseer does. */

@@ -1,5 +1,6 @@
 import type { ProcessSpec } from '../config/spec.js';
-import { argvOf, foremanVars, resolvedArgv, shQuote, wholeProcess } from './common.js';
+import { shQuote } from '../shell-quote.js';
+import { argvOf, foremanVars, resolvedArgv, wholeProcess } from './common.js';
 import type { Vars } from './env.js';
 import type { Notes } from './notes.js';
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { DependencySpec, ProcessSpec } from '../config/spec.js';
+import { shQuote } from '../shell-quote.js';
 import {
   argvOf,
   foremanVars,
@@ -7,7 +8,6 @@ import {
   probeArgv,
   probeLoss,
   resolvedArgv,
-  shQuote,
   timeSpan,
 } from './common.js';
 import type { Vars } from './env.js';

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogSpec } from '../config/spec.js';
 import type { LogStream } from '../core/events.js';
@@ -39,6 +40,8 @@ export class FileSink implements LogSink {
   #lastWriter: LogFileWriter | null = null;
   readonly #formatter = new FileLineFormatter();
   readonly #budget: QueueBudget;
+  /** Listed once, for every writer's recovery of what a crash left. */
+  #entries: string[] | null = null;
 
   constructor(options: FileSinkOptions) {
     this.#options = options;
@@ -108,6 +111,11 @@ export class FileSink implements LogSink {
     return writer;
   }
 
+  #directoryEntries(): readonly string[] {
+    this.#entries ??= readdirSync(this.#options.dir);
+    return this.#entries;
+  }
+
   #create(name: string): LogFileWriter | null {
     const spec = this.#specs.get(name) ?? FALLBACK_LOG;
     if (!spec.file) return null;
@@ -128,6 +136,7 @@ export class FileSink implements LogSink {
       budget: this.#budget,
       ...(this.#options.maxQueued === undefined ? {} : { maxQueued: this.#options.maxQueued }),
       ...(this.#options.retryDelay === undefined ? {} : { retryDelay: this.#options.retryDelay }),
+      directoryEntries: this.#directoryEntries(),
       onDropped: (count, reason) => this.#options.onDropped(name, count, reason),
       onError: (error, operation) => this.#options.onError(error, { processId: name, operation }),
     });

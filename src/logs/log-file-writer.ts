@@ -35,6 +35,8 @@ export interface LogFileWriterOptions {
   onError(error: Error, operation: string): void;
   /** @default 1000 */
   retryDelay?: number;
+  /** The directory's file names, listed once by the owner of many writers (see `Rotation.recover`). */
+  directoryEntries?: readonly string[];
 }
 
 /**
@@ -236,7 +238,7 @@ export class LogFileWriter {
     }
     if (this.#opened) return;
     this.#opened = true;
-    this.#rotation.recover();
+    this.#rotation.recover(this.#options.directoryEntries);
   }
 
   /** Synchronous, like the renames it does (see `Rotation`). */

@@ -1,12 +1,4 @@
-import {
-  createReadStream,
-  createWriteStream,
-  existsSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  unlinkSync,
-} from 'node:fs';
+import { createReadStream, createWriteStream, openSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { nodeZlib } from '../core/lazy-builtin.js';
@@ -44,14 +36,20 @@ export class Rotation {
     private readonly onError: (error: unknown, operation: string) => void,
   ) {}
 
-  /** Queues rotated files that a crash left uncompressed, and deletes its half-written archives. */
-  recover(): void {
-    const prefix = `${basename(this.path)}.tmp-`;
-    for (const name of readdirSync(dirname(this.path))) {
+  /**
+   * Queues rotated files that a crash left uncompressed, and deletes its half-written archives.
+   * @param entries the directory's file names, when the caller listed it once for many files (a
+   *   project's thousand log files would otherwise list their directory a thousand times)
+   */
+  recover(entries: readonly string[] = readdirSync(dirname(this.path))): void {
+    const base = basename(this.path);
+    const prefix = `${base}.tmp-`;
+    const names = new Set(entries);
+    for (const name of entries) {
       if (name.startsWith(prefix)) removeIfExists(join(dirname(this.path), name));
     }
     for (let index = this.keep; index >= 1; index -= 1) {
-      if (existsSync(rotatedPath(this.path, index, false))) this.#enqueue({ index });
+      if (names.has(basename(rotatedPath(base, index, false)))) this.#enqueue({ index });
     }
   }
 

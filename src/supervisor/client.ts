@@ -23,8 +23,9 @@ interface ApiErrorBody {
 export class ApiClient {
   constructor(readonly socketPath: string) {}
 
-  async get<T>(path: string): Promise<T> {
-    return (await this.#send<T>('GET', path)).body;
+  /** @param timeoutMs without an answer by then: `OVRSEER_API_TIMEOUT`. @default 30 s */
+  async get<T>(path: string, timeoutMs?: number): Promise<T> {
+    return (await this.#send<T>('GET', path, undefined, timeoutMs)).body;
   }
 
   async post<T>(path: string, body?: unknown): Promise<T> {
@@ -108,7 +109,7 @@ export class ApiClient {
       const socket = connect({ path: this.socketPath });
       socket.setTimeout(timeoutMs, () =>
         socket.destroy(
-          new OvrseerError('OVRSEER_API_FAILED', `no answer from ${this.socketPath} within ${timeoutMs}ms`),
+          new OvrseerError('OVRSEER_API_TIMEOUT', `no answer from ${this.socketPath} within ${timeoutMs}ms`),
         ),
       );
       socket.on('error', (error) => reject(toClientError(error, this.socketPath)));

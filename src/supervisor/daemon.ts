@@ -7,9 +7,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import type { ProjectSpec } from '../config/spec.js';
 import { errorMessage } from '../errors.js';
 import { attachMetrics } from '../metrics/attach.js';
-import { Printer } from '../terminal/printer.js';
 import { tierUpUnderLoad } from './compiler-tier.js';
-import { runSession } from './session.js';
+import { runSession, type SessionPrinter } from './session.js';
 import { Supervisor } from './supervisor.js';
 
 /** What `up -d` hands the supervisor, as JSON in a file only the user can read. */
@@ -28,16 +27,20 @@ async function main(argv: string[]): Promise<number> {
   const { spec, projectId } = JSON.parse(readFileSync(specFile, 'utf8')) as DaemonStart;
   rmSync(specFile, { force: true });
   const supervisor = await Supervisor.open(spec, { projectId });
-  const printer = new Printer({
-    out: process.stdout,
-    color: false,
-    instances: supervisor.manager.instances(),
-  });
-  printer.message(`supervisor pid ${process.pid}, API on ${supervisor.socketPath}`);
-  attachMetrics(supervisor, (warning) => printer.warning(warning));
+  // The supervisor's log follows the engine itself; nobody watches this process's output.
+  attachMetrics(supervisor);
   tierUpUnderLoad(supervisor.manager);
-  return runSession(supervisor, { printer, names, endWhenIdle: false });
+  return runSession(supervisor, { printer: SILENT, names, endWhenIdle: false });
 }
+
+const SILENT: SessionPrinter = {
+  output: () => undefined,
+  state: () => undefined,
+  error: () => undefined,
+  health: () => undefined,
+  message: () => undefined,
+  flush: () => Promise.resolve(),
+};
 
 main(process.argv.slice(2)).then(
   (code) => process.stdout.write('', () => process.exit(code)),

@@ -1,10 +1,20 @@
+import type { ErrorEvent, HealthChangeEvent, LogOutputEvent, StateChangeEvent } from '../core/events.js';
 import type { ShutdownResult } from '../core/process-manager.js';
+import { describeShutdown } from '../core/shutdown.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM } from '../exit-codes.js';
-import type { Printer } from '../terminal/printer.js';
+import { installLastResort } from './last-resort.js';
 import type { Supervisor } from './supervisor.js';
 
-/** What the session writes to: the prefixed Printer, or the TUI's adapter. */
-export type SessionPrinter = Pick<Printer, 'output' | 'state' | 'error' | 'health' | 'message' | 'flush'>;
+/** What the session writes to, handed over by the front end: its prefixed printer, or the TUI's adapter. */
+export interface SessionPrinter {
+  output(event: LogOutputEvent): void;
+  state(event: StateChangeEvent): void;
+  error(event: ErrorEvent): void;
+  health(event: HealthChangeEvent): void;
+  message(text: string, time?: number): void;
+  /** Resolves when what was written has gone out (or cannot: the terminal is gone). */
+  flush(): Promise<void>;
+}
 
 export interface SessionOptions {
   printer: SessionPrinter;
@@ -18,92 +28,131 @@ export interface SessionOptions {
    * where Ctrl-C is a key and not SIGINT: calling it ends the session exactly as the signal would.
    */
   bindInterrupt?: (interrupt: (signal: NodeJS.Signals) => void) => void;
+  /**
+   * The front end's terminal (a `TerminalGuard`): when it goes away — the window closed, the reader
+   * of a pipe gone — the session shuts down as on Ctrl-C, cleanup included; the supervisor's log
+   * (`ovrseer.log`) keeps the rest of the story.
+   */
+  terminal?: { onLost(listener: (reason: string) => void): () => void };
+  /**
+   * Turn an uncaught exception or unhandled rejection into a graceful shutdown and exit code 1
+   * instead of a crash that leaves every process running. @default true
+   */
+  lastResort?: boolean;
 }
 
 type Ending =
   | { kind: 'idle' }
   | { kind: 'signal'; signal: NodeJS.Signals }
+  | { kind: 'terminal'; reason: string }
   | { kind: 'api' }
+  | { kind: 'fatal' }
   | { kind: 'abort-on-exit'; process: string; code: number };
 
 /**
- * Runs a supervisor until it should end — Ctrl-C / SIGTERM / SIGHUP (a second Ctrl-C forces), a
- * shutdown through the API (`ovrseer down`), nothing left running, or `--abort-on-exit` — then shuts
- * everything down and returns the exit code (DESIGN.md).
+ * Runs a supervisor until it should end — Ctrl-C / SIGTERM / SIGHUP (a second Ctrl-C forces), its
+ * terminal going away, a shutdown through the API (`ovrseer down`), nothing left running,
+ * `--abort-on-exit`, or an error nothing caught — then shuts everything down and returns the exit
+ * code: 0 clean, 1 a process failed (or the shutdown did, or a fatal error), 130/143 when the
+ * shutdown that followed SIGINT/SIGTERM failed.
  */
 export async function runSession(supervisor: Supervisor, options: SessionOptions): Promise<number> {
   const { printer } = options;
   const manager = supervisor.manager;
-  manager.on('output', (event) => printer.output(event));
-  manager.on('state', (event) => printer.state(event));
-  manager.on('error', (event) => printer.error(event));
-  manager.on('health', (event) => printer.health(event));
+  /** ovrseer's own lines go to the front end and to the supervisor's log. */
+  const say = (text: string, level: 'info' | 'warn' | 'error' = 'info'): void => {
+    printer.message(text);
+    supervisor.log.note(text, level);
+  };
+  const offs = [
+    manager.on('output', (event) => printer.output(event)),
+    manager.on('state', (event) => printer.state(event)),
+    manager.on('error', (event) => printer.error(event)),
+    manager.on('health', (event) => printer.health(event)),
+  ];
   for (const message of supervisor.recovered) printer.message(message);
 
   let resolveEnding: (ending: Ending) => void = () => undefined;
   const ending = new Promise<Ending>((resolve) => {
     resolveEnding = resolve;
   });
-  let signalled = false;
+  let ended: Ending | null = null;
+  const end = (why: Ending): void => {
+    ended ??= why;
+    resolveEnding(why);
+  };
+  let fatal = false;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (signalled) {
+    if (ended !== null) {
       if (signal === 'SIGINT' || signal === 'SIGTERM') {
-        printer.message(`${signal} again: killing everything now`);
+        say(`${signal} again: killing everything now`, 'warn');
         void supervisor.shutdown({ force: true });
       }
       return;
     }
-    signalled = true;
-    printer.message(`${signal} received: shutting down (Ctrl-C again to force)`);
-    resolveEnding({ kind: 'signal', signal });
+    say(`${signal} received: shutting down (Ctrl-C again to force)`);
+    end({ kind: 'signal', signal });
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, onSignal);
   options.bindInterrupt?.(onSignal);
-  const offShutdown = supervisor.onShutdown(() => resolveEnding({ kind: 'api' }));
+  offs.push(
+    options.terminal?.onLost((reason) => {
+      if (ended !== null) {
+        supervisor.log.note(`${reason}; the shutdown goes on`, 'warn');
+        return;
+      }
+      say(`${reason}: shutting down, as on Ctrl-C (the rest is in ${supervisor.log.path})`, 'warn');
+      end({ kind: 'terminal', reason });
+    }) ?? (() => undefined),
+  );
+  const removeLastResort =
+    options.lastResort === false
+      ? () => undefined
+      : installLastResort(supervisor, {
+          say,
+          onFatal: () => {
+            fatal = true;
+            end({ kind: 'fatal' });
+          },
+        });
+  offs.push(supervisor.onShutdown(() => end({ kind: 'api' })));
   if (options.abortOnExit) {
-    manager.on('state', (event) => {
-      const instance = manager.get(event.process);
-      if (instance === undefined || manager.isShuttingDown) return;
-      const isMain = instance.spec.type === 'service' || instance.spec.type === 'task';
-      if (!isMain || !['completed', 'crashed', 'failed'].includes(event.to)) return;
-      const code =
-        event.to === 'completed' ? 0 : event.exitCode !== null && event.exitCode !== 0 ? event.exitCode : 1;
-      resolveEnding({ kind: 'abort-on-exit', process: event.process, code });
-    });
+    offs.push(
+      manager.on('state', (event) => {
+        const instance = manager.get(event.process);
+        if (instance === undefined || manager.isShuttingDown) return;
+        const isMain = instance.spec.type === 'service' || instance.spec.type === 'task';
+        if (!isMain || !['completed', 'crashed', 'failed'].includes(event.to)) return;
+        const code =
+          event.to === 'completed' ? 0 : event.exitCode !== null && event.exitCode !== 0 ? event.exitCode : 1;
+        end({ kind: 'abort-on-exit', process: event.process, code });
+      }),
+    );
   }
-  if (options.endWhenIdle ?? true) manager.on('idle', () => resolveEnding({ kind: 'idle' }));
+  if (options.endWhenIdle ?? true) offs.push(manager.on('idle', () => end({ kind: 'idle' })));
 
   try {
     const spec = manager.spec;
-    printer.message(
-      `starting ${spec.name} (${manager.instances().length} processes) from ${spec.file ?? spec.dir}`,
-    );
+    const planned = supervisor.plannedStart(options.names).length;
+    const total = manager.instances().filter((instance) => instance.spec.type !== 'cleanup').length;
+    const count = planned === total ? `${planned} processes` : `${planned} of ${total} processes`;
+    say(`starting ${spec.name} (${count}) from ${spec.file ?? spec.dir}`);
     await Promise.race([supervisor.start(options.names), ending]);
-    const end = await ending;
-    if (end.kind === 'abort-on-exit')
-      printer.message(`${end.process} exited: stopping everything (--abort-on-exit)`);
-    if (end.kind === 'idle') printer.message('no process left running: shutting down');
-    if (end.kind === 'api') printer.message('shutdown requested through the API');
+    const why = await ending;
+    if (why.kind === 'abort-on-exit') say(`${why.process} exited: stopping everything (--abort-on-exit)`);
+    if (why.kind === 'idle') say('no process left running: shutting down');
+    if (why.kind === 'api') say('shutdown requested through the API');
+    // The supervisor logs the outcome itself, before it closes its log.
     const result = await supervisor.shutdown();
-    reportShutdown(printer, result);
-    return exitCode(end, result, supervisor);
+    for (const line of describeShutdown(result)) printer.message(line.text);
+    return fatal ? EXIT_FAILURE : exitCode(why, result, supervisor);
   } finally {
     for (const signal of signals) process.off(signal, onSignal);
-    offShutdown();
+    for (const off of offs) off();
+    removeLastResort();
     await printer.flush();
   }
-}
-
-function reportShutdown(printer: SessionPrinter, result: ShutdownResult): void {
-  const escapees = result.escapeesEnded > 0 ? `, ended ${result.escapeesEnded} escaped descendant(s)` : '';
-  if (result.ok) {
-    printer.message(
-      `stopped everything in ${result.durationMs}ms${escapees}${result.forced ? ' (forced)' : ''}`,
-    );
-    return;
-  }
-  for (const problem of result.problems) printer.message(`shutdown problem: ${problem}`);
 }
 
 function exitCode(end: Ending, result: ShutdownResult, supervisor: Supervisor): number {
@@ -111,6 +160,7 @@ function exitCode(end: Ending, result: ShutdownResult, supervisor: Supervisor): 
     if (result.ok) return EXIT_OK;
     return end.signal === 'SIGINT' ? EXIT_SIGINT : end.signal === 'SIGTERM' ? EXIT_SIGTERM : EXIT_FAILURE;
   }
+  if (end.kind === 'terminal') return result.ok ? EXIT_OK : EXIT_FAILURE;
   if (end.kind === 'abort-on-exit') return end.code;
   if (end.kind === 'api') return result.ok ? EXIT_OK : EXIT_FAILURE;
   const anyFailed = supervisor.manager

@@ -4,6 +4,7 @@ import { processStartTime } from '../core/kill.js';
 import { instanceEnv } from '../core/launch.js';
 import { ProcessManager, projectIdOf, type ShutdownResult } from '../core/process-manager.js';
 import { resolveSelectors } from '../core/selectors.js';
+import { describeShutdown } from '../core/shutdown.js';
 import { isLive } from '../core/states.js';
 import { errorMessage, OvrseerError } from '../errors.js';
 import { createProjectLogs, type ProjectLogs } from '../logs/project-logs.js';
@@ -16,6 +17,10 @@ import { type InstanceMetrics, type ProcessRow, processRow } from './process-row
 import { recoverLeftovers } from './recovery.js';
 import { ensureStateDir, type StatePaths } from './state-dir.js';
 import { readStateFile, writeStateFile } from './state-file.js';
+import { SupervisorLog } from './supervisor-log.js';
+
+/** `state.json` is rewritten at most this often. */
+const STATE_WRITE_INTERVAL_MS = 250;
 
 export interface SupervisorOptions {
   /** The environment processes inherit. @default process.env */
@@ -36,11 +41,16 @@ export class Supervisor implements ApiBackend {
   readonly logs: ProjectLogs;
   readonly reporter: CrashReporter;
   readonly paths: StatePaths;
+  /** `<state_dir>/ovrseer.log`: the supervisor's own events (not the children's output). */
+  readonly log: SupervisorLog;
   /** What the start-up recovery ended, for the caller to print. */
   readonly recovered: string[];
   readonly #api: ApiServer;
   #metrics: NonNullable<SupervisorOptions['metrics']> | null;
-  #stateWrite: NodeJS.Immediate | null = null;
+  #stateWrite: NodeJS.Timeout | null = null;
+  #lastStateWrite = 0;
+  /** Start times by pid: a pid's does not change, and reading 1,000 of them per write costs ~15 ms. */
+  #startTimes = new Map<number, number | null>();
   #shutdown: Promise<ShutdownResult> | null = null;
   readonly #started = new Date().toISOString();
   /** `unless-stopped` processes the user stopped (docker's semantics: remembered across restarts). */
@@ -50,6 +60,11 @@ export class Supervisor implements ApiBackend {
   private constructor(spec: ProjectSpec, paths: StatePaths, recovered: string[], options: SupervisorOptions) {
     this.paths = paths;
     this.recovered = recovered;
+    this.log = new SupervisorLog({
+      path: paths.supervisorLog,
+      // The failure is also written to the log, which drops lines while its disk fails: no loop.
+      onError: (error, operation) => this.manager.reportError(error, { operation, severity: 'warning' }),
+    });
     this.#metrics = options.metrics ?? null;
     this.reporter = new CrashReporter({
       dir: paths.reports,
@@ -66,6 +81,7 @@ export class Supervisor implements ApiBackend {
       reportError: (error, context) => this.manager.reportError(error, context),
     });
     this.logs.attach(this.manager);
+    this.log.attach(this.manager);
     this.#api = new ApiServer(this, {
       paths,
       projectId: this.manager.projectId,
@@ -112,6 +128,10 @@ export class Supervisor implements ApiBackend {
     await supervisor.reporter.load();
     await supervisor.#api.listen();
     supervisor.#writeState();
+    supervisor.log.note(
+      `supervisor pid ${process.pid} for ${spec.file ?? spec.dir}: ${supervisor.manager.instances().length} process instances, API on ${supervisor.socketPath}`,
+    );
+    for (const message of supervisor.recovered) supervisor.log.note(message);
     return supervisor;
   }
 
@@ -124,17 +144,26 @@ export class Supervisor implements ApiBackend {
   }
 
   start(names?: readonly string[]): ReturnType<ProcessManager['start']> {
-    if ((names === undefined || names.length === 0) && this.#userStopped.size > 0) {
-      const wanted = this.manager.spec.processes
-        .filter(
-          (process) =>
-            process.type !== 'cleanup' && !process.disabled && !this.#userStopped.has(process.name),
-        )
-        .map((process) => process.name);
-      // Every process was stopped by hand: start none (an empty list would mean all).
-      return wanted.length === 0 ? Promise.resolve([]) : this.manager.start(wanted);
-    }
-    return this.manager.start(names);
+    const chosen = this.#startNames(names);
+    // Every process was stopped by hand: start none (an empty list would mean all).
+    return chosen === null ? Promise.resolve([]) : this.manager.start(chosen);
+  }
+
+  /** The instances `start(names)` starts, dependencies included. */
+  plannedStart(names?: readonly string[]): ReturnType<ProcessManager['plannedStart']> {
+    const chosen = this.#startNames(names);
+    return chosen === null ? [] : this.manager.plannedStart(chosen);
+  }
+
+  /** `unless-stopped` processes stopped by hand stay stopped when nothing is named; null: none is left. */
+  #startNames(names: readonly string[] | undefined): readonly string[] | undefined | null {
+    if ((names !== undefined && names.length > 0) || this.#userStopped.size === 0) return names;
+    const wanted = this.manager.spec.processes
+      .filter(
+        (process) => process.type !== 'cleanup' && !process.disabled && !this.#userStopped.has(process.name),
+      )
+      .map((process) => process.name);
+    return wanted.length === 0 ? null : wanted;
   }
 
   /** Graceful (or forced) shutdown of everything, then the services: logs flushed, API closed. */
@@ -150,8 +179,10 @@ export class Supervisor implements ApiBackend {
       await this.manager.drainPlugins();
       await this.logs.close();
       await this.#api.close();
-      if (this.#stateWrite !== null) clearImmediate(this.#stateWrite);
+      if (this.#stateWrite !== null) clearTimeout(this.#stateWrite);
       this.#writeState();
+      for (const line of describeShutdown(result)) this.log.note(line.text, line.level);
+      await this.log.close();
       return result;
     })();
     return this.#shutdown;
@@ -174,6 +205,7 @@ export class Supervisor implements ApiBackend {
   async act(action: 'start' | 'stop' | 'restart', targets: readonly string[]): Promise<void> {
     if (this.#shutdown !== null)
       throw new OvrseerError('OVRSEER_INVALID_STATE', 'the project is shutting down');
+    this.log.note(`${action} ${targets.join(' ')} requested`);
     const names = resolveSelectors(this.manager.spec.processes, targets)
       .filter((process) => process.restart.policy === 'unless-stopped')
       .map((process) => process.name);
@@ -189,6 +221,7 @@ export class Supervisor implements ApiBackend {
   }
 
   async scale(name: string, replicas: number): Promise<void> {
+    this.log.note(`scale ${name}=${replicas} requested`);
     await this.manager.scale(name, replicas);
   }
 
@@ -244,16 +277,29 @@ export class Supervisor implements ApiBackend {
     return instance;
   }
 
-  /** Coalesces a burst of state changes (100 processes starting) into one write. */
+  /**
+   * Coalesces a burst of state changes (1,000 processes starting) into a write at most every
+   * `STATE_WRITE_INTERVAL_MS`: a supervisor killed in between leaves a slightly older list, and
+   * recovery finds the rest by their environment marker.
+   */
   #scheduleStateWrite(): void {
     if (this.#stateWrite !== null) return;
-    this.#stateWrite = setImmediate(() => {
+    const wait = Math.max(0, this.#lastStateWrite + STATE_WRITE_INTERVAL_MS - Date.now());
+    this.#stateWrite = setTimeout(() => {
       this.#stateWrite = null;
       this.#writeState();
-    });
+    }, wait);
+  }
+
+  #startTimeOf(pid: number, known: Map<number, number | null>): number | null {
+    const startTime = this.#startTimes.get(pid) ?? processStartTime(pid);
+    known.set(pid, startTime);
+    return startTime;
   }
 
   #writeState(): void {
+    this.#lastStateWrite = Date.now();
+    const known = new Map<number, number | null>();
     try {
       writeStateFile(this.paths.stateFile, {
         version: 1,
@@ -266,10 +312,11 @@ export class Supervisor implements ApiBackend {
           .map((instance) => ({
             id: instance.id,
             pid: instance.pid as number,
-            startTime: processStartTime(instance.pid as number),
+            startTime: this.#startTimeOf(instance.pid as number, known),
           })),
         userStopped: [...this.#userStopped],
       });
+      this.#startTimes = known;
     } catch (error) {
       this.manager.reportError(
         new OvrseerError(

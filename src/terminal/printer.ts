@@ -10,6 +10,9 @@ import { type Colors, createColors, formatClock } from './format.js';
 
 type Paint = (text: string) => string;
 
+/** `maxBacklog` of a supervisor's printer: a reader that stalls costs at most a few MiB. */
+export const SUPERVISOR_BACKLOG = 1024 * 1024;
+
 export interface PrinterOptions {
   out: NodeJS.WritableStream;
   color: boolean;
@@ -17,6 +20,13 @@ export interface PrinterOptions {
   instances: readonly { id: string; name: string }[];
   /** @default Date.now */
   now?: () => number;
+  /**
+   * Bytes that may wait for a reader that does not keep up (a paused pipe, a terminal stopped with
+   * Ctrl-S) before process output is held back and counted; ovrseer's own lines wait up to 4x that.
+   * A supervisor sets it (it must not hold output without bound); `logs`, which awaits `flush`, need not.
+   * @default Infinity
+   */
+  maxBacklog?: number;
 }
 
 const NEWLINE = 0x0a;
@@ -38,12 +48,17 @@ export class Printer {
   readonly #palette: Paint[];
   /** Encoded at once: lines of a flood arrive as bytes, and one write takes them all. */
   #pending: Buffer[] = [];
+  #pendingBytes = 0;
   #flushScheduled = false;
+  readonly #maxBacklog: number;
+  /** Lines held back since the reader fell behind, told about once it catches up. */
+  #heldBack = 0;
 
   constructor(options: PrinterOptions) {
     this.#out = options.out;
     this.#colors = createColors(options.color);
     this.#now = options.now ?? Date.now;
+    this.#maxBacklog = options.maxBacklog ?? Number.POSITIVE_INFINITY;
     this.#width = Math.max(SELF.length, ...options.instances.map((instance) => instance.id.length));
     const c = this.#colors;
     this.#palette = [c.cyan, c.yellow, c.green, c.magenta, c.blue, c.redBright, c.cyanBright, c.yellowBright];
@@ -64,6 +79,7 @@ export class Printer {
   output(event: LogOutputEvent): void {
     const { lines } = event;
     if (lines.count === 0) return;
+    if (!this.#admit(this.#maxBacklog, lines.count)) return;
     const separator = event.stream === 'system' ? this.#colors.dim('*') : '|';
     const prefix = Buffer.from(this.#prefix(event.time, event.process, event.name, separator));
     const chunk = Buffer.allocUnsafe(lines.count * (prefix.length + 1) + lines.span);
@@ -112,9 +128,36 @@ export class Printer {
     if (this.#pending.length === 0) return Promise.resolve();
     const chunk = this.#pending.length === 1 ? (this.#pending[0] as Buffer) : Buffer.concat(this.#pending);
     this.#pending = [];
+    this.#pendingBytes = 0;
+    // A closed pipe or terminal: the TerminalGuard has reported it; what is left has nowhere to go.
+    if (!this.#out.writable) return Promise.resolve();
     return new Promise((resolve) => {
       this.#out.write(chunk, () => resolve());
     });
+  }
+
+  /**
+   * Whether `lines` more may be queued while `limit` bytes wait: a reader that does not keep up must
+   * not make the supervisor hold its output in memory without bound. Once the backlog is down to half
+   * the limit again, a line says how many were held back.
+   */
+  #admit(limit: number, lines: number): boolean {
+    const backlog = this.#pendingBytes + ((this.#out as { writableLength?: number }).writableLength ?? 0);
+    if (backlog > limit) {
+      this.#heldBack += lines;
+      return false;
+    }
+    if (this.#heldBack > 0 && backlog <= this.#maxBacklog / 2) {
+      const count = this.#heldBack;
+      this.#heldBack = 0;
+      const text = `${count} line${count === 1 ? '' : 's'} not shown: the output was not read fast enough (\`ovrseer logs\` has them all)`;
+      this.#push(
+        Buffer.from(
+          `${this.#prefix(this.#now(), SELF, SELF, this.#colors.yellow('!'))}${this.#colors.yellow(text)}\n`,
+        ),
+      );
+    }
+    return true;
   }
 
   #describe(event: StateChangeEvent): string {
@@ -144,6 +187,7 @@ export class Printer {
   }
 
   #write(time: number, id: string, name: string, separator: string, text: string): void {
+    if (!this.#admit(this.#maxBacklog * 4, 1)) return;
     this.#push(Buffer.from(`${this.#prefix(time, id, name, separator)}${text}\n`));
   }
 
@@ -154,6 +198,7 @@ export class Printer {
 
   #push(chunk: Buffer): void {
     this.#pending.push(chunk);
+    this.#pendingBytes += chunk.length;
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       setImmediate(() => void this.flush());

@@ -1,3 +1,5 @@
+import { isErrnoException } from '../errors.js';
+
 const ALT_SCREEN_ON = '\u001b[?1049h';
 const ALT_SCREEN_OFF = '\u001b[?1049l';
 const CLEAR_HOME = '\u001b[2J\u001b[H';
@@ -6,6 +8,7 @@ const MOUSE_ON = '\u001b[?1000h\u001b[?1006h';
 const MOUSE_OFF = '\u001b[?1006l\u001b[?1000l';
 const CURSOR_SHOW = '\u001b[?25h';
 const CURSOR_HIDE = '\u001b[?25l';
+const TERMINAL_GONE = new Set(['EIO', 'EBADF', 'ENOTTY', 'ENXIO']);
 
 export interface ScreenOptions {
   /**
@@ -37,9 +40,17 @@ export function enterScreen(stdout: Output, stdin: Input, options: ScreenOptions
     restored = true;
     process.off('exit', restore);
     process.off('uncaughtExceptionMonitor', restore);
-    // A TTY write is synchronous, so this lands even from an `exit` handler.
+    // Written at once when the terminal has room (it is non-blocking: see TerminalGuard), so this
+    // lands even from an `exit` handler.
     stdout.write((mouse ? MOUSE_OFF : '') + CURSOR_SHOW + ALT_SCREEN_OFF);
-    if (stdin.isTTY && stdin.isRaw && stdin.setRawMode !== undefined) stdin.setRawMode(false);
+    if (stdin.isTTY && stdin.isRaw && stdin.setRawMode !== undefined) {
+      try {
+        stdin.setRawMode(false);
+      } catch (error) {
+        // The terminal was closed (its window, an ssh connection): there is no mode left to restore.
+        if (!isErrnoException(error) || !TERMINAL_GONE.has(error.code ?? '')) throw error;
+      }
+    }
   };
   process.on('exit', restore);
   process.on('uncaughtExceptionMonitor', restore);

@@ -1,7 +1,7 @@
 import { attachMetrics } from '../metrics/attach.js';
-import { runSession } from '../supervisor/session.js';
+import { runSession, type SessionOptions } from '../supervisor/session.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
-import { Printer } from '../terminal/printer.js';
+import { Printer, SUPERVISOR_BACKLOG } from '../terminal/printer.js';
 import { LocalSource } from './local-source.js';
 import { mountTui } from './mount.js';
 import { Notices } from './notices.js';
@@ -14,6 +14,8 @@ export interface TuiSessionOptions {
   /** @default process.stdin */
   stdin?: NodeJS.ReadStream;
   color: boolean;
+  /** The terminal's guard: when the terminal goes away the session shuts down (see `runSession`). */
+  terminal?: SessionOptions['terminal'];
 }
 
 /**
@@ -25,7 +27,12 @@ export interface TuiSessionOptions {
 export async function runTuiSession(supervisor: Supervisor, options: TuiSessionOptions): Promise<number> {
   const { stdout } = options;
   const plain = (): Printer =>
-    new Printer({ out: stdout, color: options.color, instances: supervisor.manager.instances() });
+    new Printer({
+      out: stdout,
+      color: options.color,
+      instances: supervisor.manager.instances(),
+      maxBacklog: SUPERVISOR_BACKLOG,
+    });
   const messages = new Notices();
   const printer = new SessionNotices(messages);
   const sampler = attachMetrics(supervisor, (warning) => printer.warning(warning));
@@ -53,6 +60,7 @@ export async function runTuiSession(supervisor: Supervisor, options: TuiSessionO
       printer,
       names: options.names,
       endWhenIdle: false,
+      ...(options.terminal === undefined ? {} : { terminal: options.terminal }),
       bindInterrupt: (callback) => {
         interrupt = callback;
       },

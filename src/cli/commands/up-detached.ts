@@ -1,16 +1,21 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProjectSpec } from '../../config/spec.js';
 import { projectIdOf } from '../../core/process-manager.js';
 import { OvrseerError } from '../../errors.js';
+import { EXIT_FAILURE, EXIT_OK } from '../../exit-codes.js';
+import { fileSize, tailSince } from '../../logs/tail.js';
+import { shQuote } from '../../shell-quote.js';
 import { socketPathFor } from '../../supervisor/api/server.js';
 import { ApiClient } from '../../supervisor/client.js';
 import { BASELINE_TIER_FLAGS } from '../../supervisor/compiler-tier.js';
 import type { DaemonStart } from '../../supervisor/daemon.js';
 import type { ProcessRow } from '../../supervisor/process-rows.js';
-import { ensureStateDir } from '../../supervisor/state-dir.js';
+import { ensureStateDir, type StatePaths } from '../../supervisor/state-dir.js';
+import { createColors, shouldUseColor } from '../../terminal/format.js';
 import { renderProcessTable } from '../../terminal/process-table.js';
+import { StartProgress } from './start-progress.js';
 
 const DAEMON = new URL('../../supervisor/daemon.cjs', import.meta.url);
 /**
@@ -21,17 +26,46 @@ const DAEMON = new URL('../../supervisor/daemon.cjs', import.meta.url);
  * save about as much but keeps ingestion 3.5x slower for good. Measured; see docs/decisions.md.
  */
 export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1', ...BASELINE_TIER_FLAGS];
-/** How long `up -d` waits for the supervisor to answer and for start-up to settle. */
-const START_WAIT_MS = 60_000;
+/** A supervisor spawning hundreds of processes still answers; this long without any answer is a hang. */
+const SILENCE_LIMIT_MS = 30_000;
+/** One request may wait this long: a busy supervisor is slow, not gone. */
+const ANSWER_TIMEOUT_MS = 2_000;
+const POLL_MS = 100;
+/** Start-up may go this long without any process changing state, beyond the longest readiness timeout. */
+const STALL_MARGIN_MS = 10_000;
+const MIN_STALL_MS = 60_000;
+
+/** Where a start-up stands, as `GET /v1/processes` tells it. */
+export interface StartUpState {
+  /** Instances being started (not those left stopped, as with `up NAME`). */
+  total: number;
+  /** Of those, started: no longer pending or starting. */
+  started: number;
+  /** Changes whenever any instance changes state: progress. */
+  signature: string;
+}
+
+export function startUpState(rows: readonly ProcessRow[]): StartUpState {
+  const active = rows.filter((row) => row.status !== 'stopped');
+  const waiting = active.filter((row) => row.status === 'pending' || row.status === 'starting').length;
+  return {
+    total: active.length,
+    started: active.length - waiting,
+    signature: rows.map((row) => `${row.status}:${row.restarts}`).join(','),
+  };
+}
 
 /**
- * `ovrseer up -d`: starts a detached supervisor (its own session, output to `<state_dir>/ovrseer.log`),
- * waits until its API answers and start-up has settled, prints the process table and returns.
+ * `ovrseer up -d`: starts a detached supervisor (its own session; its log is `<state_dir>/ovrseer.log`),
+ * waits while start-up makes progress — however many processes — showing it on a terminal, prints the
+ * process table and returns the exit code the foreground `up` would: 1 when a process failed.
+ * @param file the `-f` argument as given, repeated in the hints printed at the end
  */
 export async function runDetached(
   spec: ProjectSpec,
   names: readonly string[],
-  out: NodeJS.WritableStream,
+  out: NodeJS.WritableStream & { isTTY?: boolean },
+  file?: string,
 ): Promise<number> {
   const paths = ensureStateDir(spec.settings.stateDir, 'logs', 'reports');
   const projectId = projectIdOf(spec);
@@ -45,46 +79,133 @@ export async function runDetached(
   const specFile = join(paths.root, `spec.${process.pid}.json`);
   const start: DaemonStart = { spec, projectId };
   writeFileSync(specFile, JSON.stringify(start), { mode: 0o600 });
-  const log = openSync(paths.supervisorLog, 'a', 0o600);
-  const logStart = readFileSync(paths.supervisorLog).length;
+  const logStart = fileSize(paths.supervisorLog);
+  // Only what Node itself prints (a fatal V8 error): the supervisor's own log is ovrseer.log.
+  const daemonOut = openSync(join(paths.root, 'daemon.out'), 'w', 0o600);
   const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, DAEMON.pathname, specFile, ...names], {
     cwd: spec.dir,
     detached: true,
-    stdio: ['ignore', log, log],
+    stdio: ['ignore', daemonOut, daemonOut],
   });
-  closeSync(log);
+  closeSync(daemonOut);
   let exited: number | null = null;
   child.once('exit', (code) => {
     exited = code ?? 1;
   });
   child.unref();
-  const deadline = Date.now() + START_WAIT_MS;
+
+  const progress = new StartProgress(out);
+  let rows: ProcessRow[];
+  try {
+    rows = await waitForStartUp(client, stallLimit(spec), {
+      exited: () => exited,
+      onProgress: (state) => progress.show(state),
+      said: () => supervisorSaid(paths, logStart),
+      pid: child.pid ?? null,
+      log: paths.supervisorLog,
+    });
+  } finally {
+    progress.clear();
+  }
+  out.write(renderProcessTable(rows, { color: shouldUseColor(out) }));
+  const failed = rows.filter((row) => row.status === 'failed' || row.status === 'crashed');
+  const c = createColors(shouldUseColor(out));
+  if (failed.length > 0) {
+    out.write(`\n${c.red(`${failed.length} of ${rows.length} failed:`)}\n`);
+    for (const row of failed) out.write(`  ${row.name}: ${row.status}: ${row.reason ?? 'no reason given'}\n`);
+  }
+  const f = file === undefined ? '' : ` -f ${shQuote(file)}`;
+  out.write(`\nsupervisor pid ${child.pid ?? '?'}; logs: ovrseer logs${f} -f; stop: ovrseer down${f}\n`);
+  return failed.length > 0 ? EXIT_FAILURE : EXIT_OK;
+}
+
+interface WaitHooks {
+  exited(): number | null;
+  onProgress(state: StartUpState): void;
+  /** What the supervisor wrote since it was started, for an error message. */
+  said(): string;
+  pid: number | null;
+  log: string;
+}
+
+/**
+ * Polls until no instance is pending or starting. A slow answer (hundreds of spawns) is waited for;
+ * only an exited supervisor, one silent for `SILENCE_LIMIT_MS`, or a start-up with no state change
+ * for `stallMs` ends the wait with an error.
+ */
+async function waitForStartUp(client: ApiClient, stallMs: number, hooks: WaitHooks): Promise<ProcessRow[]> {
+  const startedAt = Date.now();
+  let lastAnswer = startedAt;
+  let lastProgress = startedAt;
+  let signature = '';
   let rows: ProcessRow[] | null = null;
-  while (Date.now() < deadline) {
-    if (exited !== null) {
-      const said = readFileSync(paths.supervisorLog, 'utf8')
-        .slice(logStart)
-        .trim()
-        .split('\n')
-        .slice(-10)
-        .join('\n');
+  for (;;) {
+    const code = hooks.exited();
+    if (code !== null) {
       throw new OvrseerError(
         'OVRSEER_API_FAILED',
-        `the supervisor exited (code ${exited}) before it was up:\n${said}`,
+        `the supervisor exited (code ${code}) before start-up was done:\n${hooks.said()}`,
       );
     }
-    if (await client.ping()) {
-      rows = await client.get<ProcessRow[]>('/v1/processes');
-      if (!rows.some((row) => row.status === 'pending' || row.status === 'starting')) break;
+    const answer = await askRows(client);
+    const now = Date.now();
+    if (answer !== null) {
+      rows = answer;
+      lastAnswer = now;
+      const state = startUpState(answer);
+      if (state.signature !== signature) {
+        signature = state.signature;
+        lastProgress = now;
+        hooks.onProgress(state);
+      }
+      if (state.started === state.total && hooks.exited() === null) return answer;
+    } else if (now - lastAnswer > SILENCE_LIMIT_MS) {
+      throw new OvrseerError(
+        'OVRSEER_API_FAILED',
+        `the supervisor (pid ${hooks.pid ?? '?'}) has not answered for ${SILENCE_LIMIT_MS / 1000}s; see ${hooks.log}`,
+      );
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (rows !== null && now - lastProgress > stallMs) {
+      const waiting = rows.filter((row) => row.status === 'pending' || row.status === 'starting');
+      throw new OvrseerError(
+        'OVRSEER_API_FAILED',
+        `start-up made no progress for ${Math.round(stallMs / 1000)}s; still waiting: ${waiting
+          .slice(0, 10)
+          .map((row) => `${row.name} (${row.reason ?? row.status})`)
+          .join(', ')}${waiting.length > 10 ? ', …' : ''}. The supervisor goes on: see \`ovrseer ps\``,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-  if (rows === null)
-    throw new OvrseerError(
-      'OVRSEER_API_FAILED',
-      `the supervisor did not answer within ${START_WAIT_MS / 1000}s; see ${paths.supervisorLog}`,
-    );
-  out.write(renderProcessTable(rows, { color: false }));
-  out.write(`\nsupervisor pid ${child.pid ?? '?'}; logs: ovrseer logs -f; stop: ovrseer down\n`);
-  return 0;
+}
+
+/** The rows, or null while the supervisor does not answer yet (not listening, or busy past the timeout). */
+async function askRows(client: ApiClient): Promise<ProcessRow[] | null> {
+  try {
+    return await client.get<ProcessRow[]>('/v1/processes', ANSWER_TIMEOUT_MS);
+  } catch (error) {
+    if (
+      error instanceof OvrseerError &&
+      (error.code === 'OVRSEER_NOT_RUNNING' || error.code === 'OVRSEER_API_TIMEOUT')
+    )
+      return null;
+    throw error;
+  }
+}
+
+/** No state change for this long is a stall: longer than any process may legitimately take to get ready. */
+function stallLimit(spec: ProjectSpec): number {
+  let longest = 0;
+  for (const process of spec.processes) {
+    for (const ready of process.ready) longest = Math.max(longest, ready.initialDelay + ready.timeout);
+  }
+  return Math.max(MIN_STALL_MS, longest + STALL_MARGIN_MS);
+}
+
+function supervisorSaid(paths: StatePaths, logStart: number): string {
+  const said = [
+    tailSince(join(paths.root, 'daemon.out'), 0, 10),
+    tailSince(paths.supervisorLog, logStart, 10),
+  ];
+  return said.filter((text) => text !== '').join('\n') || `(nothing; see ${paths.supervisorLog})`;
 }

@@ -3,7 +3,8 @@ import { attachMetrics } from '../../metrics/attach.js';
 import { runSession } from '../../supervisor/session.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import { shouldUseColor } from '../../terminal/format.js';
-import { Printer } from '../../terminal/printer.js';
+import { Printer, SUPERVISOR_BACKLOG } from '../../terminal/printer.js';
+import { TerminalGuard } from '../../terminal/terminal-guard.js';
 import { importTui } from '../../tui/load.js';
 import { shouldUseTui } from '../../tui/should-use.js';
 import { runDetached } from './up-detached.js';
@@ -38,27 +39,39 @@ export async function runUp(options: UpOptions): Promise<number> {
     ...(options.formation === undefined ? {} : { formation: options.formation }),
     ...(options.envFile === undefined ? {} : { envFiles: options.envFile }),
   });
-  if (options.detach) return runDetached(spec, options.names, stdout);
-  const supervisor = await Supervisor.open(spec);
-  if (shouldUseTui(options.tui, stdout, process.stdin)) {
-    // Loaded only here: ink and React cost start-up time no other command needs.
-    const { runTuiSession } = await importTui(() => import('../../tui/up-session.js'));
-    return runTuiSession(supervisor, {
-      names: options.names,
-      stdout,
+  if (options.detach) return runDetached(spec, options.names, stdout, options.file);
+  // From here a closed terminal or pipe must end in a shutdown, never in an uncaught EPIPE/EIO.
+  const terminal =
+    stdout === process.stdout
+      ? TerminalGuard.forProcess()
+      : new TerminalGuard({ stdout, stderr: process.stderr, stdin: process.stdin });
+  try {
+    const supervisor = await Supervisor.open(spec);
+    if (shouldUseTui(options.tui, stdout, process.stdin)) {
+      // Loaded only here: ink and React cost start-up time no other command needs.
+      const { runTuiSession } = await importTui(() => import('../../tui/up-session.js'));
+      return await runTuiSession(supervisor, {
+        names: options.names,
+        stdout,
+        color: shouldUseColor(stdout),
+        terminal,
+        ...(options.abortOnExit === undefined ? {} : { abortOnExit: options.abortOnExit }),
+      });
+    }
+    const printer = new Printer({
+      out: stdout,
       color: shouldUseColor(stdout),
+      instances: supervisor.manager.instances(),
+      maxBacklog: SUPERVISOR_BACKLOG,
+    });
+    attachMetrics(supervisor, (warning) => printer.warning(warning));
+    return await runSession(supervisor, {
+      printer,
+      names: options.names,
+      terminal,
       ...(options.abortOnExit === undefined ? {} : { abortOnExit: options.abortOnExit }),
     });
+  } finally {
+    if (terminal !== TerminalGuard.forProcess()) terminal.dispose();
   }
-  const printer = new Printer({
-    out: stdout,
-    color: shouldUseColor(stdout),
-    instances: supervisor.manager.instances(),
-  });
-  attachMetrics(supervisor, (warning) => printer.warning(warning));
-  return runSession(supervisor, {
-    printer,
-    names: options.names,
-    ...(options.abortOnExit === undefined ? {} : { abortOnExit: options.abortOnExit }),
-  });
 }
