@@ -117,7 +117,7 @@ function buildProgram(): Command {
     .option('--env <name>', 'environment: .env.<name> and the rest, as for up (default: $OVRSEER_ENV)')
     .option('--json', 'as JSON: a list of {id, process, type, time, reason, …}, or the whole report')
     .option('--process <name>', 'only this process (a name matches all its instances)')
-    .option('--type <type>', 'only this type: crash, cleanupFailed, dependencyFailed, maxRetriesExceeded, …')
+    .option('--type <type>', 'only this type: crash, maxRetriesExceeded, readyTimeout, dependencyFailed, …')
     .option('--since <time>', 'only reports since a duration ago (30m, 2h) or an ISO date')
     .action(async (id: string | undefined, options: Omit<ReportsOptions, 'id'>) => {
       const { runReports } = await import('./commands/reports.js');

@@ -29,6 +29,7 @@ export const RESTART_DEFAULTS: Readonly<RestartSpec> = {
   backoff: 2,
   maxDelay: 30_000,
   minUptime: 1_000,
+  resetAfter: 60_000,
   exitCodes: [0],
   crashLoop: { ...CRASH_LOOP_DEFAULTS },
 };

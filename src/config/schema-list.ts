@@ -8,7 +8,7 @@ import { shQuote } from '../shell-quote.js';
 import type { CommandInput, ProcessInput, ProjectInput } from './input.js';
 import { processTypeSchema } from './schema-canonical.js';
 import { envMapSchema, intSchema, regexSchema, stringList } from './schema-common.js';
-import { policySchema, projectShape } from './schema-policies.js';
+import { policySchema, projectShape, resetAfterSchema } from './schema-policies.js';
 import type { RestartSpec } from './spec.js';
 import { durationSchema } from './units.js';
 import { resolveUser } from './user.js';
@@ -17,6 +17,7 @@ const restartPolicySchema = z
   .strictObject({
     type: policySchema,
     maxRetries: intSchema(0).optional(),
+    resetAfter: resetAfterSchema('resetAfter', 'maxRetries').optional(),
     codes: z.array(intSchema(0, 255)).optional(),
   })
   .superRefine((value, ctx) => {
@@ -107,7 +108,13 @@ function restartFrom(p: ListProcess): Partial<RestartSpec> | undefined {
   const codes = policy.codes;
   const exitCodes =
     codes && Array.from({ length: 256 }, (_, code) => code).filter((code) => !codes.includes(code));
-  return { ...restart, policy: policy.type, maxRetries: policy.maxRetries, exitCodes };
+  return {
+    ...restart,
+    policy: policy.type,
+    maxRetries: policy.maxRetries,
+    resetAfter: policy.resetAfter,
+    exitCodes,
+  };
 }
 
 function toProcessInput(p: ListProcess, index: number): ProcessInput {

@@ -26,6 +26,13 @@ function onlyOne(value: Record<string, unknown>, keys: readonly string[], ctx: z
   }
 }
 
+/** 0 would make every run a good one, and the retry limit would never apply. */
+export function resetAfterSchema(key: string, retriesKey: string) {
+  return durationSchema.refine((ms) => ms > 0, {
+    error: `${key} must be longer than 0: it is how long a run must last to reset the ${retriesKey} count`,
+  });
+}
+
 const restartObjectSchema = z
   .strictObject({
     policy: policySchema.optional(),
@@ -37,6 +44,7 @@ const restartObjectSchema = z
     backoff: z.number().min(1, 'backoff is a multiplier: 1 keeps the delay constant').optional(),
     max_delay: durationSchema.optional(),
     min_uptime: durationSchema.optional(),
+    reset_after: resetAfterSchema('reset_after', 'max_retries').optional(),
     exit_codes: exitCodesSchema.optional(),
     crash_loop: z
       .union([
@@ -57,6 +65,7 @@ const restartObjectSchema = z
       backoff: value.backoff,
       maxDelay: value.max_delay,
       minUptime: value.min_uptime,
+      resetAfter: value.reset_after,
       exitCodes: value.exit_codes,
       crashLoop:
         value.crash_loop === undefined

@@ -68,13 +68,18 @@ export interface RestartSpec {
   /** Multiplier applied to the delay after each consecutive failure (1 = constant). */
   backoff: number;
   maxDelay: number;
-  /** A run at least this long counts as a success and resets the backoff. */
+  /** A run at least this long resets the backoff delay (not the retry budget: see `resetAfter`). */
   minUptime: number;
+  /**
+   * A run at least this long (or one that became ready or healthy) gives back the whole retry
+   * budget: `maxRetries` counts restarts since the last such run.
+   */
+  resetAfter: number;
   /** Exit codes that count as success (never 'failure' for on-failure). */
   exitCodes: number[];
   /**
-   * The crash-loop breaker: `maxCrashes` runs in a row, each shorter than `minUptime`, within
-   * `window` → `failed`, no more restarts. `null` turns it off.
+   * The crash-loop breaker: `maxCrashes` crashes (of any uptime; a clean exit counts only when
+   * sooner than `minUptime`) within `window` → `failed`, no more restarts. `null` turns it off.
    */
   crashLoop: { maxCrashes: number; window: number } | null;
 }

@@ -98,6 +98,7 @@ export type CrashReportType =
   | 'cleanupFailed'
   | 'dependencyFailed'
   | 'maxRetriesExceeded'
+  | 'readyTimeout'
   | 'unhealthy'
   | 'memoryLimit'
   | 'cpuLimit';

@@ -410,6 +410,11 @@ export class ManagedProcess {
       this.fileReport('maxRetriesExceeded', verdict.description, { crashLoop: verdict.crashLoop });
       return;
     }
+    // A crash that is restarted is still a crash worth a report (the reporter bounds how many are
+    // kept). An exit ovrseer caused (unhealthy, over a limit) was reported when it decided to end it.
+    if (!verdict.success && cause === null) {
+      this.fileReport('crash', verdict.description, { restart: verdict.attempt, delay: verdict.delay });
+    }
     this.#transition('backoff', `restart ${verdict.attempt} in ${verdict.delay}ms (${verdict.description})`);
     this.#backoffTimer = this.context.clock.setTimeout(() => {
       this.#backoffTimer = null;
@@ -451,11 +456,18 @@ export class ManagedProcess {
       if (abort.signal.aborted || this.#state !== 'running') return;
       if (outcome.ok) {
         this.#transition('ready', `ready (${checks.map((check) => check.probe.description).join(', ')})`);
+        this.#restarts.markRunGood();
         this.#startHealthMonitor();
         return;
       }
       const failure = `ready check timed out after ${formatMs(outcome.timeout)} (${outcome.probe}: ${outcome.message})${this.#lastLinesSuffix()}`;
       await this.#serialize(() => this.#stopNow(failure, { failWith: failure }));
+      // Filed once the process is gone, so the report holds its last lines and how it ended; not when
+      // a stop asked for in the meantime ended it first.
+      // (The cast undoes TypeScript's narrowing to 'running' from before the await.)
+      if ((this.#state as ProcessState) === 'failed' && this.#reason === failure) {
+        this.fileReport('readyTimeout', failure, { probe: outcome.probe, timeout: outcome.timeout });
+      }
     } finally {
       for (const check of checks) check.probe.dispose?.();
     }
@@ -468,6 +480,7 @@ export class ManagedProcess {
     const monitor = new HealthMonitor(probe, health, this.context.clock, (change) => {
       if (this.#healthMonitor !== monitor) return;
       this.#setHealth(change.health, change.reason);
+      if (change.health === 'healthy') this.#restarts.markRunGood();
       if (change.health !== 'unhealthy') return;
       this.fileReport('unhealthy', change.reason);
       if (health.onFailure === 'restart')

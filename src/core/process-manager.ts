@@ -46,7 +46,7 @@ export interface ProcessManagerOptions {
   createProbe?: ProbeFactory;
   /** The environment processes inherit. @default process.env */
   env?: NodeJS.ProcessEnv;
-  /** Receives crash reports (crash, dependencyFailed, maxRetriesExceeded, unhealthy, cleanupFailed). */
+  /** Receives crash reports (crash, maxRetriesExceeded, readyTimeout, dependencyFailed, unhealthy, …). */
   reports?: CrashReportSink;
   /** @default `projectIdOf(spec)`; a caller that has it already saves loading node:crypto */
   projectId?: string;

@@ -146,6 +146,7 @@ function noteLosses(process: ProcessSpec, notes: Notes): void {
     backoff: 'docker restarts with its own delay (from 100ms, doubling)',
     max_delay: 'docker restarts with its own delay (from 100ms, doubling)',
     min_uptime: 'docker has no minimum uptime',
+    reset_after: 'docker never gives back its on-failure retry count (only a manual start does)',
     crash_loop: 'docker has no crash-loop breaker',
   });
 }

@@ -149,6 +149,7 @@ function noteLosses(process: ProcessSpec, notes: Notes): void {
     backoff: BACKOFF,
     max_delay: BACKOFF,
     min_uptime: BACKOFF,
+    reset_after: BACKOFF,
     crash_loop: BACKOFF,
   });
 }

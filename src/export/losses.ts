@@ -37,13 +37,21 @@ export function noteSelectors(notes: Notes, process: ProcessSpec, target: string
   }
 }
 
-type RestartKey = 'delay' | 'backoff' | 'max_delay' | 'min_uptime' | 'max_retries' | 'crash_loop';
+type RestartKey =
+  | 'delay'
+  | 'backoff'
+  | 'max_delay'
+  | 'min_uptime'
+  | 'reset_after'
+  | 'max_retries'
+  | 'crash_loop';
 
 const FIELDS: Record<RestartKey, keyof RestartSpec> = {
   delay: 'delay',
   backoff: 'backoff',
   max_delay: 'maxDelay',
   min_uptime: 'minUptime',
+  reset_after: 'resetAfter',
   max_retries: 'maxRetries',
   crash_loop: 'crashLoop',
 };

@@ -92,6 +92,7 @@ function noteLosses(process: ProcessSpec, notes: Notes, deps: ProcessSpec['depen
     backoff: 'supervisord restarts at once',
     max_delay: 'supervisord restarts at once',
     crash_loop: 'supervisord counts failed starts in a row, in any length of time',
+    reset_after: 'supervisord only counts starts that fail within startsecs (min_uptime)',
   });
 }
 

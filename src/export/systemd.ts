@@ -59,6 +59,7 @@ export function exportSystemd(spec: ProjectSpec, options: ExportOptions): Export
       backoff: 'systemd 252 waits a constant RestartSec= (RestartSteps= needs systemd 254)',
       max_delay: 'systemd 252 waits a constant RestartSec= (RestartMaxDelaySec= needs systemd 254)',
       min_uptime: 'the start limit counts every start in StartLimitIntervalSec=, however long it ran',
+      reset_after: 'the start limit counts every start in StartLimitIntervalSec=, however long it ran',
     });
   }
   files.unshift({

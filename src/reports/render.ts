@@ -96,6 +96,7 @@ function restartText(restart: unknown): string {
   if (typeof r.backoff === 'number' && r.backoff !== 1) details.push(`backoff x${r.backoff}`);
   if (typeof r.maxDelay === 'number') details.push(`max delay ${formatDuration(r.maxDelay)}`);
   if (typeof r.minUptime === 'number') details.push(`min uptime ${formatDuration(r.minUptime)}`);
+  if (typeof r.resetAfter === 'number') details.push(`reset after ${formatDuration(r.resetAfter)}`);
   return `${String(r.policy ?? '-')}${details.length === 0 ? '' : ` (${details.join(', ')})`}`;
 }
 

@@ -5,6 +5,7 @@ export const CRASH_REPORT_TYPES = [
   'cleanupFailed',
   'dependencyFailed',
   'maxRetriesExceeded',
+  'readyTimeout',
   'unhealthy',
   'memoryLimit',
   'cpuLimit',

@@ -8,7 +8,7 @@ import { waitFor } from '../helpers/wait-for.js';
 afterEach(cleanupHarnesses);
 
 describe('restart policies', () => {
-  it('a process that exits every 30 ms trips the crash-loop breaker: failed, explained, one report', async () => {
+  it('a process that exits every 30 ms trips the crash-loop breaker: failed, explained, a report per crash', async () => {
     const h = harness(`
 name: "{{name}}"
 processes:
@@ -20,13 +20,21 @@ processes:
     await waitFor(() => h.stateOf('crasher') === 'failed', 'crasher failed');
     const crasher = h.manager.get('crasher');
     expect(crasher?.reason).toMatch(
-      /^crash loop: crashed 5 times in [\d.]+m?s, each within 5s of starting; last run exited with code 1$/,
+      /^crash loop: crashed 5 times in [\d.]+m?s \(crash_loop: max_crashes 5 within 1m\); last run exited with code 1$/,
     );
     expect(crasher?.counters()).toMatchObject({ restarts: 4, crashes: 5, lastExitCode: 1 });
     expect(crasher?.restartHistory()).toHaveLength(5);
-    expect(h.reports.map((report) => report.type)).toEqual(['maxRetriesExceeded']);
-    expect(h.reports[0]?.restartHistory).toHaveLength(5);
-    expect(h.reports[0]?.lines.some((line) => line.text.includes('exiting with 1'))).toBe(true);
+    // The four crashes that were restarted each filed a report; the fifth is the give-up.
+    expect(h.reports.map((report) => report.type)).toEqual([
+      'crash',
+      'crash',
+      'crash',
+      'crash',
+      'maxRetriesExceeded',
+    ]);
+    const giveUp = h.reports[4];
+    expect(giveUp?.restartHistory).toHaveLength(5);
+    expect(giveUp?.lines.some((line) => line.text.includes('exiting with 1'))).toBe(true);
     // No further restart comes.
     expect(h.states.filter((event) => event.process === 'crasher' && event.to === 'starting')).toHaveLength(
       5,
@@ -68,7 +76,10 @@ processes:
     expect(flaky?.info().restarts).toBe(2);
     expect(flaky?.counters()).toMatchObject({ restarts: 2, crashes: 2, lastExitCode: 1 });
     expect(flaky?.restartHistory().map((record) => record.delay)).toEqual([20, 20]);
-    expect(h.reports).toEqual([]);
+    expect(h.reports.map((report) => [report.type, report.exitCode, report.context])).toEqual([
+      ['crash', 1, { restart: 1, delay: 20 }],
+      ['crash', 1, { restart: 2, delay: 20 }],
+    ]);
   });
 
   it('a stop by the user never triggers the policy, even with restart: always', async () => {

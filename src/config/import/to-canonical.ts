@@ -100,6 +100,7 @@ function restart(input: Partial<RestartSpec>): unknown {
     backoff: input.backoff,
     max_delay: duration(input.maxDelay),
     min_uptime: duration(input.minUptime),
+    reset_after: duration(input.resetAfter),
     exit_codes: input.exitCodes,
     crash_loop:
       input.crashLoop === undefined

@@ -26,16 +26,21 @@ export function describeExit(exit: Pick<ExitInfo, 'code' | 'signal'>): string {
 }
 
 /**
- * Decides, after an unrequested exit, whether to restart and after what delay. It keeps the count of
- * consecutive short runs: a run that lasted `min_uptime` resets the count and with it the backoff.
+ * Decides, after an unrequested exit, whether to restart and after what delay. Two counts, reset by
+ * different things (docs/decisions.md, "Retry budget, min_uptime and reset_after"):
+ * - the retry budget (`max_retries`): restarts since the last good run — one that became ready or
+ *   healthy (`markGood`), lasted `reset_after`, or exited successfully after `min_uptime`;
+ * - the backoff step: also reset by any run that lasted `min_uptime`, so a process that fails after
+ *   a while is retried soon, but not forever.
  * Requested stops never reach the policy.
  */
 export class RestartPolicy {
   #consecutive = 0;
+  #backoffStep = 0;
 
   constructor(private readonly spec: RestartSpec) {}
 
-  /** Restarts in a row that did not reach `min_uptime`. */
+  /** Restarts since the last good run (what `max_retries` limits). */
   get consecutiveFailures(): number {
     return this.#consecutive;
   }
@@ -46,7 +51,9 @@ export class RestartPolicy {
    */
   decide(exit: ExitInfo, forced = false): RestartDecision {
     const success = !forced && isSuccessfulExit(this.spec, exit);
-    if (exit.uptime >= this.spec.minUptime) this.#consecutive = 0;
+    const stable = exit.uptime >= this.spec.minUptime;
+    if (exit.uptime >= this.spec.resetAfter || (success && stable)) this.markGood();
+    else if (stable) this.#backoffStep = 0;
     const wanted = forced || this.#wantsRestart(success);
     if (!wanted) {
       return { restart: false, giveUp: false, reason: `restart policy "${this.spec.policy}"` };
@@ -60,18 +67,25 @@ export class RestartPolicy {
       };
     }
     this.#consecutive = attempt;
-    return { restart: true, delay: this.delayFor(attempt), attempt, reason: `restart ${attempt}` };
+    this.#backoffStep += 1;
+    return { restart: true, delay: this.delayFor(this.#backoffStep), attempt, reason: `restart ${attempt}` };
   }
 
-  /** Exponential backoff: `delay * backoff^(attempt-1)`, capped at `max_delay`. */
-  delayFor(attempt: number): number {
-    const raw = this.spec.delay * this.spec.backoff ** Math.max(0, attempt - 1);
+  /** The current run became ready or healthy: it gives back the retry budget and the backoff. */
+  markGood(): void {
+    this.#consecutive = 0;
+    this.#backoffStep = 0;
+  }
+
+  /** Exponential backoff: `delay * backoff^(step-1)`, capped at `max_delay`. */
+  delayFor(step: number): number {
+    const raw = this.spec.delay * this.spec.backoff ** Math.max(0, step - 1);
     return Math.min(Math.round(raw), this.spec.maxDelay);
   }
 
   /** A manual start or restart forgets the history of failures. */
   reset(): void {
-    this.#consecutive = 0;
+    this.markGood();
   }
 
   #wantsRestart(success: boolean): boolean {

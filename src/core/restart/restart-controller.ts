@@ -11,7 +11,7 @@ const HISTORY_SIZE = 100;
 export type ExitCause = { kind: 'unhealthy' | 'memoryLimit' | 'cpuLimit'; reason: string };
 
 export type ExitVerdict =
-  | { outcome: 'restart'; delay: number; attempt: number; description: string }
+  | { outcome: 'restart'; delay: number; attempt: number; description: string; success: boolean }
   | { outcome: 'done'; success: boolean; description: string }
   | { outcome: 'give-up'; description: string; crashLoop: boolean };
 
@@ -30,8 +30,7 @@ export class RestartController {
 
   constructor(private readonly spec: RestartSpec) {
     this.#policy = new RestartPolicy(spec);
-    this.#breaker =
-      spec.crashLoop === null ? null : new CrashLoopBreaker({ ...spec.crashLoop, minUptime: spec.minUptime });
+    this.#breaker = spec.crashLoop === null ? null : new CrashLoopBreaker(spec.crashLoop);
   }
 
   onExit(exit: ExitInfo, endTime: number, cause: ExitCause | null = null): ExitVerdict {
@@ -62,14 +61,26 @@ export class RestartController {
         };
       return { outcome: 'done', success, description };
     }
-    const tripped = this.#breaker?.record(endTime, exit.uptime) ?? null;
+    // Every crash counts, however long its run; a clean exit only when it came too soon (a process that
+    // exits 0 at once under `always` is looping as surely as one that crashes).
+    const counts = !success || exit.uptime < this.spec.minUptime;
+    const tripped = counts ? (this.#breaker?.record(endTime) ?? null) : null;
     if (tripped !== null) {
       record(null, `${description}; ${tripped}`);
       return { outcome: 'give-up', description: `${tripped}; last run ${description}`, crashLoop: true };
     }
     this.#restarts += 1;
     record(decision.delay, description);
-    return { outcome: 'restart', delay: decision.delay, attempt: decision.attempt, description };
+    return { outcome: 'restart', delay: decision.delay, attempt: decision.attempt, description, success };
+  }
+
+  /**
+   * The current run became ready, or its liveness probe reported healthy: it gives back the retry
+   * budget and the backoff. The crash-loop breaker keeps counting: crashes soon after each ready are
+   * a loop too.
+   */
+  markRunGood(): void {
+    this.#policy.markGood();
   }
 
   /** A manual start or restart: forget failures, so a give-up or tripped breaker is cleared. */

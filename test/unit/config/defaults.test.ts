@@ -23,6 +23,7 @@ describe('process defaults', () => {
         backoff: 2,
         maxDelay: 30_000,
         minUptime: 1000,
+        resetAfter: 60_000,
         exitCodes: [0],
         crashLoop: { maxCrashes: 5, window: 60_000 },
       },
@@ -301,6 +302,7 @@ describe('restart', () => {
       backoff: 1.5,
       maxDelay: 60_000,
       minUptime: 10_000,
+      resetAfter: 60_000,
       exitCodes: [0, 143],
       crashLoop: { maxCrashes: 5, window: 60_000 },
     });
@@ -312,6 +314,28 @@ describe('restart', () => {
     });
     expect(processOf(spec, 'd').restart.crashLoop).toEqual({ maxCrashes: 3, window: 10_000 });
     expect(processOf(spec, 'e').restart.crashLoop).toBeNull();
+  });
+
+  it('reset_after: a duration in every form that has restart settings; 0 is refused', () => {
+    const canonical = parse(
+      'processes:\n  a: { command: x, restart: { policy: always, max_retries: 3, reset_after: 5m } }\n',
+    );
+    expect(processOf(canonical, 'a').restart).toMatchObject({ maxRetries: 3, resetAfter: 300_000 });
+    const list = parse(
+      'processes:\n  - { id: a, command: x, restartPolicy: { type: on-failure, maxRetries: 3, resetAfter: 30s } }\n',
+    );
+    expect(processOf(list, 'a').restart).toMatchObject({ maxRetries: 3, resetAfter: 30_000 });
+    const prox = parse('services:\n  a: { command: x, restart: { policy: always, reset_after: 2m } }\n');
+    expect(processOf(prox, 'a').restart.resetAfter).toBe(120_000);
+    const issues = parseIssues(
+      'processes:\n  a: { command: x, restart: { policy: always, reset_after: 0 } }\n',
+    );
+    expect(issues.map((i) => [i.path, i.message])).toEqual([
+      [
+        'processes.a.restart.reset_after',
+        'reset_after must be longer than 0: it is how long a run must last to reset the max_retries count',
+      ],
+    ]);
   });
 
   it('rejects two aliases at once', () => {

@@ -62,6 +62,7 @@ describe('seed 000, section 3.4: the list form, exactly as printed', () => {
       backoff: 2,
       maxDelay: 30_000,
       minUptime: 1000,
+      resetAfter: 60_000,
       exitCodes: [0],
       crashLoop: { maxCrashes: 5, window: 60_000 },
     });
@@ -198,6 +199,7 @@ describe('DESIGN.md: the canonical example', () => {
         backoff: 2,
         maxDelay: 30_000,
         minUptime: 5000,
+        resetAfter: 60_000,
         exitCodes: [0],
         crashLoop: { maxCrashes: 5, window: 60_000 },
       },

@@ -190,25 +190,31 @@ describe('RestartPolicy', () => {
   });
 
   describe('min_uptime', () => {
-    it('a run that lasted min_uptime resets the count and the backoff', () => {
+    it('a run that lasted min_uptime resets the backoff delay, not the retry count', () => {
       const p = policy('always', { delay: 100, backoff: 2, maxDelay: 10_000, minUptime: 1_000 });
       expect(p.decide({ ...fail, uptime: 10 })).toMatchObject({ attempt: 1, delay: 100 });
       expect(p.decide({ ...fail, uptime: 10 })).toMatchObject({ attempt: 2, delay: 200 });
       expect(p.decide({ ...fail, uptime: 999 })).toMatchObject({ attempt: 3, delay: 400 });
-      // Exactly min_uptime counts as a good run.
-      expect(p.decide({ ...fail, uptime: 1_000 })).toMatchObject({ attempt: 1, delay: 100 });
-      expect(p.decide({ ...fail, uptime: 0 })).toMatchObject({ attempt: 2, delay: 200 });
-      expect(p.decide({ ...fail, uptime: 60_000 })).toMatchObject({ attempt: 1, delay: 100 });
+      // Exactly min_uptime counts as a stable run: the delay starts over, the count goes on.
+      expect(p.decide({ ...fail, uptime: 1_000 })).toMatchObject({ attempt: 4, delay: 100 });
+      expect(p.decide({ ...fail, uptime: 0 })).toMatchObject({ attempt: 5, delay: 200 });
+      expect(p.decide({ ...fail, uptime: 59_999 })).toMatchObject({ attempt: 6, delay: 100 });
+      expect(p.consecutiveFailures).toBe(6);
     });
 
-    it('a long run also resets the give-up count', () => {
-      const p = policy('on-failure', { maxRetries: 2, minUptime: 1_000 });
-      expect(p.decide({ ...fail, uptime: 0 })).toMatchObject({ restart: true, attempt: 1 });
-      expect(p.decide({ ...fail, uptime: 0 })).toMatchObject({ restart: true, attempt: 2 });
-      expect(p.decide({ ...fail, uptime: 5_000 })).toMatchObject({ restart: true, attempt: 1 });
+    it('runs that outlast min_uptime but keep failing exhaust max_retries (sleep 1; exit 3)', () => {
+      const p = policy('on-failure', { maxRetries: 2, delay: 200, minUptime: 1_000 });
+      const oneSecond: ExitInfo = { code: 3, signal: null, uptime: 1_005 };
+      expect(p.decide(oneSecond)).toMatchObject({ restart: true, attempt: 1, delay: 200 });
+      expect(p.decide(oneSecond)).toMatchObject({ restart: true, attempt: 2, delay: 200 });
+      expect(p.decide(oneSecond)).toEqual({
+        restart: false,
+        giveUp: true,
+        reason: 'gave up after 2 restarts',
+      });
     });
 
-    it('a long successful run that is not restarted still clears the count', () => {
+    it('a long successful run that is not restarted clears the count', () => {
       const p = policy('on-failure', { minUptime: 1_000 });
       p.decide({ ...fail, uptime: 0 });
       p.decide({ ...fail, uptime: 0 });
@@ -216,10 +222,56 @@ describe('RestartPolicy', () => {
       expect(p.decide({ ...ok, uptime: 2_000 })).toMatchObject({ restart: false });
       expect(p.consecutiveFailures).toBe(0);
     });
+
+    it('under "always", a successful run of min_uptime clears the count; a quick one does not', () => {
+      const p = policy('always', { maxRetries: 2, delay: 100, backoff: 2, minUptime: 1_000 });
+      expect(p.decide({ ...ok, uptime: 10 })).toMatchObject({ restart: true, attempt: 1, delay: 100 });
+      expect(p.decide({ ...ok, uptime: 10 })).toMatchObject({ restart: true, attempt: 2, delay: 200 });
+      expect(p.decide({ ...ok, uptime: 1_000 })).toMatchObject({ restart: true, attempt: 1, delay: 100 });
+    });
+  });
+
+  describe('reset_after and good runs', () => {
+    it('a run that lasted reset_after gives back the whole budget and the backoff', () => {
+      const p = policy('on-failure', {
+        maxRetries: 2,
+        delay: 100,
+        backoff: 2,
+        minUptime: 1_000,
+        resetAfter: 60_000,
+      });
+      expect(p.decide({ ...fail, uptime: 0 })).toMatchObject({ attempt: 1, delay: 100 });
+      expect(p.decide({ ...fail, uptime: 0 })).toMatchObject({ attempt: 2, delay: 200 });
+      expect(p.decide({ ...fail, uptime: 59_999 })).toMatchObject({ restart: false, giveUp: true });
+      const q = policy('on-failure', { maxRetries: 2, delay: 100, minUptime: 1_000, resetAfter: 60_000 });
+      q.decide({ ...fail, uptime: 0 });
+      q.decide({ ...fail, uptime: 0 });
+      // Exactly reset_after counts.
+      expect(q.decide({ ...fail, uptime: 60_000 })).toMatchObject({ restart: true, attempt: 1, delay: 100 });
+    });
+
+    it('honours a reset_after shorter than the default', () => {
+      const p = policy('on-failure', { maxRetries: 1, minUptime: 500, resetAfter: 5_000 });
+      expect(p.decide({ ...fail, uptime: 5_000 })).toMatchObject({ restart: true, attempt: 1 });
+      expect(p.decide({ ...fail, uptime: 5_000 })).toMatchObject({ restart: true, attempt: 1 });
+      expect(p.decide({ ...fail, uptime: 4_999 })).toMatchObject({ restart: false, giveUp: true });
+    });
+
+    it('markGood (the run became ready or healthy) resets the count and the backoff', () => {
+      const p = policy('on-failure', { maxRetries: 2, delay: 100, backoff: 2, minUptime: 1_000 });
+      p.decide({ ...fail, uptime: 0 });
+      p.decide({ ...fail, uptime: 0 });
+      p.markGood();
+      expect(p.consecutiveFailures).toBe(0);
+      // The run that became ready then crashed soon after: still the first restart of a new budget.
+      expect(p.decide({ ...fail, uptime: 10 })).toMatchObject({ restart: true, attempt: 1, delay: 100 });
+      expect(p.decide({ ...fail, uptime: 10 })).toMatchObject({ restart: true, attempt: 2, delay: 200 });
+      expect(p.decide({ ...fail, uptime: 10 })).toMatchObject({ restart: false, giveUp: true });
+    });
   });
 
   describe('max_retries', () => {
-    it('gives up once max_retries restarts in a row did not reach min_uptime', () => {
+    it('gives up once max_retries restarts in a row had no good run', () => {
       const p = policy('always', { maxRetries: 3, minUptime: 1_000 });
       for (let attempt = 1; attempt <= 3; attempt += 1) {
         expect(p.decide({ ...fail, uptime: 0 })).toMatchObject({ restart: true, attempt });
