@@ -84,3 +84,5 @@ export {
   type CrashReportTruncation,
   type CrashReportType,
 } from './reports/types.js';
+export { Supervisor, type SupervisorOptions } from './supervisor/supervisor.js';
+export { SupervisorLog, type SupervisorLogOptions } from './supervisor/supervisor-log.js';

@@ -39,3 +39,26 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Waits for `promise`, but at most `ms`: true when it settled in time. The timer is cleared either
+ * way — a timer left behind by a race keeps Node alive for its whole duration (after a library
+ * user's `shutdown()`, for as long as the stop timeout).
+ */
+export async function waitAtMost(clock: Clock, promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ClockTimer | null = null;
+  const timeout = new Promise<false>((resolve) => {
+    timer = clock.setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
+  } finally {
+    if (timer !== null) clock.clearTimeout(timer);
+  }
+}

@@ -1,7 +1,7 @@
 export interface SpawnPacerOptions {
   /** Time one turn of the event loop may spend spawning before I/O (the API) gets its turn. @default 20 */
   sliceMs?: number;
-  /** @default performance.now */
+  /** @default Date.now (performance.now would load perf_hooks into a supervisor that needs it nowhere else) */
   now?: () => number;
   /** Runs `callback` after pending I/O. @default setImmediate */
   defer?: (callback: () => void) => void;
@@ -30,7 +30,7 @@ export class SpawnPacer {
 
   constructor(options: SpawnPacerOptions = {}) {
     this.#sliceMs = options.sliceMs ?? 20;
-    this.#now = options.now ?? (() => performance.now());
+    this.#now = options.now ?? Date.now;
     this.#defer = options.defer ?? ((callback) => setImmediate(callback));
   }
 

@@ -1,5 +1,5 @@
 import { OvrseerError } from '../errors.js';
-import { type Clock, sleep } from './clock.js';
+import { type Clock, sleep, waitAtMost } from './clock.js';
 import {
   findMarkedProcesses,
   isGroupAlive,
@@ -50,7 +50,7 @@ export async function endGroup(options: EndGroupOptions): Promise<{ escalated: b
     }
   }
   signalGroup(pgid, options.signal);
-  await Promise.race([options.leaderExited, sleep(clock, Math.max(0, deadline - clock.now()))]);
+  await waitAtMost(clock, options.leaderExited, Math.max(0, deadline - clock.now()));
   if (await waitForGroupGone(pgid, clock, deadline)) return { escalated: false };
   await killGroupOrThrow(pgid, clock);
   return { escalated: true };

@@ -1,3 +1,4 @@
+import { systemClock, waitAtMost } from '../core/clock.js';
 import type { ErrorEvent, HealthChangeEvent, LogOutputEvent, StateChangeEvent } from '../core/events.js';
 import type { ShutdownResult } from '../core/process-manager.js';
 import { describeShutdown } from '../core/shutdown.js';
@@ -40,6 +41,9 @@ export interface SessionOptions {
    */
   lastResort?: boolean;
 }
+
+/** How long the last lines may take to go out once everything has stopped. */
+const FINAL_OUTPUT_MS = 2000;
 
 type Ending =
   | { kind: 'idle' }
@@ -151,7 +155,8 @@ export async function runSession(supervisor: Supervisor, options: SessionOptions
     for (const signal of signals) process.off(signal, onSignal);
     for (const off of offs) off();
     removeLastResort();
-    await printer.flush();
+    // A reader that stopped reading (a paused pipe, a stopped terminal) must not keep the process.
+    await waitAtMost(systemClock, printer.flush(), FINAL_OUTPUT_MS);
   }
 }
 

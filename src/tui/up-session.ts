@@ -1,3 +1,4 @@
+import { systemClock, waitAtMost } from '../core/clock.js';
 import { attachMetrics } from '../metrics/attach.js';
 import { runSession, type SessionOptions } from '../supervisor/session.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
@@ -73,6 +74,7 @@ export async function runTuiSession(supervisor: Supervisor, options: TuiSessionO
     const summary = plain();
     if (failed) printer.recent().length = 0;
     for (const notice of printer.recent()) summary.message(notice.text, notice.time);
-    await summary.flush();
+    // Bounded: a terminal stopped with Ctrl-S must not keep the process once everything has stopped.
+    await waitAtMost(systemClock, summary.flush(), 2000);
   }
 }

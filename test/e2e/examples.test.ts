@@ -1,21 +1,20 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killStrayClis, startCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { isRunning, killMarked, markedPids } from '../helpers/processes.js';
+import { copyExample } from '../helpers/project.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 const copies: string[] = [];
 
 /** A copy of an example in a fresh directory, whose name (the project's) is unique to this test. */
 function example(name: string): { dir: string; project: string } {
   const dir = mkdtempSync(join(tmpdir(), `ovrseer-ex-${name}-`));
-  cpSync(join(EXAMPLES, name), dir, { recursive: true });
+  copyExample(name, dir);
   copies.push(dir);
   return { dir, project: basename(dir) };
 }

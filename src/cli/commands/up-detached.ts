@@ -35,19 +35,33 @@ const POLL_MS = 100;
 const STALL_MARGIN_MS = 10_000;
 const MIN_STALL_MS = 60_000;
 
+/** A process without readiness checks counts as started once it has run this long: one that exits at once failed to start. */
+const STABLE_MS = 1000;
+
 /** Where a start-up stands, as `GET /v1/processes` tells it. */
 export interface StartUpState {
   /** Instances being started (not those left stopped, as with `up NAME`). */
   total: number;
-  /** Of those, started: no longer pending or starting. */
+  /** Of those, started: ready, running for a moment (without readiness checks), or ended. */
   started: number;
   /** Changes whenever any instance changes state: progress. */
   signature: string;
 }
 
-export function startUpState(rows: readonly ProcessRow[]): StartUpState {
+/**
+ * How far start-up is: an instance is still starting while it is pending or starting, while it
+ * runs but has not passed its readiness checks yet, and — without checks — during its first second,
+ * so that a process that exits at once is reported as failed rather than as running.
+ * @param withReadiness names of the processes that have readiness checks
+ */
+export function startUpState(rows: readonly ProcessRow[], withReadiness: ReadonlySet<string>): StartUpState {
   const active = rows.filter((row) => row.status !== 'stopped');
-  const waiting = active.filter((row) => row.status === 'pending' || row.status === 'starting').length;
+  const waiting = active.filter(
+    (row) =>
+      row.status === 'pending' ||
+      row.status === 'starting' ||
+      (row.status === 'running' && (withReadiness.has(row.process) || (row.uptime_ms ?? 0) < STABLE_MS)),
+  ).length;
   return {
     total: active.length,
     started: active.length - waiting,
@@ -97,7 +111,8 @@ export async function runDetached(
   const progress = new StartProgress(out);
   let rows: ProcessRow[];
   try {
-    rows = await waitForStartUp(client, stallLimit(spec), {
+    const withReadiness = new Set(spec.processes.filter((p) => p.ready.length > 0).map((p) => p.name));
+    rows = await waitForStartUp(client, stallLimit(spec), withReadiness, {
       exited: () => exited,
       onProgress: (state) => progress.show(state),
       said: () => supervisorSaid(paths, logStart),
@@ -110,10 +125,8 @@ export async function runDetached(
   out.write(renderProcessTable(rows, { color: shouldUseColor(out) }));
   const failed = rows.filter((row) => row.status === 'failed' || row.status === 'crashed');
   const c = createColors(shouldUseColor(out));
-  if (failed.length > 0) {
-    out.write(`\n${c.red(`${failed.length} of ${rows.length} failed:`)}\n`);
-    for (const row of failed) out.write(`  ${row.name}: ${row.status}: ${row.reason ?? 'no reason given'}\n`);
-  }
+  // The table gives each failed process's reason; this says what it means for the command.
+  if (failed.length > 0) out.write(`\n${c.red(`${failed.length} of ${rows.length} failed to start`)}\n`);
   const f = file === undefined ? '' : ` -f ${shQuote(file)}`;
   out.write(`\nsupervisor pid ${child.pid ?? '?'}; logs: ovrseer logs${f} -f; stop: ovrseer down${f}\n`);
   return failed.length > 0 ? EXIT_FAILURE : EXIT_OK;
@@ -133,7 +146,12 @@ interface WaitHooks {
  * only an exited supervisor, one silent for `SILENCE_LIMIT_MS`, or a start-up with no state change
  * for `stallMs` ends the wait with an error.
  */
-async function waitForStartUp(client: ApiClient, stallMs: number, hooks: WaitHooks): Promise<ProcessRow[]> {
+async function waitForStartUp(
+  client: ApiClient,
+  stallMs: number,
+  withReadiness: ReadonlySet<string>,
+  hooks: WaitHooks,
+): Promise<ProcessRow[]> {
   const startedAt = Date.now();
   let lastAnswer = startedAt;
   let lastProgress = startedAt;
@@ -152,7 +170,7 @@ async function waitForStartUp(client: ApiClient, stallMs: number, hooks: WaitHoo
     if (answer !== null) {
       rows = answer;
       lastAnswer = now;
-      const state = startUpState(answer);
+      const state = startUpState(answer, withReadiness);
       if (state.signature !== signature) {
         signature = state.signature;
         lastProgress = now;
@@ -166,7 +184,9 @@ async function waitForStartUp(client: ApiClient, stallMs: number, hooks: WaitHoo
       );
     }
     if (rows !== null && now - lastProgress > stallMs) {
-      const waiting = rows.filter((row) => row.status === 'pending' || row.status === 'starting');
+      const waiting = rows.filter(
+        (row) => row.status === 'pending' || row.status === 'starting' || row.status === 'running',
+      );
       throw new OvrseerError(
         'OVRSEER_API_FAILED',
         `start-up made no progress for ${Math.round(stallMs / 1000)}s; still waiting: ${waiting

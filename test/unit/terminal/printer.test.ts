@@ -322,3 +322,60 @@ describe('Printer', () => {
     });
   });
 });
+
+describe('Printer under a reader that does not keep up', () => {
+  /** A pipe whose reader the test pauses and resumes: writes complete only while it reads. */
+  class Pipe extends Writable {
+    readonly received: string[] = [];
+    #paused = true;
+    #waiting: (() => void)[] = [];
+
+    override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+      this.received.push(chunk.toString());
+      if (this.#paused) this.#waiting.push(callback);
+      else callback();
+    }
+
+    resume(): void {
+      this.#paused = false;
+      for (const callback of this.#waiting.splice(0)) callback();
+    }
+  }
+
+  const line = (i: number): Parameters<Printer['output']>[0] => ({
+    process: 'api',
+    name: 'api',
+    instance: null,
+    stream: 'out',
+    lines: LineBatch.fromTexts([`line ${i} ${'y'.repeat(40)}`]),
+    time: T,
+  });
+
+  it('holds process output back past maxBacklog, and says how much once the reader is back', async () => {
+    const out = new Pipe({ highWaterMark: 1 });
+    const p = new Printer({ out, color: false, instances, maxBacklog: 4096, now: () => T });
+    for (let i = 0; i < 1000; i += 1) {
+      p.output(line(i));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // What waits for the reader stays near the bound, not the 60 KB of 1000 lines.
+    expect(out.writableLength).toBeLessThan(8192);
+    out.resume();
+    p.output(line(1000));
+    await p.flush();
+    const text = stripVTControlCharacters(out.received.join(''));
+    expect(text).toMatch(/ovrseer +! \d+ lines not shown: the output was not read fast enough/);
+    expect(text).toContain('line 1000 ');
+    const held = Number(/(\d+) lines not shown/.exec(text)?.[1]);
+    expect(held + text.split('\n').filter((l) => / \| line \d+ /.test(l)).length).toBe(1001);
+  });
+
+  it('drops what is written once the stream is gone, and flush still resolves', async () => {
+    const out = new Sink();
+    const p = new Printer({ out, color: false, instances, now: () => T });
+    out.destroy();
+    p.message('after the terminal went away');
+    await p.flush();
+    expect(out.text).toBe('');
+  });
+});

@@ -1,0 +1,223 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiClient } from '../../src/supervisor/client.js';
+import type { ProcessRow } from '../../src/supervisor/process-rows.js';
+import { killStrayClis, runCli, startCli } from '../helpers/cli.js';
+import { isRunning, killMarked, markedPids } from '../helpers/processes.js';
+import { FIXTURES, fixtureCommand, NODE, type TempProject, tempProject } from '../helpers/project.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+// Issue 15: the supervisor under its own faults, big fleets and long runs.
+
+const projects: TempProject[] = [];
+
+function project(yaml: string): TempProject {
+  const created = tempProject(yaml);
+  projects.push(created);
+  return created;
+}
+
+function supervisorPid(p: TempProject): number | null {
+  try {
+    return (
+      JSON.parse(readFileSync(join(p.dir, '.ovrseer', 'state.json'), 'utf8')) as {
+        supervisor: { pid: number };
+      }
+    ).supervisor.pid;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+afterEach(async () => {
+  for (const created of projects.splice(0)) {
+    await runCli(['down'], { cwd: created.dir });
+    const pid = supervisorPid(created);
+    if (pid !== null && isRunning(pid)) process.kill(pid, 'SIGKILL');
+    killMarked(created.name);
+    created.remove();
+  }
+  killStrayClis();
+});
+
+const supervisorLog = (p: TempProject): string =>
+  readFileSync(join(p.dir, '.ovrseer', 'ovrseer.log'), 'utf8');
+
+describe('an error nothing caught', () => {
+  for (const kind of ['exception', 'rejection']) {
+    it(`an uncaught ${kind} stops everything (cleanup included), is logged, and exits 1`, async () => {
+      const p = project(`
+name: "{{name}}"
+plugins: [{ module: ${JSON.stringify(join(FIXTURES, 'faulty-plugin.mjs'))}, options: { kind: ${kind} } }]
+processes:
+  api: { command: sleep 600 }
+  escapee: { command: ${fixtureCommand('escapee.mjs')}, stop: { timeout: 1s } }
+  tidy: { type: cleanup, command: touch cleaned }
+`);
+      const result = await runCli(['up', '--no-tui'], { cwd: p.dir });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/fatal: (uncaught exception|unhandled promise rejection): faulty plugin/);
+      expect(markedPids(p.name)).toEqual([]);
+      expect(existsSync(join(p.dir, 'cleaned'))).toBe(true);
+      const log = supervisorLog(p);
+      expect(log).toContain('faulty-plugin.mjs');
+      expect(log).toMatch(/stopped everything in \d+ms/);
+    });
+  }
+
+  it('a detached supervisor does the same, and its log says why', async () => {
+    // Long after `up -d` has seen start-up through.
+    const p = project(`
+name: "{{name}}"
+plugins: [{ module: ${JSON.stringify(join(FIXTURES, 'faulty-plugin.mjs'))}, options: { kind: exception, delay: 3000 } }]
+processes:
+  api: { command: sleep 600 }
+`);
+    const up = await runCli(['up', '-d'], { cwd: p.dir });
+    expect(up.code).toBe(0);
+    const pid = supervisorPid(p) as number;
+    await waitFor(() => !isRunning(pid), 'the supervisor to stop after its fatal error', { timeout: 20_000 });
+    expect(markedPids(p.name)).toEqual([]);
+    expect(supervisorLog(p)).toMatch(/fatal: uncaught exception: faulty plugin[\s\S]*stopped everything/);
+  });
+});
+
+describe('up -d', () => {
+  it('starts 1,000 processes, answering pings all along, and stops them all', async () => {
+    const count = 1000;
+    const processes = Array.from({ length: count }, (_, i) => `  p${i}: { command: sleep 600 }`).join('\n');
+    const p = project(
+      `name: "{{name}}"\nsettings: { limits: { max_processes: ${count} } }\nprocesses:\n${processes}\n`,
+    );
+    const socket = new ApiClient(join(p.dir, '.ovrseer', 'ovrseer.sock'));
+    let slowest = 0;
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        if (existsSync(join(p.dir, '.ovrseer', 'ovrseer.sock'))) {
+          const started = Date.now();
+          // A supervisor busy spawning for a second or more at a time fails this ping.
+          await socket.get<ProcessRow[]>('/v1/processes', 1000).catch((error: Error) => {
+            if (!/ENOENT|ECONNREFUSED|no supervisor/.test(error.message)) throw error;
+          });
+          slowest = Math.max(slowest, Date.now() - started);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    const up = await runCli(['up', '-d'], { cwd: p.dir });
+    polling = false;
+    await poller;
+    expect(up.stderr).toBe('');
+    expect(up.code).toBe(0);
+    const rows = await socket.get<ProcessRow[]>('/v1/processes');
+    expect(rows.filter((row) => row.status === 'running')).toHaveLength(count);
+    expect(slowest).toBeLessThan(1000);
+    const down = await runCli(['down'], { cwd: p.dir });
+    expect(down.code).toBe(0);
+    expect(markedPids(p.name)).toEqual([]);
+  }, 120_000);
+
+  it('exits 1 and says which processes failed and why, as the foreground up does', async () => {
+    const p = project(`
+name: "{{name}}"
+processes:
+  good: { command: sleep 600 }
+  missing: { command: ./no-such-program }
+  crasher: { command: ${fixtureCommand('exit-with.mjs', 3)} }
+`);
+    const up = await runCli(['up', '-d'], { cwd: p.dir });
+    expect(up.code).toBe(1);
+    expect(up.stdout).toMatch(/2 of 3 failed to start/);
+    expect(up.stdout).toMatch(/missing: command not found: \.\/no-such-program/);
+    expect(up.stdout).toMatch(/crasher: exited with code 3/);
+  });
+
+  it('repeats -f FILE in its hints, which then work from that directory', async () => {
+    const p = project(`name: "{{name}}"\nprocesses:\n  api: { command: sleep 600 }\n`);
+    const up = await runCli(['up', '-d', '-f', join(p.dir, 'ovrseer.yml')], { cwd: FIXTURES });
+    expect(up.code).toBe(0);
+    const hint = /stop: (ovrseer down -f \S+)/.exec(up.stdout)?.[1];
+    expect(hint).toBe(`ovrseer down -f ${join(p.dir, 'ovrseer.yml')}`);
+    const down = await runCli(hint?.split(' ').slice(1) ?? [], { cwd: FIXTURES });
+    expect(down.code).toBe(0);
+    expect(markedPids(p.name)).toEqual([]);
+  });
+
+  it('does not read ovrseer.log to find its end: a 3 GB log from earlier runs costs nothing', async () => {
+    const p = project(`name: "{{name}}"\nprocesses:\n  api: { command: sleep 600 }\n`);
+    const log = join(p.dir, '.ovrseer', 'ovrseer.log');
+    mkdirSync(join(p.dir, '.ovrseer'), { mode: 0o700 });
+    writeFileSync(log, '');
+    // Sparse: 3 GiB long, no disk used. Reading it whole would take seconds and crash past 2 GiB.
+    truncateSync(log, 3 * 1024 ** 3);
+    const up = await runCli(['up', '-d'], { cwd: p.dir });
+    expect(up.stderr).toBe('');
+    expect(up.code).toBe(0);
+  });
+});
+
+describe("the supervisor's own log", () => {
+  it("holds its own events, never the children's output", async () => {
+    const p = project(`
+name: "{{name}}"
+processes:
+  chatty: { command: ${fixtureCommand('log-flood.mjs', 200_000, 40)} }
+  crasher: { command: ${fixtureCommand('exit-with.mjs', 3)}, restart: { policy: on-failure, max_retries: 1, delay: 100ms } }
+`);
+    const up = startCli(['up', '--no-tui'], { cwd: p.dir });
+    await waitFor(() => /crasher .*failed: gave up/.test(up.stdout()), 'the crasher to give up', {
+      timeout: 20_000,
+    });
+    await waitFor(() => /chatty .*completed/.test(up.stdout()), 'the flood to end', { timeout: 20_000 });
+    // Nothing is left running: the foreground up ends by itself, with 1 for the process that failed.
+    expect(await up.exited).toBe(1);
+    const log = supervisorLog(p);
+    expect(log).not.toMatch(/line \d+x/);
+    expect(log).toMatch(/crasher system error \| failed: gave up after 1 restart/);
+    expect(log).toMatch(/ovrseer system info \| no process left running: shutting down/);
+    // Every child line is in its own file instead.
+    expect(readFileSync(join(p.dir, '.ovrseer', 'logs', 'chatty.log'), 'utf8')).toContain('line 200000x');
+  });
+});
+
+describe('the library', () => {
+  it('holds nothing on the event loop once shutdown() resolves', async () => {
+    const p = project(`
+name: "{{name}}"
+settings: { shutdown_timeout: 30s }
+processes:
+  api: { command: sleep 600 }
+  ticker: { command: ${fixtureCommand('log-ticker.mjs', 'tick', 100_000, 50)}, ready: { log: tick }, health: { exec: "true", interval: 1s } }
+`);
+    const index = new URL('../../dist/index.js', import.meta.url).href;
+    const script = `
+      import { loadProject, ProcessManager, Supervisor } from ${JSON.stringify(index)};
+      const spec = loadProject({ cwd: ${JSON.stringify(p.dir)} });
+      const manager = new ProcessManager(spec);
+      await manager.start();
+      await manager.shutdown();
+      const supervisor = await Supervisor.open(spec);
+      await supervisor.start();
+      await supervisor.shutdown();
+      console.log('shut down at ' + Date.now());
+    `;
+    const child = spawn(NODE, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const exitedAt = Date.now();
+    expect(code).toBe(0);
+    const shutDownAt = Number(/shut down at (\d+)/.exec(out)?.[1]);
+    // A leftover stop timer would hold the process for the 30 s stop timeout.
+    expect(exitedAt - shutDownAt).toBeLessThan(10_000);
+    expect(markedPids(p.name)).toEqual([]);
+  });
+});

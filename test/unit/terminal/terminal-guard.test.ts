@@ -1,0 +1,56 @@
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TerminalGuard } from '../../../src/terminal/terminal-guard.js';
+
+const guards: TerminalGuard[] = [];
+afterEach(() => {
+  for (const guard of guards.splice(0)) guard.dispose();
+});
+
+function guarded(): { guard: TerminalGuard; stdout: PassThrough; stderr: PassThrough; stdin: PassThrough } {
+  const streams = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough() };
+  const guard = new TerminalGuard(streams);
+  guards.push(guard);
+  return { guard, ...streams };
+}
+
+function errno(code: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`write ${code}`), { code, syscall: 'write' });
+}
+
+describe('TerminalGuard', () => {
+  it('turns EPIPE on stdout into one "lost" notice instead of an uncaught error', () => {
+    const { guard, stdout } = guarded();
+    const reasons: string[] = [];
+    guard.onLost((reason) => reasons.push(reason));
+    stdout.emit('error', errno('EPIPE'));
+    stdout.emit('error', errno('EPIPE'));
+    expect(reasons).toEqual(['the output pipe was closed (EPIPE)']);
+    expect(guard.lost).toBe('the output pipe was closed (EPIPE)');
+  });
+
+  it('reports EIO on stderr or stdin as the terminal going away', () => {
+    const { guard, stdin } = guarded();
+    const reasons: string[] = [];
+    guard.onLost((reason) => reasons.push(reason));
+    stdin.emit('error', errno('EIO'));
+    expect(reasons).toEqual(['the terminal went away (EIO)']);
+  });
+
+  it('tells a late listener at once, and calls the fallback only when nobody listens', () => {
+    const { guard, stderr } = guarded();
+    const fallback: string[] = [];
+    guard.setFallback((reason) => fallback.push(reason));
+    stderr.emit('error', errno('EPIPE'));
+    expect(fallback).toHaveLength(1);
+    const late: string[] = [];
+    guard.onLost((reason) => late.push(reason));
+    expect(late).toHaveLength(1);
+  });
+
+  it('no longer listens once disposed', () => {
+    const { guard, stdout } = guarded();
+    guard.dispose();
+    expect(stdout.listenerCount('error')).toBe(0);
+  });
+});
