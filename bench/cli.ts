@@ -10,26 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DAEMON_NODE_FLAGS } from '../src/cli/commands/up-detached.js';
+import { CLOCK_TICKS, cpuTicks, rssOf } from './proc.js';
 import { type BenchRow, median, report } from './report.js';
 
 const COUNT = 100;
 const RUNS = 20;
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 const BIN = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
-const CLOCK_TICKS = 100;
 /** Long enough for V8's memory reducer to have run in the floor process too. */
 const FLOOR_SECONDS = 20;
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-function rss(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match === null ? Number.NaN : Number(match[1]) * 1024;
-}
 
 function cli(args: string[], cwd: string): { ms: number; stdout: string; code: number | null } {
   const started = performance.now();
@@ -55,11 +44,11 @@ export async function benchCli(): Promise<BenchRow[]> {
     const pid = state.supervisor.pid;
     // Idle first, before any client has talked to it (the API modules load on the first request).
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    const rssStart = rss(pid);
+    const rssStart = rssOf(pid);
     const ticksBefore = cpuTicks(pid);
     await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
     const idleCpu = ((cpuTicks(pid) - ticksBefore) / CLOCK_TICKS / IDLE_SECONDS) * 100;
-    const rssIdle = rss(pid);
+    const rssIdle = rssOf(pid);
     const times: number[] = [];
     for (let run = 0; run < RUNS; run += 1) {
       const ps = cli(['ps', '--json'], dir);
@@ -75,7 +64,7 @@ export async function benchCli(): Promise<BenchRow[]> {
         return performance.now() - started;
       }),
     );
-    const rssAfter = rss(pid);
+    const rssAfter = rssOf(pid);
     // Alone, after the rest: its 100 new processes would make the supervisor list /proc and read
     // their environments (a pass's real cost when processes appear, but not an idle one).
     const rawFloor = await rawSpawnRss();

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { memoryOf } from './proc.js';
 import type { BenchRow } from './report.js';
 import { row } from './report.js';
 
@@ -10,19 +11,6 @@ const FLOOD = fileURLToPath(new URL('../test/fixtures/log-flood.mjs', import.met
 const BIN = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;
-
-function rssOf(pid: number): { rss: number; hwm: number } | null {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    // An exiting process has no memory lines any more: 0 then, which never raises the peak.
-    const rss = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-    const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-    return { rss, hwm };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-}
 
 function dirSize(dir: string): number {
   return readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
@@ -55,7 +43,7 @@ export async function benchFlood(dir: string): Promise<BenchRow[]> {
     done = true;
   });
   while (!done) {
-    const sample = child.pid === undefined ? null : rssOf(child.pid);
+    const sample = child.pid === undefined ? null : memoryOf(child.pid);
     if (sample !== null) {
       peak = Math.max(peak, sample.rss);
       hwm = Math.max(hwm, sample.hwm);

@@ -1,7 +1,8 @@
-/** `npm run bench`: every benchmark in turn; each prints its table and writes bench/results/<name>.json. */
+/** `npm run bench [-- NAME]`: every benchmark in turn (or the one named); each prints its table and writes bench/results/<name>.json. */
 import { benchCli } from './cli.js';
 import { benchLogs } from './logs.js';
 import { benchMetrics } from './metrics.js';
+import { benchSoak } from './soak.js';
 import { benchStartStop } from './start-stop.js';
 import { benchTui } from './tui.js';
 
@@ -12,8 +13,10 @@ const benches: [string, () => Promise<unknown>][] = [
   ['cli', benchCli],
   ['tui', benchTui],
 ];
+/** Run only when named (`npm run bench -- soak`): they take minutes. */
+const named: [string, () => Promise<unknown>][] = [['soak', benchSoak]];
 const only = process.argv[2];
-for (const [name, bench] of benches) {
+for (const [name, bench] of only === undefined ? benches : [...benches, ...named]) {
   if (only !== undefined && only !== name) continue;
   await bench();
 }

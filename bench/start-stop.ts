@@ -3,12 +3,13 @@
  * and the per-process start overhead against raw `spawn` of the same commands in the same run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadProject } from '../src/config/load.js';
 import { ProcessManager } from '../src/core/process-manager.js';
+import { rssOf } from './proc.js';
 import { type BenchRow, median, report } from './report.js';
 
 const COUNT = 100;
@@ -51,12 +52,6 @@ async function library(dir: string): Promise<{ running: number; stopped: number 
   const stopped = performance.now() - stopStart;
   if (!result.ok) throw new Error(`shutdown problems: ${result.problems.join('; ')}`);
   return { running, stopped };
-}
-
-function rssOf(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /VmRSS:\s+(\d+) kB/.exec(status);
-  return match === null ? Number.NaN : Number(match[1]) * 1024;
 }
 
 /** The CLI as users run it: RSS of the supervisor process with 100 children, idle. */
