@@ -82,4 +82,14 @@ describe('tierUpUnderLoad', () => {
     await Promise.resolve();
     expect(output.listeners.size).toBe(0);
   });
+
+  it('counts many small reads as load too: 1,000 one-line reads within a second switch it on', () => {
+    const output = source();
+    let raised = 0;
+    tierUpUnderLoad(output, ['--no-turbofan', '--no-sparkplug'], () => raised++);
+    for (let i = 0; i < 900; i += 1) output.emit(1);
+    expect(raised).toBe(0);
+    for (let i = 0; i < 100; i += 1) output.emit(1);
+    expect(raised).toBe(1);
+  });
 });
