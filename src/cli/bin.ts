@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { EXIT_OK } from '../exit-codes.js';
+import { exitProcess } from '../terminal/exit.js';
 import { TerminalGuard } from '../terminal/terminal-guard.js';
 import { runFastPath } from './fast-path.js';
 
@@ -7,10 +8,10 @@ import { runFastPath } from './fast-path.js';
 const LAST_OUTPUT_MS = 2000;
 
 // `ovrseer ps | head -1`: the reader left, which ends a command quietly. `up` listens itself: it shuts down.
-TerminalGuard.forProcess().setFallback(() => process.exit(EXIT_OK));
+TerminalGuard.forProcess().setFallback(() => exitProcess(EXIT_OK));
 const argv = process.argv.slice(2);
 // `ps` and `--version` skip commander; everything else is parsed by the full program (main.ts).
 const code = (await runFastPath(argv)) ?? (await (await import('./main.js')).main(argv));
 // Let pending writes reach the terminal or pipe before the process ends, unless nobody reads them.
-process.stdout.write('', () => process.exit(code));
-setTimeout(() => process.exit(code), LAST_OUTPUT_MS).unref();
+process.stdout.write('', () => exitProcess(code));
+setTimeout(() => exitProcess(code), LAST_OUTPUT_MS).unref();

@@ -94,6 +94,8 @@ export class ManagedProcess {
   #readiness: AbortController | null = null;
   #healthMonitor: HealthMonitor | null = null;
   #backoffTimer: ClockTimer | null = null;
+  /** Counts stops (and restarts): a start asked for before the latest one is void. */
+  #startIntent = 0;
   readonly #lineListeners = new Set<(text: string) => void>();
   readonly #restarts: RestartController;
 
@@ -238,25 +240,38 @@ export class ManagedProcess {
 
   /** Starts the process. Resolves once it is running (or has failed to start). */
   start(reason = 'start requested'): Promise<void> {
+    const intent = this.#startIntent;
     return this.#serialize(async () => {
       if (isLive(this.#state)) return;
       this.#cancelBackoff();
       this.#restarts.reset();
-      await this.#spawn(reason);
+      await this.#spawn(reason, intent);
     });
   }
 
   /** Stops the process and its whole tree. Resolves once nothing of it is left. */
   stop(reason = 'stop requested', options: StopOptions = {}): Promise<void> {
+    this.cancelPendingStart();
     return this.#serialize(() => this.#stopNow(reason, options));
+  }
+
+  /**
+   * A start that still waits for its turn to spawn (see `SpawnPacer`) will not spawn. Called by a
+   * stop, and by the shutdown for every instance at once: 500 queued starts must not each spawn, only
+   * to be stopped again.
+   */
+  cancelPendingStart(): void {
+    this.#startIntent += 1;
   }
 
   /** Stop (if running), then start; a give-up or tripped crash-loop breaker is cleared. */
   restart(reason = 'restart requested'): Promise<void> {
+    this.cancelPendingStart();
+    const intent = this.#startIntent;
     return this.#serialize(async () => {
       await this.#stopNow(reason, {});
       this.#restarts.reset();
-      await this.#spawn(reason);
+      await this.#spawn(reason, intent);
     });
   }
 
@@ -311,10 +326,12 @@ export class ManagedProcess {
       : null;
   }
 
-  async #spawn(reason: string): Promise<void> {
+  /** @param intent `#startIntent` when the start was asked for: a stop since then cancels it. */
+  async #spawn(reason: string, intent: number): Promise<void> {
     // Everything a start costs (events, environment, fork and exec) waits for its slice of the loop.
     const turn = this.context.pacer?.turn() ?? null;
     if (turn !== null) await turn;
+    if (intent !== this.#startIntent) return;
     this.#transition('starting', reason);
     this.#stopRequested = false;
     this.#exitCause = null;
@@ -418,8 +435,9 @@ export class ManagedProcess {
     this.#transition('backoff', `restart ${verdict.attempt} in ${verdict.delay}ms (${verdict.description})`);
     this.#backoffTimer = this.context.clock.setTimeout(() => {
       this.#backoffTimer = null;
+      const intent = this.#startIntent;
       void this.#serialize(async () => {
-        if (this.#state === 'backoff') await this.#spawn(`restarted after ${verdict.description}`);
+        if (this.#state === 'backoff') await this.#spawn(`restarted after ${verdict.description}`, intent);
       });
     }, verdict.delay);
   }

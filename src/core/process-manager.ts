@@ -339,6 +339,8 @@ export class ProcessManager {
   #shutdownSequence: ShutdownSequence | null = null;
 
   private shutdownProcesses(options: { runCleanup: boolean; force?: boolean }): Promise<ShutdownResult> {
+    // Starts still queued for their turn to spawn would spawn only to be stopped by a later batch.
+    for (const instance of this.instances()) instance.cancelPendingStart();
     const triggersStopped = this.#triggers.stop();
     const sequence = new ShutdownSequence({
       instances: this.instances(),

@@ -121,6 +121,22 @@ describe('up -d', () => {
     expect(markedPids(p.name)).toEqual([]);
   }, 120_000);
 
+  it('Ctrl-C while hundreds are still starting spawns nothing more, and stops what runs', async () => {
+    const count = 400;
+    const processes = Array.from({ length: count }, (_, i) => `  p${i}: { command: sleep 600 }`).join('\n');
+    const p = project(
+      `name: "{{name}}"\nsettings: { limits: { max_processes: ${count} } }\nprocesses:\n${processes}\n`,
+    );
+    const up = startCli(['up', '--no-tui'], { cwd: p.dir });
+    await waitFor(() => markedPids(p.name).length >= 20, 'the first processes to run', { timeout: 20_000 });
+    up.signal('SIGINT');
+    expect(await up.exited).toBe(0);
+    expect(markedPids(p.name)).toEqual([]);
+    const afterSignal = supervisorLog(p).split('SIGINT received')[1] ?? '';
+    // Queued starts were cancelled: none went on to spawn once the shutdown had begun.
+    expect(afterSignal).not.toMatch(/ starting: /);
+  }, 60_000);
+
   it('exits 1 and says which processes failed and why, as the foreground up does', async () => {
     const p = project(`
 name: "{{name}}"
