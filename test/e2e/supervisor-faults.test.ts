@@ -176,6 +176,23 @@ processes:
   });
 });
 
+describe('up NAME', () => {
+  it('says how many of the processes it starts: the named ones and their dependencies', async () => {
+    const p = project(`
+name: "{{name}}"
+processes:
+  db: { type: dependency, command: ${fixtureCommand('exit-with.mjs', 0)} }
+  api: { command: ${fixtureCommand('exit-with.mjs', 0)}, depends_on: { db: { condition: completed } } }
+  web: { command: sleep 600 }
+  worker: { command: sleep 600 }
+  tidy: { type: cleanup, command: "true" }
+`);
+    const up = await runCli(['up', '--no-tui', 'api'], { cwd: p.dir });
+    expect(up.code).toBe(0);
+    expect(up.stdout).toMatch(/starting \S+ \(2 of 4 processes\)/);
+  });
+});
+
 describe("the supervisor's own log", () => {
   it("holds its own events, never the children's output", async () => {
     const p = project(`
