@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { isErrnoException } from '../errors.js';
-import { environVariable, ProcReader, type ProcStat } from '../metrics/proc.js';
+import { environVariable, ProcReader, type ProcStat } from '../os/proc.js';
 import { readDirectory } from './lazy-builtin.js';
 
 /** Environment variable that marks every process ovrseer starts, inherited by all its descendants. */

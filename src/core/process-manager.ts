@@ -1,8 +1,6 @@
 import { spawn as nodeSpawn } from 'node:child_process';
 import type { DependencySpec, ProcessSpec, ProjectSpec } from '../config/spec.js';
 import { OvrseerError } from '../errors.js';
-import type { Plugin } from '../plugins/plugin.js';
-import { PluginHost } from '../plugins/plugin-host.js';
 import { type Clock, systemClock } from './clock.js';
 import { evaluateCondition } from './conditions.js';
 import { TypedEmitter } from './emitter.js';
@@ -26,6 +24,8 @@ import {
 import { nodeCrypto } from './lazy-builtin.js';
 import { perLine } from './line-batch.js';
 import { ManagedProcess, type ManagedProcessContext, type ProcessInfo } from './managed-process.js';
+import type { Plugin } from './plugin.js';
+import { PluginHost } from './plugin-host.js';
 import { createProbe } from './probes/create-probe.js';
 import type { ProbeFactory } from './probes/probe.js';
 import { resolveSelectors } from './selectors.js';

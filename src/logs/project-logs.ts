@@ -3,7 +3,7 @@ import type { ErrorContext, LogLineEvent, StateChangeEvent } from '../core/event
 import type { ProcessManager } from '../core/process-manager.js';
 import type { ProcessState } from '../core/states.js';
 import { errorMessage, OvrseerError } from '../errors.js';
-import { ensureStateDir } from '../supervisor/state-dir.js';
+import { ensureStateDir } from '../os/state-dir.js';
 import { dropMessage } from './drop-message.js';
 import { FileSink } from './file-sink.js';
 import type { LogLevel } from './levels.js';

@@ -1,5 +1,5 @@
-import type { ProcReader } from './proc.js';
-import type { ProcTable } from './proc-table.js';
+import type { ProcReader } from '../os/proc.js';
+import type { ProcTable } from '../os/proc-table.js';
 import { NO_OWNER } from './tree.js';
 
 /**

@@ -1,6 +1,6 @@
+import { detectPageSize, ProcReader } from '../os/proc.js';
 import { FdCounter } from './fd-counter.js';
 import { PortScanner } from './ports.js';
-import { detectPageSize, ProcReader } from './proc.js';
 import { TreeAttributor, type TreeRoot } from './tree.js';
 import { TreeSums } from './tree-sums.js';
 import type { TreeFigures, TreeSource } from './types.js';

@@ -1,6 +1,6 @@
 import { readlinkSync } from 'node:fs';
-import { isForbidden, isGone, type ProcReader } from './proc.js';
-import type { ProcTable } from './proc-table.js';
+import { isForbidden, isGone, type ProcReader } from '../os/proc.js';
+import type { ProcTable } from '../os/proc-table.js';
 import { NO_OWNER } from './tree.js';
 
 /** TCP state LISTEN in /proc/net/tcp{,6}. */

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { ProcReader } from './proc.js';
-import { CLOCK_TICKS, emptyStat } from './proc-parse.js';
-import type { ProcTable } from './proc-table.js';
+import { ProcReader } from '../os/proc.js';
+import { CLOCK_TICKS, emptyStat } from '../os/proc-parse.js';
+import type { ProcTable } from '../os/proc-table.js';
 import { TreeAttributor, type TreeRoot } from './tree.js';
 import { TreeSums } from './tree-sums.js';
 import type { TreeFigures, TreeSource } from './types.js';

@@ -1,5 +1,5 @@
-import { CLOCK_TICKS } from './proc-parse.js';
-import { ProcTable } from './proc-table.js';
+import { CLOCK_TICKS } from '../os/proc-parse.js';
+import { ProcTable } from '../os/proc-table.js';
 import { NO_OWNER, type TreeRoot } from './tree.js';
 import type { TreeFigures } from './types.js';
 

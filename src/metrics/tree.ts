@@ -1,7 +1,7 @@
 import { PROCESS_MARKER_VAR, PROJECT_ID_VAR } from '../core/kill.js';
-import { PidIndex } from './pid-index.js';
-import { environVariable, type ProcReader } from './proc.js';
-import type { ProcTable } from './proc-table.js';
+import { PidIndex } from '../os/pid-index.js';
+import { environVariable, type ProcReader } from '../os/proc.js';
+import type { ProcTable } from '../os/proc-table.js';
 
 const NO_ROOTS: readonly TreeRoot[] = [];
 

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { PluginSpec } from '../config/spec.js';
+import type { Plugin, PluginModule } from '../core/plugin.js';
 import { errorMessage, OvrseerError } from '../errors.js';
-import type { Plugin, PluginModule } from './plugin.js';
 import { createWebhookPlugin, type WebhookOptions } from './webhook.js';
 
 /** Built-in plugins, by the name used in `plugins: [{module: …}]`. */

@@ -1,6 +1,6 @@
 import type { CrashReportRequest, StateChangeEvent } from '../core/events.js';
+import type { Plugin } from '../core/plugin.js';
 import { OvrseerError } from '../errors.js';
-import type { Plugin } from './plugin.js';
 
 export type WebhookEvent = 'crash' | 'failed' | 'unhealthy' | 'memory';
 

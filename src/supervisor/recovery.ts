@@ -2,7 +2,7 @@ import type { ProjectSpec } from '../config/spec.js';
 import { systemClock } from '../core/clock.js';
 import { endGroup, endMarkedProcesses, groupGone } from '../core/terminate.js';
 import { OvrseerError } from '../errors.js';
-import type { StatePaths } from './state-dir.js';
+import type { StatePaths } from '../os/state-dir.js';
 import { isSameProcess, readStateFile } from './state-file.js';
 
 /**

@@ -8,6 +8,7 @@ import { describeShutdown } from '../core/shutdown.js';
 import { isLive } from '../core/states.js';
 import { errorMessage, OvrseerError } from '../errors.js';
 import { createProjectLogs, type ProjectLogs } from '../logs/project-logs.js';
+import { ensureStateDir, type StatePaths } from '../os/state-dir.js';
 import { loadPlugins } from '../plugins/load.js';
 import { CrashReporter } from '../reports/crash-reporter.js';
 import type { ApiBackend } from './api/backend.js';
@@ -15,7 +16,6 @@ import { ApiServer, socketPathFor } from './api/server.js';
 import { ApiClient } from './client.js';
 import { type InstanceMetrics, type ProcessRow, processRow } from './process-rows.js';
 import { recoverLeftovers } from './recovery.js';
-import { ensureStateDir, type StatePaths } from './state-dir.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import { SupervisorLog } from './supervisor-log.js';
 

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/config/load.js';
+import { statePaths } from '../../src/os/state-dir.js';
 import { CrashReporter } from '../../src/reports/crash-reporter.js';
 import type { CrashReportInput } from '../../src/reports/types.js';
-import { statePaths } from '../../src/supervisor/state-dir.js';
 import { killStrayClis, runCli } from '../helpers/cli.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 

@@ -1,6 +1,7 @@
 import { loadProject } from '../../config/load.js';
 import { tryParseDuration } from '../../config/units.js';
 import { OvrseerError } from '../../errors.js';
+import { statePaths } from '../../os/state-dir.js';
 import { CrashReporter } from '../../reports/crash-reporter.js';
 import { renderReport, renderReportTable } from '../../reports/render.js';
 import {
@@ -9,7 +10,6 @@ import {
   type CrashReportFilter,
   isCrashReportType,
 } from '../../reports/types.js';
-import { statePaths } from '../../supervisor/state-dir.js';
 import { createColors, shouldUseColor } from '../../terminal/format.js';
 
 export interface ReportsOptions {

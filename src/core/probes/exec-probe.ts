@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { ProbeSpec } from '../../config/spec.js';
-import { RingBuffer } from '../../logs/ring-buffer.js';
 import { spawnArgv } from '../command.js';
 import { signalGroup } from '../kill.js';
 import { eachText } from '../line-batch.js';
 import { LineSplitter } from '../line-splitter.js';
+import { RingBuffer } from '../ring-buffer.js';
 import { describeProbe, type Probe, type ProbeContext, type ProbeResult } from './probe.js';
 
 type ExecProbeSpec = Extract<ProbeSpec, { kind: 'exec' }>;

@@ -1,5 +1,5 @@
 import type { RestartSpec } from '../../config/spec.js';
-import { RingBuffer } from '../../logs/ring-buffer.js';
+import { RingBuffer } from '../ring-buffer.js';
 import { CrashLoopBreaker } from './crash-loop.js';
 import type { ProcessCounters, RestartRecord } from './history.js';
 import { describeExit, type ExitInfo, isSuccessfulExit, RestartPolicy } from './policy.js';

@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage, OvrseerError } from '../../errors.js';
-import type { StatePaths } from '../state-dir.js';
+import type { StatePaths } from '../../os/state-dir.js';
 import type { ApiBackend } from './backend.js';
 import { bearerToken } from './bearer-token.js';
 import { type QuickResponse, type RequestHead, serveQuickly } from './quick-answer.js';

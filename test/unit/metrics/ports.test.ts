@@ -6,8 +6,8 @@ import {
   socketInode,
   tcpInUse,
 } from '../../../src/metrics/ports.js';
-import { ProcReader } from '../../../src/metrics/proc.js';
-import { ProcTable } from '../../../src/metrics/proc-table.js';
+import { ProcReader } from '../../../src/os/proc.js';
+import { ProcTable } from '../../../src/os/proc-table.js';
 import { FakeProc } from './fake-proc.js';
 
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode

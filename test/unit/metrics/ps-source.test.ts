@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProcTable } from '../../../src/metrics/proc-table.js';
 import { PS_ARGS, PsTreeSource, parseCpuTime, parsePsTable } from '../../../src/metrics/ps-source.js';
+import { ProcTable } from '../../../src/os/proc-table.js';
 
 describe('parseCpuTime', () => {
   it('reads the formats of procps, macOS and the BSDs', () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProcReader } from '../../../src/metrics/proc.js';
-import { ProcTable } from '../../../src/metrics/proc-table.js';
 import { markerInEnviron, NO_OWNER, TreeAttributor, type TreeRoot } from '../../../src/metrics/tree.js';
+import { ProcReader } from '../../../src/os/proc.js';
+import { ProcTable } from '../../../src/os/proc-table.js';
 import { FakeProc, markedEnv, PROJECT_ID } from './fake-proc.js';
 
 let proc: FakeProc;

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StateChangeEvent } from '../../../src/core/events.js';
-import { PluginHost } from '../../../src/plugins/plugin-host.js';
+import { PluginHost } from '../../../src/core/plugin-host.js';
 import { createWebhookPlugin } from '../../../src/plugins/webhook.js';
 
 const reported: string[] = [];

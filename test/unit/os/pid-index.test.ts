@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PidIndex } from '../../../src/metrics/pid-index.js';
+import { PidIndex } from '../../../src/os/pid-index.js';
 
 describe('PidIndex', () => {
   it('maps pids to values, overwrites, and forgets everything on clear', () => {

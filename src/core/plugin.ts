@@ -1,6 +1,6 @@
-import type { CrashReportRequest, LogLineEvent, StateChangeEvent } from '../core/events.js';
-import type { ProcessInfo } from '../core/managed-process.js';
-import type { ProcessManager } from '../core/process-manager.js';
+import type { CrashReportRequest, LogLineEvent, StateChangeEvent } from './events.js';
+import type { ProcessInfo } from './managed-process.js';
+import type { ProcessManager } from './process-manager.js';
 
 /**
  * An extension of the engine (core package review, "Plugin System"): metrics, log shipping, alerting.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RingBuffer } from '../../../src/logs/ring-buffer.js';
+import { RingBuffer } from '../../../src/core/ring-buffer.js';
 
 function filled(capacity: number, items: readonly number[]): RingBuffer<number> {
   const ring = new RingBuffer<number>(capacity);

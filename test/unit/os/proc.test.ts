@@ -9,9 +9,9 @@ import {
   parseLastPid,
   parseStat,
   parseUptime,
-} from '../../../src/metrics/proc.js';
-import { ProcTable } from '../../../src/metrics/proc-table.js';
-import { FakeProc, statLine } from './fake-proc.js';
+} from '../../../src/os/proc.js';
+import { ProcTable } from '../../../src/os/proc-table.js';
+import { FakeProc, statLine } from '../metrics/fake-proc.js';
 
 function parse(line: string) {
   const buffer = Buffer.from(line, 'latin1');

@@ -1,5 +1,5 @@
-import type { ErrorContext } from '../core/events.js';
 import { errorMessage, OvrseerError } from '../errors.js';
+import type { ErrorContext } from './events.js';
 import type { Plugin } from './plugin.js';
 
 /** @default 5000 — the longest a single hook call may take before it is reported as stuck. */
