@@ -77,15 +77,14 @@ processes:
     command: ./db
     ready: { tcp: "\${PORT:-5432}" }
 `);
+    type Pod = { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+    type Data = { kind: string; metadata?: { name?: string } } & Partial<Pod>;
     const objects = (await exportProject(spec, 'kubernetes', OPTIONS)).files.flatMap((file) =>
-      parseAllDocuments(file.content).map((doc) => doc.toJS() as Record<string, never>),
+      parseAllDocuments(file.content).map((doc) => doc.toJS() as Data),
     );
     const container = (name: string) =>
-      (
-        objects.find((o) => o.kind === 'Deployment' && (o.metadata as { name: string }).name === name) as {
-          spec: { template: { spec: { containers: Record<string, unknown>[] } } };
-        }
-      ).spec.template.spec.containers[0];
+      objects.find((o) => o.kind === 'Deployment' && o.metadata?.name === name)?.spec?.template.spec
+        .containers[0];
     expect(container('p-web')?.readinessProbe).toMatchObject({ httpGet: { path: '/ready', port: 6700 } });
     expect(container('p-db')?.readinessProbe).toMatchObject({ tcpSocket: { port: 5432 } });
     expect(container('p-db')?.ports).toEqual([{ name: 'main', containerPort: 5432 }]);
