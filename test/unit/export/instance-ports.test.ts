@@ -90,6 +90,20 @@ processes:
     expect(container('p-db')?.ports).toEqual([{ name: 'main', containerPort: 5432 }]);
   });
 
+  it('supervisord: replicas keep ${PORT:-…} for the shell that computes each PORT; probes are listed', async () => {
+    const result = await exportProject(specFrom(REPLICATED), 'supervisord', OPTIONS);
+    const command = fileOf(result, 'p.conf')
+      .split('\n')
+      .find((line) => line.startsWith('command='));
+    expect(command).toBe(
+      `command=/bin/sh -c 'PORT=$((7000 + %(process_num)d - 1)); export PORT; exec ./web --port "\${PORT:-80}"'`,
+    );
+    expect(result.notTranslated).toContainEqual({
+      key: 'processes.web.ready[0]',
+      reason: 'supervisord has no readiness checks',
+    });
+  });
+
   it('a probe whose $PORT no instance sets is listed as not translated, not written broken', async () => {
     const valid = specFrom(REPLICATED);
     const [web] = valid.processes;
