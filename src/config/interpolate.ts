@@ -46,12 +46,13 @@ function resolveReference(body: string, vars: Variables, allowUnset: boolean): I
 
 /**
  * Expands `${VAR}` forms and `$$` in one string. A `$` not followed by `{` or `$` stays as it is. A
- * plain `${VAR}` whose variable is not set is an error, unless `allowUnset` (then it is empty).
+ * plain `${VAR}` whose variable is not set is an error, unless `allowUnset` (then it is empty). A
+ * reference to a name in `keep` stays as written, for run time.
  */
 export function interpolate(
   input: string,
   vars: Variables,
-  options: { allowUnset?: boolean } = {},
+  options: { allowUnset?: boolean; keep?: ReadonlySet<string> } = {},
 ): InterpolationResult {
   let out = '';
   let index = 0;
@@ -72,7 +73,13 @@ export function interpolate(
           reference: input.slice(dollar),
         };
       }
-      const resolved = resolveReference(input.slice(dollar + 2, close), vars, options.allowUnset === true);
+      const body = input.slice(dollar + 2, close);
+      if (options.keep?.has(REFERENCE_RE.exec(body)?.[1] ?? '') === true) {
+        out += input.slice(dollar, close + 1);
+        index = close + 1;
+        continue;
+      }
+      const resolved = resolveReference(body, vars, options.allowUnset === true);
       if (!resolved.ok) return { ...resolved, reference: input.slice(dollar, close + 1) };
       out += resolved.value;
       index = close + 1;
@@ -82,6 +89,40 @@ export function interpolate(
     }
   }
   return { ok: true, value: out + input.slice(index) };
+}
+
+/** What ovrseer sets for each instance itself (launch.ts): known only when that instance starts. */
+export const INSTANCE_VARIABLES: ReadonlySet<string> = new Set(['PORT', 'PS']);
+
+const INSTANCE_REFERENCE_RE = /\$\{(?:PORT|PS)(?::?[-+?][^}]*)?\}|\$(PORT|PS)\b/g;
+
+/**
+ * Expands `$PORT`, `$PS` and their `${…}` forms (`${PORT:-3000}` too) with one instance's environment,
+ * for what no shell reads: argv commands, probe addresses. A reference that cannot be expanded (an unset
+ * variable without a default) stays as written, so the failure shows it.
+ */
+export function expandInstanceVariables(text: string, vars: Variables): string {
+  return text.replace(INSTANCE_REFERENCE_RE, (whole, bare?: string) => {
+    if (bare !== undefined) return vars[bare] ?? whole;
+    const resolved = resolveReference(whole.slice(2, -1), vars, false);
+    return resolved.ok ? resolved.value : whole;
+  });
+}
+
+/**
+ * Probe addresses (`ready`/`health` `http` URLs and `tcp` addresses) keep `PORT` and `PS` for run time:
+ * each replica probes its own port. Exec probes are commands (`isCommandPath`).
+ */
+export function isProbeAddressPath(path: Path): boolean {
+  if (path[0] === 'environments' && path[2] === 'processes') return isProbeAddressPath(path.slice(2));
+  const [section, , field, ...rest] = path;
+  if (section === 'services') {
+    const [kind, sub] = rest;
+    return field === 'healthcheck' && kind === 'http_get' && (sub === undefined || sub === 'url');
+  }
+  if (section !== 'processes' || (field !== 'ready' && field !== 'health')) return false;
+  const [kind, sub] = typeof rest[0] === 'number' ? rest.slice(1) : rest;
+  return (kind === 'http' && (sub === undefined || sub === 'url')) || (kind === 'tcp' && sub === undefined);
 }
 
 /**
@@ -126,12 +167,16 @@ function referenceIssue(
   return { ...issue, line, column: col };
 }
 
-/** Interpolates, in place, every string value whose path `select` accepts; returns the problems found. */
+/**
+ * Interpolates, in place, every string value whose path `select` accepts; returns the problems found.
+ * Where `keepInstance` holds, `PORT` and `PS` references are left for each instance to expand.
+ */
 export function interpolateDocument(
   src: SourceDoc,
   vars: Variables,
   select: (path: Path) => boolean,
   allowUnset: (path: Path) => boolean = () => false,
+  keepInstance: (path: Path) => boolean = () => false,
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const walk = (node: unknown, path: Path): void => {
@@ -143,7 +188,10 @@ export function interpolateDocument(
     } else if (isSeq(node)) {
       for (const [i, item] of node.items.entries()) walk(item, [...path, i]);
     } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('$') && select(path)) {
-      const result = interpolate(node.value, vars, { allowUnset: allowUnset(path) });
+      const result = interpolate(node.value, vars, {
+        allowUnset: allowUnset(path),
+        ...(keepInstance(path) ? { keep: INSTANCE_VARIABLES } : {}),
+      });
       if (!result.ok) issues.push(referenceIssue(src, node, path, result));
       else if (result.value !== node.value) {
         node.value = node.type === 'PLAIN' ? retype(result.value) : result.value;

@@ -12,7 +12,7 @@ import {
 } from './env.js';
 import { applyFormation, type Formation } from './formation.js';
 import type { EnvFileInput, Locator, ProjectInput } from './input.js';
-import { interpolateDocument, isCommandPath } from './interpolate.js';
+import { interpolateDocument, isCommandPath, isProbeAddressPath } from './interpolate.js';
 import { normalizeProject } from './normalize.js';
 import { canonicalProjectSchema, canonicalToInput } from './schema-canonical.js';
 import { listProjectSchema, listToInput } from './schema-list.js';
@@ -127,7 +127,15 @@ export function parseProjectText(text: string, options: ParseOptions): ProjectSp
   // The shell wins over env files, as in docker compose, unless the config says otherwise.
   const override = raw.env_override === true;
   const vars = override ? { ...shell, ...layers.vars } : { ...layers.vars, ...shell };
-  fail(interpolateDocument(src, vars, (path) => !isEnvFilePath(path) && !isCommandPath(path), isApiToken));
+  fail(
+    interpolateDocument(
+      src,
+      vars,
+      (path) => !isEnvFilePath(path) && !isCommandPath(path),
+      isApiToken,
+      isProbeAddressPath,
+    ),
+  );
 
   const data = toPlain(src) as Record<string, unknown>;
   // `x-…` top-level keys hold YAML anchors for reuse (`<<: *defaults`), as in docker compose.

@@ -21,6 +21,7 @@ import type {
   ProjectInput,
   SettingsInput,
 } from './input.js';
+import { checkProbePorts } from './probe-ports.js';
 import type { CommandSpec, ProbeSpec, ProcessSpec, ProjectSpec, SettingsSpec, WatchSpec } from './spec.js';
 
 export interface NormalizeContext {
@@ -85,12 +86,14 @@ function processSpec(
   const processFileEnv = project.envOverride
     ? envFiles.vars
     : withoutShellVars(envFiles.vars, project.shellEnv ?? {});
+  const env = { ...project.fileEnv, ...project.env, ...processFileEnv, ...p.env };
+  issues.push(...checkProbePorts(p, env, project.shellEnv ?? {}, ctx.at));
   return {
     name: p.name,
     type: p.type ?? 'service',
     command: command(p.command, shell),
     cwd,
-    env: { ...project.fileEnv, ...project.env, ...processFileEnv, ...p.env },
+    env,
     dependsOn: (p.dependsOn ?? []).map(({ name, condition }) => ({ name, condition })),
     ready: (p.ready ?? []).map((r) => ({ ...READY_DEFAULTS, ...defined(r), probe: probe(r.probe, shell) })),
     health: p.health

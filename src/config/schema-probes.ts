@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { errorMessage } from '../errors.js';
 import { HTTP_PROBE_DEFAULTS } from './defaults.js';
 import type { CommandInput, HealthInput, ProbeInput, ReadyInput } from './input.js';
+import { expandInstanceVariables } from './interpolate.js';
 import { commandSchema, intSchema, oneOf, regexSchema } from './schema-common.js';
 import { durationSchema } from './units.js';
 
@@ -26,11 +27,22 @@ export const statusSchema = z
     return z.NEVER;
   });
 
+/**
+ * Probe addresses may hold `$PORT` and `$PS` (each instance's own, expanded at run time): they are
+ * checked as an instance would see them, so `$PORT` passes in the port's place and nowhere else.
+ */
+const PLACEHOLDERS = { PORT: '65535', PS: 'ps.1' };
+
 const urlSchema = z.string().superRefine((value, ctx) => {
-  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+  const url = expandInstanceVariables(value, PLACEHOLDERS);
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    const hint = url.includes('$')
+      ? // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal form, shown to the user
+        ' (only $PORT and $PS are left for each instance; write other variables as ${NAME})'
+      : '';
     ctx.addIssue({
       code: 'custom',
-      message: `expected an http:// or https:// URL, got ${JSON.stringify(value)}`,
+      message: `expected an http:// or https:// URL, got ${JSON.stringify(value)}${hint}`,
       input: value,
     });
   }
@@ -57,12 +69,14 @@ export const httpProbeSchema = z
     };
   });
 
-/** `"host:port"`, `"[::1]:port"` or a bare port on 127.0.0.1. */
+/** `"host:port"`, `"[::1]:port"` or a bare port on 127.0.0.1; the port may be `$PORT` (kept as text). */
 export const tcpProbeSchema = z.union([z.string(), z.number()]).transform((value, ctx): ProbeInput => {
   const text = String(value).trim();
-  const colon = text.lastIndexOf(':');
+  // The colon of `${PORT:-3000}` does not separate host and port.
+  const colon = text.replace(/\$\{[^}]*\}/g, (reference) => '_'.repeat(reference.length)).lastIndexOf(':');
   const host = colon === -1 ? '' : text.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
-  const port = Number(colon === -1 ? text : text.slice(colon + 1));
+  const portText = colon === -1 ? text : text.slice(colon + 1);
+  const port = Number(expandInstanceVariables(portText, PLACEHOLDERS));
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     ctx.addIssue({
       code: 'custom',
@@ -71,7 +85,12 @@ export const tcpProbeSchema = z.union([z.string(), z.number()]).transform((value
     });
     return z.NEVER;
   }
-  return { kind: 'tcp', host: host === '' ? '127.0.0.1' : host, port };
+  // `$PORT` stays for each instance to expand (any other variable was interpolated at load).
+  return {
+    kind: 'tcp',
+    host: host === '' ? '127.0.0.1' : host,
+    port: portText.includes('$') ? portText : port,
+  };
 });
 
 export const logProbeSchema = z

@@ -31,13 +31,15 @@ export type ProbeSpec =
     }
   | {
       kind: 'http';
+      /** May hold `$PORT` / `${PORT:-…}` / `$PS`: each instance expands them (`probeForInstance`). */
       url: string;
       method: 'GET' | 'HEAD' | 'POST';
       headers: Record<string, string>;
       /** Inclusive range of status codes that pass. */
       status: { min: number; max: number };
     }
-  | { kind: 'tcp'; host: string; port: number }
+  /** A `port` given as text holds `$PORT` (or `${PORT:-…}`): each instance connects to its own. */
+  | { kind: 'tcp'; host: string; port: number | string }
   | { kind: 'exec'; command: CommandSpec };
 
 export interface ReadySpec {

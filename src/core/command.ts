@@ -1,4 +1,5 @@
 import { DEFAULT_SHELL } from '../config/defaults.js';
+import { expandInstanceVariables, type Variables } from '../config/interpolate.js';
 import type { CommandSpec } from '../config/spec.js';
 import { shQuote } from '../shell-quote.js';
 
@@ -70,6 +71,16 @@ const SHELL_ONLY = new Set([
   'wait',
   'while',
 ]);
+
+/**
+ * The command as one instance runs it. An argv command has no shell to expand `$PORT`, `${PORT}`,
+ * `${PORT:-3000}` and `$PS`, so they are expanded here, as foreman does (a shell command gets them
+ * from its environment).
+ */
+export function withInstanceVariables(command: CommandSpec, env: Variables): CommandSpec {
+  if (command.kind === 'shell') return command;
+  return { kind: 'argv', argv: command.argv.map((arg) => expandInstanceVariables(arg, env)) };
+}
 
 /** The argv of a command as written: shell commands become `[shell, '-c', script]` (what exports use). */
 export function commandArgv(command: CommandSpec): string[] {

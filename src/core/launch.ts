@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { ProcessSpec } from '../config/spec.js';
 import { errorMessage, isErrnoException } from '../errors.js';
-import { describeCommand, spawnArgv } from './command.js';
+import { describeCommand, spawnArgv, withInstanceVariables } from './command.js';
 import { PROCESS_MARKER_VAR, PROJECT_ID_VAR } from './kill.js';
 import type { ManagedProcessContext } from './managed-process.js';
 
@@ -25,20 +25,6 @@ export function instanceEnv(
   env.PS = instance === null ? spec.name : `${spec.name}.${instance}`;
   if (spec.port !== null) env.PORT = String(spec.port + (instance ?? 1) - 1);
   return env;
-}
-
-/**
- * An argv command has no shell to expand `$PORT`, `${PORT}` and `$PS`, so they are expanded here, as
- * foreman does (a shell command gets them from its environment).
- */
-export function expandForemanVariables(argv: string[], spec: ProcessSpec, env: NodeJS.ProcessEnv): string[] {
-  if (spec.command.kind === 'shell') return argv;
-  return argv.map((arg) =>
-    arg.replace(/\$\{(PORT|PS)\}|\$(PORT|PS)\b/g, (whole, braced?: string, bare?: string) => {
-      const value = env[braced ?? bare ?? ''];
-      return value === undefined ? whole : value;
-    }),
-  );
 }
 
 /** Checks what can be checked before spawning, so the failure names the real cause. */
@@ -70,7 +56,7 @@ export async function launch(
   const problem = preflight(spec);
   if (problem !== null) return { ok: false, reason: problem };
   const env = instanceEnv(spec, instance, context, marker);
-  const [file, ...args] = expandForemanVariables(spawnArgv(spec.command), spec, env);
+  const [file, ...args] = spawnArgv(withInstanceVariables(spec.command, env));
   const dropPrivileges = spec.user !== null && process.getuid?.() === 0;
   let child: ChildProcess;
   try {

@@ -1,5 +1,5 @@
 import type { ChildProcess, spawn as nodeSpawn } from 'node:child_process';
-import type { ProcessSpec } from '../config/spec.js';
+import type { ProbeSpec, ProcessSpec } from '../config/spec.js';
 import { errorMessage, OvrseerError } from '../errors.js';
 import type { Clock, ClockTimer } from './clock.js';
 import type { TypedEmitter } from './emitter.js';
@@ -8,7 +8,8 @@ import { signalGroup } from './kill.js';
 import { instanceEnv, launch } from './launch.js';
 import { LineBatch } from './line-batch.js';
 import { HealthMonitor } from './probes/health-monitor.js';
-import type { ProbeContext, ProbeFactory } from './probes/probe.js';
+import { probeForInstance } from './probes/instance-probe.js';
+import type { Probe, ProbeContext, ProbeFactory } from './probes/probe.js';
 import { waitUntilReady } from './probes/readiness.js';
 import { followChild } from './process-output.js';
 import { RecentOutput } from './recent-output.js';
@@ -395,6 +396,11 @@ export class ManagedProcess {
     };
   }
 
+  /** The probe of this instance: its own `$PORT` and `$PS`, from the environment the process gets. */
+  #createProbe(spec: ProbeSpec, context: ProbeContext): Probe {
+    return this.context.createProbe(probeForInstance(spec, context.env), context);
+  }
+
   #onExit(exit: ExitInfo): void {
     this.#exit = exit;
     this.#readiness?.abort();
@@ -466,7 +472,7 @@ export class ManagedProcess {
     this.#readiness = abort;
     const probeContext = this.#probeContext();
     const checks = this.spec.ready.map((spec) => ({
-      probe: this.context.createProbe(spec.probe, probeContext),
+      probe: this.#createProbe(spec.probe, probeContext),
       spec,
     }));
     try {
@@ -494,7 +500,7 @@ export class ManagedProcess {
   #startHealthMonitor(): void {
     const health = this.spec.health;
     if (health === null) return;
-    const probe = this.context.createProbe(health.probe, this.#probeContext());
+    const probe = this.#createProbe(health.probe, this.#probeContext());
     const monitor = new HealthMonitor(probe, health, this.context.clock, (change) => {
       if (this.#healthMonitor !== monitor) return;
       this.#setHealth(change.health, change.reason);

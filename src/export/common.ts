@@ -1,8 +1,9 @@
 import { accessSync, constants } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { CommandSpec, ProbeSpec, ProcessSpec, ProjectSpec } from '../config/spec.js';
-import { commandArgv } from '../core/command.js';
+import { commandArgv, withInstanceVariables } from '../core/command.js';
 import { effectiveDependencies } from '../core/graph.js';
+import { probeForInstance } from '../core/probes/instance-probe.js';
 import { shQuote } from '../shell-quote.js';
 
 /** The first line of every file: where it came from, and that it is generated. */
@@ -59,13 +60,30 @@ export function foremanVars(instance: Instance, samePort = false): Record<string
  * spawns, so the export does it now (a shell command expands them itself, from its environment).
  */
 export function argvOf(command: CommandSpec, vars: Readonly<Record<string, string>>): string[] {
-  if (command.kind === 'shell') return commandArgv(command);
-  return command.argv.map((arg) =>
-    arg.replace(/\$\{(PORT|PS)\}|\$(PORT|PS)\b/g, (whole, braced?: string, bare?: string) => {
-      const value = vars[braced ?? bare ?? ''];
-      return value === undefined ? whole : value;
-    }),
-  );
+  return commandArgv(withInstanceVariables(command, vars));
+}
+
+/**
+ * The process with its probes as this instance runs them under ovrseer (`probeForInstance`): its own
+ * `$PORT` and `$PS`, so no replica is checked on another one's port.
+ */
+export function withInstanceProbes(instance: Instance, samePort = false): ProcessSpec {
+  const { process } = instance;
+  const env = { ...process.env, ...foremanVars(instance, samePort) };
+  return {
+    ...process,
+    ready: process.ready.map((ready) => ({ ...ready, probe: probeForInstance(ready.probe, env) })),
+    health:
+      process.health === null
+        ? null
+        : { ...process.health, probe: probeForInstance(process.health.probe, env) },
+  };
+}
+
+/** A probe still holding `$PORT` after `withInstanceProbes`: the process sets no PORT of its own. */
+export function hasUnknownPort(probe: ProbeSpec): boolean {
+  if (probe.kind === 'http') return !URL.canParse(probe.url);
+  return probe.kind === 'tcp' && typeof probe.port === 'string';
 }
 
 /**
@@ -116,9 +134,11 @@ export function timeSpan(ms: number): string {
  * A probe as a command that exits 0 when it passes, for targets that only run commands (compose
  * healthchecks, systemd's readiness wait). Plain HTTP and TCP checks use bash's /dev/tcp, head and awk,
  * which every Debian-based image and systemd host has (curl and nc are often missing, as in the
- * node:*-slim images); HTTPS needs curl. `null` for a log probe: no target can watch a log line.
+ * node:*-slim images); HTTPS needs curl. `null` for a log probe (no target can watch a log line), and
+ * for one whose `$PORT` is unknown.
  */
 export function probeArgv(probe: ProbeSpec, timeoutMs: number): string[] | null {
+  if (hasUnknownPort(probe)) return null;
   const limit = String(Math.max(1, seconds(timeoutMs)));
   switch (probe.kind) {
     case 'http': {
@@ -153,6 +173,7 @@ export function probeArgv(probe: ProbeSpec, timeoutMs: number): string[] | null 
 /** Why a probe did not translate, or `null` when `probeArgv` covers it fully. */
 export function probeLoss(probe: ProbeSpec): string | null {
   if (probe.kind === 'log') return 'a log-line check needs ovrseer reading the output; no equivalent';
+  if (hasUnknownPort(probe)) return 'it uses $PORT, which this process does not set: give it a "port:"';
   const https = probe.kind === 'http' && probe.url.startsWith('https:');
   if (https && (probe.status.min !== 200 || probe.status.max !== 399)) {
     return `status ${probe.status.min}-${probe.status.max}: the check passes on 200-399 (curl -f)`;

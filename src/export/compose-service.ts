@@ -1,5 +1,5 @@
 import type { DependencySpec, HealthSpec, ProbeSpec, ProcessSpec, ReadySpec } from '../config/spec.js';
-import { probeArgv, probeLoss, sameValue, timeSpan } from './common.js';
+import { probeArgv, probeLoss, sameValue, timeSpan, wholeProcess, withInstanceProbes } from './common.js';
 import type { Notes } from './notes.js';
 
 export interface Healthcheck {
@@ -45,9 +45,11 @@ function fromReady(ready: ReadySpec): Healthcheck | null {
 
 /**
  * Compose has one healthcheck per service: the `health` probe, else the first `ready` probe. Dependents
- * waiting for `ready` or `healthy` wait for it (`service_healthy`).
+ * waiting for `ready` or `healthy` wait for it (`service_healthy`). Every replica is a container on its
+ * own network, listening on PORT itself: `$PORT` in a probe is the process's port.
  */
-export function healthcheckOf(process: ProcessSpec, notes: Notes): Healthcheck | null {
+export function healthcheckOf(spec: ProcessSpec, notes: Notes): Healthcheck | null {
+  const process = withInstanceProbes(wholeProcess(spec), true);
   const { name } = process;
   let check: Healthcheck | null = null;
   let used: ProbeSpec | null = null;

@@ -1,7 +1,7 @@
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { ProbeSpec, ProcessSpec } from '../config/spec.js';
 import { commandArgv } from '../core/command.js';
-import { probeLoss, seconds } from './common.js';
+import { hasUnknownPort, probeLoss, seconds, wholeProcess, withInstanceProbes } from './common.js';
 import type { Notes } from './notes.js';
 
 type Handler = Pick<IProbe, 'httpGet' | 'tcpSocket' | 'exec'>;
@@ -12,6 +12,7 @@ const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]', '0.0.0.0'
 export function handlerOf(probe: ProbeSpec, notes: Notes, process: string, key: string): Handler | null {
   const loss = probeLoss(probe);
   if (loss !== null) notes.process(process, key, loss);
+  if (hasUnknownPort(probe)) return null;
   switch (probe.kind) {
     case 'http': {
       const url = new URL(probe.url);
@@ -57,12 +58,18 @@ export interface ContainerProbes {
   livenessProbe?: IProbe;
 }
 
+/** Each replica is a pod of its own, listening on PORT itself: `$PORT` in a probe is the process's port. */
+function podProbes(process: ProcessSpec): ProcessSpec {
+  return withInstanceProbes(wholeProcess(process), true);
+}
+
 /**
  * `ready` → `readinessProbe` (the pod gets Service traffic once it passes), and the same check as
  * `startupProbe` with the ready timeout as its limit: Kubernetes runs no other probe until it passes,
  * so the liveness probe starts after readiness, as ovrseer's health checks do. `health` → `livenessProbe`.
  */
-export function probesOf(process: ProcessSpec, notes: Notes): ContainerProbes {
+export function probesOf(spec: ProcessSpec, notes: Notes): ContainerProbes {
+  const process = podProbes(spec);
   const probes: ContainerProbes = {};
   for (const [i, ready] of process.ready.entries()) {
     const handler = handlerOf(ready.probe, notes, process.name, `ready[${i}]`);
@@ -104,15 +111,17 @@ export function probesOf(process: ProcessSpec, notes: Notes): ContainerProbes {
 }
 
 /** The port a process listens on: `port`, else the port its own checks of this machine use. */
-export function listenPort(process: ProcessSpec): number | null {
-  if (process.port !== null) return process.port;
+export function listenPort(spec: ProcessSpec): number | null {
+  if (spec.port !== null) return spec.port;
+  const process = podProbes(spec);
   const probes = [
     ...process.ready.map((ready) => ready.probe),
     ...(process.health === null ? [] : [process.health.probe]),
   ];
   for (const probe of probes) {
-    if (probe.kind === 'tcp' && LOCAL_HOSTS.has(probe.host)) return probe.port;
-    if (probe.kind === 'http') {
+    if (probe.kind === 'tcp' && LOCAL_HOSTS.has(probe.host) && typeof probe.port === 'number')
+      return probe.port;
+    if (probe.kind === 'http' && URL.canParse(probe.url)) {
       const url = new URL(probe.url);
       if (LOCAL_HOSTS.has(url.hostname)) return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
     }

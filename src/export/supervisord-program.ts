@@ -16,12 +16,14 @@ function withNum(text: string): string {
   return percent(text).replaceAll(NUM, '%(process_num)d');
 }
 
-/** A word for /bin/sh in which `$PORT` and `$PS` (alone or braced) still expand. */
+/** A word for /bin/sh in which `$PORT` and `$PS` (alone, braced, or `${PORT:-3000}`) still expand. */
 function shWordKeeping(word: string): string {
-  const parts = word.split(/(\$\{(?:PORT|PS)\}|\$(?:PORT|PS)\b)/);
-  return parts
-    .map((part, i) => (i % 2 === 1 ? `"$${part.replace(/[${}]/g, '')}"` : part === '' ? '' : shQuote(part)))
-    .join('');
+  const parts = word.split(/(\$\{(?:PORT|PS)(?::?[-+?][\w.:/-]*)?\}|\$(?:PORT|PS)\b)/);
+  const keep = (reference: string): string => {
+    const name = /^\$\{?(PORT|PS)\}?$/.exec(reference)?.[1];
+    return name === undefined ? `"${reference}"` : `"$${name}"`;
+  };
+  return parts.map((part, i) => (i % 2 === 1 ? keep(part) : part === '' ? '' : shQuote(part))).join('');
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   probeLoss,
   resolvedArgv,
   timeSpan,
+  withInstanceProbes,
 } from './common.js';
 import type { Vars } from './env.js';
 import type { Notes } from './notes.js';
@@ -106,9 +107,11 @@ function commandLine(ctx: UnitContext, process: ProcessSpec, argv: readonly stri
 
 /**
  * Readiness as `ExecStartPost=`: a loop that polls the probe. A unit is "started" only when it ends, so
- * dependents ordered `After=` it wait for the process to be ready, as under ovrseer.
+ * dependents ordered `After=` it wait for the process to be ready, as under ovrseer. Each replica's
+ * unit polls its own `$PORT`.
  */
-function readyEntries(ctx: UnitContext, process: ProcessSpec): Entries {
+function readyEntries(ctx: UnitContext, instance: Instance): Entries {
+  const process = withInstanceProbes(instance);
   const entries: Entries = [];
   let timeout = 0;
   process.ready.forEach((ready, i) => {
@@ -211,7 +214,7 @@ export function serviceUnit(ctx: UnitContext, instance: Instance): string {
       ...userEntries(ctx, process),
       ...environmentEntries(ctx, instance),
       ['ExecStart', start],
-      ...readyEntries(ctx, process),
+      ...readyEntries(ctx, instance),
       ...restartEntries(ctx, process),
       ...stopEntries(ctx, instance),
       ...limitEntries(process),

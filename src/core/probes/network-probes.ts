@@ -47,8 +47,14 @@ export class TcpProbe implements Probe {
   }
 
   check(signal: AbortSignal): Promise<ProbeResult> {
+    const { host, port } = this.spec;
+    if (typeof port === 'string') {
+      // `$PORT` with no PORT for this instance (config validation stops the plain case).
+      const message = `no port to connect to: "${port}" is not a number (set "port:" on the process)`;
+      return Promise.resolve({ ok: false, message });
+    }
     return new Promise((resolve) => {
-      const socket = connect({ host: this.spec.host, port: this.spec.port });
+      const socket = connect({ host, port });
       const finish = (result: ProbeResult): void => {
         signal.removeEventListener('abort', onAbort);
         socket.destroy();
@@ -60,9 +66,7 @@ export class TcpProbe implements Probe {
         return;
       }
       signal.addEventListener('abort', onAbort, { once: true });
-      socket.once('connect', () =>
-        finish({ ok: true, message: `connected to ${this.spec.host}:${this.spec.port}` }),
-      );
+      socket.once('connect', () => finish({ ok: true, message: `connected to ${host}:${port}` }));
       socket.once('error', (error) => finish({ ok: false, message: describeNetworkError(error, signal) }));
     });
   }

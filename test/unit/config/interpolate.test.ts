@@ -136,7 +136,8 @@ describe('interpolation in a config', () => {
       kind: 'exec',
       command: { kind: 'argv', argv: ['curl', '${HEALTH_URL}'] },
     });
-    expect(api.ready[1]?.probe).toEqual({ kind: 'tcp', host: 'localhost', port: 4000 });
+    // PORT in a probe's address is each instance's own, expanded when it runs.
+    expect(api.ready[1]?.probe).toEqual({ kind: 'tcp', host: 'localhost', port: '${PORT}' });
     expect(worker.command).toEqual({ kind: 'argv', argv: ['worker', '${NAME}'] });
     expect(worker.health?.probe).toEqual({
       kind: 'exec',
