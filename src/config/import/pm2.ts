@@ -108,6 +108,9 @@ function replicas(
   return cpus;
 }
 
+/** pm2's default `min_uptime`. */
+const PM2_MIN_UPTIME_MS = 1000;
+
 function restart(app: App): Partial<RestartSpec> {
   const policy = app.autorestart === false ? 'no' : app.stop_exit_codes ? 'on-failure' : 'always';
   const backoff = app.exp_backoff_restart_delay;
@@ -116,6 +119,9 @@ function restart(app: App): Partial<RestartSpec> {
     ...(app.stop_exit_codes === undefined ? {} : { exitCodes: app.stop_exit_codes }),
     ...(app.max_restarts === undefined ? {} : { maxRetries: app.max_restarts }),
     ...(app.min_uptime === undefined ? {} : { minUptime: app.min_uptime }),
+    // pm2's max_restarts counts only "unstable" restarts, runs shorter than min_uptime (1 s by default):
+    // a run that lasted min_uptime gives the budget back.
+    resetAfter: app.min_uptime ?? PM2_MIN_UPTIME_MS,
     ...(app.restart_delay === undefined ? {} : { delay: app.restart_delay, backoff: 1 }),
     // pm2 grows the delay by 1.5 each time, up to 15 s.
     ...(backoff === undefined ? {} : { delay: backoff, backoff: 1.5, maxDelay: 15_000 }),

@@ -38,6 +38,8 @@ describe('pm2 ecosystem import', () => {
         policy: 'always',
         maxRetries: 10,
         minUptime: 10_000,
+        // pm2 counts only restarts of runs shorter than min_uptime against max_restarts.
+        resetAfter: 10_000,
         delay: 100,
         backoff: 1.5,
         maxDelay: 15_000,
@@ -53,6 +55,7 @@ describe('pm2 ecosystem import', () => {
     });
     expect(proc(spec, 'scheduler').restart).toMatchObject({
       policy: 'on-failure',
+      resetAfter: 1000,
       exitCodes: [0],
       delay: 5000,
       backoff: 1,
