@@ -151,6 +151,10 @@ export async function runSession(supervisor: Supervisor, options: SessionOptions
     const result = await supervisor.shutdown();
     for (const line of describeShutdown(result)) printer.message(line.text);
     return fatal ? EXIT_FAILURE : exitCode(why, result, supervisor);
+  } catch (error) {
+    // A start that failed as a whole (an unknown name) must not leave the API and its socket open.
+    await supervisor.shutdown();
+    throw error;
   } finally {
     for (const signal of signals) process.off(signal, onSignal);
     for (const off of offs) off();

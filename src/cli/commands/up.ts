@@ -1,4 +1,5 @@
 import { loadProject } from '../../config/load.js';
+import { resolveSelectors } from '../../core/selectors.js';
 import { attachMetrics } from '../../metrics/attach.js';
 import { runSession } from '../../supervisor/session.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
@@ -39,6 +40,8 @@ export async function runUp(options: UpOptions): Promise<number> {
     ...(options.formation === undefined ? {} : { formation: options.formation }),
     ...(options.envFile === undefined ? {} : { envFiles: options.envFile }),
   });
+  // An unknown name is a usage error before anything starts (the daemon would only report it later).
+  resolveSelectors(spec.processes, options.names);
   if (options.detach) return runDetached(spec, options.names, stdout, options.file);
   // From here a closed terminal or pipe must end in a shutdown, never in an uncaught EPIPE/EIO.
   const terminal =
