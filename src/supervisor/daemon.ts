@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { spec, projectId } = JSON.parse(readFileSync(specFile, 'utf8')) as DaemonStart;
   rmSync(specFile, { force: true });
-  const supervisor = await Supervisor.open(spec, { projectId });
+  const supervisor = await Supervisor.open(spec, { projectId, exitsAfterShutdown: true });
   const printer = new Printer({
     out: process.stdout,
     color: false,
