@@ -174,7 +174,7 @@ function registerControlCommands(program: Command): void {
     .command('ps')
     .description('list the processes of the running project')
     .option('-f, --file <file>', FILE_HELP)
-    .option('--json', 'as JSON, one object per process (DESIGN.md shape)')
+    .option('--json', 'as JSON: one object per instance {name, status, health, pid, restarts, uptime_ms, cpu, memory, reason, …}')
     .action(async (options: { file?: string; json?: boolean }) => {
       const { runPs } = await import('./commands/control.js');
       throw new ExitRequest(await runPs(options));
@@ -263,7 +263,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 function handleError(error: unknown): number {
   if (error instanceof CommanderError) {
-    // Help and --version exit through here with code 0; usage mistakes get DESIGN.md's code 2.
+    // Help and --version exit through here with code 0; usage mistakes get exit code 2.
     return error.exitCode === 0 ? 0 : EXIT_USAGE;
   }
   return reportError(error);
