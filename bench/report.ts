@@ -5,7 +5,7 @@ export interface BenchRow {
   metric: string;
   value: number;
   unit: string;
-  /** The target from DESIGN.md, as text, or '' when there is none. */
+  /** The target (README, docs/decisions.md), as text, or '' when there is none. */
   target: string;
   /** null when the metric has no target. */
   pass: boolean | null;

@@ -1,5 +1,5 @@
 /**
- * TUI: frame time with 100 processes and one flooding its output (the DESIGN target is < 16 ms), the
+ * TUI: frame time with 100 processes and one flooding its output (the target is < 16 ms), the
  * frame rate under that flood (at most 30 a second), the flood's ingest rate with the TUI attached,
  * and the TUI's CPU cost while nothing happens. The TUI runs in-process over a real Supervisor, as
  * `ovrseer up` runs it, drawing into discarding 200×60 and 120×40 "terminals". A frame's time is

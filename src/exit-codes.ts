@@ -1,6 +1,6 @@
 import { OvrseerError } from './errors.js';
 
-/** DESIGN.md: 0 clean, 1 a process or command failed, 2 usage or config error. */
+/** As the README's CLI reference says: 0 clean, 1 a process or command failed, 2 usage or config error. */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;

@@ -23,7 +23,12 @@ export type {
 } from './core/events.js';
 export type { DependencyGraph } from './core/graph.js';
 export { LineBatch } from './core/line-batch.js';
-export { ManagedProcess, type ProcessInfo, type StopOptions } from './core/managed-process.js';
+export {
+  ManagedProcess,
+  type ProcessInfo,
+  type StopOptions,
+  type StopProgress,
+} from './core/managed-process.js';
 export type { Probe, ProbeContext, ProbeFactory, ProbeResult } from './core/probes/probe.js';
 export { ProcessManager, type ProcessManagerOptions, type ShutdownResult } from './core/process-manager.js';
 export { type ExitInfo, type RestartDecision, RestartPolicy } from './core/restart/policy.js';
@@ -43,7 +48,15 @@ export {
 export { type FollowOptions, LogFollower } from './logs/file-follow.js';
 export { type FileQueryOptions, queryLogFiles } from './logs/file-reader.js';
 export { FileSink, type FileSinkOptions } from './logs/file-sink.js';
-export { formatFileLine, formatJsonLine, formatTextLine, parseFileLine } from './logs/format.js';
+export {
+  formatFileLine,
+  formatJsonLine,
+  formatLogRecord,
+  formatTextLine,
+  type LogRecord,
+  logRecord,
+  parseFileLine,
+} from './logs/format.js';
 export { queryLogHistory } from './logs/history.js';
 export { detectLogLevel, isLogLevel, LOG_LEVELS, type LogLevel } from './logs/levels.js';
 export { type DropReason, LogFileWriter, type LogFileWriterOptions } from './logs/log-file-writer.js';

@@ -1,7 +1,7 @@
 /**
  * The commands scripts and status bars run in a loop, answered without commander: `ovrseer ps`
  * (with `--json` and `-f FILE` at most) and `ovrseer --version`. Loading commander and the program's
- * definition costs ~10 ms of every start, and `ps` has an 80 ms budget (DESIGN.md) of which Node's own
+ * definition costs ~10 ms of every start, and `ps` has an 80 ms budget (docs/decisions.md) of which Node's own
  * start takes ~55. Anything else — other options, `--help`, mistakes — goes to the full parser, so
  * help and error messages stay commander's.
  */

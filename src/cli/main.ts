@@ -131,7 +131,7 @@ function buildProgram(): Command {
     .option('-f, --follow', 'keep printing lines as they are written, across rotations (Ctrl-C ends)')
     .option(
       '-n, --lines <N>',
-      'the newest N lines, or "all" (default: 100; all matches with --grep/--since/--level)',
+      'the newest N lines, "all", or 0 for none of the earlier ones (with -f: only new lines) (default: 100; all matches with --grep/--since/--level)',
     )
     .option('--grep <regex>', 'only lines matching this regular expression (colour codes are ignored)')
     .option('-F, --fixed-strings', 'take --grep as plain text')
@@ -174,7 +174,10 @@ function registerControlCommands(program: Command): void {
     .command('ps')
     .description('list the processes of the running project')
     .option('-f, --file <file>', FILE_HELP)
-    .option('--json', 'as JSON, one object per process (DESIGN.md shape)')
+    .option(
+      '--json',
+      'as JSON: one object per instance {name, status, health, pid, restarts, uptime_ms, cpu, memory, reason, …}',
+    )
     .action(async (options: { file?: string; json?: boolean }) => {
       const { runPs } = await import('./commands/control.js');
       throw new ExitRequest(await runPs(options));
@@ -263,7 +266,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 function handleError(error: unknown): number {
   if (error instanceof CommanderError) {
-    // Help and --version exit through here with code 0; usage mistakes get DESIGN.md's code 2.
+    // Help and --version exit through here with code 0; usage mistakes get exit code 2.
     return error.exitCode === 0 ? 0 : EXIT_USAGE;
   }
   return reportError(error);

@@ -56,7 +56,7 @@ function isEnvFilePath(path: Path): boolean {
 }
 
 /**
- * `token: ${OVRSEER_TOKEN}` (DESIGN.md's own example) may name an unset variable: no token. That cannot
+ * `token: ${OVRSEER_TOKEN}` (the usual way to pass a token) may name an unset variable: no token. That cannot
  * go unnoticed, as the API refuses to listen on TCP without one.
  */
 function isApiToken(path: Path): boolean {

@@ -66,6 +66,19 @@ export interface ProcessInfo {
   exitSignal: NodeJS.Signals | null;
   group: string | null;
   tags: string[];
+  /** While `stopping`: how far the stop has got (what `ovrseer stop`/`down` say they wait for). */
+  stopping: StopProgress | null;
+}
+
+/** Where a stop stands. Times are the clock's epoch milliseconds. */
+export interface StopProgress {
+  /** When the stop began; its timeout counts from here. */
+  since: number;
+  /** The last signal sent (the stop signal, then SIGKILL); `null` while the stop command runs. */
+  signal: NodeJS.Signals | null;
+  signalAt: number | null;
+  /** When SIGKILL follows if the group is still there. */
+  killAt: number;
 }
 
 /**
@@ -91,6 +104,7 @@ export class ManagedProcess {
   #child: ChildProcess | null = null;
   #exited: Promise<ExitInfo> | null = null;
   #stopRequested = false;
+  #stopProgress: StopProgress | null = null;
   #exitCause: ExitCause | null = null;
   #readiness: AbortController | null = null;
   #healthMonitor: HealthMonitor | null = null;
@@ -180,6 +194,7 @@ export class ManagedProcess {
       exitSignal: this.#exit?.signal ?? null,
       group: this.spec.group,
       tags: this.spec.tags,
+      stopping: this.#state === 'stopping' ? this.#stopProgress : null,
     };
   }
 
@@ -205,6 +220,7 @@ export class ManagedProcess {
     if (!isLive(this.#state) || this.#lastPid === null) return;
     try {
       signalGroup(this.#lastPid, 'SIGKILL');
+      this.#signalSent('SIGKILL');
     } catch (error) {
       this.context.reportError(toError(error), { operation: 'kill', severity: 'critical' });
     }
@@ -542,6 +558,14 @@ export class ManagedProcess {
     const pid = this.#lastPid;
     this.#stopRequested = true;
     this.#readiness?.abort();
+    const since = this.context.clock.now();
+    const force = options.force ?? false;
+    this.#stopProgress = {
+      since,
+      signal: null,
+      signalAt: null,
+      killAt: force ? since : since + this.spec.stop.timeout,
+    };
     this.#transition('stopping', reason);
     let failure = options.failWith ?? null;
     try {
@@ -551,8 +575,9 @@ export class ManagedProcess {
         signal: this.spec.stop.signal,
         timeout: this.spec.stop.timeout,
         leaderExited: this.#exited ?? Promise.resolve(),
-        force: options.force ?? false,
+        force,
         clock: this.context.clock,
+        onSignal: (signal) => this.#signalSent(signal),
         ...(stopCommand === null
           ? {}
           : {
@@ -588,6 +613,11 @@ export class ManagedProcess {
     }
   }
 
+  #signalSent(signal: NodeJS.Signals): void {
+    if (this.#stopProgress === null) return;
+    this.#stopProgress = { ...this.#stopProgress, signal, signalAt: this.context.clock.now() };
+  }
+
   #cancelBackoff(): void {
     if (this.#backoffTimer !== null) {
       this.context.clock.clearTimeout(this.#backoffTimer);
@@ -599,6 +629,7 @@ export class ManagedProcess {
     const from = this.#state;
     assertTransition(this.id, from, to);
     this.#state = to;
+    if (to !== 'stopping') this.#stopProgress = null;
     this.#reason = reason;
     this.context.emitter.emit('state', {
       process: this.id,

@@ -28,7 +28,7 @@ import type { Plugin } from './plugin.js';
 import { PluginHost } from './plugin-host.js';
 import { createProbe } from './probes/create-probe.js';
 import type { ProbeFactory } from './probes/probe.js';
-import { resolveSelectors } from './selectors.js';
+import { resolveSelectors, selectInstances } from './selectors.js';
 import { type ShutdownResult, ShutdownSequence } from './shutdown.js';
 import { SpawnPacer } from './spawn-pacer.js';
 import { isLive, isSettled } from './states.js';
@@ -208,8 +208,7 @@ export class ProcessManager {
   async start(names?: readonly string[]): Promise<ProcessInfo[]> {
     if (this.#shutdown !== null)
       throw new OvrseerError('OVRSEER_INVALID_STATE', 'the project is shutting down');
-    const closure = this.#startClosure(names);
-    const targets = closure.flatMap((name) => this.#instances.get(name) ?? []);
+    const { targets, closure } = this.#startTargets(names);
     for (const instance of targets) {
       if (isSettled(instance.state)) instance.markPending(this.#describeWait(instance.spec));
     }
@@ -219,35 +218,45 @@ export class ProcessManager {
       this.#plugins.call('onManagerStart', this);
     }
     this.#schedule();
-    await this.#triggers.start(closure.flatMap((name) => this.spec.processes.filter((p) => p.name === name)));
+    await this.#triggers.start(this.spec.processes.filter((process) => closure.has(process.name)));
     await this.#until(() => targets.every((instance) => startSettled(instance)));
     return targets.map((instance) => instance.info());
   }
 
-  /** The instances `start(names)` would start: the named processes and everything they depend on. */
+  /** The instances `start(names)` would start: the named ones and everything they depend on. */
   plannedStart(names?: readonly string[]): ManagedProcess[] {
-    return this.#startClosure(names).flatMap((name) => this.#instances.get(name) ?? []);
+    return this.#startTargets(names).targets;
   }
 
-  #startClosure(names: readonly string[] | undefined): string[] {
-    const requested =
+  #startTargets(names: readonly string[] | undefined): { targets: ManagedProcess[]; closure: Set<string> } {
+    const selected =
       names === undefined || names.length === 0
-        ? this.spec.processes
-            .filter((process) => process.type !== 'cleanup' && !process.disabled)
-            .map((p) => p.name)
-        : resolveSelectors(this.spec.processes, names).map((process) => process.name);
-    return [...dependencyClosure(requested, this.#dependencies)];
+        ? this.instances().filter((instance) => instance.spec.type !== 'cleanup' && !instance.spec.disabled)
+        : this.select(names);
+    const requested = new Set(selected.map((instance) => instance.spec.name));
+    // A named replica starts alone; what it depends on starts whole (its conditions count every instance).
+    const needed = dependencyClosure(
+      [...requested].flatMap((name) =>
+        (this.#dependencies.get(name) ?? []).map((dependency) => dependency.name),
+      ),
+      this.#dependencies,
+    );
+    const chosen = new Set([...selected, ...[...needed].flatMap((name) => this.#instances.get(name) ?? [])]);
+    return {
+      targets: this.instances().filter((instance) => chosen.has(instance)),
+      closure: new Set([...requested, ...needed]),
+    };
   }
 
   /** Stops the selected processes (`api`, `worker.2`, `group:web`, `tag:db`, `all`). */
   async stop(selectors: readonly string[]): Promise<void> {
-    const targets = this.#select(selectors);
+    const targets = this.select(selectors);
     await Promise.all(targets.map((instance) => instance.stop('stop requested')));
   }
 
   /** Restarts the selected processes; a manual restart clears a give-up. */
   async restart(selectors: readonly string[]): Promise<void> {
-    const targets = this.#select(selectors);
+    const targets = this.select(selectors);
     this.#wasActive = true;
     await Promise.all(targets.map((instance) => instance.restart('restart requested')));
   }
@@ -400,21 +409,15 @@ export class ProcessManager {
     this.#emitter.emit('error', { error, context, time });
   }
 
-  #select(selectors: readonly string[]): ManagedProcess[] {
+  /**
+   * The instances that `api`, `worker.2`, `group:web`, `tag:db` or `all` name now — after scaling,
+   * `worker.3` exists even if the config says one replica. An unknown target is an error naming what
+   * exists.
+   */
+  select(selectors: readonly string[]): ManagedProcess[] {
     if (selectors.length === 0)
       throw new OvrseerError('OVRSEER_USAGE', 'name at least one process, or "all"');
-    const ids = new Set<string>();
-    for (const selector of selectors) {
-      const replica = /^(.+)\.(\d+)$/.exec(selector);
-      if (replica !== null && this.get(selector) !== undefined) {
-        ids.add(selector);
-        continue;
-      }
-      for (const process of resolveSelectors(this.spec.processes, [selector])) {
-        for (const instance of this.#instances.get(process.name) ?? []) ids.add(instance.id);
-      }
-    }
-    return this.instances().filter((instance) => ids.has(instance.id));
+    return selectInstances(this.spec.processes, this.instances(), selectors);
   }
 
   /**

@@ -17,6 +17,59 @@ export function resolveSelectors(
   return processes.filter((process) => chosen.has(process.name));
 }
 
+/** An instance as selection sees it: its id (`api`, `worker.2`) and its process's name. */
+export interface InstanceRef {
+  readonly id: string;
+  readonly name: string;
+}
+
+/**
+ * Resolves target selectors to the instances that exist now — a running project's, after any scaling
+ * — rather than to the replicas the config asks for: `name` (every instance of it), `name.N` (that
+ * instance; `name.1` also names the single instance of a one-instance process), `group:G`, `tag:T`,
+ * `all`. Returns each instance once, in the order of `instances`. A replica that does not exist is an
+ * error listing the ones that do.
+ */
+export function selectInstances<T extends InstanceRef>(
+  processes: readonly ProcessSpec[],
+  instances: readonly T[],
+  selectors: readonly string[],
+): T[] {
+  const chosen = new Set<string>();
+  for (const selector of selectors) {
+    for (const id of instanceIds(processes, instances, selector)) chosen.add(id);
+  }
+  return instances.filter((instance) => chosen.has(instance.id));
+}
+
+function instanceIds(
+  processes: readonly ProcessSpec[],
+  instances: readonly InstanceRef[],
+  selector: string,
+): string[] {
+  const exact = instances.find((instance) => instance.id === selector);
+  if (exact !== undefined && !processes.some((process) => process.name === selector)) return [exact.id];
+  const replica = /^(.+)\.(\d+)$/.exec(selector);
+  const base =
+    replica === null || processes.some((process) => process.name === selector)
+      ? undefined
+      : processes.find((process) => process.name === replica[1]);
+  if (base === undefined || replica === null) {
+    const names = new Set(resolveOne(processes, selector).map((process) => process.name));
+    return instances.filter((instance) => names.has(instance.name)).map((instance) => instance.id);
+  }
+  const own = instances.filter((instance) => instance.name === base.name);
+  const only = own.length === 1 ? own[0] : undefined;
+  if (only !== undefined && only.id === base.name && replica[2] === '1') return [only.id];
+  const ids = own.map((instance) => instance.id);
+  throw unknown(
+    `unknown process "${selector}"`,
+    own.length === 0
+      ? `${base.name} has no instances now (scaled to 0)`
+      : `${base.name} has ${own.length === 1 ? '1 instance' : `${own.length} instances`} now: ${ids.join(', ')}`,
+  );
+}
+
 function resolveOne(processes: readonly ProcessSpec[], selector: string): ProcessSpec[] {
   if (selector === 'all') return processes.filter((process) => process.type !== 'cleanup');
   if (selector.startsWith('group:')) {

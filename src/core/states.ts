@@ -1,6 +1,6 @@
 import { OvrseerError } from '../errors.js';
 
-/** The lifecycle of one process instance (DESIGN.md, "States of a process"). */
+/** The lifecycle of one process instance: these states and the transitions below are all there is. */
 export type ProcessState =
   | 'pending'
   | 'starting'

@@ -26,6 +26,8 @@ export interface EndGroupOptions {
   clock: Clock;
   /** Runs before the signal (the process's stop command); bounded by the same timeout. */
   beforeSignal?: (signal: AbortSignal) => Promise<void>;
+  /** Told of each signal as it is sent (the stop signal, then SIGKILL), for progress reports. */
+  onSignal?: (signal: NodeJS.Signals) => void;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function endGroup(options: EndGroupOptions): Promise<{ escalated: b
   const { pgid, clock } = options;
   const deadline = clock.now() + options.timeout;
   if (options.force) {
+    options.onSignal?.('SIGKILL');
     await killGroupOrThrow(pgid, clock);
     return { escalated: true };
   }
@@ -50,8 +53,10 @@ export async function endGroup(options: EndGroupOptions): Promise<{ escalated: b
     }
   }
   signalGroup(pgid, options.signal);
+  options.onSignal?.(options.signal);
   await waitAtMost(clock, options.leaderExited, Math.max(0, deadline - clock.now()));
   if (await waitForGroupGone(pgid, clock, deadline)) return { escalated: false };
+  options.onSignal?.('SIGKILL');
   await killGroupOrThrow(pgid, clock);
   return { escalated: true };
 }

@@ -66,8 +66,40 @@ export function formatTextLine(entry: LogEntry): string {
 }
 
 /**
- * DESIGN's `logs --json` shape, one object per line: `{"time","process","stream","level","text"}`, plus
- * `seq` for entries from a live store and `fields` — the parsed object — for lines that are JSON.
+ * One line of `ovrseer logs --json` (README, "JSON output"): `{"time","process","stream","level","text"}`,
+ * plus `fields` — the parsed object — for lines that are JSON. The same keys whether the lines were
+ * read from the log files or followed from a running supervisor, so there is one place that says them.
+ */
+export interface LogRecord {
+  time: string;
+  process: string;
+  stream: LogStream;
+  level: LogEntry['level'];
+  text: string;
+  fields?: Record<string, unknown>;
+}
+
+export function logRecord(entry: LogEntry): LogRecord {
+  const record: LogRecord = {
+    time: isoTime(entry.time),
+    process: entry.process,
+    stream: entry.stream,
+    level: entry.level,
+    text: entry.text,
+  };
+  const fields = jsonFields(entry.text);
+  if (fields !== undefined) record.fields = fields;
+  return record;
+}
+
+/** A line of `ovrseer logs --json`: `logRecord` and a newline. */
+export function formatLogRecord(entry: LogEntry): string {
+  return `${JSON.stringify(logRecord(entry))}\n`;
+}
+
+/**
+ * A `logRecord` line plus `seq` for entries of a live store (files do not keep it), as
+ * `LogStore.export('json')` and `streamToFile` write them.
  */
 export function formatJsonLine(entry: LogEntry): string {
   return `${jsonLine(entry)}\n`;
@@ -75,17 +107,8 @@ export function formatJsonLine(entry: LogEntry): string {
 
 /** `formatJsonLine` without the newline. */
 export function jsonLine(entry: LogEntry): string {
-  const object: Record<string, unknown> = {
-    time: isoTime(entry.time),
-    process: entry.process,
-    stream: entry.stream,
-    level: entry.level,
-    text: entry.text,
-  };
-  if (entry.seq > 0) object.seq = entry.seq;
-  const fields = jsonFields(entry.text);
-  if (fields !== undefined) object.fields = fields;
-  return JSON.stringify(object);
+  const record = logRecord(entry);
+  return JSON.stringify(entry.seq > 0 ? { ...record, seq: entry.seq } : record);
 }
 
 /** The fields of a line that is a JSON object, or undefined. Parsed on export only, never on ingest. */

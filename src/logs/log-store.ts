@@ -231,7 +231,7 @@ export class LogStore {
     return () => this.#sinks.delete(sink);
   }
 
-  /** JSON lines (DESIGN's `logs --json` shape) or text lines, each ending with a newline. */
+  /** JSON lines (`jsonLine`: the `logs --json` record and `seq`) or text lines, each ending with a newline. */
   export(format: 'json' | 'text', query: LogQuery = {}): string {
     const format1 = format === 'json' ? formatJsonLine : formatTextLine;
     return this.query(query)

@@ -6,7 +6,7 @@ import { type DropReason, LogFileWriter } from './log-file-writer.js';
 import { type LogSink, SKIPPED } from './types.js';
 
 export interface StreamToFileOptions {
-  /** `text`: the log file format; `json`: DESIGN's `logs --json` lines. @default 'text' */
+  /** `text`: the log file format; `json`: `jsonLine`s (the `logs --json` record and `seq`). @default 'text' */
   format?: 'text' | 'json';
   /** Rotate past this many bytes (0 = never). @default 0 */
   maxSize?: number;

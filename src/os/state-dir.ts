@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The files of a project's state directory (DESIGN.md, "State directory"). */
+/** The files of a project's state directory (README, `settings.state_dir`). */
 export interface StatePaths {
   root: string;
   socket: string;

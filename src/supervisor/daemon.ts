@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { spec, projectId } = JSON.parse(readFileSync(specFile, 'utf8')) as DaemonStart;
   rmSync(specFile, { force: true });
-  const supervisor = await Supervisor.open(spec, { projectId });
+  const supervisor = await Supervisor.open(spec, { projectId, exitsAfterShutdown: true });
   // The supervisor's log follows the engine itself; nobody watches this process's output.
   attachMetrics(supervisor);
   tierUpUnderLoad(supervisor.manager);

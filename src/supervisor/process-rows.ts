@@ -11,7 +11,22 @@ export interface InstanceMetrics {
   branch?: string | null;
 }
 
-/** One row of `ps --json` / `GET /v1/processes` (DESIGN.md shape; more fields may be added). */
+/**
+ * How far a stop has got, for `ovrseer stop`/`down` to say what they wait for. Durations in ms,
+ * measured by the supervisor (no clock of the client's involved).
+ */
+export interface StopProgressRow {
+  /** Since the stop began. */
+  elapsed_ms: number;
+  /** The last signal sent (`SIGTERM`, then `SIGKILL`); `null` while the stop command runs. */
+  signal: string | null;
+  /** How long ago `signal` was sent. */
+  signal_ms: number | null;
+  /** SIGKILL follows when `elapsed_ms` reaches this (the stop timeout). */
+  kill_after_ms: number;
+}
+
+/** One row of `ps --json` / `GET /v1/processes` (README, "JSON output"; more fields may be added). */
 export interface ProcessRow {
   name: string;
   instance: number | null;
@@ -31,12 +46,19 @@ export interface ProcessRow {
   branch: string | null;
   /** Why it is in its state, for the states where that matters (failed, crashed, backoff, stopped…). */
   reason: string | null;
+  /** While `status` is `stopping`; `null` otherwise. */
+  stopping: StopProgressRow | null;
 }
 
 const QUIET_STATES = new Set(['running', 'ready', 'starting']);
 
-export function processRow(instance: ManagedProcess, metrics: InstanceMetrics | null): ProcessRow {
+export function processRow(
+  instance: ManagedProcess,
+  metrics: InstanceMetrics | null,
+  now = Date.now(),
+): ProcessRow {
   const info = instance.info();
+  const stop = info.stopping;
   return {
     name: info.id,
     instance: info.instance,
@@ -54,5 +76,14 @@ export function processRow(instance: ManagedProcess, metrics: InstanceMetrics | 
     tags: info.tags,
     branch: metrics?.branch ?? null,
     reason: QUIET_STATES.has(info.state) ? null : info.reason,
+    stopping:
+      stop === null
+        ? null
+        : {
+            elapsed_ms: Math.max(0, now - stop.since),
+            signal: stop.signal,
+            signal_ms: stop.signalAt === null ? null : Math.max(0, now - stop.signalAt),
+            kill_after_ms: stop.killAt - stop.since,
+          },
   };
 }

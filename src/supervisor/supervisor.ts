@@ -3,11 +3,11 @@ import type { ManagerEvents } from '../core/events.js';
 import { processStartTime } from '../core/kill.js';
 import { instanceEnv } from '../core/launch.js';
 import { ProcessManager, projectIdOf, type ShutdownResult } from '../core/process-manager.js';
-import { resolveSelectors } from '../core/selectors.js';
 import { describeShutdown } from '../core/shutdown.js';
 import { isLive } from '../core/states.js';
 import { errorMessage, OvrseerError } from '../errors.js';
 import { createProjectLogs, type ProjectLogs } from '../logs/project-logs.js';
+import { resolveLogTargets } from '../logs/targets.js';
 import { ensureStateDir, type StatePaths } from '../os/state-dir.js';
 import { loadPlugins } from '../plugins/load.js';
 import { CrashReporter } from '../reports/crash-reporter.js';
@@ -26,6 +26,12 @@ export interface SupervisorOptions {
   metrics?: { latest(id: string): InstanceMetrics | null; text(): Promise<string> };
   /** @default `projectIdOf(spec)`; the detached supervisor gets it from the CLI, which computed it */
   projectId?: string;
+  /**
+   * This process ends once the supervisor has shut down (the detached supervisor does): a shutdown
+   * request is then answered with its pid, so `ovrseer down` waits until the process is gone, not
+   * only its socket. @default false (a program embedding a Supervisor goes on running)
+   */
+  exitsAfterShutdown?: boolean;
 }
 
 /**
@@ -52,6 +58,7 @@ export class Supervisor implements ApiBackend {
   /** `unless-stopped` processes the user stopped (docker's semantics: remembered across restarts). */
   readonly #userStopped = new Set<string>();
   readonly #shutdownListeners = new Set<() => void>();
+  readonly #exitsAfterShutdown: boolean;
 
   private constructor(spec: ProjectSpec, paths: StatePaths, recovered: string[], options: SupervisorOptions) {
     this.paths = paths;
@@ -62,6 +69,7 @@ export class Supervisor implements ApiBackend {
       onError: (error, operation) => this.manager.reportError(error, { operation, severity: 'warning' }),
     });
     this.#metrics = options.metrics ?? null;
+    this.#exitsAfterShutdown = options.exitsAfterShutdown ?? false;
     this.reporter = new CrashReporter({
       dir: paths.reports,
       maxReports: spec.settings.limits.maxCrashReports,
@@ -202,14 +210,21 @@ export class Supervisor implements ApiBackend {
     if (this.#shutdown !== null)
       throw new OvrseerError('OVRSEER_INVALID_STATE', 'the project is shutting down');
     this.log.note(`${action} ${targets.join(' ')} requested`);
-    const names = resolveSelectors(this.manager.spec.processes, targets)
-      .filter((process) => process.restart.policy === 'unless-stopped')
-      .map((process) => process.name);
+    // Resolved here, against the instances that run now (after any scaling), not the config's replicas.
+    const selected = this.manager.select(targets);
+    const touched = [...new Set(selected.map((instance) => instance.spec))].filter(
+      (process) => process.restart.policy === 'unless-stopped',
+    );
     if (action === 'stop') {
       await this.manager.stop(targets);
-      for (const name of names) this.#userStopped.add(name);
+      // Stopped by hand only when every instance was: one replica stopped leaves the process wanted.
+      const chosen = new Set(selected);
+      for (const process of touched) {
+        const all = this.manager.instances().filter((instance) => instance.name === process.name);
+        if (all.every((instance) => chosen.has(instance))) this.#userStopped.add(process.name);
+      }
     } else {
-      for (const name of names) this.#userStopped.delete(name);
+      for (const process of touched) this.#userStopped.delete(process.name);
       if (action === 'restart') await this.manager.restart(targets);
       else await this.manager.start(targets);
     }
@@ -238,6 +253,19 @@ export class Supervisor implements ApiBackend {
 
   logStore(): ProjectLogs['store'] {
     return this.logs.store;
+  }
+
+  exitingPid(): number | null {
+    return this.#exitsAfterShutdown ? process.pid : null;
+  }
+
+  logTargets(selectors: readonly string[]): string[] | undefined {
+    return resolveLogTargets(
+      this.manager.spec.processes,
+      selectors,
+      this.paths.logs,
+      this.manager.instances(),
+    ).processes;
   }
 
   reports(): ReturnType<CrashReporter['list']> {

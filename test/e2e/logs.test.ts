@@ -146,7 +146,7 @@ processes:
     [['--since', 'yesterday-ish'], /--since: expected a duration/],
     [['--grep', '(unclosed'], /invalid regular expression/],
     [['--level', 'loud'], /--level: expected one of debug, info, warn, error/],
-    [['-n', 'many'], /-n: expected a number or "all"/],
+    [['-n', 'many'], /-n\/--lines: expected a number of lines \(0 or more\) or "all", got "many"/],
     [['apj'], /unknown process "apj" \(did you mean "api"\?\)/],
   ])('exits 2 for %j with a clear message', async (args, message) => {
     const p = project(`

@@ -1,4 +1,5 @@
 import { OvrseerError } from '../../errors.js';
+import type { ApiClient } from '../../supervisor/client.js';
 import type { ProcessRow } from '../../supervisor/process-rows.js';
 import { shouldUseColor } from '../../terminal/format.js';
 import { renderProcessTable } from '../../terminal/process-table.js';
@@ -6,6 +7,8 @@ import { type LocateOptions, locateSupervisor, querySupervisor } from '../locate
 
 export interface ControlOptions extends LocateOptions {
   out?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Where progress notes go (what a stop waits for). @default process.stderr */
+  err?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 }
 
 /** `ovrseer ps [--json]`. */
@@ -32,7 +35,9 @@ export async function runAction(
       `name what to ${action}: a process, name.N, group:G, tag:T or all`,
     );
   const client = await locateSupervisor(options);
-  const rows = await client.post<ProcessRow[]>(`/v1/actions/${action}`, { targets });
+  const request = (): Promise<ProcessRow[]> => client.post(`/v1/actions/${action}`, { targets });
+  // Starting says nothing while it waits (the table after it does); stopping can take a timeout.
+  const rows = action === 'start' ? await request() : await waitSaying(request, client, 'stop', options);
   const out = options.out ?? process.stdout;
   out.write(renderProcessTable(rows, { color: shouldUseColor(out) }));
   return 0;
@@ -56,19 +61,52 @@ export async function runScale(assignments: string[], options: ControlOptions): 
   return 0;
 }
 
-/** `ovrseer down`: graceful shutdown (cleanup included); returns once the supervisor is gone. */
+/** `ovrseer down`: graceful shutdown (cleanup included); returns once the supervisor process is gone. */
 export async function runDown(options: ControlOptions & { timeout?: number }): Promise<number> {
   const client = await locateSupervisor(options);
-  await client.post('/v1/shutdown');
+  const { pid } = await client.post<{ ok: boolean; pid?: number }>('/v1/shutdown');
+  const { isPidAlive } = await import('../../core/kill.js');
   const deadline = Date.now() + (options.timeout ?? 120_000);
-  while (await client.ping()) {
-    if (Date.now() > deadline)
-      throw new OvrseerError(
-        'OVRSEER_API_FAILED',
-        'the supervisor is still running after the shutdown timeout',
-      );
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  // The socket closes before the process ends (it still writes its state file): wait for both.
+  const gone = async (): Promise<void> => {
+    while ((await client.ping()) || (pid !== undefined && isPidAlive(pid))) {
+      if (Date.now() > deadline)
+        throw new OvrseerError(
+          'OVRSEER_API_FAILED',
+          'the supervisor is still running after the shutdown timeout',
+        );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  await waitSaying(gone, client, 'down', options);
   (options.out ?? process.stdout).write('stopped\n');
   return 0;
+}
+
+/** Runs `work`, saying on stderr what the supervisor is waiting for once it takes over a second. */
+async function waitSaying<T>(
+  work: () => Promise<T>,
+  client: ApiClient,
+  kind: 'stop' | 'down',
+  options: ControlOptions,
+): Promise<T> {
+  const { WaitNotice } = await import('../stop-wait.js');
+  const notice = new WaitNotice({
+    out: options.err ?? process.stderr,
+    kind,
+    rows: async () => {
+      try {
+        return await client.get<ProcessRow[]>('/v1/processes');
+      } catch (error) {
+        if (error instanceof OvrseerError && error.code === 'OVRSEER_NOT_RUNNING') return null;
+        throw error;
+      }
+    },
+  });
+  notice.start();
+  try {
+    return await work();
+  } finally {
+    await notice.stop();
+  }
 }

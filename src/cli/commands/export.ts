@@ -19,7 +19,7 @@ export interface ExportCommandOptions {
   err?: NodeJS.WritableStream;
 }
 
-/** A bad output directory is a usage error (DESIGN.md: exit 2), like a bad argument. */
+/** A bad output directory is a usage error (exit 2), like a bad argument. */
 const WRITE_CODES = new Set(['OVRSEER_EXPORT_EXISTS', 'OVRSEER_EXPORT_WRITE_FAILED']);
 
 function shown(cwd: string, path: string): string {

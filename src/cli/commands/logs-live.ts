@@ -1,29 +1,26 @@
-import type { LogLevel } from '../../logs/levels.js';
+import type { LogRecord } from '../../logs/format.js';
 import type { LogEntry, LogQuery } from '../../logs/types.js';
 import type { ApiClient } from '../../supervisor/client.js';
 
-interface EntryJson {
-  time: string;
-  process: string;
-  stream: LogEntry['stream'];
-  level: LogLevel;
-  text: string;
-  seq: number;
-}
+/** An entry as `GET /v1/logs` sends it. */
+type EntryJson = LogRecord & { seq: number };
 
 /**
  * `logs -f` while a supervisor runs: the recent lines and then every new one straight from its live
  * buffer over the API (server-sent events), with the same filters — no waiting for file writes, and
- * processes that keep no log file are followed too. Ends when `signal` aborts.
+ * processes that keep no log file are followed too. `selectors` go to the supervisor as they were
+ * typed: it resolves them against the instances it runs (and says which exist when one does not).
+ * Ends when `signal` aborts.
  */
 export async function followLive(
   client: ApiClient,
+  selectors: readonly string[],
   query: LogQuery,
   print: (entries: LogEntry[]) => void,
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const params = new URLSearchParams({ follow: '1', limit: String(query.limit ?? 100) });
-  if (query.processes !== undefined) params.set('names', query.processes.join(','));
+  if (selectors.length > 0) params.set('names', selectors.join(','));
   if (typeof query.grep === 'string') params.set('grep', query.grep);
   if (query.fixed) params.set('fixed', '1');
   if (query.ignoreCase) params.set('ignore_case', '1');

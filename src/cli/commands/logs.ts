@@ -7,13 +7,14 @@ import { OvrseerError } from '../../errors.js';
 import { EXIT_OK } from '../../exit-codes.js';
 import { LogFollower } from '../../logs/file-follow.js';
 import { queryLogFiles } from '../../logs/file-reader.js';
-import { formatJsonLine } from '../../logs/format.js';
+import { formatLogRecord } from '../../logs/format.js';
 import { isLogLevel, LOG_LEVELS } from '../../logs/levels.js';
 import { resolveLogTargets } from '../../logs/targets.js';
 import type { LogEntry, LogQuery } from '../../logs/types.js';
 import { statePaths } from '../../os/state-dir.js';
 import { socketPathFor } from '../../supervisor/api/server.js';
 import { ApiClient } from '../../supervisor/client.js';
+import type { ProcessRow } from '../../supervisor/process-rows.js';
 import { shouldUseColor } from '../../terminal/format.js';
 import { Printer } from '../../terminal/printer.js';
 import { followLive } from './logs-live.js';
@@ -45,8 +46,8 @@ const DEFAULT_LINES = 100;
 
 /**
  * `ovrseer logs`: the newest lines of the project's log files (rotated ones included), merged in time
- * order, filtered by name, text, time and level; `-f` keeps following them across rotations.
- * (Reading a running supervisor's buffer through the API comes with the API; see `queryLogHistory`.)
+ * order, filtered by name, text, time and level; `-f` keeps following them across rotations — or,
+ * while a supervisor runs, follows its live buffer over the API.
  */
 export async function runLogs(options: LogsOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
@@ -54,17 +55,28 @@ export async function runLogs(options: LogsOptions): Promise<number> {
     cwd: options.cwd ?? process.cwd(),
     ...(options.file === undefined ? {} : { file: options.file }),
   });
-  const dir = statePaths(spec.settings.stateDir).logs;
-  const targets = resolveLogTargets(spec.processes, options.names, dir);
-  const query = buildQuery(options, targets.processes, options.now ?? Date.now);
-  const instances = spec.processes.flatMap((process) =>
-    process.replicas === 1
-      ? [{ id: process.name, name: process.name }]
-      : Array.from({ length: process.replicas }, (_, i) => ({
-          id: `${process.name}.${i + 1}`,
-          name: process.name,
-        })),
-  );
+  const paths = statePaths(spec.settings.stateDir);
+  const dir = paths.logs;
+  const client = new ApiClient(socketPathFor(paths, projectIdOf(spec)));
+  // A running supervisor decides which instances exist (after `scale web=3`, `web.3` does); the
+  // config's replicas only without one.
+  const live = await runningInstances(client);
+  const now = options.now ?? Date.now;
+  const followsLive = options.follow === true && options.live !== false && live !== null;
+  const targets = followsLive
+    ? null
+    : resolveLogTargets(spec.processes, options.names, dir, live ?? undefined);
+  const query = buildQuery(options, targets?.processes, now);
+  const instances =
+    live ??
+    spec.processes.flatMap((process) =>
+      process.replicas === 1
+        ? [{ id: process.name, name: process.name }]
+        : Array.from({ length: process.replicas }, (_, i) => ({
+            id: `${process.name}.${i + 1}`,
+            name: process.name,
+          })),
+    );
   const printer = new Printer({ out: stdout, color: shouldUseColor(stdout), instances });
   let endFollowing = (): void => undefined;
   const following = new Promise<void>((resolve) => {
@@ -78,22 +90,19 @@ export async function runLogs(options: LogsOptions): Promise<number> {
   stdout.on('error', onOutputError);
   const print = (entries: readonly LogEntry[]): void => {
     if (options.json) {
-      stdout.write(entries.map(formatJsonLine).join(''));
+      stdout.write(entries.map(formatLogRecord).join(''));
       return;
     }
     for (const entry of entries) printer.log(entry);
   };
 
-  if (options.follow && options.live !== false) {
-    const client = new ApiClient(socketPathFor(statePaths(spec.settings.stateDir), projectIdOf(spec)));
-    if (await client.ping()) {
-      try {
-        await followLive(client, query, print, options.signal);
-        await printer.flush();
-        return EXIT_OK;
-      } finally {
-        stdout.off('error', onOutputError);
-      }
+  if (targets === null) {
+    try {
+      await followLive(client, options.names, query, print, options.signal);
+      await printer.flush();
+      return EXIT_OK;
+    } finally {
+      stdout.off('error', onOutputError);
     }
   }
   const { limit: _limit, ...followQuery } = query;
@@ -172,10 +181,29 @@ export function parseTime(value: string, flag: string, now: () => number): numbe
   return time;
 }
 
-function parseLines(value: string | undefined, fallback: number | undefined): number | undefined {
+/**
+ * `-n N` as `tail` reads it: the newest N lines; `0` shows none of the earlier ones (with `-f`, only
+ * new lines follow); `all` every line.
+ */
+export function parseLines(value: string | undefined, fallback: number | undefined): number | undefined {
   if (value === undefined) return fallback;
   if (value === 'all') return undefined;
-  if (!/^\d+$/.test(value))
-    throw new OvrseerError('OVRSEER_USAGE', `-n: expected a number or "all", got "${value}"`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) {
+    throw new OvrseerError(
+      'OVRSEER_USAGE',
+      `-n/--lines: expected a number of lines (0 or more) or "all", got "${value}"`,
+    );
+  }
   return Number(value);
+}
+
+/** The instances of the supervisor running for the project, or null when none answers. */
+async function runningInstances(client: ApiClient): Promise<{ id: string; name: string }[] | null> {
+  try {
+    const rows = await client.get<ProcessRow[]>('/v1/processes');
+    return rows.map((row) => ({ id: row.name, name: row.process }));
+  } catch (error) {
+    if (error instanceof OvrseerError && error.code === 'OVRSEER_NOT_RUNNING') return null;
+    throw error;
+  }
 }

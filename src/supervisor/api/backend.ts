@@ -12,11 +12,18 @@ export interface ApiBackend {
   /** Environment and cwd of an instance, for `exec`. */
   context(id: string): { env: Record<string, string | undefined>; cwd: string };
   logStore(): LogStore;
+  /**
+   * `LogQuery.processes` for `names=` selectors (name, name.N, group:G, tag:T, all), resolved against
+   * the instances that run now; `undefined` means every process. Unknown ones throw.
+   */
+  logTargets(selectors: readonly string[]): string[] | undefined;
   reports(): CrashReportSummary[];
   report(id: string): CrashReport | undefined;
   metricsText(): Promise<string>;
   on<K extends keyof ManagerEvents>(event: K, listener: (payload: ManagerEvents[K]) => void): () => void;
   /** Starts a graceful shutdown and returns at once. */
   shutdown(): void;
+  /** The pid of this process when it ends after a shutdown (a detached supervisor), else null. */
+  exitingPid(): number | null;
   reportError(error: Error, operation: string): void;
 }

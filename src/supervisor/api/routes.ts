@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { tryParseDuration } from '../../config/units.js';
 import type { ManagerEvents } from '../../core/events.js';
 import { OvrseerError } from '../../errors.js';
+import { type LogRecord, logRecord } from '../../logs/format.js';
 import type { LogEntry, LogQuery } from '../../logs/types.js';
 import type { ApiBackend } from './backend.js';
 import { bearerToken } from './bearer-token.js';
@@ -20,16 +21,26 @@ const target = z
   );
 const actionBody = z.strictObject({ targets: z.array(target).min(1).max(500) });
 const scaleBody = z.strictObject({ replicas: z.number().int().min(0).max(1000) });
+/** A count in a query string (`limit=0` is allowed: no earlier lines, as `tail -n 0`). */
+function countParam(what: string, max: number) {
+  return z
+    .string()
+    .refine((value) => /^\d+$/.test(value) && Number(value) <= max, {
+      error: (issue) =>
+        `expected a whole number of ${what} from 0 to ${max}, got ${JSON.stringify(issue.input)}`,
+    })
+    .transform(Number);
+}
 const logQuery = z.strictObject({
   names: z.string().optional(),
   grep: z.string().max(1000).optional(),
   since: z.string().optional(),
   level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
-  limit: z.coerce.number().int().min(1).max(100_000).optional(),
+  limit: countParam('lines', 100_000).optional(),
   follow: z.enum(['0', '1', 'true', 'false']).optional(),
   fixed: z.enum(['0', '1']).optional(),
   ignore_case: z.enum(['0', '1']).optional(),
-  after: z.coerce.number().int().min(0).optional(),
+  after: countParam('entries (a seq)', Number.MAX_SAFE_INTEGER).optional(),
 });
 
 const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
@@ -66,7 +77,7 @@ function badRequest(error: z.ZodError): OvrseerError {
   return new OvrseerError('OVRSEER_USAGE', `${where}: ${issue?.message ?? 'invalid request'}`);
 }
 
-/** Builds the HTTP API (DESIGN.md "API contract") over a backend; `token` guards TCP listeners. */
+/** Builds the HTTP API (README, "The API") over a backend; `token` guards TCP listeners. */
 export function createApp(
   backend: ApiBackend,
   token: ((presented: string | undefined) => boolean) | null,
@@ -132,7 +143,9 @@ export function createApp(
   });
   app.post('/v1/shutdown', (c) => {
     backend.shutdown();
-    return c.json({ ok: true }, 202);
+    // The pid lets `ovrseer down` wait until the process is gone, not only its socket.
+    const pid = backend.exitingPid();
+    return c.json(pid === null ? { ok: true } : { ok: true, pid }, 202);
   });
   app.get('/metrics', async (c) =>
     c.text(await backend.metricsText(), 200, { 'content-type': 'text/plain; version=0.0.4' }),
@@ -153,12 +166,22 @@ function validAction(action: string): (typeof ACTIONS)[number] {
   return found;
 }
 
-function toQuery(params: z.infer<typeof logQuery>): LogQuery {
+function toQuery(params: z.infer<typeof logQuery>, backend: ApiBackend): LogQuery {
   const query: LogQuery = {};
   if (params.names !== undefined && params.names !== '') {
-    const names = params.names.split(',');
-    for (const name of names) validId(name);
-    query.processes = names;
+    const selectors = params.names.split(',');
+    for (const selector of selectors) {
+      const parsed = target.safeParse(selector);
+      if (!parsed.success) {
+        throw new OvrseerError(
+          'OVRSEER_USAGE',
+          `names: ${JSON.stringify(selector)} is not a target (name, name.N, group:G, tag:T or all)`,
+        );
+      }
+    }
+    // The supervisor resolves them against what runs now: after `scale web=3`, `web.3` exists.
+    const processes = backend.logTargets(selectors);
+    if (processes !== undefined) query.processes = processes;
   }
   if (params.grep !== undefined) {
     query.fixed = params.fixed === '1';
@@ -199,7 +222,7 @@ function logs(c: Context, backend: ApiBackend): Response | Promise<Response> {
   const parsed = logQuery.safeParse(c.req.query());
   if (!parsed.success) throw badRequest(parsed.error);
   const store = backend.logStore();
-  const query = toQuery(parsed.data);
+  const query = toQuery(parsed.data, backend);
   const first = store.query(query);
   const follow = parsed.data.follow === '1' || parsed.data.follow === 'true';
   if (!follow) return c.json(first.entries.map(entryJson));
@@ -228,16 +251,9 @@ function logs(c: Context, backend: ApiBackend): Response | Promise<Response> {
   });
 }
 
-/** The `logs --json` line shape of DESIGN.md. */
-export function entryJson(entry: LogEntry): Record<string, unknown> {
-  return {
-    time: new Date(entry.time).toISOString(),
-    process: entry.process,
-    stream: entry.stream,
-    level: entry.level,
-    text: entry.text,
-    seq: entry.seq,
-  };
+/** An entry as the API sends it: the `logs --json` record, plus `seq` (the cursor for `after=`). */
+export function entryJson(entry: LogEntry): LogRecord & { seq: number } {
+  return { ...logRecord(entry), seq: entry.seq };
 }
 
 function events(c: Context, backend: ApiBackend): Response {

@@ -20,6 +20,7 @@ function row(name: string, status: string, uptime: number | null = null): Proces
     tags: [],
     branch: null,
     reason: null,
+    stopping: null,
   };
 }
 

@@ -127,7 +127,7 @@ describe('seed 003, "HTTP Health Checks": healthcheck becomes readiness and heal
   });
 });
 
-describe('DESIGN.md: the canonical example', () => {
+describe('the canonical example', () => {
   const spec = fixture('design-canonical.yml', { OVRSEER_TOKEN: 's3cret' });
   const db = processOf(spec, 'db');
   const api = processOf(spec, 'api');

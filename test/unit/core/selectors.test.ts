@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessSpec } from '../../../src/config/spec.js';
-import { resolveSelectors } from '../../../src/core/selectors.js';
+import { resolveSelectors, selectInstances } from '../../../src/core/selectors.js';
 import { OvrseerError } from '../../../src/errors.js';
 import { processSpec } from './spec-builder.js';
 
@@ -121,5 +121,61 @@ describe('resolveSelectors', () => {
       expect(thrown(['group:x'], plain).message).toBe('no process is in group "x"; no groups are configured');
       expect(thrown(['tag:x'], plain).message).toBe('no process has tag "x"; no tags are configured');
     });
+  });
+});
+
+describe('selectInstances (the instances a running project has now)', () => {
+  const specs: ProcessSpec[] = [
+    processSpec('web', { group: 'front', tags: ['http'] }),
+    processSpec('echo'),
+    processSpec('teardown', { type: 'cleanup' }),
+  ];
+  // `web` has one replica in the config and was scaled to 3; `echo` runs its single instance.
+  const scaled = [
+    { id: 'web.1', name: 'web' },
+    { id: 'web.2', name: 'web' },
+    { id: 'web.3', name: 'web' },
+    { id: 'echo', name: 'echo' },
+    { id: 'teardown', name: 'teardown' },
+  ];
+  const ids = (selectors: string[], instances = scaled): string[] =>
+    selectInstances(specs, instances, selectors).map((instance) => instance.id);
+
+  it('finds a replica the scaling added, whatever the config says', () => {
+    expect(ids(['web.3'])).toEqual(['web.3']);
+    expect(ids(['web.2', 'echo'])).toEqual(['web.2', 'echo']);
+  });
+
+  it('takes a name for every instance it has now', () => {
+    expect(ids(['web'])).toEqual(['web.1', 'web.2', 'web.3']);
+    expect(ids(['web'], [{ id: 'echo', name: 'echo' }])).toEqual([]);
+  });
+
+  it('takes name.1 for the single instance of a one-instance process', () => {
+    expect(ids(['echo.1'])).toEqual(['echo']);
+  });
+
+  it('resolves group:, tag: and all to instances, in instance order, each once', () => {
+    expect(ids(['group:front'])).toEqual(['web.1', 'web.2', 'web.3']);
+    expect(ids(['tag:http', 'web.2'])).toEqual(['web.1', 'web.2', 'web.3']);
+    expect(ids(['echo', 'all'])).toEqual(['web.1', 'web.2', 'web.3', 'echo']);
+  });
+
+  it('rejects a replica that does not exist, listing those that do', () => {
+    expect(() => ids(['web.4'])).toThrow(
+      'unknown process "web.4"; web has 3 instances now: web.1, web.2, web.3',
+    );
+    expect(() => ids(['web.0'])).toThrow(expect.objectContaining({ code: 'OVRSEER_UNKNOWN_PROCESS' }));
+    expect(() => ids(['echo.2'])).toThrow('unknown process "echo.2"; echo has 1 instance now: echo');
+    expect(() => ids(['web.1'], [{ id: 'echo', name: 'echo' }])).toThrow(
+      'unknown process "web.1"; web has no instances now (scaled to 0)',
+    );
+  });
+
+  it('rejects an unknown name as resolveSelectors does', () => {
+    expect(() => ids(['webb'])).toThrow(
+      /unknown process "webb" \(did you mean "web"\?\); known processes: web/,
+    );
+    expect(() => ids(['group:none'])).toThrow('no process is in group "none"; known groups: front');
   });
 });

@@ -52,3 +52,32 @@ describe('resolveLogTargets', () => {
     );
   });
 });
+
+describe('resolveLogTargets against a running supervisor', () => {
+  const processes = [processSpec('web'), processSpec('echo')];
+  const live = [
+    { id: 'web.1', name: 'web' },
+    { id: 'web.2', name: 'web' },
+    { id: 'web.3', name: 'web' },
+    { id: 'echo', name: 'echo' },
+  ];
+
+  it('checks a replica against the instances that run, not the config', () => {
+    expect(resolveLogTargets(processes, ['web.3'], dir, live)).toEqual({
+      names: ['web'],
+      processes: ['web.3'],
+    });
+    expect(() => resolveLogTargets(processes, ['web.3'], dir)).toThrow(/unknown process "web.3"/);
+    expect(() => resolveLogTargets(processes, ['web.4'], dir, live)).toThrow(
+      'unknown process "web.4"; web has 3 instances now: web.1, web.2, web.3',
+    );
+  });
+
+  it('reads name.1 of a one-instance process as that process, with or without a supervisor', () => {
+    expect(resolveLogTargets(processes, ['echo.1'], dir, live)).toEqual({
+      names: ['echo'],
+      processes: ['echo'],
+    });
+    expect(resolveLogTargets(processes, ['echo.1'], dir)).toEqual({ names: ['echo'], processes: ['echo'] });
+  });
+});

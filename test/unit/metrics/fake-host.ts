@@ -52,6 +52,7 @@ export class FakeInstance implements MetricsInstance {
       exitSignal: null,
       group: null,
       tags: [],
+      stopping: null,
     };
   }
 

@@ -20,6 +20,7 @@ export function row(fields: Partial<ProcessRow> & { name: string }): ProcessRow 
     tags: [],
     branch: null,
     reason: null,
+    stopping: null,
     ...fields,
   };
 }

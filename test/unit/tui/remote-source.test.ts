@@ -78,6 +78,8 @@ async function serve() {
       return () => events.off(event, listener);
     },
     shutdown: () => undefined,
+    exitingPid: () => null,
+    logTargets: (selectors: readonly string[]) => [...selectors],
     reportError: () => undefined,
   } as unknown as ApiBackend;
   const paths = ensureStateDir(join(dir, '.ovrseer'));
