@@ -17,6 +17,8 @@ export const nodeFsPromises = (): typeof import('node:fs/promises') => lazyBuilt
 export const nodeZlib = (): typeof import('node:zlib') => lazyBuiltin('node:zlib');
 export const nodeCrypto = (): typeof import('node:crypto') => lazyBuiltin('node:crypto');
 export const nodeV8 = (): typeof import('node:v8') => lazyBuiltin('node:v8');
+/** node:tty loads node:net with it (~2.5 ms for every CLI command whose output is a pipe). */
+export const nodeTty = (): typeof import('node:tty') => lazyBuiltin('node:tty');
 
 /** `fs/promises`' readdir without loading it: start-up (recovery, crash reports) reads directories. */
 export const readDirectory: (path: string) => Promise<string[]> = promisify(readdir);

@@ -86,12 +86,18 @@ export async function runSession(supervisor: Supervisor, options: SessionOptions
     resolveEnding(why);
   };
   let fatal = false;
+  let signalsSeen = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
+    signalsSeen += 1;
+    // Only a second signal forces: Ctrl-C on `up | cat` ends cat too, and the closed pipe that follows
+    // may start the shutdown before the signal is seen — that is still the first Ctrl-C.
+    if (signalsSeen > 1 && (signal === 'SIGINT' || signal === 'SIGTERM')) {
+      say(`${signal} again: killing everything now`, 'warn');
+      void supervisor.shutdown({ force: true });
+      return;
+    }
     if (ended !== null) {
-      if (signal === 'SIGINT' || signal === 'SIGTERM') {
-        say(`${signal} again: killing everything now`, 'warn');
-        void supervisor.shutdown({ force: true });
-      }
+      say(`${signal} received: the shutdown is under way (Ctrl-C again to force)`);
       return;
     }
     say(`${signal} received: shutting down (Ctrl-C again to force)`);

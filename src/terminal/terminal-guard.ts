@@ -15,6 +15,7 @@ type Lost = (reason: string) => void;
  * and an `error` without a listener is an uncaught exception — which would end a supervisor without
  * stopping anything. Here every such error, SIGPIPE, and a read error on stdin are reported once, as
  * the terminal being lost, to whoever listens (`up` shuts down as on Ctrl-C; other commands end).
+ * SIGHUP counts too: it is how a terminal says it closed.
  *
  * Pipes and terminals are also made non-blocking: Node writes to both synchronously on Linux, so a
  * reader that stops reading (`up | less` left paused, Ctrl-S on a terminal) would freeze the whole
@@ -33,9 +34,12 @@ export class TerminalGuard {
   readonly #listeners = new Set<Lost>();
   #fallback: Lost | null = null;
   readonly #streams: (NodeJS.WritableStream | NodeJS.ReadableStream)[];
-  readonly #onError = (error: Error): void => this.#lose(describe(error));
-  readonly #onSigpipe = (): void => this.#lose('SIGPIPE: the reader of the output went away');
+  readonly #onError = (error: Error): void =>
+    this.#lose(describe(error), isErrnoException(error) && error.code === 'EIO');
+  readonly #onSigpipe = (): void => this.#lose('SIGPIPE: the reader of the output went away', false);
+  readonly #onSighup = (): void => this.#lose('the terminal was closed (SIGHUP)', true);
   #lost: string | null = null;
+  #hungUp = false;
 
   constructor(
     streams: TerminalStreams = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
@@ -44,6 +48,12 @@ export class TerminalGuard {
     for (const stream of this.#streams) stream.on('error', this.#onError);
     for (const stream of [streams.stdout, streams.stderr]) setNonBlocking(stream);
     process.on('SIGPIPE', this.#onSigpipe);
+    process.on('SIGHUP', this.#onSighup);
+  }
+
+  /** The terminal hung up (SIGHUP, EIO), as opposed to a pipe closing. */
+  get hungUp(): boolean {
+    return this.#hungUp;
   }
 
   /** Why the terminal was lost, or null while it is there. */
@@ -69,10 +79,12 @@ export class TerminalGuard {
   dispose(): void {
     for (const stream of this.#streams) stream.off('error', this.#onError);
     process.off('SIGPIPE', this.#onSigpipe);
+    process.off('SIGHUP', this.#onSighup);
     this.#listeners.clear();
   }
 
-  #lose(reason: string): void {
+  #lose(reason: string, hungUp: boolean): void {
+    this.#hungUp ||= hungUp;
     if (this.#lost !== null) return;
     this.#lost = reason;
     if (this.#listeners.size === 0) this.#fallback?.(reason);

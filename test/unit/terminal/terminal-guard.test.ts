@@ -54,3 +54,14 @@ describe('TerminalGuard', () => {
     expect(stdout.listenerCount('error')).toBe(0);
   });
 });
+
+describe('TerminalGuard and hang-ups', () => {
+  it('counts SIGHUP and EIO as the terminal hanging up, EPIPE not', () => {
+    const pipe = guarded();
+    pipe.stdout.emit('error', errno('EPIPE'));
+    expect(pipe.guard.hungUp).toBe(false);
+    const tty = guarded();
+    tty.stdout.emit('error', errno('EIO'));
+    expect(tty.guard.hungUp).toBe(true);
+  });
+});
