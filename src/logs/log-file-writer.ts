@@ -172,15 +172,19 @@ export class LogFileWriter {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
-  /** Flushes, closes the file and waits for the compressions to finish. Later lines are dropped. */
-  async close(): Promise<void> {
+  /**
+   * Flushes, closes the file and waits for the compressions to finish, for `compressBudgetMs` at most
+   * (what is left is compressed at the next start). Later lines are dropped.
+   * @param compressBudgetMs @default 2000
+   */
+  async close(compressBudgetMs = 2000): Promise<void> {
     await this.flush();
     this.#closed = true;
     if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
     const fd = this.#fd;
     this.#fd = null;
     if (fd !== null) await closeFd(fd).catch((error: unknown) => this.#report(error, 'close'));
-    await this.#rotation.idle();
+    await this.#rotation.finish(compressBudgetMs);
   }
 
   async #drain(): Promise<void> {

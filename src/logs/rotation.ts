@@ -29,6 +29,8 @@ let temporaries = 0;
 export class Rotation {
   readonly #queue: Pending[] = [];
   #active: Promise<void> | null = null;
+  #abort: AbortController | null = null;
+  #abandoned = false;
 
   constructor(
     readonly path: string,
@@ -77,6 +79,26 @@ export class Rotation {
     while (this.#active !== null) await this.#active;
   }
 
+  /**
+   * Waits for the compressions for at most `budgetMs`, then abandons the rest: a shutdown must not
+   * wait minutes for gzip to get through a rotated 3 GB file. What is abandoned stays a plain rotated
+   * file, which `recover` queues again at the next start; its half-written archive is deleted now.
+   */
+  async finish(budgetMs: number): Promise<void> {
+    if (this.#active === null) return;
+    let timer: NodeJS.Timeout | undefined;
+    const outOfTime = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, budgetMs);
+    });
+    await Promise.race([this.idle(), outOfTime]);
+    clearTimeout(timer);
+    if (this.#active === null) return;
+    this.#abandoned = true;
+    this.#queue.splice(1);
+    this.#abort?.abort();
+    await this.idle();
+  }
+
   #enqueue(pending: Pending): void {
     this.#queue.push(pending);
     if (this.#active === null) this.#next();
@@ -93,29 +115,42 @@ export class Rotation {
       this.#active = null;
       return;
     }
+    if (this.#abandoned) {
+      this.#queue.length = 0;
+      this.#active = null;
+      return;
+    }
     const current = pending;
-    this.#active = this.#compress(current)
-      .catch((error: unknown) =>
-        this.onError(error, `compress ${rotatedPath(this.path, current.index, false)}`),
-      )
+    this.#abort = new AbortController();
+    this.#active = this.#compress(current, this.#abort.signal)
+      .catch((error: unknown) => {
+        if (!this.#abandoned) this.onError(error, `compress ${rotatedPath(this.path, current.index, false)}`);
+      })
       .finally(() => {
+        this.#abort = null;
         this.#queue.shift();
         this.#next();
       });
   }
 
   /** Level 1: logs still shrink several times, and a flood rotates often, so speed matters more. */
-  async #compress(pending: Pending): Promise<void> {
+  async #compress(pending: Pending, signal: AbortSignal): Promise<void> {
     // Opened now, synchronously: a rotation may rename the file before an asynchronous open ran.
     const fd = openSync(rotatedPath(this.path, pending.index, false), 'r');
     temporaries += 1;
     const temporary = `${this.path}.tmp-${process.pid}-${temporaries}`;
     const gzip = nodeZlib();
-    await pipeline(
-      createReadStream('', { fd }),
-      gzip.createGzip({ level: gzip.constants.Z_BEST_SPEED }),
-      createWriteStream(temporary, { mode: 0o600 }),
-    );
+    try {
+      await pipeline(
+        createReadStream('', { fd }),
+        gzip.createGzip({ level: gzip.constants.Z_BEST_SPEED }),
+        createWriteStream(temporary, { mode: 0o600 }),
+        { signal },
+      );
+    } catch (error) {
+      removeIfExists(temporary);
+      throw error;
+    }
     // Synchronous from here: no rotation can rename between checking the index and using it.
     if (pending.index === 0) {
       removeIfExists(temporary);

@@ -37,13 +37,18 @@ export class ApiClient {
     return (await this.#send<T>('POST', path, data)).body;
   }
 
-  /** Whether a supervisor answers on the socket. */
+  /**
+   * Whether a supervisor is there. One that took the connection but has not answered within
+   * `timeoutMs` is there and busy (spawning or stopping a thousand processes on a loaded machine):
+   * that is `true`, not an error, so `down` and `ps` wait for it instead of failing.
+   */
   async ping(timeoutMs = 1000): Promise<boolean> {
     try {
       await this.#send('GET', '/v1/processes', undefined, timeoutMs);
       return true;
     } catch (error) {
       if (error instanceof OvrseerError && error.code === 'OVRSEER_NOT_RUNNING') return false;
+      if (error instanceof OvrseerError && error.code === 'OVRSEER_API_TIMEOUT') return true;
       throw error;
     }
   }
