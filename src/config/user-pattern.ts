@@ -77,7 +77,7 @@ export function compileUserPattern(source: string, options: UserPatternOptions =
   } catch (error) {
     const reason = errorMessage(error).replace(/^error parsing regexp: /, '');
     if (error instanceof RE2JSException) {
-      throw new UserPatternError(key, source, `is not a valid regular expression: ${reason}`);
+      throw new UserPatternError(key, source, `is an invalid regular expression: ${reason}`);
     }
     throw error;
   }

@@ -187,7 +187,7 @@ describe('schema errors point into what the user wrote', () => {
       lines('processes:', '  a:', '    command: x', '    ready: { log: "ready (" }'),
     );
     expect(issues[0]).toMatchObject({ line: 4, column: 19, path: 'processes.a.ready.log' });
-    expect(issues[0]?.message).toMatch(/^"ready \(" is not a valid regular expression: missing closing \)/);
+    expect(issues[0]?.message).toMatch(/^"ready \(" is an invalid regular expression: missing closing \)/);
   });
 
   it('a log probe pattern RE2 cannot run (backreference, lookaround), at the pattern', () => {

@@ -42,7 +42,7 @@ describe('compileUserPattern', () => {
       ['foo(?!bar)', /lookahead/],
       ['(?<=x)y', /lookbehind \(\(\?<=…\)/],
       ['(?<!x)y', /lookbehind/],
-      ['[', /not a valid regular expression: missing closing \]/],
+      ['[', /an invalid regular expression: missing closing \]/],
     ];
     for (const [source, message] of cases) {
       let caught: unknown;
