@@ -1,7 +1,8 @@
 /** `npm run bench [-- NAME]`: every benchmark in turn (or the one named); each prints its table and writes bench/results/<name>.json. */
 import { benchCli } from './cli.js';
-import { benchLogs } from './logs.js';
+import { benchLogs, queries } from './logs.js';
 import { benchMetrics } from './metrics.js';
+import { report } from './report.js';
 import { benchSoak } from './soak.js';
 import { benchStartStop } from './start-stop.js';
 import { benchTui } from './tui.js';
@@ -14,7 +15,10 @@ const benches: [string, () => Promise<unknown>][] = [
   ['tui', benchTui],
 ];
 /** Run only when named (`npm run bench -- soak`): they take minutes. */
-const named: [string, () => Promise<unknown>][] = [['soak', benchSoak]];
+const named: [string, () => Promise<unknown>][] = [
+  ['soak', benchSoak],
+  ['log-queries', async () => report('log-queries', queries())],
+];
 const only = process.argv[2];
 for (const [name, bench] of only === undefined ? benches : [...benches, ...named]) {
   if (only !== undefined && only !== name) continue;

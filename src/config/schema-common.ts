@@ -6,6 +6,7 @@ import type { CommandInput, DependencyInput } from './input.js';
 import type { DependencyCondition } from './spec.js';
 import { didYouMean } from './suggest.js';
 import { resolveUser } from './user.js';
+import { userPatternProblem } from './user-pattern.js';
 
 export function show(value: unknown): string {
   if (value === undefined) return 'nothing';
@@ -90,17 +91,13 @@ export const cronSchema = z.string().superRefine((value, ctx) => {
   }
 });
 
-/** A JavaScript regular expression source, checked here so a typo is a config error, not a crash later. */
+/**
+ * A regular expression source as RE2 takes it (see user-pattern.ts), checked here so a typo — or a
+ * backreference RE2 cannot run — is a config error with its location, not a failure later.
+ */
 export const regexSchema = z.string().superRefine((value, ctx) => {
-  try {
-    new RegExp(value);
-  } catch (error) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `invalid regular expression: ${errorMessage(error)}`,
-      input: value,
-    });
-  }
+  const problem = userPatternProblem(value);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem, input: value });
 });
 
 export const userSchema = z

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { errorMessage } from '../errors.js';
 import { HTTP_PROBE_DEFAULTS } from './defaults.js';
 import type { CommandInput, HealthInput, ProbeInput, ReadyInput } from './input.js';
 import { expandInstanceVariables } from './interpolate.js';
 import { commandSchema, intSchema, oneOf, regexSchema } from './schema-common.js';
 import { durationSchema } from './units.js';
+import { userPatternProblem } from './user-pattern.js';
 
 /** `200`, `"2xx"`, `"200-399"` → an inclusive range. */
 export const statusSchema = z
@@ -100,14 +100,9 @@ export const logProbeSchema = z
       typeof value === 'string'
         ? { pattern: value, flags: '' }
         : { pattern: value.pattern, flags: value.flags ?? '' };
-    try {
-      new RegExp(log.pattern, log.flags);
-    } catch (error) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `invalid regular expression: ${errorMessage(error)}`,
-        input: value,
-      });
+    const problem = userPatternProblem(log.pattern, { flags: log.flags });
+    if (problem !== null) {
+      ctx.addIssue({ code: 'custom', message: problem, input: value });
       return z.NEVER;
     }
     return { kind: 'log', ...log, notFoundMeansHealthy: false };

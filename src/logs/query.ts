@@ -1,6 +1,7 @@
 import stripAnsi from 'strip-ansi';
+import { compileUserPattern } from '../config/user-pattern.js';
 import type { LogStream } from '../core/events.js';
-import { errorMessage, OvrseerError } from '../errors.js';
+import { OvrseerError } from '../errors.js';
 import { levelCode } from './levels.js';
 import type { LogRing } from './log-ring.js';
 import type { LogEntry, LogQuery } from './types.js';
@@ -42,43 +43,63 @@ export function compileQuery(query: LogQuery): CompiledQuery {
     streamMask,
     after: query.after ?? 0,
     matchText:
-      query.grep === undefined ? null : compileMatcher(query.grep, query.fixed ?? false, query.ignoreCase),
+      query.grep === undefined
+        ? null
+        : withBudget(compileMatcher(query.grep, query.fixed ?? false, query.ignoreCase), query.budgetMs),
     limit,
     forward: query.after !== undefined,
   };
 }
 
 const ESC = '\x1b';
+/** Characters matched between two looks at the clock: about a millisecond of re2js. */
+const CLOCK_EVERY = 64 * 1024;
+
+/**
+ * `match`, throwing once `budgetMs` have gone by since the query was compiled. Linear time is not
+ * short time: 64 MiB of buffered lines is seconds of re2js, during which the supervisor answers
+ * nothing else — better to say so and let the user narrow the search.
+ */
+function withBudget(
+  match: (text: string) => boolean,
+  budgetMs: number | undefined,
+): (text: string) => boolean {
+  if (budgetMs === undefined || budgetMs === Number.POSITIVE_INFINITY) return match;
+  const started = performance.now();
+  let sinceClock = 0;
+  return (text) => {
+    sinceClock += text.length;
+    if (sinceClock >= CLOCK_EVERY) {
+      sinceClock = 0;
+      if (performance.now() - started > budgetMs) {
+        throw new OvrseerError(
+          'OVRSEER_LIMIT_EXCEEDED',
+          `grep: the search was stopped after ${budgetMs} ms (the most one search may hold the supervisor); narrow it with names=, since= or level=, or put a literal word in the pattern`,
+        );
+      }
+    }
+    return match(text);
+  };
+}
 
 /**
  * A predicate for one line. ANSI colour codes are kept in what is stored and shown, but a search for
  * `error` must find `\x1b[31merror\x1b[0m`, so lines that contain an escape are matched stripped.
- * Throws a usage error for an invalid regular expression.
+ * A string runs on RE2 (see `compileUserPattern`; throws OVRSEER_PATTERN_INVALID); a RegExp object
+ * comes from code, not from a user, and keeps the native engine.
  */
 export function compileMatcher(
   grep: string | RegExp,
   fixed: boolean,
   ignoreCase = false,
 ): (text: string) => boolean {
-  if (typeof grep === 'string' && fixed && !ignoreCase) {
-    return (text) => (text.includes(ESC) ? stripAnsi(text) : text).includes(grep);
-  }
-  let regex: RegExp;
   if (typeof grep === 'string') {
-    const source = fixed ? grep.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') : grep;
-    try {
-      regex = new RegExp(source, ignoreCase ? 'i' : '');
-    } catch (error) {
-      throw new OvrseerError(
-        'OVRSEER_USAGE',
-        `invalid regular expression ${JSON.stringify(grep)}: ${errorMessage(error)}`,
-      );
-    }
-  } else {
-    // `g` and `y` make `test` stateful (lastIndex), which would skip matches between lines.
-    const flags = grep.flags.replace(/[gy]/g, '') + (ignoreCase && !grep.flags.includes('i') ? 'i' : '');
-    regex = new RegExp(grep.source, flags);
+    const pattern = compileUserPattern(grep, { fixed, ignoreCase, key: 'grep' });
+    return (text) => pattern.test(text.includes(ESC) ? stripAnsi(text) : text);
   }
+  // `g` and `y` make `test` stateful (lastIndex), which would skip matches between lines.
+  const flags = grep.flags.replace(/[gy]/g, '') + (ignoreCase && !grep.flags.includes('i') ? 'i' : '');
+  const regex = new RegExp(grep.source, flags);
   return (text) => regex.test(text.includes(ESC) ? stripAnsi(text) : text);
 }
 

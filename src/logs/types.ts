@@ -33,7 +33,10 @@ export interface LogQuery {
   /** Minimum level. */
   level?: LogLevel;
   streams?: readonly LogStream[];
-  /** A regular expression (source text or RegExp), or plain text with `fixed`. ANSI codes are ignored. */
+  /**
+   * A regular expression (source text, run by RE2 in linear time; or a RegExp from code, run natively),
+   * or plain text with `fixed`. ANSI codes are ignored.
+   */
   grep?: string | RegExp;
   /** Treat a string `grep` as plain text. */
   fixed?: boolean;
@@ -45,6 +48,11 @@ export interface LogQuery {
   limit?: number;
   /** Only entries with a greater `seq` (a cursor from an earlier result). */
   after?: number;
+  /**
+   * Most milliseconds a `grep` may take before the query throws OVRSEER_LIMIT_EXCEEDED (the API's
+   * searches, so that one cannot hold the supervisor). @default Infinity
+   */
+  budgetMs?: number;
 }
 
 export interface LogQueryResult {

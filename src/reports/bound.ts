@@ -137,6 +137,12 @@ function mapNote(what: string, count: number): Record<string, string> {
 function dropEnvironment(report: CrashReport, cut: CrashReportTruncation): void {
   report.env = mapNote('variables', Object.keys(report.env).length);
   cut.fields += 1;
+  if (report.inheritedEnv !== undefined && report.inheritedEnv.length > 0) {
+    report.inheritedEnv = [
+      `[ovrseer] ${report.inheritedEnv.length} names dropped to fit max_crash_report_size`,
+    ];
+    cut.fields += 1;
+  }
 }
 
 function dropConfiguredMaps(report: CrashReport, cut: CrashReportTruncation): void {

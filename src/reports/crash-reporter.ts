@@ -2,8 +2,9 @@ import { type Clock, systemClock } from '../core/clock.js';
 import type { ErrorSeverity } from '../core/events.js';
 import { OvrseerError } from '../errors.js';
 import { fitReport } from './bound.js';
+import { reportEnvironment } from './environment.js';
 import { toPlainData } from './plain-data.js';
-import { redactReportData } from './redact.js';
+import { collectSecretValues, redactReportData } from './redact.js';
 import { ReportDisk } from './report-disk.js';
 import { createReportId, reportIdSecond } from './report-id.js';
 import { asStoredReport, isValidReportTime } from './stored-report.js';
@@ -70,6 +71,7 @@ export class CrashReporter {
   report(input: CrashReportInput): CrashReport {
     const time = isValidReportTime(input.time) ? input.time : this.#clock.now();
     const id = this.#newId(time, input.process);
+    const { env, inheritedEnv } = reportEnvironment(input.env, input.spec.env);
     const plain = toPlainData({
       id,
       version: 1,
@@ -84,10 +86,12 @@ export class CrashReporter {
       restartHistory: input.restartHistory,
       lines: input.lines,
       spec: input.spec,
-      env: input.env,
+      env,
+      inheritedEnv,
       ...(input.context === undefined ? {} : { context: input.context }),
     }) as CrashReport;
-    const redacted = redactReportData(plain);
+    // Inherited values stay out of the report, but a process may print one: still redacted from lines.
+    const redacted = redactReportData(plain, collectSecretValues(toPlainData(input.env)));
     // The id names the file: redaction must never rewrite it, even if a secret value occurs in it.
     redacted.id = id;
     redacted.type = input.type;

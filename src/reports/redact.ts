@@ -19,8 +19,40 @@ const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#"<>]*):([^\s/?#"<>]*)@/
 // KEY=value (shell prefixes, --flag=value, query strings) and "key": "value" (JSON logs).
 const ASSIGNMENT = /(?<![\w.])([A-Za-z_][\w.-]*)=("[^"]*"|'[^']*'|[^\s"'&;,]+)/g;
 const JSON_PAIR = /"([^"\\]{1,100})"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
-const AUTH_HEADER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
+const AUTH_HEADER = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/g;
 const SECRET_FLAG = /^--?[A-Za-z][\w-]*$/;
+// `--token tok-1` in a command line or a log line: the value is the next word. (`--token=tok-1` is an
+// assignment, above.) A next word starting with `-` is the next flag, not a value.
+const FLAG_VALUE = /(?<![\w-])(--?[A-Za-z][\w-]*)([ \t]+)("[^"]*"|'[^']*'|[^\s"'-][^\s"']*)/g;
+
+/**
+ * Secrets recognised by their shape, whatever variable or flag holds them (`STRIPE_SK` is not a
+ * secret-looking name): the keys of the services people paste most. The recognisable prefix is kept,
+ * so a report still says which kind of key was there. All are bounded or anchored on a literal
+ * prefix: linear, and they run on every string of a report.
+ */
+const KEY_SHAPES: readonly RegExp[] = [
+  // Stripe secret and restricted keys (publishable `pk_` keys are meant to be public).
+  /\b((?:sk|rk)_(?:live|test)_)[0-9A-Za-z]{8,}/g,
+  // AWS access key ids: long-term (AKIA) and temporary (ASIA).
+  /\b((?:AKIA|ASIA))[0-9A-Z]{16}\b/g,
+  // GitHub tokens: personal, OAuth, user-to-server, server-to-server, refresh; fine-grained PATs.
+  /\b((?:ghp|gho|ghu|ghs|ghr)_)[A-Za-z0-9]{16,}/g,
+  /\b(github_pat_)[A-Za-z0-9_]{16,}/g,
+  // GitLab personal tokens, npm tokens, Slack tokens and webhooks, OpenAI/Anthropic-style keys.
+  /\b(glpat-)[A-Za-z0-9_-]{16,}/g,
+  /\b(npm_)[A-Za-z0-9]{30,}/g,
+  /\b(xox[bpasr]-)[A-Za-z0-9-]{8,}/g,
+  /(hooks\.slack\.com\/services\/)[A-Za-z0-9/]{16,}/g,
+  /\b(sk-(?:proj-|ant-)?)[A-Za-z0-9_-]{20,}/g,
+  // Google API keys; SendGrid keys.
+  /\b(AIza)[0-9A-Za-z_-]{35}/g,
+  /\b(SG\.)[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g,
+  // JSON Web Tokens: base64url header and payload (both `{"…` = `eyJ`), then the signature.
+  /\b()eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g,
+  // PEM private keys, when a process prints one or a variable holds one.
+  /(-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+];
 
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
@@ -43,11 +75,26 @@ export function createTextRedactor(secretValues: Iterable<string>): TextRedactor
   const valuePattern = sorted.length === 0 ? null : new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
   return (text) => {
     let out = valuePattern === null ? text : text.replace(valuePattern, REDACTED);
+    for (const shape of KEY_SHAPES) out = out.replace(shape, `$1${REDACTED}`);
     if (out.includes('://')) out = out.replace(URL_CREDENTIALS, `$1:${REDACTED}@`);
     if (out.includes('=')) out = out.replace(ASSIGNMENT, redactAssignment);
     if (out.includes('"')) out = out.replace(JSON_PAIR, redactJsonPair);
+    if (out.includes('-')) out = out.replace(FLAG_VALUE, redactFlagValue);
     return out.replace(AUTH_HEADER, `$1 ${REDACTED}`);
   };
+}
+
+function redactFlagValue(match: string, flag: string, space: string, value: string): string {
+  return isSecretKey(flag) && value !== REDACTED ? `${flag}${space}${REDACTED}` : match;
+}
+
+/** The values of `--token X` flags in `text`, so the same value is also removed from log lines. */
+function flagValues(text: string, found: Set<string>): void {
+  if (!text.includes('-')) return;
+  for (const match of text.matchAll(FLAG_VALUE)) {
+    const value = match[3] ?? '';
+    if (isSecretKey(match[1] ?? '')) found.add(value.replace(/^(["'])(.*)\1$/, '$2'));
+  }
 }
 
 function redactAssignment(match: string, key: string): string {
@@ -71,6 +118,7 @@ export function collectSecretValues(value: unknown, found: Set<string> = new Set
 function visit(value: unknown, underSecretKey: boolean, found: Set<string>): void {
   if (typeof value === 'string') {
     if (underSecretKey) found.add(value);
+    else flagValues(value, found);
     return;
   }
   if (Array.isArray(value)) {

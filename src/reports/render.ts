@@ -116,6 +116,8 @@ function configRows(report: CrashReport): string[][] {
   }
   const env = typeof spec.env === 'object' && spec.env !== null ? Object.entries(spec.env) : [];
   if (env.length > 0) rows.push(['env', env.map(([key, value]) => `${key}=${String(value)}`).join(' ')]);
+  const inherited = Array.isArray(report.inheritedEnv) ? report.inheritedEnv : [];
+  if (inherited.length > 0) rows.push(['inherited', `${inherited.join(' ')} (names only)`]);
   return rows;
 }
 

@@ -36,6 +36,11 @@ export interface CrashReport extends CrashReportInput {
   /** Sortable by time and unique: `20261122T004512Z-api-3f9a`. */
   id: string;
   version: 1;
+  /**
+   * Names of the variables the process inherited (not set by its config), sorted; their values are
+   * left out, and `env` holds only the configured ones. Absent in reports written before 0.2.
+   */
+  inheritedEnv?: string[];
   truncated?: CrashReportTruncation;
 }
 

@@ -43,7 +43,7 @@ export function formatLogLine(entry: LogEntry, style: LineStyle, paints: Process
     style.nameWidth > 0 ? `${paints.of(entry.name)(fitText(entry.process, style.nameWidth))} ` : '';
   const separator = entry.stream === 'system' ? c.dim('*') : entry.stream === 'err' ? c.red('|') : '|';
   let text = sanitizeLine(entry.text);
-  const found = style.search === null ? null : highlight(text, style.search.regex, c);
+  const found = style.search === null ? null : highlight(text, style.search.matcher, c);
   if (found?.matched) text = found.text;
   else if (!text.includes('\u001b')) {
     if (entry.level === 'error') text = c.red(text);

@@ -1,15 +1,16 @@
 import stripAnsi from 'strip-ansi';
+import { compileUserPattern, type UserPattern, UserPatternError } from '../config/user-pattern.js';
 import type { Colors } from './format.js';
 
-/** A `/` search as the log pane uses it: the store's grep, and a global regex for highlighting. */
+/** A `/` search as the log pane uses it: the store's grep, and the same pattern for highlighting. */
 export interface SearchPattern {
   text: string;
   /** For `LogQuery`: the text as typed, as a regex unless it is not a valid one. */
   grep: string;
   fixed: boolean;
   ignoreCase: boolean;
-  /** Global, for finding every match in a line. */
-  regex: RegExp;
+  /** Finds every match in a line (RE2, as the store's grep: a typed pattern cannot stall the TUI). */
+  matcher: UserPattern;
 }
 
 /**
@@ -19,38 +20,30 @@ export interface SearchPattern {
 export function compileSearch(text: string): SearchPattern | null {
   if (text === '') return null;
   const ignoreCase = text === text.toLowerCase();
-  const flags = ignoreCase ? 'gi' : 'g';
-  const regex = toRegex(text, flags);
-  if (regex !== null) return { text, grep: text, fixed: false, ignoreCase, regex };
-  // Not a valid expression: the user most likely meant the characters themselves.
-  const escaped = text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  return { text, grep: text, fixed: true, ignoreCase, regex: new RegExp(escaped, flags) };
-}
-
-function toRegex(source: string, flags: string): RegExp | null {
   try {
-    return new RegExp(source, flags);
-  } catch {
-    return null;
+    const matcher = compileUserPattern(text, { ignoreCase, key: 'search' });
+    return { text, grep: text, fixed: false, ignoreCase, matcher };
+  } catch (error) {
+    if (!(error instanceof UserPatternError)) throw error;
+    // Not a pattern RE2 takes: the user most likely meant the characters themselves.
+    const matcher = compileUserPattern(text, { fixed: true, ignoreCase });
+    return { text, grep: text, fixed: true, ignoreCase, matcher };
   }
 }
 
 /**
- * `text` with every non-empty match of `regex` highlighted. Colour codes of the line itself are
- * dropped when it has a match, since a highlight cannot be nested inside them reliably.
+ * `text` with every non-empty match highlighted. Colour codes of the line itself are dropped when it
+ * has a match, since a highlight cannot be nested inside them reliably.
  */
-export function highlight(text: string, regex: RegExp, c: Colors): { text: string; matched: boolean } {
+export function highlight(text: string, matcher: UserPattern, c: Colors): { text: string; matched: boolean } {
   const plain = text.includes('\u001b') ? stripAnsi(text) : text;
+  const ranges = matcher.ranges(plain);
+  if (ranges.length === 0) return { text, matched: false };
   let out = '';
   let last = 0;
-  let matched = false;
-  regex.lastIndex = 0;
-  for (const match of plain.matchAll(regex)) {
-    if (match[0] === '') continue;
-    matched = true;
-    out += plain.slice(last, match.index) + c.bgYellow(c.black(match[0]));
-    last = match.index + match[0].length;
+  for (const [start, end] of ranges) {
+    out += plain.slice(last, start) + c.bgYellow(c.black(plain.slice(start, end)));
+    last = end;
   }
-  if (!matched) return { text, matched };
-  return { text: out + plain.slice(last), matched };
+  return { text: out + plain.slice(last), matched: true };
 }

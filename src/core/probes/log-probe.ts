@@ -1,5 +1,6 @@
 import stripAnsi from 'strip-ansi';
 import type { ProbeSpec } from '../../config/spec.js';
+import { compileUserPattern, type UserPattern } from '../../config/user-pattern.js';
 import { describeProbe, type Probe, type ProbeContext, type ProbeResult } from './probe.js';
 
 type LogProbeSpec = Extract<ProbeSpec, { kind: 'log' }>;
@@ -10,7 +11,7 @@ type LogProbeSpec = Extract<ProbeSpec, { kind: 'log' }>;
  */
 export class LogProbe implements Probe {
   readonly description: string;
-  readonly #regex: RegExp;
+  readonly #pattern: UserPattern;
   readonly #inverted: boolean;
   readonly #unsubscribeLines: () => void;
   readonly #notifiers = new Set<() => void>();
@@ -18,8 +19,8 @@ export class LogProbe implements Probe {
 
   constructor(spec: LogProbeSpec, context: ProbeContext) {
     this.description = describeProbe(spec);
-    // The `g`/`y` flags make `test` stateful; a probe must give the same answer for the same line.
-    this.#regex = new RegExp(spec.pattern, spec.flags.replace(/[gy]/g, ''));
+    // RE2: a probe sees every line a process prints, and must not stall the supervisor on any.
+    this.#pattern = compileUserPattern(spec.pattern, { flags: spec.flags, key: 'ready.log' });
     this.#inverted = spec.notFoundMeansHealthy;
     this.#unsubscribeLines = context.onLine((text) => this.#observe(text));
   }
@@ -27,11 +28,11 @@ export class LogProbe implements Probe {
   async check(_signal?: AbortSignal): Promise<ProbeResult> {
     if (this.#inverted) {
       return this.#matchedLine === null
-        ? { ok: true, message: `no line matched /${this.#regex.source}/` }
-        : { ok: false, message: `line matched /${this.#regex.source}/: ${this.#matchedLine}` };
+        ? { ok: true, message: `no line matched /${this.#pattern.source}/` }
+        : { ok: false, message: `line matched /${this.#pattern.source}/: ${this.#matchedLine}` };
     }
     return this.#matchedLine === null
-      ? { ok: false, message: `no line matched /${this.#regex.source}/ yet` }
+      ? { ok: false, message: `no line matched /${this.#pattern.source}/ yet` }
       : { ok: true, message: `matched: ${this.#matchedLine}` };
   }
 
@@ -48,7 +49,7 @@ export class LogProbe implements Probe {
   #observe(text: string): void {
     if (this.#matchedLine !== null) return;
     const plain = stripAnsi(text);
-    if (!this.#regex.test(plain)) return;
+    if (!this.#pattern.test(plain)) return;
     this.#matchedLine = plain.length > 200 ? `${plain.slice(0, 200)}…` : plain;
     for (const notify of this.#notifiers) notify();
   }

@@ -187,7 +187,25 @@ describe('schema errors point into what the user wrote', () => {
       lines('processes:', '  a:', '    command: x', '    ready: { log: "ready (" }'),
     );
     expect(issues[0]).toMatchObject({ line: 4, column: 19, path: 'processes.a.ready.log' });
-    expect(issues[0]?.message).toMatch(/^invalid regular expression/);
+    expect(issues[0]?.message).toMatch(/^"ready \(" is an invalid regular expression: missing closing \)/);
+  });
+
+  it('a log probe pattern RE2 cannot run (backreference, lookaround), at the pattern', () => {
+    const issues = parseIssues(
+      lines(
+        'processes:',
+        '  a:',
+        '    command: x',
+        '    ready: { log: "(\\\\w)\\\\1" }',
+        '  b:',
+        '    command: x',
+        '    ready: { log: { pattern: "up(?=!)" } }',
+      ),
+    );
+    expect(issues[0]).toMatchObject({ line: 4, column: 19, path: 'processes.a.ready.log' });
+    expect(issues[0]?.message).toMatch(/uses a backreference \(\\1\), which RE2 does not support/);
+    expect(issues[1]).toMatchObject({ line: 7, path: 'processes.b.ready.log.pattern' });
+    expect(issues[1]?.message).toMatch(/uses lookahead/);
   });
 
   it('an unknown user', () => {

@@ -128,10 +128,28 @@ describe('LogStore', () => {
     expect(store.query({ grep: /DONE/, ignoreCase: true }).entries).toHaveLength(2);
   });
 
-  it('rejects an invalid regular expression with a usage error', () => {
+  it('rejects an invalid regular expression with OVRSEER_PATTERN_INVALID', () => {
     expect(() => sampleStore().search('(unclosed')).toThrow(
-      expect.objectContaining({ code: 'OVRSEER_USAGE', message: expect.stringContaining('(unclosed') }),
+      expect.objectContaining({
+        code: 'OVRSEER_PATTERN_INVALID',
+        message: expect.stringContaining('(unclosed'),
+      }),
     );
+  });
+
+  it('stops a search over its time budget with OVRSEER_LIMIT_EXCEEDED, and not without one', () => {
+    const store = new LogStore({ maxLines: 2000, maxBytes: 32 * 1024 * 1024 });
+    const line = `${'a'.repeat(64 * 1024)}!`;
+    for (let i = 0; i < 100; i += 1) {
+      store.append({ process: 'p', name: 'p', instance: null, stream: 'out', text: line, time: i });
+    }
+    expect(() => store.query({ grep: '(a+)+$', budgetMs: 1 })).toThrow(
+      expect.objectContaining({
+        code: 'OVRSEER_LIMIT_EXCEEDED',
+        message: expect.stringMatching(/narrow it/),
+      }),
+    );
+    expect(store.query({ grep: 'a!$' }).entries).toHaveLength(100);
   });
 
   it('combines filters, and a limit keeps the newest matches, oldest first', () => {

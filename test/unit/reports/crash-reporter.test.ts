@@ -26,14 +26,20 @@ describe('CrashReporter in memory', () => {
     const report = reporter.report(
       reportInput({
         env: { GITHUB_TOKEN: 'ghp_leaky', PORT: '3000' },
-        lines: [{ time: T0, stream: 'out', text: 'token=ghp_leaky' }],
+        lines: [
+          { time: T0, stream: 'out', text: 'token=ghp_leaky' },
+          { time: T0, stream: 'out', text: 'using ghp_leaky' },
+        ],
       }),
     );
     expect(report.id).toMatch(REPORT_ID_PATTERN);
     expect(report.id).toMatch(/^20261122T004512Z-api-[0-9a-f]{4}$/);
     expect(report.version).toBe(1);
-    expect(report.env).toEqual({ GITHUB_TOKEN: REDACTED, PORT: '3000' });
+    // PORT is ovrseer's own; GITHUB_TOKEN was inherited: its name only, its value still out of lines.
+    expect(report.env).toEqual({ PORT: '3000' });
+    expect(report.inheritedEnv).toEqual(['GITHUB_TOKEN']);
     expect(report.lines[0]?.text).toBe(`token=${REDACTED}`);
+    expect(report.lines[1]?.text).toBe(`using ${REDACTED}`);
     expect(reporter.get(report.id)).toBe(report);
     expect(JSON.stringify(report)).not.toContain('ghp_leaky');
   });

@@ -97,6 +97,7 @@ describe('renderReport', () => {
     expect(text).toContain('depends on  db (ready)');
     expect(text).toContain('QUEUE_TOKEN=[redacted] CONCURRENCY=4');
     expect(text).toContain('context\n  memory: 641728512\n');
+    expect(text).toMatch(/inherited +PATH \(names only\)\n/);
     expect(text).not.toContain('qqqqqq');
   });
 

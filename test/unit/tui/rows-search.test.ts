@@ -37,25 +37,25 @@ describe('search', () => {
   const c = pc.createColors(true);
 
   it('ignores case when the text is all lower case, and takes invalid regexes literally', () => {
-    expect(compileSearch('error')?.regex.test('ERROR here')).toBe(true);
+    expect(compileSearch('error')?.matcher.test('ERROR here')).toBe(true);
     expect(compileSearch('Error')?.ignoreCase).toBe(false);
     expect(compileSearch('a(b')).toMatchObject({ fixed: true });
-    expect(compileSearch('a(b')?.regex.test('xa(by')).toBe(true);
+    expect(compileSearch('a(b')?.matcher.test('xa(by')).toBe(true);
     expect(compileSearch('')).toBeNull();
   });
 
   it('highlights every match, dropping the line own colours only when it matched', () => {
     const pattern = compileSearch('o') as NonNullable<ReturnType<typeof compileSearch>>;
-    expect(highlight('foo', pattern.regex, c)).toEqual({
+    expect(highlight('foo', pattern.matcher, c)).toEqual({
       text: `f${c.bgYellow(c.black('o'))}${c.bgYellow(c.black('o'))}`,
       matched: true,
     });
-    expect(highlight('\u001b[31mxo\u001b[39m', pattern.regex, c).text).toBe(`x${c.bgYellow(c.black('o'))}`);
-    expect(highlight('\u001b[31mxyz\u001b[39m', pattern.regex, c)).toEqual({
+    expect(highlight('\u001b[31mxo\u001b[39m', pattern.matcher, c).text).toBe(`x${c.bgYellow(c.black('o'))}`);
+    expect(highlight('\u001b[31mxyz\u001b[39m', pattern.matcher, c)).toEqual({
       text: '\u001b[31mxyz\u001b[39m',
       matched: false,
     });
     const empty = compileSearch('q*') as NonNullable<ReturnType<typeof compileSearch>>;
-    expect(highlight('abc', empty.regex, c).matched).toBe(false);
+    expect(highlight('abc', empty.matcher, c).matched).toBe(false);
   });
 });
