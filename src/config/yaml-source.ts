@@ -88,8 +88,28 @@ function duplicateKeys(map: YAMLMap, file: string, lineCounter: LineCounter): Co
   return issues;
 }
 
+/** Nesting deeper than this is refused before anything walks the document (recursively, as yaml does). */
+export const MAX_DEPTH = 64;
+
+/** The first node nested deeper than `MAX_DEPTH`, found with a stack of its own. */
+function tooDeep(root: unknown): Node | null {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth >= MAX_DEPTH) return node;
+    for (const item of node.items) {
+      if (isPair(item)) stack.push([item.key, depth + 1], [item.value, depth + 1]);
+      else stack.push([item, depth + 1]);
+    }
+  }
+  return null;
+}
+
 /** yaml's messages that speak of its own API rather than of the file: said in ovrseer's words. */
 const OUR_WORDS: Record<string, string> = {
+  // yaml reports its own stack overflow under this code, with the engine's message.
+  RESOURCE_EXHAUSTION: `lists and maps are nested too deeply to read (an ovrseer config needs a few levels; at most ${MAX_DEPTH} are read): flatten them`,
   MULTIPLE_DOCS:
     'the file holds more than one YAML document (a second "---" or a "..." line); an ovrseer config is one document: remove the separator, or merge the documents',
 };
@@ -113,8 +133,10 @@ export function parseYaml(text: string, file: string): SourceDoc {
     const issues = doc.errors.map((error): ConfigIssue => {
       const at = error.linePos?.[0];
       // yaml appends " at line L, column C:" and a code frame; the position is reported separately.
+      // A stack overflow can surface under other codes too (wherever yaml caught it).
+      const code = /Maximum call stack/.test(error.message) ? 'RESOURCE_EXHAUSTION' : error.code;
       const message =
-        OUR_WORDS[error.code] ??
+        OUR_WORDS[code] ??
         unmask(error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '');
       return {
         file,
@@ -125,6 +147,12 @@ export function parseYaml(text: string, file: string): SourceDoc {
       };
     });
     throw new ConfigError(issues);
+  }
+  const deep = tooDeep(doc.contents);
+  if (deep !== null) {
+    const at = deep.range ? lineCounter.linePos(deep.range[0]) : null;
+    const message = `YAML: lists and maps nested more than ${MAX_DEPTH} levels deep; an ovrseer config needs a few: flatten them`;
+    throw new ConfigError([{ file, line: at?.line ?? null, column: at?.col ?? null, path: '', message }]);
   }
   unmaskScalars(doc.contents);
   const src = { file, doc, lineCounter, text: masked };

@@ -257,6 +257,19 @@ describe("yaml's own messages become ours (item 12)", () => {
     expect(warn).not.toHaveBeenCalled();
   });
 
+  it('nesting too deep for yaml (or for us) is said in our words, with a position', () => {
+    for (const depth of [70, 5000]) {
+      const nested = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+      const issues = parseIssues(lines('processes:', `  a: { command: x, env: { A: ${nested} } }`));
+      expect(issues.length).toBeGreaterThan(0);
+      for (const issue of issues) {
+        expect(issue).toMatchObject({ line: 2, column: expect.any(Number) });
+        expect(issue.message).toMatch(/nested (more than 64 levels deep|too deeply to read)/);
+        expect(issue.message).not.toMatch(/Maximum call stack/);
+      }
+    }
+  });
+
   it('a second document is explained without pointing at the yaml API', () => {
     const issues = parseIssues(lines('processes:', '  a: { command: x }', '---', 'processes: {}'));
     expect(issues).toHaveLength(1);
