@@ -1,14 +1,30 @@
 import type { ConfigIssue } from '../errors.js';
 import type { DependencyInput, Locator, ProcessInput, ProjectInput } from './input.js';
-import { NAME_RE, NAME_RULE } from './schema-common.js';
+import { MAX_NAME_LENGTH, NAME_RE, NAME_RULE, RESERVED_NAMES } from './schema-common.js';
 import { didYouMean } from './suggest.js';
+import type { Path } from './yaml-source.js';
+
+/** What is wrong with a process name, or `null`. */
+export function nameProblem(name: string): string | null {
+  if (!NAME_RE.test(name)) return `invalid process name '${name}': ${NAME_RULE}`;
+  if (RESERVED_NAMES.has(name))
+    return `'${name}' cannot name a process: it is the target keyword for every process (ovrseer stop ${name}); rename it`;
+  if (name.length > MAX_NAME_LENGTH) {
+    return (
+      `the process name '${name.slice(0, 24)}…' is ${name.length} characters long, more than ` +
+      `${MAX_NAME_LENGTH}: its log file (logs/<name>.log and rotated logs/<name>.log.N.gz) must fit ` +
+      'the 255-byte limit of a file name; shorten it'
+    );
+  }
+  return null;
+}
 
 function checkNames(processes: readonly ProcessInput[], at: Locator): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const seen = new Map<string, ProcessInput>();
   for (const p of processes) {
-    if (!NAME_RE.test(p.name))
-      issues.push(at(p.namePath, `invalid process name '${p.name}': ${NAME_RULE}`, { key: p.nameIsKey }));
+    const problem = nameProblem(p.name);
+    if (problem !== null) issues.push(at(p.namePath, problem, { key: p.nameIsKey }));
     const first = seen.get(p.name);
     if (first) {
       const line = at(first.namePath, '', { key: first.nameIsKey }).line;
@@ -39,7 +55,18 @@ function checkDependencies(byName: ReadonlyMap<string, ProcessInput>, at: Locato
   return issues;
 }
 
-/** Each dependency cycle once, starting from its first process in file order: `a -> b -> a`. */
+interface CycleFrame {
+  name: string;
+  via: DependencyInput | null;
+  /** Index of the next dependency to look at. */
+  next: number;
+}
+
+/**
+ * Each dependency cycle once, starting from its first process in file order: `a -> b -> a`. A depth-first
+ * search with its own stack, not recursion: a chain of thousands of processes must not overflow the call
+ * stack.
+ */
 function checkCycles(
   processes: readonly ProcessInput[],
   byName: ReadonlyMap<string, ProcessInput>,
@@ -47,35 +74,47 @@ function checkCycles(
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const order = new Map(processes.map((p, i) => [p.name, i]));
-  const state = new Map<string, 'active' | 'done'>();
-  const stack: Array<{ name: string; via: DependencyInput | null }> = [];
+  const done = new Set<string>();
+  // Position of each process on the stack while it is there ("active").
+  const onStack = new Map<string, number>();
+  const stack: CycleFrame[] = [];
   const reported = new Set<string>();
-  const visit = (name: string, via: DependencyInput | null): void => {
-    state.set(name, 'active');
-    stack.push({ name, via });
-    for (const dep of byName.get(name)?.dependsOn ?? []) {
-      if (dep.name === name || !byName.has(dep.name)) continue; // reported elsewhere
-      if (state.get(dep.name) === 'active') {
-        const start = stack.findIndex((frame) => frame.name === dep.name);
-        const edges = [...stack.slice(start + 1).map((frame) => frame.via), dep];
-        const members = stack.slice(start).map((frame) => frame.name);
-        const first = members.reduce((a, b) => ((order.get(a) ?? 0) <= (order.get(b) ?? 0) ? a : b));
-        const shift = members.indexOf(first);
-        const rotated = [...members.slice(shift), ...members.slice(0, shift)];
-        const id = [...rotated].sort().join('\0');
-        const edge = edges[shift];
-        if (!reported.has(id) && edge) {
-          reported.add(id);
-          issues.push(
-            at(edge.path, `dependency cycle: ${[...rotated, first].join(' -> ')}`, { key: edge.key }),
-          );
-        }
-      } else if (!state.has(dep.name)) visit(dep.name, dep);
-    }
-    stack.pop();
-    state.set(name, 'done');
+  const report = (start: number, dep: DependencyInput): void => {
+    const edges = [...stack.slice(start + 1).map((frame) => frame.via), dep];
+    const members = stack.slice(start).map((frame) => frame.name);
+    const first = members.reduce((a, b) => ((order.get(a) ?? 0) <= (order.get(b) ?? 0) ? a : b));
+    const shift = members.indexOf(first);
+    const rotated = [...members.slice(shift), ...members.slice(0, shift)];
+    const id = [...rotated].sort().join('\0');
+    const edge = edges[shift];
+    if (reported.has(id) || !edge) return;
+    reported.add(id);
+    issues.push(at(edge.path, `dependency cycle: ${[...rotated, first].join(' -> ')}`, { key: edge.key }));
   };
-  for (const p of processes) if (!state.has(p.name)) visit(p.name, null);
+  const push = (name: string, via: DependencyInput | null): void => {
+    onStack.set(name, stack.length);
+    stack.push({ name, via, next: 0 });
+  };
+  for (const root of processes) {
+    if (done.has(root.name) || onStack.has(root.name)) continue;
+    push(root.name, null);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1] as CycleFrame;
+      const deps = byName.get(frame.name)?.dependsOn ?? [];
+      const dep = deps[frame.next];
+      if (dep === undefined) {
+        stack.pop();
+        onStack.delete(frame.name);
+        done.add(frame.name);
+        continue;
+      }
+      frame.next += 1;
+      if (dep.name === frame.name || !byName.has(dep.name)) continue; // reported elsewhere
+      const start = onStack.get(dep.name);
+      if (start !== undefined) report(start, dep);
+      else if (!done.has(dep.name)) push(dep.name, dep);
+    }
+  }
   return issues;
 }
 
@@ -84,11 +123,20 @@ function checkCount(input: ProjectInput, maxProcesses: number, at: Locator): Con
     return [at(input.processesPath, 'no processes defined', { key: true })];
   }
   const count = input.processes.reduce((sum, p) => sum + (p.replicas ?? 1), 0);
-  if (count <= maxProcesses) return [];
+  return count <= maxProcesses ? [] : [tooManyIssue(count, maxProcesses, input.processesPath, at, true)];
+}
+
+export function tooManyIssue(
+  count: number,
+  maxProcesses: number,
+  path: Path,
+  at: Locator,
+  replicas: boolean,
+): ConfigIssue {
   const message =
-    `${count} processes (counting replicas) exceed settings.limits.max_processes (${maxProcesses}); ` +
+    `${count} processes${replicas ? ' (counting replicas)' : ''} exceed settings.limits.max_processes (${maxProcesses}); ` +
     `raise it with settings: { limits: { max_processes: ${count} } } if this is intended`;
-  return [at(input.processesPath, message, { key: true })];
+  return at(path, message, { key: true });
 }
 
 /** Problems between processes, found once every process is valid on its own. */

@@ -54,3 +54,9 @@ export const SETTINGS_DEFAULTS = {
 /** The files `discoverConfig` looks for, in order. */
 export const CONFIG_FILE_NAMES = ['ovrseer.yml', 'ovrseer.yaml'] as const;
 export const PROCFILE_NAME = 'Procfile';
+
+/**
+ * The largest config file read (4 MiB): 50,000 processes take about 2 MB, and a file past this is
+ * more likely a wrong `-f` (a log, a binary) than a project.
+ */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { type ConfigIssue, errorMessage, isErrnoException } from '../errors.js';
 import type { EnvFileInput, Locator } from './input.js';
@@ -16,12 +16,39 @@ export type ShellEnv = Readonly<Record<string, string | undefined>>;
 export function readEnvFile(path: string): EnvVars | null {
   let text: string;
   try {
+    // Checked before reading: `env_file: /dev/zero` or a FIFO would never finish, a huge file fill memory.
+    const stats = statSync(path);
+    if (!stats.isFile()) throw new Error('not a regular file (a directory, device or pipe)');
+    if (stats.size > MAX_ENV_FILE_BYTES)
+      throw new Error(`${stats.size} bytes, more than the ${MAX_ENV_FILE_BYTES} (1MB) an env file may hold`);
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if (isErrnoException(error) && error.code === 'ENOENT') return null;
     throw error;
   }
-  return parseDotenv(text);
+  const vars = parseDotenv(text);
+  for (const [key, value] of Object.entries(vars)) {
+    if (`${key}${value}`.includes('\0'))
+      throw new Error(`${key} holds a NUL byte (\\0), which no environment variable can carry`);
+  }
+  return vars;
+}
+
+/** Env files are read whole into every process's environment. */
+export const MAX_ENV_FILE_BYTES = 1024 * 1024;
+
+/**
+ * An env file outside the project directory is read (docker compose allows absolute paths), but said
+ * out loud: `env_file: /etc/shadow` would otherwise hand a system file to every process in silence.
+ */
+function outsideWarning(ref: EnvFileInput, dir: string, at: Locator): ConfigIssue | null {
+  const path = resolve(dir, ref.name);
+  const rel = relative(dir, path);
+  if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) return null;
+  return at(
+    ref.path,
+    `env file ${JSON.stringify(ref.name)} is outside the project directory ${dir}: its variables are read and given to the processes`,
+  );
 }
 
 /** `env_file: .env` or `env_file: [.env, .env.local]` at `at`; anything else is left to the schema. */
@@ -39,20 +66,25 @@ export function loadEnvFiles(
   refs: readonly EnvFileInput[],
   dir: string,
   at: Locator,
-): { vars: EnvVars; issues: ConfigIssue[]; found: string[] } {
+): { vars: EnvVars; issues: ConfigIssue[]; warnings: ConfigIssue[]; found: string[] } {
   const vars: EnvVars = {};
   const issues: ConfigIssue[] = [];
+  const warnings: ConfigIssue[] = [];
   const found: string[] = [];
   for (const ref of refs) {
     try {
       const read = readEnvFile(resolve(dir, ref.name));
-      if (read !== null) found.push(ref.name);
+      if (read !== null) {
+        found.push(ref.name);
+        const warning = outsideWarning(ref, dir, at);
+        if (warning !== null) warnings.push(warning);
+      }
       Object.assign(vars, read ?? {});
     } catch (error) {
       issues.push(at(ref.path, `cannot read env file ${JSON.stringify(ref.name)}: ${errorMessage(error)}`));
     }
   }
-  return { vars, issues, found };
+  return { vars, issues, warnings, found };
 }
 
 /** The shell environment wins over env files (unless `env_override`): drop what it already sets. */
@@ -102,10 +134,14 @@ export interface EnvLayers {
  * `.env.NAME`, `.env.local`, `.env.NAME.local` (each if present), then `-e` files. A file named twice is
  * read at its first place only, so `env_file: [.env]` does not let `.env` override `.env.NAME` later.
  */
-export function loadEnvLayers(request: EnvLayers): { vars: EnvVars; issues: ConfigIssue[] } {
+export function loadEnvLayers(request: EnvLayers): {
+  vars: EnvVars;
+  issues: ConfigIssue[];
+  warnings: ConfigIssue[];
+} {
   const issues: ConfigIssue[] = [];
   const nameIssue = request.envName && envNameIssue(request.envName, request.file);
-  if (nameIssue) return { vars: {}, issues: [nameIssue] };
+  if (nameIssue) return { vars: {}, issues: [nameIssue], warnings: [] };
   const seen = new Set<string>();
   const firstTime = (path: string): boolean => {
     if (seen.has(path)) return false;
@@ -128,7 +164,7 @@ export function loadEnvLayers(request: EnvLayers): { vars: EnvVars; issues: Conf
     if (found === null) issues.push(plainIssue(request.file, `-e ${name}: ${path} does not exist`));
     Object.assign(vars, found ?? {});
   }
-  return { vars, issues };
+  return { vars, issues, warnings: loaded.warnings };
 }
 
 function readLayer(path: string, name: string, file: string, issues: ConfigIssue[]): EnvVars | null {

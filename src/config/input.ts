@@ -114,4 +114,6 @@ export interface ProjectInput {
   processes: ProcessInput[];
   /** Where the process collection was written (`processes`, `services`), for project-wide problems. */
   processesPath: Path;
+  /** Found while loading (project-level env files); the spec carries them with its own. */
+  warnings?: ConfigIssue[];
 }

@@ -1,7 +1,9 @@
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { isMap, isScalar } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors.js';
+import { tooManyIssue } from './checks.js';
+import { MAX_CONFIG_BYTES, SETTINGS_DEFAULTS } from './defaults.js';
 import {
   type EnvName,
   envFileRefs,
@@ -18,7 +20,7 @@ import { canonicalProjectSchema, canonicalToInput } from './schema-canonical.js'
 import { listProjectSchema, listToInput } from './schema-list.js';
 import { proxProjectSchema, proxToInput } from './schema-prox.js';
 import type { ProjectSpec } from './spec.js';
-import { issueAt, type Path, parseYaml, type SourceDoc, toPlain } from './yaml-source.js';
+import { issueAt, nulIssues, type Path, parseYaml, type SourceDoc, toPlain } from './yaml-source.js';
 import { zodIssues } from './zod-issues.js';
 
 export interface ParseOptions {
@@ -96,15 +98,43 @@ function configEnvFiles(raw: Record<string, unknown>, envName: EnvName | undefin
   return refs;
 }
 
+export function tooBigMessage(file: string, bytes: number): string {
+  return `${file} is ${bytes} bytes, more than the ${MAX_CONFIG_BYTES} (4MB) a config file may hold`;
+}
+
+/**
+ * The process limit, checked on the document before anything costly (interpolation, env files, the
+ * schema) runs for each process: a file of a million processes is refused at once. Replicas are counted
+ * once the processes are validated.
+ */
+function tooManyEarly(src: SourceDoc, at: Locator): ConfigIssue | null {
+  const key = src.doc.has('services') && !src.doc.has('processes') ? 'services' : 'processes';
+  const collection = src.doc.get(key, true);
+  const count = isMap(collection) || isSeq(collection) ? collection.items.length : 0;
+  const written = src.doc.getIn(['settings', 'limits', 'max_processes']);
+  const max =
+    typeof written === 'number' && Number.isInteger(written) && written >= 1
+      ? written
+      : SETTINGS_DEFAULTS.limits.maxProcesses;
+  return count > max ? tooManyIssue(count, max, [key], at, false) : null;
+}
+
 /** Parses, interpolates, validates and normalizes the text of an `ovrseer.yml` (any accepted form). */
 export function parseProjectText(text: string, options: ParseOptions): ProjectSpec {
   const dir = resolve(options.dir ?? dirname(resolve(options.file)));
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_CONFIG_BYTES)
+    fail([
+      { file: options.file, line: null, column: null, path: '', message: tooBigMessage(options.file, bytes) },
+    ]);
   const src = parseYaml(text, options.file);
   const at: Locator = (path, message, opts) => issueAt(src, path, message, opts);
   if (!isMap(src.doc.contents)) {
     const message = src.doc.contents === null ? 'the config is empty' : 'expected a map at the top level';
     fail([at([], `${message}: define processes, e.g. "processes: { web: { command: npm start } }"`)]);
   }
+
+  fail([tooManyEarly(src, at)]);
 
   const shell = options.env ?? process.env;
   const envName = resolveEnvName(options.envName, shell);
@@ -137,6 +167,7 @@ export function parseProjectText(text: string, options: ParseOptions): ProjectSp
     ),
   );
 
+  fail(nulIssues(src));
   const data = toPlain(src) as Record<string, unknown>;
   // `x-…` top-level keys hold YAML anchors for reuse (`<<: *defaults`), as in docker compose.
   for (const key of Object.keys(data)) if (key.startsWith('x-')) delete data[key];
@@ -144,5 +175,8 @@ export function parseProjectText(text: string, options: ParseOptions): ProjectSp
   const input = validate(src, data, fileEnv, at, envName?.name);
   const processes = applyFormation(input.processes, options.formation, false);
   const file = isAbsolute(options.file) ? options.file : resolve(dir, basename(options.file));
-  return normalizeProject({ ...input, processes, shellEnv: shell, envOverride: override }, { file, dir, at });
+  return normalizeProject(
+    { ...input, processes, shellEnv: shell, envOverride: override, warnings: layers.warnings },
+    { file, dir, at },
+  );
 }

@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { errorMessage, OvrseerError } from '../errors.js';
-import { CONFIG_FILE_NAMES, PROCFILE_NAME } from './defaults.js';
+import { CONFIG_FILE_NAMES, MAX_CONFIG_BYTES, PROCFILE_NAME } from './defaults.js';
 import { resolveEnvName } from './env.js';
 import { type Formation, parseFormation } from './formation.js';
 import { type ConfigKind, kindOf } from './import/formats.js';
 import { importProject } from './load-import.js';
-import { parseProjectText } from './load-yaml.js';
+import { parseProjectText, tooBigMessage } from './load-yaml.js';
 import type { ProjectSpec } from './spec.js';
 
 export { type ParseOptions, parseProjectText } from './load-yaml.js';
@@ -61,8 +61,18 @@ export function loadProject(options: LoadOptions = {}): ProjectSpec {
   }
   let text: string;
   try {
+    // Checked before reading: `-f /dev/zero` would never finish, a huge file would be read whole.
+    const stats = statSync(found.file);
+    if (!stats.isFile())
+      throw new OvrseerError(
+        'OVRSEER_USAGE',
+        `${found.file} is not a regular file (a directory, device or pipe)`,
+      );
+    if (stats.size > MAX_CONFIG_BYTES)
+      throw new OvrseerError('OVRSEER_CONFIG_INVALID', tooBigMessage(found.file, stats.size));
     text = readFileSync(found.file, 'utf8');
   } catch (error) {
+    if (error instanceof OvrseerError) throw error;
     throw new OvrseerError('OVRSEER_CONFIG_NOT_FOUND', `cannot read ${found.file}: ${errorMessage(error)}`, {
       cause: error,
     });

@@ -72,23 +72,45 @@ function watch(input: ProcessInput['watch'], cwd: string): WatchSpec | null {
   };
 }
 
+/**
+ * The key path of the first string holding a NUL byte, or `null`. The YAML loader refuses them where they
+ * are written; this catches those that come from imported files and env files.
+ */
+function nulPath(value: unknown): string | null {
+  const stack: Array<[unknown, string]> = [[value, '']];
+  while (stack.length > 0) {
+    const [item, path] = stack.pop() as [unknown, string];
+    if (typeof item === 'string') {
+      if (item.includes('\0')) return path;
+    } else if (typeof item === 'object' && item !== null) {
+      for (const [key, child] of Object.entries(item)) {
+        if (key.includes('\0')) return path;
+        stack.push([child, path === '' ? key : `${path}.${key}`]);
+      }
+    }
+  }
+  return null;
+}
+
 function processSpec(
   p: ProcessInput,
   project: ProjectInput,
   settings: SettingsSpec,
   ctx: NormalizeContext,
   issues: ConfigIssue[],
+  warnings: ConfigIssue[],
 ): ProcessSpec {
   const shell = p.shell ?? DEFAULT_SHELL;
   const cwd = resolve(ctx.dir, p.cwd ?? '.');
   const envFiles = loadEnvFiles(p.envFile ?? [], ctx.dir, ctx.at);
   issues.push(...envFiles.issues);
+  warnings.push(...envFiles.warnings);
   const processFileEnv = project.envOverride
     ? envFiles.vars
     : withoutShellVars(envFiles.vars, project.shellEnv ?? {});
   const env = { ...project.fileEnv, ...project.env, ...processFileEnv, ...p.env };
   issues.push(...checkProbePorts(p, env, project.shellEnv ?? {}, ctx.at));
-  return {
+  const spec: ProcessSpec = {
     name: p.name,
     type: p.type ?? 'service',
     command: command(p.command, shell),
@@ -121,6 +143,13 @@ function processSpec(
     log: { ...LOG_DEFAULTS, ...defined(p.log) },
     disabled: p.disabled ?? false,
   };
+  // JSON escapes NUL as \u0000: one native pass finds whether the slower walk that names the key is needed.
+  const nul = JSON.stringify(spec).includes('\\u0000') ? nulPath(spec) : null;
+  if (nul !== null) {
+    const message = `${p.name}: ${nul} holds a NUL byte (\\0), which no command, path or environment variable can carry`;
+    issues.push(ctx.at(p.namePath, message, { key: p.nameIsKey }));
+  }
+  return spec;
 }
 
 /**
@@ -130,7 +159,8 @@ function processSpec(
 export function normalizeProject(input: ProjectInput, ctx: NormalizeContext): ProjectSpec {
   const settings = normalizeSettings(input.settings, ctx.dir);
   const issues: ConfigIssue[] = [];
-  const processes = input.processes.map((p) => processSpec(p, input, settings, ctx, issues));
+  const warnings: ConfigIssue[] = [...(input.warnings ?? [])];
+  const processes = input.processes.map((p) => processSpec(p, input, settings, ctx, issues, warnings));
   issues.push(...checkProject(input, settings.limits.maxProcesses, ctx.at));
   if (issues.length > 0) throw new ConfigError(issues);
   const plugins = (input.plugins ?? []).map((plugin) => ({
@@ -145,5 +175,6 @@ export function normalizeProject(input: ProjectInput, ctx: NormalizeContext): Pr
     processes,
     settings,
     plugins,
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
 }

@@ -9,9 +9,11 @@ import {
   envMapSchema,
   inSourceOrder,
   intSchema,
+  labelSchema,
   oneOf,
   portSchema,
   stringList,
+  tagsSchema,
   userSchema,
 } from './schema-common.js';
 import {
@@ -43,8 +45,8 @@ export const canonicalProcessSchema = z.strictObject({
   health: healthSchema.nullable().optional(),
   restart: restartSchema.optional(),
   stop: stopSchema.optional(),
-  group: z.string().min(1).nullable().optional(),
-  tags: stringList.optional(),
+  group: labelSchema.nullable().optional(),
+  tags: tagsSchema.optional(),
   priority: z.number().int().optional(),
   replicas: intSchema(1).optional(),
   port: portSchema.nullable().optional(),

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { shQuote } from '../shell-quote.js';
 import type { CommandInput, ProcessInput, ProjectInput } from './input.js';
 import { processTypeSchema } from './schema-canonical.js';
-import { envMapSchema, intSchema, regexSchema, stringList } from './schema-common.js';
+import { envMapSchema, intSchema, labelSchema, regexSchema, tagsSchema } from './schema-common.js';
 import { policySchema, projectShape, resetAfterSchema } from './schema-policies.js';
 import type { RestartSpec } from './spec.js';
 import { durationSchema } from './units.js';
@@ -64,8 +64,8 @@ export const listProcessSchema = z
       .number()
       .min(1, 'backoffMultiplier is a multiplier: 1 keeps the delay constant')
       .optional(),
-    group: z.string().min(1).optional(),
-    tags: stringList.optional(),
+    group: labelSchema.optional(),
+    tags: tagsSchema.optional(),
     priority: z.number().int().optional(),
   })
   .transform((value, ctx) => {

@@ -151,7 +151,12 @@ export const settingsSchema = z
     shutdown_timeout: durationSchema.optional(),
     state_dir: z.string().min(1).optional(),
     log_buffer_lines: intSchema(1).optional(),
-    metrics_interval: durationSchema.optional(),
+    // Each tick reads /proc for every process tree: below 100ms the sampler itself becomes the load.
+    metrics_interval: durationSchema
+      .refine((ms) => ms >= 100, {
+        error: 'metrics_interval must be at least 100ms (each tick reads /proc for every process)',
+      })
+      .optional(),
     limits: z
       .strictObject({
         max_processes: intSchema(1).optional(),

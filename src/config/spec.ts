@@ -6,6 +6,8 @@
  * All durations are milliseconds, all sizes bytes, all paths absolute.
  */
 
+import type { ConfigIssue } from '../errors.js';
+
 export type ProcessType = 'dependency' | 'service' | 'task' | 'cleanup';
 
 export type DependencyCondition = 'started' | 'ready' | 'healthy' | 'completed' | 'completed_successfully';
@@ -161,4 +163,9 @@ export interface ProjectSpec {
   processes: ProcessSpec[];
   settings: SettingsSpec;
   plugins: PluginSpec[];
+  /**
+   * What the config does that is allowed but worth saying (an env file outside the project):
+   * `validate` and `up` print them. Absent for a spec built in code.
+   */
+  warnings?: ConfigIssue[];
 }

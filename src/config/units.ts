@@ -16,6 +16,18 @@ export function durationMessage(got: unknown): string {
   return `expected a duration such as "500ms", "5s" or "2m", got ${show(got)}`;
 }
 
+/**
+ * The longest wait Node.js timers can do: `setTimeout` with more than 2³¹−1 ms fires after 1 ms instead
+ * (`ready.timeout: 600h` failing at once, `health.interval: 600h` probing in a busy loop). Every duration
+ * a config can hold is bounded by this, so that none is ever handed to a timer it would overflow.
+ */
+export const MAX_DURATION_MS = 2_147_483_647;
+export const MAX_DURATION_TEXT = '596h 31m 23.647s (2147483647ms, about 24.8 days)';
+
+export function durationTooLongMessage(got: unknown): string {
+  return `${show(got)} is longer than the longest duration allowed, ${MAX_DURATION_TEXT}: timers cannot wait longer`;
+}
+
 export function sizeMessage(got: unknown): string {
   return `expected a size such as "512KB", "10MB" or "1GB", got ${show(got)}`;
 }
@@ -72,13 +84,16 @@ export const durationSchema = z
   )
   .transform((value, ctx) => {
     const ms = tryParseDuration(value);
-    if (ms === null) {
-      ctx.addIssue({ code: 'custom', message: durationMessage(value), input: value });
+    if (ms === null || ms > MAX_DURATION_MS) {
+      const message = ms === null ? durationMessage(value) : durationTooLongMessage(value);
+      ctx.addIssue({ code: 'custom', message, input: value });
       return z.NEVER;
     }
     return ms;
   })
-  .meta({ description: 'A duration: "500ms", "5s", "2m", "1h", or a number of milliseconds.' });
+  .meta({
+    description: `A duration: "500ms", "5s", "2m", "1h", or a number of milliseconds; at most ${MAX_DURATION_TEXT}.`,
+  });
 
 export const sizeSchema = z
   .union(

@@ -1,13 +1,16 @@
 import {
   type Document,
+  isAlias,
   isMap,
   isNode,
+  isPair,
   isScalar,
   isSeq,
   LineCounter,
   type Node,
   parseDocument,
   visit,
+  type YAMLMap,
 } from 'yaml';
 import { ConfigError, type ConfigIssue, errorMessage } from '../errors.js';
 
@@ -64,19 +67,77 @@ function unmaskScalars(node: unknown): void {
   }
 }
 
+/** Keys equal as yaml's default `uniqueKeys` sees them (same scalar value), each after its first. */
+function duplicateKeys(map: YAMLMap, file: string, lineCounter: LineCounter): ConfigIssue[] {
+  const first = new Map<unknown, number | undefined>();
+  const issues: ConfigIssue[] = [];
+  for (const pair of map.items) {
+    if (!isScalar(pair.key)) continue;
+    const offset = pair.key.range?.[0];
+    const value = pair.key.value;
+    if (!first.has(value)) {
+      first.set(value, offset);
+      continue;
+    }
+    const earlier = first.get(value);
+    const at = offset === undefined ? null : lineCounter.linePos(offset);
+    const where = earlier === undefined ? '' : ` (first on line ${lineCounter.linePos(earlier).line})`;
+    const message = `YAML: duplicate key ${JSON.stringify(String(value))}${where}: a key may appear once in a map`;
+    issues.push({ file, line: at?.line ?? null, column: at?.col ?? null, path: '', message });
+  }
+  return issues;
+}
+
+/** Nesting deeper than this is refused before anything walks the document (recursively, as yaml does). */
+export const MAX_DEPTH = 64;
+
+/** The first node nested deeper than `MAX_DEPTH`, found with a stack of its own. */
+function tooDeep(root: unknown): Node | null {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth >= MAX_DEPTH) return node;
+    for (const item of node.items) {
+      if (isPair(item)) stack.push([item.key, depth + 1], [item.value, depth + 1]);
+      else stack.push([item, depth + 1]);
+    }
+  }
+  return null;
+}
+
+/** yaml's messages that speak of its own API rather than of the file: said in ovrseer's words. */
+const OUR_WORDS: Record<string, string> = {
+  // yaml reports its own stack overflow under this code, with the engine's message.
+  RESOURCE_EXHAUSTION: `lists and maps are nested too deeply to read (an ovrseer config needs a few levels; at most ${MAX_DEPTH} are read): flatten them`,
+  MULTIPLE_DOCS:
+    'the file holds more than one YAML document (a second "---" or a "..." line); an ovrseer config is one document: remove the separator, or merge the documents',
+};
+
 /** Parses YAML with positions; syntax errors (all of them) become one ConfigError. */
 export function parseYaml(text: string, file: string): SourceDoc {
   const lineCounter = new LineCounter();
   const masked = maskInterpolations(text);
-  const doc = parseDocument(masked, { lineCounter, merge: true, prettyErrors: true });
+  // logLevel 'error': yaml's warnings go to process.emitWarning, in its words; the ones that matter are
+  // found below and reported as config errors with a position.
+  // uniqueKeys false: yaml's own duplicate check compares each key with every earlier one (50,000
+  // processes took minutes); `duplicateKeys` below does it with a set per map.
+  const doc = parseDocument(masked, {
+    lineCounter,
+    merge: true,
+    prettyErrors: true,
+    logLevel: 'error',
+    uniqueKeys: false,
+  });
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((error): ConfigIssue => {
       const at = error.linePos?.[0];
       // yaml appends " at line L, column C:" and a code frame; the position is reported separately.
-      const message = unmask(error.message.split('\n')[0] ?? error.message).replace(
-        / at line \d+, column \d+:?$/,
-        '',
-      );
+      // A stack overflow can surface under other codes too (wherever yaml caught it).
+      const code = /Maximum call stack/.test(error.message) ? 'RESOURCE_EXHAUSTION' : error.code;
+      const message =
+        OUR_WORDS[code] ??
+        unmask(error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '');
       return {
         file,
         line: at?.line ?? null,
@@ -87,20 +148,72 @@ export function parseYaml(text: string, file: string): SourceDoc {
     });
     throw new ConfigError(issues);
   }
+  const deep = tooDeep(doc.contents);
+  if (deep !== null) {
+    const at = deep.range ? lineCounter.linePos(deep.range[0]) : null;
+    const message = `YAML: lists and maps nested more than ${MAX_DEPTH} levels deep; an ovrseer config needs a few: flatten them`;
+    throw new ConfigError([{ file, line: at?.line ?? null, column: at?.col ?? null, path: '', message }]);
+  }
   unmaskScalars(doc.contents);
   const src = { file, doc, lineCounter, text: masked };
   // yaml only notices an alias without its anchor when converting, and without a position: check here.
   const unresolved: ConfigIssue[] = [];
+  const issueAtOffset = (offset: number | undefined, message: string): ConfigIssue => {
+    const at = offset === undefined ? null : lineCounter.linePos(offset);
+    return { file, line: at?.line ?? null, column: at?.col ?? null, path: '', message };
+  };
   visit(doc, {
     Alias(_, alias) {
       if (alias.resolve(doc) !== undefined) return;
-      const at = alias.range ? lineCounter.linePos(alias.range[0]) : null;
       const message = `YAML: alias *${alias.source} has no anchor &${alias.source} before it`;
-      unresolved.push({ file, line: at?.line ?? null, column: at?.col ?? null, path: '', message });
+      unresolved.push(issueAtOffset(alias.range?.[0], message));
+    },
+    // A list or map as a key (`? [a, b]: x`, `{a: 1}: x`) cannot name anything; yaml would turn it into
+    // a string and print a warning of its own.
+    Map(_, map) {
+      unresolved.push(...duplicateKeys(map, file, lineCounter));
+    },
+    Pair(_, pair) {
+      const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+      if (!isMap(key) && !isSeq(key)) return;
+      const range = isNode(pair.key) ? pair.key.range : undefined;
+      const message = `YAML: a key must be a name or another plain value, not a ${isMap(key) ? 'map' : 'list'}`;
+      unresolved.push(issueAtOffset(range?.[0], message));
     },
   });
   if (unresolved.length > 0) throw new ConfigError(unresolved);
   return src;
+}
+
+/** The key path of the last node of a `visit` ancestor chain (map keys and sequence indexes). */
+function keyPath(chain: readonly unknown[]): Path {
+  const path: (string | number)[] = [];
+  for (let i = 1; i < chain.length; i++) {
+    const parent = chain[i - 1];
+    const child = chain[i];
+    if (isPair(parent) && isScalar(parent.key) && child === parent.value) path.push(String(parent.key.value));
+    else if (isSeq(parent)) path.push(parent.items.indexOf(child as never));
+  }
+  return path;
+}
+
+/**
+ * Strings holding a NUL byte: no command, argument, path or environment variable can carry one (the
+ * spawn would fail at `up`), so they are refused where they are written. Run after interpolation.
+ */
+export function nulIssues(src: SourceDoc): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  visit(src.doc, {
+    Scalar(_, node, ancestors) {
+      if (typeof node.value !== 'string' || !node.value.includes('\0')) return;
+      const at = node.range ? src.lineCounter.linePos(node.range[0]) : null;
+      const message =
+        'a NUL byte (\\0) in a string: no command, argument, path or environment variable can hold one; remove it';
+      const path = formatPath(keyPath([...ancestors, node]));
+      issues.push({ file: src.file, line: at?.line ?? null, column: at?.col ?? null, path, message });
+    },
+  });
+  return issues;
 }
 
 /** The document as plain data; alias bombs are refused by yaml and reported as config errors. */

@@ -86,19 +86,35 @@ export function stopLevels(deps: ReadonlyMap<string, readonly DependencySpec[]>)
     }
   }
   const levels = new Map<string, number>();
-  const visiting = new Set<string>();
-  const levelOf = (name: string): number => {
-    const known = levels.get(name);
-    if (known !== undefined) return known;
-    // Config validation rejects cycles; this guard only keeps a hand-built spec from recursing forever.
-    if (visiting.has(name)) return 0;
-    visiting.add(name);
-    const level = Math.max(-1, ...(dependents.get(name) ?? []).map(levelOf)) + 1;
-    visiting.delete(name);
-    levels.set(name, level);
-    return level;
-  };
-  for (const name of deps.keys()) levelOf(name);
+  // Depth first with its own stack, not recursion: a chain of thousands of processes must not overflow
+  // the call stack. A process still on the stack counts as level 0: config validation rejects cycles, so
+  // that only keeps a hand-built spec from looping forever.
+  const onStack = new Set<string>();
+  for (const root of deps.keys()) {
+    if (levels.has(root)) continue;
+    const stack = [{ name: root, next: 0, level: 0 }];
+    onStack.add(root);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1] as (typeof stack)[number];
+      const dependent = (dependents.get(frame.name) ?? [])[frame.next];
+      if (dependent === undefined) {
+        stack.pop();
+        onStack.delete(frame.name);
+        levels.set(frame.name, frame.level);
+        const parent = stack[stack.length - 1];
+        if (parent !== undefined) parent.level = Math.max(parent.level, frame.level + 1);
+        continue;
+      }
+      frame.next += 1;
+      const known = levels.get(dependent);
+      if (known !== undefined) frame.level = Math.max(frame.level, known + 1);
+      else if (onStack.has(dependent)) frame.level = Math.max(frame.level, 1);
+      else {
+        onStack.add(dependent);
+        stack.push({ name: dependent, next: 0, level: 0 });
+      }
+    }
+  }
   return levels;
 }
 

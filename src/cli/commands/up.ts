@@ -8,6 +8,7 @@ import { Printer, SUPERVISOR_BACKLOG } from '../../terminal/printer.js';
 import { TerminalGuard } from '../../terminal/terminal-guard.js';
 import { importTui } from '../../tui/load.js';
 import { shouldUseTui } from '../../tui/should-use.js';
+import { printConfigWarnings } from '../config-warnings.js';
 import { runDetached } from './up-detached.js';
 
 export interface UpOptions {
@@ -42,6 +43,7 @@ export async function runUp(options: UpOptions): Promise<number> {
   });
   // An unknown name is a usage error before anything starts (the daemon would only report it later).
   resolveSelectors(spec.processes, options.names);
+  printConfigWarnings(spec);
   if (options.detach) return runDetached(spec, options.names, stdout, options.file);
   // From here a closed terminal or pipe must end in a shutdown, never in an uncaught EPIPE/EIO.
   const terminal =

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { intSchema } from '../schema-common.js';
+import { durationTooLongMessage, MAX_DURATION_MS } from '../units.js';
 
 const DURATION_PART_RE = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g;
 const DURATION_FACTORS: Record<string, number> = {
@@ -28,6 +29,10 @@ export const composeDurationSchema = z.string().transform((value, ctx) => {
   if (text === '' || consumed !== text) {
     const message = `expected a duration such as "30s", "1m30s" or "500ms", got ${JSON.stringify(value)}`;
     ctx.addIssue({ code: 'custom', message, input: value });
+    return z.NEVER;
+  }
+  if (Math.round(total) > MAX_DURATION_MS) {
+    ctx.addIssue({ code: 'custom', message: durationTooLongMessage(value), input: value });
     return z.NEVER;
   }
   return Math.round(total);

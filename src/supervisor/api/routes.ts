@@ -163,8 +163,12 @@ export function createApp(
 
 function validId(name: string): string {
   const parsed = processId.safeParse(name);
-  if (!parsed.success) throw badRequest(parsed.error);
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  // A path segment is not a body field: say which part of the request is wrong, in the config's terms.
+  throw new OvrseerError(
+    'OVRSEER_USAGE',
+    `process name in the path: expected a name such as api or worker.2 (letters, digits, "_" and "-", then ".N" for a replica), got ${JSON.stringify(name)}`,
+  );
 }
 
 function validAction(action: string): (typeof ACTIONS)[number] {

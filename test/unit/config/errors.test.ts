@@ -9,7 +9,13 @@ describe('YAML syntax errors', () => {
   it('report line and column, without a stack trace or code frame', () => {
     const issues = parseIssues(lines('processes:', '  api:', '    command: node', '    command: deno'));
     expect(issues).toEqual([
-      { file: 'ovrseer.yml', line: 4, column: 5, path: '', message: 'YAML syntax: Map keys must be unique' },
+      {
+        file: 'ovrseer.yml',
+        line: 4,
+        column: 5,
+        path: '',
+        message: 'YAML: duplicate key "command" (first on line 3): a key may appear once in a map',
+      },
     ]);
   });
 

@@ -342,3 +342,17 @@ describe('buildDependencyGraph', () => {
     expect(buildDependencyGraph([])).toEqual({ nodes: [], edges: [], processes: [] });
   });
 });
+
+describe('deep chains', () => {
+  it('stop levels of a 50,000-deep chain are computed without recursion', () => {
+    const specs = Array.from({ length: 50_000 }, (_, i) =>
+      i + 1 < 50_000
+        ? { name: `p${i}`, dependsOn: [{ name: `p${i + 1}`, condition: 'ready' as const }] }
+        : { name: `p${i}`, dependsOn: [] },
+    );
+    // The deepest first: walking from it goes through the whole chain of dependents at once.
+    const levels = stopLevels(new Map(specs.reverse().map((s) => [s.name, s.dependsOn])));
+    expect(levels.get('p0')).toBe(0);
+    expect(levels.get('p49999')).toBe(49_999);
+  });
+});
