@@ -85,6 +85,8 @@ function call(
     });
     // The server may answer 413 and close before it read the whole body: that is the point.
     req.on('error', reject);
+    // The server may close after a 413 while the body is still going out: EPIPE then, not a failure.
+    req.on('socket', (socket) => socket.on('error', () => socket.destroy()));
     req.end(body);
   });
 }

@@ -13,7 +13,7 @@ export interface ApiLimits {
   maxConnections: number;
   /** TCP connections that have not shown the token yet, per listener. @default 32 */
   maxUnauthenticated: number;
-  /** Events waiting for one slow `/v1/events` subscriber; older ones are dropped. @default 1,000 */
+  /** Events waiting for one slow `/v1/events` subscriber; older ones are dropped. @default 256 */
   eventQueue: number;
   /** Bytes waiting for a process's stdin (beyond its pipe) before `/input` is refused. @default 1 MiB */
   maxPendingInput: number;
@@ -25,7 +25,7 @@ export const DEFAULT_API_LIMITS: Readonly<ApiLimits> = {
   requestTimeoutMs: 60_000,
   maxConnections: 256,
   maxUnauthenticated: 32,
-  eventQueue: 1_000,
+  eventQueue: 256,
   maxPendingInput: 1024 * 1024,
 };
 
