@@ -1,4 +1,5 @@
 /** `npm run bench [-- NAME]`: every benchmark in turn (or the one named); each prints its table and writes bench/results/<name>.json. */
+import { benchApiAbuse } from './api-abuse.js';
 import { benchCli } from './cli.js';
 import { benchLogs, queries } from './logs.js';
 import { benchMetrics } from './metrics.js';
@@ -13,6 +14,7 @@ const benches: [string, () => Promise<unknown>][] = [
   ['metrics', benchMetrics],
   ['cli', benchCli],
   ['tui', benchTui],
+  ['api-abuse', benchApiAbuse],
 ];
 /** Run only when named (`npm run bench -- soak`): they take minutes. */
 const named: [string, () => Promise<unknown>][] = [

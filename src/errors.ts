@@ -31,6 +31,9 @@ export type OvrseerErrorCode =
   | 'OVRSEER_API_TIMEOUT'
   | 'OVRSEER_EXPORT_EXISTS'
   | 'OVRSEER_EXPORT_WRITE_FAILED'
+  | 'OVRSEER_PAYLOAD_TOO_LARGE'
+  | 'OVRSEER_INPUT_FULL'
+  | 'OVRSEER_UNSAFE_PATH'
   | 'OVRSEER_INTERNAL';
 
 export class OvrseerError extends Error {

@@ -48,7 +48,7 @@ export const SETTINGS_DEFAULTS = {
   logBufferLines: 10_000,
   metricsInterval: 1_000,
   limits: { maxProcesses: 200, maxCrashReports: 100, maxCrashReportSize: 1024 * 1024 },
-  api: { socket: true, listen: null, token: null },
+  api: { socket: true, listen: null, token: null, allowRemote: false, tls: null },
 } as const;
 
 /** The files `discoverConfig` looks for, in order. */

@@ -58,7 +58,11 @@ export function normalizeSettings(input: SettingsInput | undefined, dir: string)
     metricsInterval: input?.metricsInterval ?? d.metricsInterval,
     limits: { ...d.limits, ...defined(input?.limits) },
     // `token: ${OVRSEER_TOKEN}` with the variable unset interpolates to "": that is no token, not an empty one.
-    api: { ...api, token: api.token === '' ? null : api.token },
+    api: {
+      ...api,
+      token: api.token === '' ? null : api.token,
+      tls: api.tls === null ? null : { cert: resolve(dir, api.tls.cert), key: resolve(dir, api.tls.key) },
+    },
   };
 }
 

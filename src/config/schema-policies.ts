@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CRASH_LOOP_DEFAULTS } from './defaults.js';
 import type { CommandInput, SettingsInput } from './input.js';
+import { apiSchema } from './schema-api.js';
 import { commandSchema, envMapSchema, intSchema, oneOf, signalSchema, stringList } from './schema-common.js';
 import type { RestartPolicyName, RestartSpec, WatchSpec } from './spec.js';
 import { durationSchema, sizeSchema } from './units.js';
@@ -164,18 +165,7 @@ export const settingsSchema = z
         max_crash_report_size: sizeSchema.optional(),
       })
       .optional(),
-    api: z
-      .strictObject({
-        socket: z.boolean().optional(),
-        // A bare port listens on loopback: exposing the API beyond the host must be spelled out.
-        listen: z
-          .union([z.string().min(1), intSchema(1, 65535)], { error: 'expected "host:port" or a port number' })
-          .transform((value) => (typeof value === 'number' ? `127.0.0.1:${value}` : value))
-          .nullable()
-          .optional(),
-        token: z.string().nullable().optional(),
-      })
-      .optional(),
+    api: apiSchema.optional(),
   })
   .transform(
     (value): SettingsInput => ({

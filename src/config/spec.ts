@@ -145,7 +145,15 @@ export interface SettingsSpec {
   logBufferLines: number;
   metricsInterval: number;
   limits: { maxProcesses: number; maxCrashReports: number; maxCrashReportSize: number };
-  api: { socket: boolean; listen: string | null; token: string | null };
+  api: {
+    socket: boolean;
+    listen: string | null;
+    token: string | null;
+    /** A `listen` beyond loopback must be meant (README, "The API"). */
+    allowRemote: boolean;
+    /** Absolute paths of the PEM files; TLS on the TCP listener when set. */
+    tls: { cert: string; key: string } | null;
+  };
 }
 
 /** An engine plugin: a built-in name (`webhook`) or an absolute module path, with its options. */

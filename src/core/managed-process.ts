@@ -204,10 +204,22 @@ export class ManagedProcess {
     return () => this.#lineListeners.delete(listener);
   }
 
-  /** Writes to the process's stdin (for `attach`); false when it is not running. */
-  sendInput(data: string | Buffer): boolean {
+  /**
+   * Writes to the process's stdin (for `attach`); false when it is not running. What the pipe does not
+   * take waits in memory, up to `maxPending` bytes: past that the process is not reading, and more
+   * input is refused (OVRSEER_INPUT_FULL) rather than kept.
+   * @param maxPending @default 1 MiB
+   */
+  sendInput(data: string | Buffer, maxPending = 1024 * 1024): boolean {
     const stdin = this.#child?.stdin;
     if (stdin === null || stdin === undefined || stdin.destroyed) return false;
+    const pending = stdin.writableLength;
+    if (pending + Buffer.byteLength(data) > maxPending) {
+      throw new OvrseerError(
+        'OVRSEER_INPUT_FULL',
+        `${this.id} is not reading its stdin: ${pending} bytes already wait for it (the limit is ${maxPending}); try again once it reads`,
+      );
+    }
     stdin.write(data);
     return true;
   }

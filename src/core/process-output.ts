@@ -37,6 +37,8 @@ export function followChild(
   child.stdin?.on('error', (error) => reportError(error, { operation: 'write stdin', severity: 'warning' }));
   return new Promise((resolve) => {
     child.once('exit', (code, signal) => {
+      // Input nobody will read any more: what still waits for the pipe is dropped now.
+      child.stdin?.destroy();
       const drained = new Promise<void>((done) => {
         const timer = clock.setTimeout(done, STDIO_DRAIN_MS);
         child.once('close', () => {

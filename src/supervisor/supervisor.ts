@@ -1,3 +1,4 @@
+import { apiSettingsProblems, remoteWarning } from '../config/api-listen.js';
 import type { ProjectSpec } from '../config/spec.js';
 import type { ManagerEvents } from '../core/events.js';
 import { processStartTime } from '../core/kill.js';
@@ -12,7 +13,9 @@ import { ensureStateDir, type StatePaths } from '../os/state-dir.js';
 import { loadPlugins } from '../plugins/load.js';
 import { CrashReporter } from '../reports/crash-reporter.js';
 import type { ApiBackend } from './api/backend.js';
+import { apiLimits } from './api/limits.js';
 import { ApiServer, socketPathFor } from './api/server.js';
+import { ensureSocketDir } from './api/socket-path.js';
 import { ApiClient } from './client.js';
 import { type InstanceMetrics, type ProcessRow, processRow } from './process-rows.js';
 import { recoverLeftovers } from './recovery.js';
@@ -59,6 +62,7 @@ export class Supervisor implements ApiBackend {
   readonly #userStopped = new Set<string>();
   readonly #shutdownListeners = new Set<() => void>();
   readonly #exitsAfterShutdown: boolean;
+  readonly #limits = apiLimits();
 
   private constructor(spec: ProjectSpec, paths: StatePaths, recovered: string[], options: SupervisorOptions) {
     this.paths = paths;
@@ -91,6 +95,10 @@ export class Supervisor implements ApiBackend {
       projectId: this.manager.projectId,
       listen: spec.settings.api.listen,
       token: spec.settings.api.token,
+      allowRemote: spec.settings.api.allowRemote,
+      tls: spec.settings.api.tls,
+      limits: this.#limits,
+      onLimit: (text) => this.log.note(text, 'warn'),
     });
     this.manager.on('state', () => this.#scheduleStateWrite());
   }
@@ -100,16 +108,14 @@ export class Supervisor implements ApiBackend {
    * supervisor left behind, loads earlier crash reports and opens the API.
    */
   static async open(spec: ProjectSpec, options: SupervisorOptions = {}): Promise<Supervisor> {
-    const { listen, token } = spec.settings.api;
-    if (listen !== null && (token === null || token === '')) {
-      throw new OvrseerError(
-        'OVRSEER_USAGE',
-        `settings.api.listen is ${listen} but settings.api.token is empty: a TCP API needs a token (set OVRSEER_TOKEN)`,
-      );
-    }
+    // A spec built in code skipped the config's checks: the same ones, before anything is touched.
+    const problem = apiSettingsProblems(spec.settings.api)[0];
+    if (problem !== undefined)
+      throw new OvrseerError('OVRSEER_USAGE', `settings.api.${problem.key}: ${problem.message}`);
     const paths = ensureStateDir(spec.settings.stateDir, 'logs', 'reports');
     const projectId = options.projectId ?? projectIdOf(spec);
     const socketPath = socketPathFor(paths, projectId);
+    ensureSocketDir(socketPath, paths);
     if (await new ApiClient(socketPath).ping()) {
       throw new OvrseerError(
         'OVRSEER_ALREADY_RUNNING',
@@ -136,6 +142,11 @@ export class Supervisor implements ApiBackend {
       `supervisor pid ${process.pid} for ${spec.file ?? spec.dir}: ${supervisor.manager.instances().length} process instances, API on ${supervisor.socketPath}`,
     );
     for (const message of supervisor.recovered) supervisor.log.note(message);
+    const remote = remoteWarning(spec.settings.api);
+    if (remote !== null) {
+      supervisor.recovered.push(remote);
+      supervisor.log.note(remote, 'warn');
+    }
     return supervisor;
   }
 
@@ -237,7 +248,7 @@ export class Supervisor implements ApiBackend {
   }
 
   sendInput(id: string, data: Buffer): boolean {
-    return this.#instance(id).sendInput(data);
+    return this.#instance(id).sendInput(data, this.#limits.maxPendingInput);
   }
 
   context(id: string): { env: Record<string, string | undefined>; cwd: string } {

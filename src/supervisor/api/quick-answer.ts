@@ -1,4 +1,6 @@
 import type { Socket } from 'node:net';
+import { type Clock, type ClockTimer, systemClock } from '../../core/clock.js';
+import { DEFAULT_API_LIMITS } from './limits.js';
 
 /** A request head is read up to this size; anything larger goes to node:http (which refuses it). */
 const MAX_HEAD_BYTES = 8 * 1024;
@@ -20,6 +22,14 @@ export interface QuickResponse {
   body: string;
 }
 
+/** How long a request head may take to arrive, from its first byte (or from the connection). */
+export interface HeadDeadline {
+  ms: number;
+  clock: Clock;
+  /** Called before the connection is closed with a 408. */
+  onExpired(): void;
+}
+
 /**
  * Answers the requests that `answer` accepts straight on the socket; at the first request it does not
  * accept (or anything it cannot read), the connection and every byte read so far go to `handOff`.
@@ -30,9 +40,32 @@ export function serveQuickly(
   socket: Socket,
   answer: (head: RequestHead) => QuickResponse | null,
   handOff: (socket: Socket) => void,
+  deadline: HeadDeadline = {
+    ms: DEFAULT_API_LIMITS.headerTimeoutMs,
+    clock: systemClock,
+    onExpired: () => undefined,
+  },
 ): void {
   let buffered: Buffer = Buffer.alloc(0);
+  // The idle timeout below restarts with every byte: a client trickling one every few seconds would
+  // hold the connection forever without this one, which does not.
+  let headTimer: ClockTimer | null = null;
+  const startHead = (): void => {
+    headTimer ??= deadline.clock.setTimeout(() => {
+      headTimer = null;
+      deadline.onExpired();
+      socket.off('data', onData);
+      socket.end('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n', () =>
+        socket.destroy(),
+      );
+    }, deadline.ms);
+  };
+  const endHead = (): void => {
+    if (headTimer !== null) deadline.clock.clearTimeout(headTimer);
+    headTimer = null;
+  };
   const giveUp = (): void => {
+    endHead();
     socket.off('data', onData);
     socket.setTimeout(0);
     socket.off('timeout', onTimeout);
@@ -44,6 +77,7 @@ export function serveQuickly(
     socket.destroy();
   };
   const onData = (chunk: Buffer): void => {
+    startHead();
     buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
     for (;;) {
       const head = readRequestHead(buffered);
@@ -56,6 +90,7 @@ export function serveQuickly(
         giveUp();
         return;
       }
+      endHead();
       buffered = buffered.subarray(head.length);
       const close = wantsClose(head);
       socket.write(responseBytes(response, close));
@@ -65,8 +100,11 @@ export function serveQuickly(
         return;
       }
       if (buffered.length === 0) return;
+      startHead();
     }
   };
+  startHead();
+  socket.once('close', endHead);
   socket.setTimeout(QUICK_IDLE_TIMEOUT_MS);
   socket.on('timeout', onTimeout);
   socket.on('data', onData);

@@ -1,4 +1,5 @@
 import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
@@ -10,6 +11,8 @@ import { type LogRecord, logRecord } from '../../logs/format.js';
 import type { LogEntry, LogQuery } from '../../logs/types.js';
 import type { ApiBackend } from './backend.js';
 import { bearerToken } from './bearer-token.js';
+import { DroppingQueue } from './event-queue.js';
+import { type ApiLimits, DEFAULT_API_LIMITS } from './limits.js';
 
 const ACTIONS = ['start', 'stop', 'restart'] as const;
 /** Names as the config allows them, optionally with a replica suffix: nothing else reaches the engine. */
@@ -60,6 +63,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   OVRSEER_LIMIT_EXCEEDED: 400,
   OVRSEER_INVALID_STATE: 409,
   OVRSEER_UNAUTHORIZED: 401,
+  OVRSEER_INPUT_FULL: 503,
 };
 
 function fail(c: Context, status: ContentfulStatusCode, code: string, message: string): Response {
@@ -89,8 +93,23 @@ function badRequest(error: z.ZodError): OvrseerError {
 export function createApp(
   backend: ApiBackend,
   token: ((presented: string | undefined) => boolean) | null,
+  limits: Pick<ApiLimits, 'maxBodyBytes' | 'eventQueue'> = DEFAULT_API_LIMITS,
 ): Hono {
   const app = new Hono();
+  // Before the token check: the size is known from the head, and nothing of the body is read.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: limits.maxBodyBytes,
+      onError: (c) =>
+        fail(
+          c,
+          413,
+          'OVRSEER_PAYLOAD_TOO_LARGE',
+          `the request body is larger than the API's limit of ${limits.maxBodyBytes} bytes; send it in smaller pieces`,
+        ),
+    }),
+  );
   if (token !== null) {
     app.use('*', async (c, next) => {
       if (!token(bearerToken(c.req.header('authorization')))) {
@@ -141,7 +160,7 @@ export function createApp(
     return c.json(backend.rows());
   });
   app.get('/v1/logs', (c) => logs(c, backend));
-  app.get('/v1/events', (c) => events(c, backend));
+  app.get('/v1/events', (c) => events(c, backend, limits.eventQueue));
   app.get('/v1/reports', (c) => c.json(backend.reports()));
   app.get('/v1/reports/:id', (c) => {
     const report = backend.report(c.req.param('id'));
@@ -261,9 +280,13 @@ export function entryJson(entry: LogEntry): LogRecord & { seq: number } {
   return { ...logRecord(entry), seq: entry.seq };
 }
 
-function events(c: Context, backend: ApiBackend): Response {
+/**
+ * `/v1/events`: each subscriber has its own bounded queue. One that reads slower than events come gets
+ * `event: dropped` `{"count": N}` in place of the N oldest it missed (see `DroppingQueue`).
+ */
+function events(c: Context, backend: ApiBackend, capacity: number): Response {
   return streamSSE(c, async (stream) => {
-    const queue: { event: keyof ManagerEvents; data: unknown }[] = [];
+    const queue = new DroppingQueue<{ event: keyof ManagerEvents; data: unknown }>(capacity);
     let wake: (() => void) | null = null;
     const push = (event: keyof ManagerEvents) => (data: unknown) => {
       queue.push({ event, data: event === 'error' ? errorJson(data) : data });
@@ -275,9 +298,13 @@ function events(c: Context, backend: ApiBackend): Response {
     stream.onAbort(() => wake?.());
     try {
       while (!stream.aborted && !stream.closed) {
-        const item = queue.shift();
-        if (item !== undefined) {
-          await stream.writeSSE({ event: item.event, data: JSON.stringify(item.data) });
+        const taken = queue.take();
+        if (taken?.kind === 'dropped') {
+          await stream.writeSSE({ event: 'dropped', data: JSON.stringify({ count: taken.count }) });
+          continue;
+        }
+        if (taken !== undefined) {
+          await stream.writeSSE({ event: taken.item.event, data: JSON.stringify(taken.item.data) });
           continue;
         }
         await new Promise<void>((resolve) => {

@@ -1,26 +1,42 @@
-import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type ApiListenSettings, apiSettingsProblems, parseListen } from '../../config/api-listen.js';
+import { type Clock, systemClock } from '../../core/clock.js';
 import { errorMessage, OvrseerError } from '../../errors.js';
 import type { StatePaths } from '../../os/state-dir.js';
 import type { ApiBackend } from './backend.js';
 import { bearerToken } from './bearer-token.js';
+import { type ApiLimits, DEFAULT_API_LIMITS, LimitNotice, UnauthenticatedGate } from './limits.js';
 import { type QuickResponse, type RequestHead, serveQuickly } from './quick-answer.js';
+import { ensureSocketDir, socketPathFor } from './socket-path.js';
 
-/** sun_path is 108 bytes on Linux (104 on macOS), NUL included. */
-const MAX_SOCKET_PATH = 100;
+export { socketPathFor } from './socket-path.js';
 
 type Listener = (request: IncomingMessage, response: ServerResponse) => void;
 type TokenCheck = (presented: string | undefined) => boolean;
 
-export interface ApiServerOptions {
+export interface ApiServerOptions extends Omit<ApiListenSettings, 'allowRemote' | 'tls'> {
+  /** @default false */
+  allowRemote?: boolean;
+  /** @default null (plain HTTP on TCP) */
+  tls?: ApiListenSettings['tls'];
   paths: StatePaths;
   projectId: string;
-  /** `host:port` for an optional TCP listener; refused without a token. */
-  listen: string | null;
-  token: string | null;
+  /** @default DEFAULT_API_LIMITS */
+  limits?: ApiLimits;
+  /** A limit was hit (a warning for the supervisor's log), at most once per 10 s per kind and listener. */
+  onLimit?(text: string): void;
+  /** @default systemClock */
+  clock?: Clock;
+}
+
+/** What one listener (the socket, or TCP) holds: its own counts, so one cannot starve the other. */
+interface Listening {
+  name: string;
+  token: TokenCheck | null;
+  gate: UnauthenticatedGate | null;
+  headTimeouts: LimitNotice;
 }
 
 /**
@@ -29,42 +45,62 @@ export interface ApiServerOptions {
  * every ping ask — is answered on the socket directly (see `serveQuickly`); any other request hands
  * its connection to node:http, and Hono and zod, loaded on the first request that needs them. A
  * supervisor that only those clients talk to never loads them (~10 MB of RSS for as long as it lives).
+ * Every listener bounds its connections, their heads, bodies and time (see `ApiLimits`).
  */
 export class ApiServer {
   readonly socketPath: string;
   #servers: Server[] = [];
   readonly #sockets = new Set<Socket>();
-  readonly #http = new Map<TokenCheck | null, Promise<HttpServer>>();
+  readonly #http = new Map<Listening, Promise<HttpServer>>();
+  readonly #notices: LimitNotice[] = [];
+  readonly #limits: ApiLimits;
+  readonly #clock: Clock;
 
   constructor(
     private readonly backend: ApiBackend,
     private readonly options: ApiServerOptions,
   ) {
     this.socketPath = socketPathFor(options.paths, options.projectId);
+    this.#limits = options.limits ?? { ...DEFAULT_API_LIMITS };
+    this.#clock = options.clock ?? systemClock;
   }
 
   async listen(): Promise<void> {
-    if (this.options.listen !== null && (this.options.token === null || this.options.token === '')) {
-      throw new OvrseerError(
-        'OVRSEER_USAGE',
-        `settings.api.listen is ${this.options.listen} but settings.api.token is empty: a TCP API needs a token (set OVRSEER_TOKEN)`,
-      );
-    }
-    if (this.socketPath !== this.options.paths.socket) {
-      mkdirSync(join(this.socketPath, '..'), { recursive: true, mode: 0o700 });
+    // Before anything is bound: a half-configured remote API must not be reachable even for a moment.
+    const { allowRemote = false, tls: tlsFiles = null } = this.options;
+    const problem = apiSettingsProblems({ ...this.options, allowRemote, tls: tlsFiles })[0];
+    if (problem !== undefined)
+      throw new OvrseerError('OVRSEER_USAGE', `settings.api.${problem.key}: ${problem.message}`);
+    const tls = tlsFiles === null ? null : readTls(tlsFiles);
+    ensureSocketDir(this.socketPath, this.options.paths);
+    if (this.socketPath !== this.options.paths.socket)
       writeFileSync(`${this.options.paths.root}/socket-path`, `${this.socketPath}\n`, { mode: 0o600 });
-    }
     // A socket file left by a killed supervisor: the caller has checked that nobody answers on it.
     if (existsSync(this.socketPath)) rmSync(this.socketPath);
-    const unix = createServer((socket) => this.#accept(socket, null));
+    const onSocket = this.#listening('the socket', null);
+    const unix = this.#bounded(
+      createServer((socket) => this.#accept(socket, onSocket)),
+      onSocket.name,
+    );
     await listenOn(unix, () => unix.listen(this.socketPath));
     this.#servers.push(unix);
     chmodSync(this.socketPath, 0o600);
     if (this.options.listen !== null && this.options.token !== null) {
-      const { host, port } = parseListen(this.options.listen);
+      const { host, port } = parseListen(this.options.listen) ?? { host: '127.0.0.1', port: 0 };
       const { createTokenCheck } = await import('./auth.js');
-      const check = createTokenCheck(this.options.token);
-      const tcp = createServer((socket) => this.#accept(socket, check));
+      const onTcp = this.#listening(`TCP ${this.options.listen}`, createTokenCheck(this.options.token));
+      const accept = (socket: Socket): void => {
+        if (onTcp.gate?.admit(socket) === true) this.#accept(socket, onTcp);
+      };
+      let tcp: Server;
+      if (tls === null) tcp = createServer(accept);
+      else {
+        const { createServer: createTlsServer } = await import('node:tls');
+        const handshakeTimeout = this.#limits.headerTimeoutMs;
+        tcp = createTlsServer({ ...tls, handshakeTimeout }, accept);
+        tcp.on('tlsClientError', () => onTcp.headTimeouts.hit());
+      }
+      this.#bounded(tcp, onTcp.name);
       await listenOn(tcp, () => tcp.listen(port, host));
       this.#servers.push(tcp);
     }
@@ -82,28 +118,72 @@ export class ApiServer {
     for (const socket of this.#sockets) socket.destroy();
     await closed;
     this.#servers = [];
+    for (const server of this.#http.values()) void server.then((http) => http.close());
+    for (const notice of this.#notices) notice.dispose();
     rmSync(this.socketPath, { force: true });
   }
 
-  #accept(socket: Socket, token: TokenCheck | null): void {
+  #notice(describe: (count: number) => string): LimitNotice {
+    const write = this.options.onLimit ?? (() => undefined);
+    const notice = new LimitNotice(this.#clock, write, describe);
+    this.#notices.push(notice);
+    return notice;
+  }
+
+  #listening(name: string, token: TokenCheck | null): Listening {
+    const limits = this.#limits;
+    return {
+      name,
+      token,
+      gate:
+        token === null
+          ? null
+          : new UnauthenticatedGate(
+              limits.maxUnauthenticated,
+              this.#notice(
+                (count) =>
+                  `API on ${name}: refused ${count} connection(s): ${limits.maxUnauthenticated} are already open without the token`,
+              ),
+            ),
+      headTimeouts: this.#notice(
+        (count) =>
+          `API on ${name}: closed ${count} connection(s) that did not send a request within ${limits.headerTimeoutMs} ms (slow or stalled clients)`,
+      ),
+    };
+  }
+
+  /** `maxConnections` per listener; node closes the ones past it and says so with `drop`. */
+  #bounded(server: Server, name: string): Server {
+    const max = this.#limits.maxConnections;
+    server.maxConnections = max;
+    const dropped = this.#notice(
+      (count) =>
+        `API on ${name}: refused ${count} connection(s): the limit of ${max} open connections is reached`,
+    );
+    server.on('drop', () => dropped.hit());
+    return server;
+  }
+
+  #accept(socket: Socket, on: Listening): void {
     this.#sockets.add(socket);
     socket.on('close', () => this.#sockets.delete(socket));
     // A client that vanishes mid-request; node:http adds its own handling once it has the socket.
     socket.on('error', () => socket.destroy());
     serveQuickly(
       socket,
-      (head) => this.#quickAnswer(head, token),
-      (handed) => void this.#handOff(handed, token),
+      (head) => this.#quickAnswer(head, on, socket),
+      (handed) => void this.#handOff(handed, on),
+      { ms: this.#limits.headerTimeoutMs, clock: this.#clock, onExpired: () => on.headTimeouts.hit() },
     );
   }
 
-  async #handOff(socket: Socket, token: TokenCheck | null): Promise<void> {
-    let server = this.#http.get(token);
+  async #handOff(socket: Socket, on: Listening): Promise<void> {
+    let server = this.#http.get(on);
     if (server === undefined) {
       server = import('node:http').then(({ createServer: createHttpServer }) =>
-        createHttpServer(this.#lazyListener(token)),
+        this.#httpServer(createHttpServer, on),
       );
-      this.#http.set(token, server);
+      this.#http.set(on, server);
     }
     try {
       (await server).emit('connection', socket);
@@ -114,24 +194,55 @@ export class ApiServer {
     }
   }
 
-  #quickAnswer(head: RequestHead, token: TokenCheck | null): QuickResponse | null {
+  #httpServer(create: typeof import('node:http').createServer, on: Listening): HttpServer {
+    const { headerTimeoutMs, requestTimeoutMs } = this.#limits;
+    const server = create(
+      {
+        headersTimeout: headerTimeoutMs,
+        requestTimeout: Math.max(requestTimeoutMs, headerTimeoutMs),
+        connectionsCheckingInterval: Math.min(1_000, headerTimeoutMs),
+      },
+      this.#lazyListener(on),
+    );
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+      const timeout = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      if (timeout) on.headTimeouts.hit();
+      if (socket.writable) {
+        const status = timeout
+          ? '408 Request Timeout'
+          : error.code === 'HPE_HEADER_OVERFLOW'
+            ? '431 Request Header Fields Too Large'
+            : '400 Bad Request';
+        socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      }
+      socket.destroy();
+    });
+    // node:http checks headersTimeout and requestTimeout from a timer it starts on 'listening'; this
+    // server never listens (it is handed connections), so without this no slow client is ever cut off.
+    server.emit('listening');
+    return server;
+  }
+
+  #quickAnswer(head: RequestHead, on: Listening, socket: Socket): QuickResponse | null {
     return head.method === 'GET' && isProcessList(head.target)
-      ? this.#processList(head.headers.get('authorization'), token)
+      ? this.#processList(head.headers.get('authorization'), on, socket)
       : null;
   }
 
-  #lazyListener(token: TokenCheck | null): Listener {
+  #lazyListener(on: Listening): Listener {
     let handler: Promise<Listener> | null = null;
     return (request, response) => {
       if (request.method === 'GET' && isProcessList(request.url)) {
         // A body on a GET means nothing here, but it must be read for the connection to be reusable.
         request.resume();
-        const { status, body } = this.#processList(request.headers.authorization, token);
+        const { status, body } = this.#processList(request.headers.authorization, on, request.socket);
         sendJson(response, status, body);
         return;
       }
+      if (on.token?.(bearerToken(request.headers.authorization)) === true)
+        on.gate?.authenticated(request.socket);
       handler ??= Promise.all([import('@hono/node-server'), import('./routes.js')]).then(([node, routes]) =>
-        node.getRequestListener(routes.createApp(this.backend, token).fetch),
+        node.getRequestListener(routes.createApp(this.backend, on.token, this.#limits).fetch),
       );
       handler.then(
         (listener) => listener(request, response),
@@ -145,11 +256,12 @@ export class ApiServer {
   }
 
   /** `GET /v1/processes` as the Hono route answers it (same body, status and error shapes). */
-  #processList(authorization: string | undefined, token: TokenCheck | null): QuickResponse {
-    if (token !== null && !token(bearerToken(authorization))) {
+  #processList(authorization: string | undefined, on: Listening, socket: Socket): QuickResponse {
+    if (on.token !== null && !on.token(bearerToken(authorization))) {
       const error = { code: 'OVRSEER_UNAUTHORIZED', message: 'missing or wrong bearer token' };
       return { status: 401, body: JSON.stringify({ error }) };
     }
+    on.gate?.authenticated(socket);
     try {
       return { status: 200, body: JSON.stringify(this.backend.rows()) };
     } catch (error) {
@@ -175,12 +287,18 @@ function sendJson(response: ServerResponse, status: number, text: string): void 
   response.end(text);
 }
 
-/** The socket in the state dir, or — when that path is too long for a unix socket — a short one. */
-export function socketPathFor(paths: StatePaths, projectId: string): string {
-  if (Buffer.byteLength(paths.socket) <= MAX_SOCKET_PATH) return paths.socket;
-  const uid = process.getuid?.() ?? 0;
-  const base = process.env.XDG_RUNTIME_DIR ?? join(tmpdir(), `ovrseer-${uid}`);
-  return join(base, `${projectId}.sock`);
+function readTls(tls: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
+  const read = (key: 'cert' | 'key'): Buffer => {
+    try {
+      return readFileSync(tls[key]);
+    } catch (error) {
+      throw new OvrseerError(
+        'OVRSEER_USAGE',
+        `settings.api.tls.${key}: cannot read ${tls[key]}: ${errorMessage(error)}`,
+      );
+    }
+  };
+  return { cert: read('cert'), key: read('key') };
 }
 
 function listenOn(server: Server, start: () => void): Promise<void> {
@@ -192,14 +310,4 @@ function listenOn(server: Server, start: () => void): Promise<void> {
     });
     start();
   });
-}
-
-function parseListen(listen: string): { host: string; port: number } {
-  const match = /^(?:(.*):)?(\d+)$/.exec(listen);
-  if (match === null)
-    throw new OvrseerError('OVRSEER_USAGE', `settings.api.listen: expected host:port, got "${listen}"`);
-  return {
-    host: match[1] === undefined || match[1] === '' ? '127.0.0.1' : match[1].replace(/^\[|\]$/g, ''),
-    port: Number(match[2]),
-  };
 }

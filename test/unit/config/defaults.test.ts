@@ -51,7 +51,7 @@ describe('process defaults', () => {
       logBufferLines: 10_000,
       metricsInterval: 1000,
       limits: { maxProcesses: 200, maxCrashReports: 100, maxCrashReportSize: 1024 * 1024 },
-      api: { socket: true, listen: null, token: null },
+      api: { socket: true, listen: null, token: null, allowRemote: false, tls: null },
     });
   });
 
@@ -481,20 +481,25 @@ describe('settings', () => {
       logBufferLines: 500,
       metricsInterval: 5000,
       limits: { maxProcesses: 10, maxCrashReports: 5, maxCrashReportSize: 64 * 1024 },
-      api: { socket: false, listen: '127.0.0.1:9090', token: 'abc' },
+      api: { socket: false, listen: '127.0.0.1:9090', token: 'abc', allowRemote: false, tls: null },
     });
   });
 
   it('partial limits keep the other defaults', () => {
     const spec = parse(
-      'settings: { limits: { max_processes: 5 }, api: { listen: "0.0.0.0:80" } }\nprocesses:\n  a: { command: x }\n',
+      'settings: { limits: { max_processes: 5 }, api: { listen: "0.0.0.0:80", allow_remote: true, tls: { cert: c.pem, key: k.pem } } }\nprocesses:\n  a: { command: x }\n',
     );
     expect(spec.settings.limits).toEqual({
       maxProcesses: 5,
       maxCrashReports: 100,
       maxCrashReportSize: 1024 * 1024,
     });
-    expect(spec.settings.api).toEqual({ socket: true, listen: '0.0.0.0:80', token: null });
+    expect(spec.settings.api).toMatchObject({
+      socket: true,
+      listen: '0.0.0.0:80',
+      token: null,
+      allowRemote: true,
+    });
   });
 });
 

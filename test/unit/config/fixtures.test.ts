@@ -141,7 +141,7 @@ describe('the canonical example', () => {
       logBufferLines: 10_000,
       metricsInterval: 1000,
       limits: { maxProcesses: 200, maxCrashReports: 100, maxCrashReportSize: 1024 * 1024 },
-      api: { socket: true, listen: null, token: 's3cret' },
+      api: { socket: true, listen: null, token: 's3cret', allowRemote: false, tls: null },
     });
   });
 
