@@ -30,6 +30,7 @@ export type OvrseerErrorCode =
   | 'OVRSEER_API_TIMEOUT'
   | 'OVRSEER_EXPORT_EXISTS'
   | 'OVRSEER_EXPORT_WRITE_FAILED'
+  | 'OVRSEER_STATE_FILE'
   | 'OVRSEER_INTERNAL';
 
 export class OvrseerError extends Error {

@@ -117,8 +117,10 @@ export class Supervisor implements ApiBackend {
       );
     }
     const plugins = await loadPlugins(spec.plugins ?? [], spec.name);
-    const previous = readStateFile(paths.stateFile);
-    const recovered = await recoverLeftovers(spec, paths, projectId);
+    const state = readStateFile(paths.stateFile);
+    const previous = state.content;
+    const recovered = await recoverLeftovers(spec, previous, projectId);
+    if (state.warning !== null) recovered.unshift(state.warning);
     const supervisor = new Supervisor(spec, paths, recovered, { ...options, projectId });
     for (const plugin of plugins) supervisor.manager.use(plugin);
     for (const name of previous?.userStopped ?? []) {
