@@ -89,7 +89,9 @@ describe('a damaged state.json does not block recovery', () => {
         stderr: expect.stringContaining('could not be read'),
       });
       setAsideIn(p, up.stderr);
-      expect(up.stderr).toMatch(/ended pid \d+ \(t[\d-]+\/worker\/2\), left running by a supervisor that died/);
+      expect(up.stderr).toMatch(
+        /ended pid \d+ \(t[\d-]+\/worker\/2\), left running by a supervisor that died/,
+      );
       expect(left.filter(isRunning)).toEqual([]);
       supervisorPid(p);
       const now = markedPids(p.name);
@@ -112,7 +114,9 @@ describe('a damaged state.json does not block recovery', () => {
       up.signal('SIGINT');
       expect(await up.exited).toBe(0);
       setAsideIn(p, up.stdout() + up.stderr());
-      expect(up.stdout()).toMatch(/ended pid \d+ \(t[\d-]+\/api\/1\), left running by a supervisor that died/);
+      expect(up.stdout()).toMatch(
+        /ended pid \d+ \(t[\d-]+\/api\/1\), left running by a supervisor that died/,
+      );
       expect(markedPids(p.name)).toEqual([]);
     });
   }

@@ -40,7 +40,7 @@ export async function runDown(options: ControlOptions & { timeout?: number }): P
   const { spec, shown } = await locateProject(options);
   const left = await leftoversOf(spec, err);
   if (left.length > 0) {
-    err.write(describeLeftovers(shown, left, 'the supervisor is gone'));
+    err.write(describeLeftovers(shown, left, 'after-shutdown'));
     return EXIT_FAILURE;
   }
   out.write('stopped\n');
@@ -76,7 +76,7 @@ async function recoverWithoutSupervisor(
   }
   const left = await leftoversOf(spec, null);
   if (left.length > 0) {
-    err.write(describeLeftovers(shown, left, 'no supervisor runs'));
+    err.write(describeLeftovers(shown, left, 'after-recovery'));
     return EXIT_FAILURE;
   }
   out.write(describeRecovered(shown, ended));
@@ -102,14 +102,25 @@ export function describeRecovered(shown: string, ended: readonly string[]): stri
   return `no ovrseer was running for ${shown}: recovered ${what} a supervisor that died left running\n${lines.join('')}stopped\n`;
 }
 
-/** The processes of the project still running after `down` did what it could. */
-export function describeLeftovers(shown: string, left: readonly Leftover[], situation: string): string {
+/**
+ * The processes of the project still running after `down` did what it could.
+ * @param when `after-shutdown`: the supervisor went before they did (it died half way);
+ *   `after-recovery`: `down` itself tried to end them, even with SIGKILL
+ */
+export function describeLeftovers(
+  shown: string,
+  left: readonly Leftover[],
+  when: 'after-shutdown' | 'after-recovery',
+): string {
   const lines = left.slice(0, SHOWN).map((leftover) => `  pid ${leftover.pid} (${leftover.what})\n`);
   if (left.length > SHOWN) lines.push(`  … and ${left.length - SHOWN} more\n`);
   const what = left.length === 1 ? '1 process' : `${left.length} processes`;
-  const hint =
-    situation === 'no supervisor runs'
-      ? 'they survived SIGKILL (stuck in the kernel, or not ours to signal): see `ps -o pid,stat,user -p PID`'
-      : '`ovrseer down` again ends them';
-  return `ovrseer: ${situation} but ${what} of ${shown} still run:\n${lines.join('')}${hint}\n`;
+  const [situation, hint] =
+    when === 'after-shutdown'
+      ? ['the supervisor exited', '`ovrseer down` again ends them']
+      : [
+          'no supervisor runs',
+          'they survived SIGKILL (stuck in the kernel, or not ours to signal): see `ps -o pid,stat,user -p PID`',
+        ];
+  return `ovrseer: ${situation} but ${what} of ${shown} still ${left.length === 1 ? 'runs' : 'run'}:\n${lines.join('')}${hint}\n`;
 }
