@@ -113,8 +113,8 @@ function setAside(path: string, problem: string, options: StateFileOptions): Sta
 
 /**
  * Write, fsync, rename, fsync the directory: a reader (or a crash) never sees half a file, and a power
- * cut leaves either the old file or the new one — without the fsyncs ext4 and xfs may keep the rename
- * but not the data, leaving an empty `state.json` behind.
+ * cut leaves either the old file or the new one — without the fsyncs it may keep the rename but not the
+ * data, leaving an empty `state.json` behind.
  */
 export function writeStateFile(
   path: string,
