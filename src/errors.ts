@@ -34,6 +34,7 @@ export type OvrseerErrorCode =
   | 'OVRSEER_PAYLOAD_TOO_LARGE'
   | 'OVRSEER_INPUT_FULL'
   | 'OVRSEER_UNSAFE_PATH'
+  | 'OVRSEER_STATE_FILE'
   | 'OVRSEER_INTERNAL';
 
 export class OvrseerError extends Error {

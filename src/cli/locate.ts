@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CONFIG_FILE_NAMES, PROCFILE_NAME } from '../config/defaults.js';
+import type { ProjectSpec } from '../config/spec.js';
 import { OvrseerError } from '../errors.js';
 import { ApiClient } from '../supervisor/client.js';
 
@@ -35,6 +36,19 @@ export async function querySupervisor<T>(
       throw error;
     }
   });
+}
+
+/**
+ * Loads the project that `locateSupervisor` would talk to, for the commands that act without a
+ * supervisor (`down` after one died). `shown` is its file as the user would write it.
+ */
+export async function locateProject(
+  options: LocateOptions = {},
+): Promise<{ spec: ProjectSpec; shown: string }> {
+  const cwd = options.cwd ?? process.cwd();
+  const file = options.file === undefined ? findConfigFile(cwd) : resolve(cwd, options.file);
+  const { loadProject } = await import('../config/load.js');
+  return { spec: loadProject({ file, cwd }), shown: relativeToCwd(file, cwd) };
 }
 
 /** `ask` returns null when no supervisor answers on that socket. */

@@ -216,7 +216,7 @@ function registerControlCommands(program: Command): void {
     .description('stop the running project gracefully (cleanup processes included) and wait until it is gone')
     .option('-f, --file <file>', FILE_HELP)
     .action(async (options: { file?: string }) => {
-      const { runDown } = await import('./commands/control.js');
+      const { runDown } = await import('./commands/down.js');
       throw new ExitRequest(await runDown(options));
     });
   program

@@ -8,6 +8,7 @@ import type { ProjectSpec } from '../config/spec.js';
 import { errorMessage } from '../errors.js';
 import { attachMetrics } from '../metrics/attach.js';
 import { tierUpUnderLoad } from './compiler-tier.js';
+import { recoverySummary } from './recovery.js';
 import { runSession, type SessionPrinter } from './session.js';
 import { Supervisor } from './supervisor.js';
 
@@ -27,6 +28,9 @@ async function main(argv: string[]): Promise<number> {
   const { spec, projectId } = JSON.parse(readFileSync(specFile, 'utf8')) as DaemonStart;
   rmSync(specFile, { force: true });
   const supervisor = await Supervisor.open(spec, { projectId, exitsAfterShutdown: true });
+  // This process's stderr is `daemon.out`, which `up -d` prints once start-up is done.
+  for (const line of recoverySummary(supervisor.recovered, supervisor.paths.supervisorLog))
+    process.stderr.write(`${line}\n`);
   // The supervisor's log follows the engine itself; nobody watches this process's output.
   attachMetrics(supervisor);
   tierUpUnderLoad(supervisor.manager);

@@ -61,30 +61,8 @@ export async function runScale(assignments: string[], options: ControlOptions): 
   return 0;
 }
 
-/** `ovrseer down`: graceful shutdown (cleanup included); returns once the supervisor process is gone. */
-export async function runDown(options: ControlOptions & { timeout?: number }): Promise<number> {
-  const client = await locateSupervisor(options);
-  const { pid } = await client.post<{ ok: boolean; pid?: number }>('/v1/shutdown');
-  const { isPidAlive } = await import('../../core/kill.js');
-  const deadline = Date.now() + (options.timeout ?? 120_000);
-  // The socket closes before the process ends (it still writes its state file): wait for both.
-  const gone = async (): Promise<void> => {
-    while ((await client.ping()) || (pid !== undefined && isPidAlive(pid))) {
-      if (Date.now() > deadline)
-        throw new OvrseerError(
-          'OVRSEER_API_FAILED',
-          'the supervisor is still running after the shutdown timeout',
-        );
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
-  await waitSaying(gone, client, 'down', options);
-  (options.out ?? process.stdout).write('stopped\n');
-  return 0;
-}
-
 /** Runs `work`, saying on stderr what the supervisor is waiting for once it takes over a second. */
-async function waitSaying<T>(
+export async function waitSaying<T>(
   work: () => Promise<T>,
   client: ApiClient,
   kind: 'stop' | 'down',

@@ -122,6 +122,9 @@ export async function runDetached(
   } finally {
     progress.clear();
   }
+  // What the supervisor said on start-up (a damaged state file set aside, leftovers it ended).
+  const said = tailSince(join(paths.root, 'daemon.out'), 0, 100);
+  if (said !== '') process.stderr.write(`${said}\n`);
   out.write(renderProcessTable(rows, { color: shouldUseColor(out) }));
   const failed = rows.filter((row) => row.status === 'failed' || row.status === 'crashed');
   const c = createColors(shouldUseColor(out));
