@@ -156,6 +156,22 @@ processes:
     expect(up.stdout).toMatch(/crasher: exited with code 3/);
   });
 
+  it('returns for a crash loop under restart: always, exit 1 naming it, instead of waiting for ever', async () => {
+    const p = project(`
+name: "{{name}}"
+processes:
+  good: { command: sleep 600 }
+  looping: { command: ${fixtureCommand('exit-with.mjs', 1)}, restart: { policy: always, delay: 20ms, backoff: 1, crash_loop: false } }
+`);
+    const up = await runCli(['up', '-d'], { cwd: p.dir });
+    expect(up.code).toBe(1);
+    expect(up.stdout).toMatch(/1 of 2 failed to start/);
+    expect(up.stdout).toMatch(/looping: crashed and restarted \d+ times since `up`/);
+    const down = await runCli(['down'], { cwd: p.dir });
+    expect(down.code).toBe(0);
+    expect(markedPids(p.name)).toEqual([]);
+  });
+
   it('repeats -f FILE in its hints, which then work from that directory', async () => {
     const p = project(`name: "{{name}}"\nprocesses:\n  api: { command: sleep 600 }\n`);
     const up = await runCli(['up', '-d', '-f', join(p.dir, 'ovrseer.yml')], { cwd: FIXTURES });

@@ -58,9 +58,12 @@ export function startUpState(rows: readonly ProcessRow[], withReadiness: Readonl
   const active = rows.filter((row) => row.status !== 'stopped');
   const waiting = active.filter(
     (row) =>
-      row.status === 'pending' ||
-      row.status === 'starting' ||
-      (row.status === 'running' && (withReadiness.has(row.process) || (row.uptime_ms ?? 0) < STABLE_MS)),
+      // One that has crashed and restarted already is done starting: it failed (a crash loop under
+      // `restart: always` would otherwise keep `up -d` waiting for ever, every restart being progress).
+      !crashedDuringStartUp(row) &&
+      (row.status === 'pending' ||
+        row.status === 'starting' ||
+        (row.status === 'running' && (withReadiness.has(row.process) || (row.uptime_ms ?? 0) < STABLE_MS))),
   ).length;
   return {
     total: active.length,
@@ -126,10 +129,18 @@ export async function runDetached(
   const said = tailSince(join(paths.root, 'daemon.out'), 0, 100);
   if (said !== '') process.stderr.write(`${said}\n`);
   out.write(renderProcessTable(rows, { color: shouldUseColor(out) }));
-  const failed = rows.filter((row) => row.status === 'failed' || row.status === 'crashed');
+  const failed = rows.filter(failedToStart);
   const c = createColors(shouldUseColor(out));
   // The table gives each failed process's reason; this says what it means for the command.
-  if (failed.length > 0) out.write(`\n${c.red(`${failed.length} of ${rows.length} failed to start`)}\n`);
+  if (failed.length > 0) {
+    out.write(`\n${c.red(`${failed.length} of ${rows.length} failed to start`)}\n`);
+    const looping = failed.filter((row) => row.status !== 'failed' && row.status !== 'crashed');
+    for (const row of looping.slice(0, 10))
+      out.write(
+        `  ${row.name}: crashed and restarted ${row.restarts} times since \`up\` (${row.reason ?? row.status})\n`,
+      );
+    if (looping.length > 10) out.write(`  … and ${looping.length - 10} more restarting\n`);
+  }
   const f = file === undefined ? '' : ` -f ${shQuote(file)}`;
   out.write(`\nsupervisor pid ${child.pid ?? '?'}; logs: ovrseer logs${f} -f; stop: ovrseer down${f}\n`);
   return failed.length > 0 ? EXIT_FAILURE : EXIT_OK;
@@ -142,6 +153,21 @@ interface WaitHooks {
   said(): string;
   pid: number | null;
   log: string;
+}
+
+/**
+ * Restarted during this start-up (a fresh supervisor counts from 0) and not yet up for a second since:
+ * crash-looping. One that crashed once and then stays up (its database was late) has started.
+ */
+export function crashedDuringStartUp(row: ProcessRow): boolean {
+  if (row.status === 'backoff') return true;
+  const up = (row.status === 'running' || row.status === 'ready') && (row.uptime_ms ?? 0) >= STABLE_MS;
+  return row.restarts > 0 && !up && row.status !== 'completed';
+}
+
+/** Failed to start: failed, crashed, or crashed and restarted since (`restart: always`). */
+export function failedToStart(row: ProcessRow): boolean {
+  return row.status === 'failed' || row.status === 'crashed' || crashedDuringStartUp(row);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startUpState } from '../../../src/cli/commands/up-detached.js';
+import { failedToStart, startUpState } from '../../../src/cli/commands/up-detached.js';
 import type { ProcessRow } from '../../../src/supervisor/process-rows.js';
 
 function row(name: string, status: string, uptime: number | null = null): ProcessRow {
@@ -47,5 +47,21 @@ describe('startUpState (what `up -d` waits for)', () => {
     const before = startUpState([row('a', 'running', 2000)], new Set());
     const after = startUpState([{ ...row('a', 'running', 2000), restarts: 1 }], new Set());
     expect(before.signature).not.toBe(after.signature);
+  });
+
+  it('counts a crash-looping process (restart: always) as done starting, and failed', () => {
+    const looping = [
+      { ...row('spawning-again', 'starting'), restarts: 40 },
+      { ...row('waiting', 'backoff'), restarts: 41 },
+      { ...row('briefly-up', 'running', 30), restarts: 42 },
+    ];
+    expect(startUpState(looping, new Set())).toMatchObject({ total: 3, started: 3 });
+    expect(looping.every(failedToStart)).toBe(true);
+  });
+
+  it('counts one that crashed once and then stayed up as started, not failed', () => {
+    const recovered = { ...row('late-db-client', 'running', 1500), restarts: 1 };
+    expect(startUpState([recovered], new Set())).toMatchObject({ total: 1, started: 1 });
+    expect(failedToStart(recovered)).toBe(false);
   });
 });
