@@ -43,6 +43,8 @@ await build({
     'croner',
     'picomatch',
     'picocolors',
+    // Native (prebuilt per platform), optional: required only by the subreaper.
+    'koffi',
   ],
   // Whitespace and syntax only: stack traces in the supervisor's log keep their names.
   minifyWhitespace: true,

@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { spec, projectId } = JSON.parse(readFileSync(specFile, 'utf8')) as DaemonStart;
   rmSync(specFile, { force: true });
-  const supervisor = await Supervisor.open(spec, { projectId, exitsAfterShutdown: true });
+  const supervisor = await Supervisor.open(spec, { projectId, exitsAfterShutdown: true, subreaper: true });
   // This process's stderr is `daemon.out`, which `up -d` prints once start-up is done.
   for (const line of recoverySummary(supervisor.recovered, supervisor.paths.supervisorLog))
     process.stderr.write(`${line}\n`);

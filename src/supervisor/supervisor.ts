@@ -10,6 +10,7 @@ import { errorMessage, OvrseerError } from '../errors.js';
 import { createProjectLogs, type ProjectLogs } from '../logs/project-logs.js';
 import { resolveLogTargets } from '../logs/targets.js';
 import { ensureStateDir, type StatePaths } from '../os/state-dir.js';
+import { Subreaper } from '../os/subreaper.js';
 import { loadPlugins } from '../plugins/load.js';
 import { CrashReporter } from '../reports/crash-reporter.js';
 import type { ApiBackend } from './api/backend.js';
@@ -17,6 +18,7 @@ import { apiLimits } from './api/limits.js';
 import { ApiServer, socketPathFor } from './api/server.js';
 import { ensureSocketDir } from './api/socket-path.js';
 import { ApiClient } from './client.js';
+import { OrphanKeeper } from './orphans.js';
 import { type InstanceMetrics, type ProcessRow, processRow } from './process-rows.js';
 import { recoverLeftovers } from './recovery.js';
 import { readStateFile, writeStateFile } from './state-file.js';
@@ -38,6 +40,13 @@ export interface SupervisorOptions {
    * only its socket. @default false (a program embedding a Supervisor goes on running)
    */
   exitsAfterShutdown?: boolean;
+  /**
+   * Become the child subreaper of everything started (Linux, through the optional `koffi`): orphans
+   * that shed our group and marker are reparented here and ended by the shutdown. It patches
+   * `ChildProcess.prototype.spawn` to tell Node's children from orphans, so it is for a process that
+   * is a supervisor and nothing else (the CLI's). @default false
+   */
+  subreaper?: boolean;
 }
 
 /**
@@ -61,6 +70,7 @@ export class Supervisor implements ApiBackend {
   /** Start times by pid: a pid's does not change, and reading 1,000 of them per write costs ~15 ms. */
   #startTimes = new Map<number, number | null>();
   #shutdown: Promise<ShutdownResult> | null = null;
+  #orphans: OrphanKeeper | null = null;
   readonly #started = new Date().toISOString();
   /** `unless-stopped` processes the user stopped (docker's semantics: remembered across restarts). */
   readonly #userStopped = new Set<string>();
@@ -117,6 +127,8 @@ export class Supervisor implements ApiBackend {
     if (problem !== undefined)
       throw new OvrseerError('OVRSEER_USAGE', `settings.api.${problem.key}: ${problem.message}`);
     const paths = ensureStateDir(spec.settings.stateDir, 'logs', 'reports');
+    // Before anything is spawned: every child Node spawns from here on is told from an orphan.
+    const subreaper = options.subreaper ? Subreaper.enable() : null;
     const projectId = options.projectId ?? projectIdOf(spec);
     const socketPath = socketPathFor(paths, projectId);
     ensureSocketDir(socketPath, paths);
@@ -132,6 +144,7 @@ export class Supervisor implements ApiBackend {
     const recovered = await recoverLeftovers(spec, previous, projectId);
     if (state.warning !== null) recovered.unshift(state.warning);
     const supervisor = new Supervisor(spec, paths, recovered, { ...options, projectId });
+    if (subreaper !== null) supervisor.#orphans = OrphanKeeper.start(subreaper, supervisor.log);
     for (const plugin of plugins) supervisor.manager.use(plugin);
     for (const name of previous?.userStopped ?? []) {
       const process = spec.processes.find((candidate) => candidate.name === name);
@@ -196,6 +209,14 @@ export class Supervisor implements ApiBackend {
     for (const listener of this.#shutdownListeners) listener();
     this.#shutdown = (async () => {
       const result = await this.manager.shutdown(options);
+      if (this.#orphans !== null) {
+        const ended = await this.#orphans.endAll(options.force ? 0 : 2000);
+        if (ended.length > 0)
+          this.log.note(
+            `ended ${ended.length} orphaned process(es) that had left the project's groups: pid ${ended.join(', ')}`,
+            'warn',
+          );
+      }
       await this.reporter.flush();
       await this.manager.drainPlugins();
       await this.logs.close();

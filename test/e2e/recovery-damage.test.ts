@@ -183,3 +183,52 @@ processes:
     expect(markedPids(p.name)).toEqual([]);
   });
 });
+
+/** Pids whose command line is exactly `sleep <seconds>`: escapees without a marker are found so. */
+function sleepers(seconds: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch (error) {
+      if (
+        (error as NodeJS.ErrnoException).code === 'ENOENT' ||
+        (error as NodeJS.ErrnoException).code === 'ESRCH'
+      )
+        continue;
+      throw error;
+    }
+    if (cmdline === `sleep\0${seconds}\0`) found.push(Number(entry));
+  }
+  return found;
+}
+
+describe.runIf(process.platform === 'linux')('the supervisor as child subreaper', () => {
+  const SECONDS = 42_424;
+  afterEach(() => {
+    for (const pid of sleepers(SECONDS)) process.kill(pid, 'SIGKILL');
+  });
+
+  for (const mode of ['-d', '--no-tui'] as const) {
+    it(`down (up ${mode}) ends an escapee that cleared its environment and left its session`, async () => {
+      const p = project(`
+name: "{{name}}"
+processes:
+  api: { command: "env -i setsid sleep ${SECONDS} & sleep 600" }
+`);
+      const up = mode === '-d' ? null : startCli(['up', '--no-tui'], { cwd: p.dir });
+      if (up === null) expect((await runCli(['up', '-d'], { cwd: p.dir })).code).toBe(0);
+      await waitFor(() => sleepers(SECONDS).length === 1, 'the escapee to run');
+      await waitFor(() => existsSync(join(p.dir, '.ovrseer', 'ovrseer.sock')), 'the socket');
+      const down = await runCli(['down'], { cwd: p.dir });
+      expect(down.code).toBe(0);
+      if (up !== null) expect(await up.exited).toBe(0);
+      expect(sleepers(SECONDS)).toEqual([]);
+      expect(readFileSync(join(p.dir, '.ovrseer', 'ovrseer.log'), 'utf8')).toMatch(
+        /ended 1 orphaned process/,
+      );
+    });
+  }
+});

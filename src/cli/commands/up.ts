@@ -52,7 +52,7 @@ export async function runUp(options: UpOptions): Promise<number> {
       : new TerminalGuard({ stdout, stderr: process.stderr, stdin: process.stdin });
   try {
     // This process ends with the session: `down` may wait for it.
-    const supervisor = await Supervisor.open(spec, { exitsAfterShutdown: true });
+    const supervisor = await Supervisor.open(spec, { exitsAfterShutdown: true, subreaper: true });
     if (shouldUseTui(options.tui, stdout, process.stdin)) {
       // Loaded only here: ink and React cost start-up time no other command needs.
       const { runTuiSession } = await importTui(() => import('../../tui/up-session.js'));
