@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { parseProjectText } from '../../src/config/load.js';
 import type { ProjectSpec } from '../../src/config/spec.js';
 import { ConfigError } from '../../src/errors.js';
+import { random as prng } from '../helpers/batches.js';
 import { killStrayClis, runCli, startCli } from '../helpers/cli.js';
 import { killMarked, markedPids } from '../helpers/processes.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
@@ -21,18 +22,6 @@ const SEED = 0x16c0_ffee;
 const COUNT = 320;
 const CLI_SAMPLE = 30;
 const UP_SAMPLE = 10;
-
-/** mulberry32: small, seedable, good enough to pick mutations. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/supervisor/client.js';
 import type { ProcessRow } from '../../src/supervisor/process-rows.js';
-import { killStrayClis, runCli } from '../helpers/cli.js';
-import { isRunning, killMarked } from '../helpers/processes.js';
+import { runCli } from '../helpers/cli.js';
 import { NODE, type TempProject, tempProject } from '../helpers/project.js';
+import { endProjects } from '../helpers/supervised.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // Issue 16, items 6 and 13: a user's regex cannot freeze the supervisor; reports carry no secrets.
@@ -19,29 +18,7 @@ function project(yaml: string, files: Record<string, string> = {}): TempProject 
   return created;
 }
 
-function supervisorPid(p: TempProject): number | null {
-  try {
-    return (
-      JSON.parse(readFileSync(join(p.dir, '.ovrseer', 'state.json'), 'utf8')) as {
-        supervisor: { pid: number };
-      }
-    ).supervisor.pid;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-}
-
-afterEach(async () => {
-  for (const created of projects.splice(0)) {
-    await runCli(['down'], { cwd: created.dir });
-    const pid = supervisorPid(created);
-    if (pid !== null && isRunning(pid)) process.kill(pid, 'SIGKILL');
-    killMarked(created.name);
-    created.remove();
-  }
-  killStrayClis();
-}, 60_000);
+afterEach(() => endProjects(projects), 60_000);
 
 const socketOf = (p: TempProject): string => join(p.dir, '.ovrseer', 'ovrseer.sock');
 

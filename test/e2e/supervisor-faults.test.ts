@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/supervisor/client.js';
 import type { ProcessRow } from '../../src/supervisor/process-rows.js';
-import { killStrayClis, runCli, startCli } from '../helpers/cli.js';
-import { isRunning, killMarked, markedPids } from '../helpers/processes.js';
+import { runCli, startCli } from '../helpers/cli.js';
+import { isRunning, markedPids } from '../helpers/processes.js';
 import { FIXTURES, fixtureCommand, NODE, type TempProject, tempProject } from '../helpers/project.js';
+import { endProjects, supervisorPid } from '../helpers/supervised.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // Issue 15: the supervisor under its own faults, big fleets and long runs.
@@ -19,31 +20,9 @@ function project(yaml: string): TempProject {
   return created;
 }
 
-function supervisorPid(p: TempProject): number | null {
-  try {
-    return (
-      JSON.parse(readFileSync(join(p.dir, '.ovrseer', 'state.json'), 'utf8')) as {
-        supervisor: { pid: number };
-      }
-    ).supervisor.pid;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-}
-
 // A thousand processes on a loaded machine take a while to stop: the net gets time enough to end them
 // all, so a failed test cannot leave the next one sharing the machine with its leftovers.
-afterEach(async () => {
-  for (const created of projects.splice(0)) {
-    await runCli(['down'], { cwd: created.dir });
-    const pid = supervisorPid(created);
-    if (pid !== null && isRunning(pid)) process.kill(pid, 'SIGKILL');
-    killMarked(created.name);
-    created.remove();
-  }
-  killStrayClis();
-}, 180_000);
+afterEach(() => endProjects(projects), 180_000);
 
 const supervisorLog = (p: TempProject): string =>
   readFileSync(join(p.dir, '.ovrseer', 'ovrseer.log'), 'utf8');
