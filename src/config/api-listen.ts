@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 
 /** A token for a remote API must be at least this long (a generated one is 43 characters). */
@@ -86,7 +85,10 @@ export function apiSettingsProblems(api: ApiListenSettings, checkToken = true): 
 
 /** 32 random bytes, base64url: 43 characters. */
 export function generateToken(): string {
-  return randomBytes(32).toString('base64url');
+  // Loaded here, not imported: the detached supervisor must not carry crypto (~0.9 MB) for a token
+  // it only generates when a config is wrong.
+  const crypto = process.getBuiltinModule('node:crypto') as typeof import('node:crypto');
+  return crypto.randomBytes(32).toString('base64url');
 }
 
 /** The warning a remote API starts with, naming where it listens; null for loopback or no TCP. */

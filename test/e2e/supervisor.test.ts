@@ -123,7 +123,7 @@ describe('the detached supervisor and its CLI', () => {
       code: 'OVRSEER_UNKNOWN_PROCESS',
     });
     await expect(api.get('/v1/nothing-here')).rejects.toMatchObject({ code: 'OVRSEER_NOT_FOUND' });
-    await expect(api.get('/v1/logs?grep=(')).rejects.toMatchObject({ code: 'OVRSEER_USAGE' });
+    await expect(api.get('/v1/logs?grep=(')).rejects.toMatchObject({ code: 'OVRSEER_PATTERN_INVALID' });
     expect((await api.get<ProcessRow[]>('/v1/processes')).length).toBe(2);
   });
 
