@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/supervisor/client.js';
 import type { ProcessRow } from '../../src/supervisor/process-rows.js';
-import { killStrayClis, runCli, startCli } from '../helpers/cli.js';
-import { isRunning, killMarked, markedPids } from '../helpers/processes.js';
+import { runCli, startCli } from '../helpers/cli.js';
+import { isRunning, markedPids } from '../helpers/processes.js';
 import { fixtureCommand, type TempProject, tempProject } from '../helpers/project.js';
+import { endProjects, supervisorPid } from '../helpers/supervised.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 /**
@@ -21,25 +21,7 @@ function project(yaml: string): TempProject {
   return created;
 }
 
-afterEach(async () => {
-  killStrayClis();
-  for (const created of projects.splice(0)) {
-    await runCli(['down'], { cwd: created.dir });
-    const pid = supervisorPid(created);
-    if (pid !== null && isRunning(pid)) process.kill(pid, 'SIGKILL');
-    killMarked(created.name);
-    created.remove();
-  }
-});
-
-function supervisorPid(p: TempProject): number | null {
-  try {
-    const state = JSON.parse(readFileSync(join(p.dir, '.ovrseer', 'state.json'), 'utf8'));
-    return state.supervisor.pid as number;
-  } catch {
-    return null;
-  }
-}
+afterEach(() => endProjects(projects));
 
 const rows = (p: TempProject): Promise<ProcessRow[]> =>
   new ApiClient(join(p.dir, '.ovrseer', 'ovrseer.sock')).get<ProcessRow[]>('/v1/processes');
