@@ -96,10 +96,8 @@ async function leftoversOf(spec: ProjectSpec, err: NodeJS.WritableStream | null)
 export function describeRecovered(shown: string, ended: readonly string[]): string {
   if (ended.length === 0)
     return `nothing to stop: no ovrseer running for ${shown}, and none of its processes\n`;
-  const lines = ended.slice(0, SHOWN).map((line) => `  ${line}\n`);
-  if (ended.length > SHOWN) lines.push(`  … and ${ended.length - SHOWN} more\n`);
   const what = ended.length === 1 ? '1 process' : `${ended.length} processes`;
-  return `no ovrseer was running for ${shown}: recovered ${what} a supervisor that died left running\n${lines.join('')}stopped\n`;
+  return `no ovrseer was running for ${shown}: recovered ${what} a supervisor that died left running\n${indented(ended)}stopped\n`;
 }
 
 /**
@@ -112,8 +110,7 @@ export function describeLeftovers(
   left: readonly Leftover[],
   when: 'after-shutdown' | 'after-recovery',
 ): string {
-  const lines = left.slice(0, SHOWN).map((leftover) => `  pid ${leftover.pid} (${leftover.what})\n`);
-  if (left.length > SHOWN) lines.push(`  … and ${left.length - SHOWN} more\n`);
+  const lines = indented(left.map((leftover) => `pid ${leftover.pid} (${leftover.what})`));
   const what = left.length === 1 ? '1 process' : `${left.length} processes`;
   const [situation, hint] =
     when === 'after-shutdown'
@@ -122,5 +119,12 @@ export function describeLeftovers(
           'no supervisor runs',
           'they survived SIGKILL (stuck in the kernel, or not ours to signal): see `ps -o pid,stat,user -p PID`',
         ];
-  return `ovrseer: ${situation} but ${what} of ${shown} still ${left.length === 1 ? 'runs' : 'run'}:\n${lines.join('')}${hint}\n`;
+  return `ovrseer: ${situation} but ${what} of ${shown} still ${left.length === 1 ? 'runs' : 'run'}:\n${lines}${hint}\n`;
+}
+
+/** The first `SHOWN` items, one indented line each, then how many more. */
+function indented(items: readonly string[]): string {
+  const lines = items.slice(0, SHOWN).map((item) => `  ${item}\n`);
+  if (items.length > SHOWN) lines.push(`  … and ${items.length - SHOWN} more\n`);
+  return lines.join('');
 }
