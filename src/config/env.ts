@@ -6,6 +6,14 @@ import type { EnvFileInput, Locator } from './input.js';
 import type { Path } from './yaml-source.js';
 
 export type EnvVars = Record<string, string>;
+
+/**
+ * The rules an env file is read by: those of the tool whose config is run. `ovrseer` (dotenv's),
+ * `foreman` and `honcho` (a Procfile's `.env`), `compose` (compose's own syntax, with `${VAR}`
+ * interpolation), `compose-raw` (compose's `format: raw`: values taken as written), `godotenv`
+ * (process-compose).
+ */
+export type EnvDialect = 'ovrseer' | 'foreman' | 'honcho' | 'compose' | 'compose-raw' | 'godotenv';
 export type ShellEnv = Readonly<Record<string, string | undefined>>;
 
 /**

@@ -5,8 +5,10 @@
  * source it was written, so problems found later still point at the user's file.
  */
 import type { ConfigIssue } from '../errors.js';
+import type { EnvDialect } from './env.js';
 import type {
   DependencyCondition,
+  ExitRuleSpec,
   LogSpec,
   ProbeSpec,
   ProcessType,
@@ -54,6 +56,10 @@ export interface DependencyInput {
 export interface EnvFileInput {
   name: string;
   path: Path;
+  /** A missing file is an error (compose's default; `-e` files). @default false */
+  required?: boolean;
+  /** How the file is read: the rules of the tool whose config names it. @default 'ovrseer' */
+  dialect?: EnvDialect;
 }
 
 export interface ProcessInput {
@@ -116,4 +122,6 @@ export interface ProjectInput {
   processesPath: Path;
   /** Found while loading (project-level env files); the spec carries them with its own. */
   warnings?: ConfigIssue[];
+  /** The original tool's rule for ending `up` (importers); absent for ovrseer.yml. */
+  exit?: ExitRuleSpec;
 }

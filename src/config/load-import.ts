@@ -30,6 +30,8 @@ export interface ImportRequest {
   envName?: EnvName | undefined;
   envFiles?: readonly string[];
   port?: number;
+  /** `--profile`, else `COMPOSE_PROFILES` (compose files). */
+  profiles?: readonly string[];
   formation?: Formation;
 }
 
@@ -85,6 +87,7 @@ export function runImporter(request: ImportRequest): ImportOutcome {
     shell: request.shell,
     ...(request.envName === undefined ? {} : { envName: request.envName.name }),
     ...(request.port === undefined ? {} : { port: request.port }),
+    ...(request.profiles === undefined ? {} : { profiles: request.profiles }),
   });
   if (request.envName) {
     const known = request.format === 'pm2' ? Object.keys(imported.environments) : null;
@@ -109,6 +112,7 @@ export function importProject(request: ImportRequest): ProjectSpec {
       ...(imported.env === undefined ? {} : { env: imported.env }),
       processes,
       processesPath: imported.processesPath,
+      ...(imported.exit === undefined ? {} : { exit: imported.exit }),
     },
     { file: request.path, dir: request.dir, at: imported.at },
   );

@@ -25,6 +25,8 @@ export interface LoadOptions {
   formation?: string | Formation;
   /** `-e a.env,b.env`: env files loaded after all others (relative to `cwd`; each must exist). */
   envFiles?: readonly string[];
+  /** `--profile NAME`: compose services of these profiles run too (else `COMPOSE_PROFILES`). */
+  profiles?: readonly string[];
 }
 
 export interface DiscoveredConfig {
@@ -110,6 +112,7 @@ export function loadProject(options: LoadOptions = {}): ProjectSpec {
           envName: resolveEnvName(options.envName, options.env ?? process.env),
           ...(options.port === undefined ? {} : { port: options.port }),
           ...(options.envFiles === undefined ? {} : { envFiles: options.envFiles }),
+          ...(options.profiles === undefined ? {} : { profiles: options.profiles }),
           ...(formation === undefined ? {} : { formation }),
           cwd,
         });

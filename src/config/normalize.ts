@@ -179,6 +179,7 @@ export function normalizeProject(input: ProjectInput, ctx: NormalizeContext): Pr
     processes,
     settings,
     plugins,
+    ...(input.exit === undefined ? {} : { exit: input.exit }),
     ...(warnings.length === 0 ? {} : { warnings }),
   };
 }

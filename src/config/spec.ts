@@ -156,6 +156,25 @@ export interface SettingsSpec {
   };
 }
 
+/** What ends a foreground `up` before Ctrl-C: a process that ends, fails or is skipped. */
+export type ExitTrigger = 'end' | 'failure' | 'skipped';
+
+/**
+ * When a foreground `up` stops everything on its own, and with which exit code — the rule of the tool
+ * whose file is run (foreman and honcho stop all when any process ends; compose's
+ * `--abort-on-container-exit` / `--exit-code-from`; process-compose's `exit_on_end` / `exit_on_failure`
+ * / `exit_on_skipped`). Without a rule, `up` ends when nothing is left running.
+ */
+export interface ExitRuleSpec {
+  /** Per process name: what of it stops the whole project. A process not listed stops nothing. */
+  stopOn: Record<string, readonly ExitTrigger[]>;
+  /**
+   * The exit code is this process's (compose's `--exit-code-from`), whatever ended the run. `null`: the
+   * code of the process that stopped everything, else 1 when a process failed, else 0.
+   */
+  codeFrom: string | null;
+}
+
 /** An engine plugin: a built-in name (`webhook`) or an absolute module path, with its options. */
 export interface PluginSpec {
   module: string;
@@ -171,6 +190,8 @@ export interface ProjectSpec {
   processes: ProcessSpec[];
   settings: SettingsSpec;
   plugins: PluginSpec[];
+  /** Absent: `up` ends when nothing is left running. */
+  exit?: ExitRuleSpec;
   /**
    * What the config does that is allowed but worth saying (an env file outside the project):
    * `validate` and `up` print them. Absent for a spec built in code.

@@ -1,5 +1,6 @@
 import type { Locator, ProcessInput } from '../input.js';
 import type { Variables } from '../interpolate.js';
+import type { ExitRuleSpec } from '../spec.js';
 import type { Path } from '../yaml-source.js';
 
 export type ImportFormat = 'procfile' | 'package-json' | 'compose' | 'pm2' | 'process-compose';
@@ -32,6 +33,8 @@ export interface ImportContext {
   envName?: string;
   /** `-p`: the base port of a Procfile. */
   port?: number;
+  /** `--profile` (and `COMPOSE_PROFILES`): compose services with one of these profiles run. */
+  profiles?: readonly string[];
 }
 
 /** What an importer makes of its source: the input every format is normalized from, and notes. */
@@ -47,6 +50,8 @@ export interface Imported {
   /** Per process, where it came from: init writes it as a comment above the process. */
   origins: Record<string, string>;
   at: Locator;
+  /** The original tool's rule for ending `up`: foreman stops all when one ends, … */
+  exit?: ExitRuleSpec;
 }
 
 export interface EnvironmentOverlay {
