@@ -74,6 +74,7 @@ function parseHoncho(text: string): ParsedEnvText {
   const errors: EnvTextProblem[] = [];
   const ignored: EnvTextProblem[] = [];
   // Python's str.splitlines() line boundaries.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: \x1c-\x1e are line boundaries for Python
   text.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/).forEach((line, index) => {
     const parsed = parseHonchoLine(line);
     if (parsed.kind === 'error') errors.push({ line: index + 1, message: parsed.message });

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: env file texts hold ${VAR} references literally
 import { describe, expect, it } from 'vitest';
 import { parseEnvText } from '../../../src/config/dotenv.js';
 import type { EnvDialect } from '../../../src/config/env.js';
