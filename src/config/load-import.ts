@@ -63,7 +63,11 @@ export function runImporter(request: ImportRequest): ImportOutcome {
   });
   const replaced = info.replacedByEnvFlag && (request.envFiles?.length ?? 0) > 0;
   const defaults = loadEnvFiles(
-    (replaced ? [] : info.names).map((name) => ({ name, path: [] })),
+    (replaced ? [] : info.names).map((name) => ({
+      name,
+      path: [],
+      ...(info.dialect === undefined ? {} : { dialect: info.dialect }),
+    })),
     request.dir,
     plain,
   );

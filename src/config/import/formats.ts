@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { EnvDialect } from '../env.js';
 import type { ImportFormat } from './types.js';
 
 export type ConfigKind = 'yaml' | ImportFormat;
@@ -26,7 +27,7 @@ export interface FormatInfo {
    * Env files the original tool reads beside the file: foreman's `.env` (replaced by `-e`), compose's
    * `.env` (for `${VAR}` in the file only), process-compose's `.env`.
    */
-  envFiles: { names: string[]; replacedByEnvFlag: boolean; interpolationOnly: boolean };
+  envFiles: { names: string[]; replacedByEnvFlag: boolean; interpolationOnly: boolean; dialect?: EnvDialect };
 }
 
 export const FORMATS: Readonly<Record<ImportFormat, FormatInfo>> = {
@@ -53,7 +54,8 @@ export const FORMATS: Readonly<Record<ImportFormat, FormatInfo>> = {
   'process-compose': {
     flag: 'process-compose',
     label: 'process-compose file',
-    envFiles: { names: ['.env'], replacedByEnvFlag: false, interpolationOnly: false },
+    // process-compose reads it with godotenv (src/loader/loader.go).
+    envFiles: { names: ['.env'], replacedByEnvFlag: false, interpolationOnly: false, dialect: 'godotenv' },
   },
 };
 
