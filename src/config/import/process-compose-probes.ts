@@ -11,11 +11,19 @@ export interface PcShell {
   argument: string;
 }
 
-/** A script as process-compose runs it: `[shell, arg, script]`; `-c` is ovrseer's own shell form. */
+/**
+ * A script as process-compose runs it: `[shell, arg, script]`. With `-c` it is ovrseer's own shell form,
+ * the process's `shell:` being the shell (`shellOf`).
+ */
 export function shellCommand(script: string, shell: PcShell): CommandInput {
   return shell.argument === '-c'
-    ? { kind: 'shell', script, shell: shell.command }
+    ? { kind: 'shell', script }
     : { kind: 'argv', argv: [shell.command, shell.argument, script] };
+}
+
+/** The `shell:` of every process: the shell that runs its `-c` scripts (command, probes, stop). */
+export function shellOf(shell: PcShell): string | undefined {
+  return shell.argument === '-c' ? shell.command : undefined;
 }
 
 /** process-compose's probe defaults (src/health/probe.go): every 10 s, 1 s to answer, 3 failures. */

@@ -2,7 +2,14 @@ import type { ConfigIssue } from '../../errors.js';
 import type { DependencyInput, EnvFileInput, ProcessInput } from '../input.js';
 import type { DependencyCondition, RestartSpec } from '../spec.js';
 import type { Path } from '../yaml-source.js';
-import { checksOf, NO_LIMIT, type PcChecks, type PcShell, shellCommand } from './process-compose-probes.js';
+import {
+  checksOf,
+  NO_LIMIT,
+  type PcChecks,
+  type PcShell,
+  shellCommand,
+  shellOf,
+} from './process-compose-probes.js';
 import type { PcProcess, PcProject } from './process-compose-schema.js';
 import { type PcVars, renderTemplate } from './process-compose-vars.js';
 import { envEntries, Untranslated } from './source.js';
@@ -145,6 +152,7 @@ export function replica(
     namePath: path,
     nameIsKey: true,
     command,
+    ...(shellOf(c.shell) === undefined ? {} : { shell: shellOf(c.shell) }),
     ...(p.working_dir === undefined ? {} : { cwd: p.working_dir }),
     envFile: [...envFiles(c.project.env_file, ['env_file']), ...envFiles(p.env_file, [...path, 'env_file'])],
     env: { ...envEntries(p.environment), PC_PROC_NAME: name, PC_REPLICA_NUM: String(num) },

@@ -103,7 +103,7 @@ export function importProcessCompose(text: string, context: ImportContext): Impo
   const issues: ConfigIssue[] = [];
   const strict = project.is_strict === true;
   const unknown = new Untranslated();
-  notes.rest(data, [], [...TOP_HANDLED, ...Object.keys(TOP_REASONS)], TOP_REASONS, '');
+  notes.rest(data, [], TOP_HANDLED, TOP_REASONS, '');
   unknown.rest(data, [], [...TOP_HANDLED, ...Object.keys(TOP_REASONS)], {}, 'not a process-compose key');
   const shell: PcShell = project.shell
     ? { command: project.shell.shell_command, argument: project.shell.shell_argument ?? '-c' }
@@ -118,7 +118,7 @@ export function importProcessCompose(text: string, context: ImportContext): Impo
   for (const [name, p] of Object.entries(project.processes)) {
     const path = ['processes', name];
     const known = [...HANDLED, ...Object.keys(REASONS)];
-    notes.rest(extended.processes[name], path, known, REASONS, '');
+    notes.rest(extended.processes[name], path, HANDLED, REASONS, '');
     unknown.rest(extended.processes[name], path, known, {}, 'not a process-compose key');
     processNotes(name, p, path, c);
     const count = p.replicas ?? 1;
