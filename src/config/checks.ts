@@ -148,5 +148,23 @@ export function checkProject(input: ProjectInput, maxProcesses: number, at: Loca
     ...checkNames(input.processes, at),
     ...checkDependencies(byName, at),
     ...checkCycles(input.processes, byName, at),
+    ...checkExitRule(input, byName, at),
   ];
+}
+
+/** `exit:` names processes: each must exist (a typo would make the rule never fire). */
+function checkExitRule(
+  input: ProjectInput,
+  byName: ReadonlyMap<string, ProcessInput>,
+  at: Locator,
+): ConfigIssue[] {
+  if (input.exit === undefined) return [];
+  const names = [...byName.keys()];
+  const unknown = (name: string) => `unknown process '${name}'${didYouMean(name, names)}`;
+  const issues = Object.keys(input.exit.stopOn)
+    .filter((name) => !byName.has(name))
+    .map((name) => at(['exit', 'stop_on', name], unknown(name), { key: true }));
+  const from = input.exit.codeFrom;
+  if (from !== null && !byName.has(from)) issues.push(at(['exit', 'code_from'], unknown(from)));
+  return issues;
 }

@@ -171,6 +171,7 @@ export function canonicalToInput(
     env: overlay?.env === undefined ? data.env : { ...data.env, ...overlay.env },
     settings: data.settings,
     plugins: data.plugins,
+    ...(data.exit === undefined ? {} : { exit: data.exit }),
     processes,
     processesPath: ['processes'],
   };

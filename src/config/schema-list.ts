@@ -155,6 +155,7 @@ export function listToInput(
     env: data.env,
     settings: data.settings,
     plugins: data.plugins,
+    ...(data.exit === undefined ? {} : { exit: data.exit }),
     processes: data.processes.map(toProcessInput),
     processesPath: ['processes'],
   };

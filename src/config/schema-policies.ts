@@ -11,7 +11,7 @@ import {
   signalSchema,
   stringList,
 } from './schema-common.js';
-import type { RestartPolicyName, RestartSpec, WatchSpec } from './spec.js';
+import type { ExitRuleSpec, RestartPolicyName, RestartSpec, WatchSpec } from './spec.js';
 import { durationSchema, sizeSchema } from './units.js';
 
 const POLICY_NAMES = ['no', 'never', 'always', 'on-failure', 'unless-stopped'] as const;
@@ -190,6 +190,34 @@ export const settingsSchema = z
     }),
   );
 
+const exitTrigger = oneOf(['end', 'failure', 'skipped']);
+
+/**
+ * `exit: {stop_on: {test: end, api: [failure]}, code_from: test}`: what of which process ends a
+ * foreground `up`, and whose exit code it returns (what `ovrseer init` writes for foreman's, compose's
+ * and process-compose's rules; the `--abort-on-*` flags add to it).
+ */
+export const exitSchema = z
+  .strictObject({
+    stop_on: z
+      .record(z.string(), z.union([exitTrigger, z.array(exitTrigger)]), {
+        error: 'expected {process: end | failure | skipped, or a list of them}',
+      })
+      .optional(),
+    code_from: z.string().min(1).nullable().optional(),
+  })
+  .transform(
+    (value): ExitRuleSpec => ({
+      stopOn: Object.fromEntries(
+        Object.entries(value.stop_on ?? {}).map(([name, triggers]) => [
+          name,
+          typeof triggers === 'string' ? [triggers] : [...new Set(triggers)],
+        ]),
+      ),
+      codeFrom: value.code_from ?? null,
+    }),
+  );
+
 /** The project-level keys every format shares. */
 export const projectShape = {
   version: z
@@ -211,4 +239,5 @@ export const projectShape = {
       { error: 'expected a list of {module, options}' },
     )
     .optional(),
+  exit: exitSchema.optional(),
 };

@@ -77,6 +77,7 @@ export function proxToInput(
     env: data.env,
     settings: data.settings,
     plugins: data.plugins,
+    ...(data.exit === undefined ? {} : { exit: data.exit }),
     processes,
     processesPath: ['services'],
   };

@@ -2,6 +2,7 @@ import { Document, isMap, isPair, isScalar, isSeq, type Node, visit } from 'yaml
 import type { EnvDialect } from '../env.js';
 import type { ProcessInput } from '../input.js';
 import { isCommandPath } from '../interpolate.js';
+import type { ExitRuleSpec } from '../spec.js';
 import { formatPath, type Path } from '../yaml-source.js';
 import { envFileData, processData } from './to-canonical.js';
 import type { Imported, NotTranslated } from './types.js';
@@ -49,9 +50,21 @@ function projectData(imported: Imported, options: RenderOptions): Data {
     );
   if (imported.env !== undefined && Object.keys(imported.env).length > 0) data.env = imported.env;
   if (Object.keys(environments).length > 0) data.environments = environments;
+  if (imported.exit !== undefined) data.exit = exitData(imported.exit);
   data.processes = Object.fromEntries(imported.processes.map((p) => [p.name, processData(p)]));
   const interpolates = imported.format === 'compose' || imported.format === 'process-compose';
   return interpolates ? data : (escapeLiterals(data, []) as Data);
+}
+
+/** The original tool's rule for ending `up` (foreman: any process that ends), as `exit:` writes it. */
+function exitData(rule: ExitRuleSpec): Data {
+  const stopOn = Object.fromEntries(
+    Object.entries(rule.stopOn).map(([name, triggers]) => [
+      name,
+      triggers.length === 1 ? triggers[0] : [...triggers],
+    ]),
+  );
+  return { stop_on: stopOn, ...(rule.codeFrom === null ? {} : { code_from: rule.codeFrom }) };
 }
 
 /** Where in the source a process was written, so its notes can go above it. */

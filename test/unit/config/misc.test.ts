@@ -26,6 +26,7 @@ describe('projectJsonSchema', () => {
       'env_override',
       'settings',
       'plugins',
+      'exit',
       'environments',
       'processes',
     ]);

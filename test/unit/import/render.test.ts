@@ -36,7 +36,7 @@ function roundTrip(
   dir: string,
   file: string,
   options: { shell?: NodeJS.ProcessEnv; envName?: string } = {},
-): { text: string; written: ProcessSpec[]; direct: ProcessSpec[] } {
+): { text: string; written: ProcessSpec[]; direct: ProcessSpec[]; exits: [unknown, unknown] } {
   const shell = options.shell ?? {};
   const outcome = importFile(dir, file, { mode: 'init', shell });
   const text = renderOvrseerYaml(outcome.imported, {
@@ -45,25 +45,36 @@ function roundTrip(
     envDialect: FORMATS[outcome.imported.format].envFiles.dialect,
     schema: null,
   });
-  const written = parseProjectText(text, {
+  const writtenSpec = parseProjectText(text, {
     file: 'ovrseer.yml',
     dir,
     env: shell,
     ...(options.envName === undefined ? {} : { envName: options.envName }),
-  }).processes;
-  const direct = load(dir, file, {
+  });
+  const directSpec = load(dir, file, {
     env: shell,
     ...(options.envName === undefined ? {} : { envName: options.envName }),
-  }).processes;
-  return { text, written, direct };
+  });
+  return {
+    text,
+    written: writtenSpec.processes,
+    direct: directSpec.processes,
+    exits: [writtenSpec.exit, directSpec.exit],
+  };
 }
 
 const withoutCommands = (processes: ProcessSpec[]) => processes.map(({ command: _, ...rest }) => rest);
 
 describe('ovrseer init output reads back as the same project', () => {
   it('Procfile: ports written out, .env as env_file, comments with the source line', () => {
-    const { text, written, direct } = roundTrip(`${IMPORT_FIXTURES}procfile`, 'Procfile');
+    const { text, written, direct, exits } = roundTrip(`${IMPORT_FIXTURES}procfile`, 'Procfile');
     expect(written).toEqual(direct);
+    // foreman's rule (any process that ends stops all) is written as `exit:` and read back the same.
+    expect(exits[0]).toEqual({
+      stopOn: { web: ['end'], worker: ['end'], release: ['end'], clock: ['end'] },
+      codeFrom: null,
+    });
+    expect(exits[1]).toMatchObject(exits[0] as object);
     // Read by foreman's rules in both: `#` is not a comment there.
     expect(direct[0]?.env.NOTE).toBe('kept # as foreman writes it');
     expect(text).toContain('env_file:\n  - {path: .env, format: foreman}\n');
