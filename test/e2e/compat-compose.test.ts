@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose files under test contain ${VAR} references
 /*
  * docker compose files run by `ovrseer up -f compose.yaml` behave as compose runs them
  * (docs/compat/compose.md: each row names its test here). Real processes; what they print is checked.
