@@ -273,3 +273,71 @@ describe('compose stop and exit', () => {
     expect(await ended.exited).toBe(1);
   });
 });
+
+describe("compose's up flags on a compose file", () => {
+  const sleeper = node("console.log('up'); setInterval(() => {}, 1000)");
+
+  it('--exit-code-from NAME: the code of NAME, everything stopped when it ends', async () => {
+    const { dir, name } = project(
+      `services:\n  web: { command: ${sleeper} }\n  test: { command: ${node('setTimeout(() => process.exit(4), 300)')} }\n`,
+    );
+    const cli = up(dir, {}, ['--exit-code-from', 'test']);
+    expect(await cli.exited).toBe(4);
+    expect(cli.stdout()).toMatch(/web +\* stopped/);
+    expect(markedPids(name)).toEqual([]);
+  });
+
+  it('--abort-on-container-exit: the first service to end stops all, with its code (0 too)', async () => {
+    const { dir, name } = project(
+      `services:\n  web: { command: ${sleeper} }\n  once: { command: ${node('setTimeout(() => process.exit(0), 300)')} }\n`,
+    );
+    const cli = up(dir, {}, ['--abort-on-container-exit']);
+    expect(await cli.exited).toBe(0);
+    expect(cli.stdout()).toMatch(/web +\* stopped/);
+    expect(markedPids(name)).toEqual([]);
+  });
+
+  it('--abort-on-container-failure: a clean exit passes, a failure stops all with its code', async () => {
+    const { dir, name } = project(
+      [
+        'services:',
+        `  web: { command: ${sleeper} }`,
+        `  fine: { command: ${node('process.exit(0)')} }`,
+        `  bad: { command: ${node('setTimeout(() => process.exit(5), 800)')} }`,
+      ].join('\n'),
+    );
+    const cli = up(dir, {}, ['--abort-on-container-failure']);
+    expect(await cli.exited).toBe(5);
+    expect(cli.stdout()).toMatch(/fine +\* exited with code 0 \(completed\)/);
+    expect(cli.stdout()).toMatch(/web +\* stopped/);
+    expect(markedPids(name)).toEqual([]);
+  });
+
+  it('--wait returns once every service is started (not healthy: see docs/compat/compose.md)', async () => {
+    const { dir, name } = project(`services:\n  db: { command: ${sleeper} }\n`);
+    const cli = up(dir, {}, ['--wait']);
+    expect(await cli.exited).toBe(0);
+    expect(markedPids(name)).toHaveLength(1);
+    const down = startCli(['down', '-f', 'compose.yaml'], { cwd: dir });
+    expect(await down.exited).toBe(0);
+    expect(markedPids(name)).toEqual([]);
+  });
+
+  it('--profile NAME runs its services; a profiled service named on up runs without it', async () => {
+    const { dir } = project(
+      [
+        'services:',
+        `  web: { command: ${node("console.log('web ran')")} }`,
+        `  tools: { command: ${node("console.log('tools ran')")}, profiles: [debug] }`,
+      ].join('\n'),
+    );
+    const profiled = up(dir, {}, ['--profile', 'debug']);
+    expect(await profiled.exited).toBe(0);
+    expect(profiled.stdout()).toContain('tools ran');
+    expect(profiled.stdout()).toContain('web ran');
+    const named = up(dir, {}, ['tools']);
+    expect(await named.exited).toBe(0);
+    expect(named.stdout()).toContain('tools ran');
+    expect(named.stdout()).not.toContain('web ran');
+  });
+});
