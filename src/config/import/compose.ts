@@ -6,51 +6,11 @@ import { signalSchema } from '../schema-common.js';
 import { issueAt, type Path, parseYaml, toPlain } from '../yaml-source.js';
 import { composeCommand } from './compose-command.js';
 import { activeProfiles, composeDependsOn, isEnabled } from './compose-deps.js';
+import { FALLBACK, SERVICE_HANDLED, SERVICE_REASONS, TOP_HANDLED, TOP_REASONS } from './compose-keys.js';
 import { type ComposeService, composeProjectSchema } from './compose-schema.js';
 import { composeEnv, composeHealth, composeRestart, firstPort, parsePort } from './compose-service.js';
 import { isRecord, parseSource, shellQuote, Untranslated } from './source.js';
 import type { ImportContext, Imported, ProcessFields } from './types.js';
-
-const FALLBACK = 'not supported by ovrseer';
-
-const TOP_HANDLED = ['name', 'services', 'version'];
-const TOP_REASONS: Record<string, string> = {
-  networks: "processes share this machine's network; containers use docker's default network",
-  volumes: 'docker creates named volumes on first use by docker run -v',
-  secrets: 'pass secrets through env files (env_file) instead',
-  configs: 'mount config files with volumes, or read them from the project directory',
-  include: 'merge the included files into this one first',
-};
-
-const SERVICE_HANDLED = [
-  'image',
-  'command',
-  'entrypoint',
-  'environment',
-  'env_file',
-  'depends_on',
-  'healthcheck',
-  'ports',
-  'restart',
-  'scale',
-  'deploy',
-  'working_dir',
-  'user',
-  'container_name',
-  'stop_signal',
-  'stop_grace_period',
-  'profiles',
-  'volumes',
-  'build',
-];
-const SERVICE_REASONS: Record<string, string> = {
-  networks: "processes share this machine's network; containers use docker's default network",
-  expose: "nothing to expose: processes share this machine's network",
-  labels: 'no ovrseer equivalent',
-  extends: 'merge the extended service into this one first',
-  links: 'containers reach each other through published ports',
-  logging: 'ovrseer keeps the logs (ovrseer logs)',
-};
 
 /** In `init` mode these keep their `${VAR}`: ovrseer expands env values, the shell expands commands. */
 function keepVerbatim(path: Path): boolean {

@@ -253,3 +253,17 @@ describe('compose restart, healthcheck, stop and replicas', () => {
     expect(proc(spec, 'a').stop).toMatchObject({ signal: 'SIGTERM', timeout: 10_000 });
   });
 });
+
+describe('compose keys ovrseer does not translate', () => {
+  it('container settings, hooks and attach are listed with their reason, x- keys are not', () => {
+    const dir = compose(
+      'services:\n  a:\n    command: "true"\n    hostname: box\n    privileged: true\n    attach: false\n    post_start: [{ command: x }]\n    x-mine: 1\n',
+    );
+    expect(importFile(dir, 'compose.yaml').imported.notTranslated).toEqual([
+      { key: 'services.a.hostname', reason: expect.stringMatching(/^a container setting/) },
+      { key: 'services.a.privileged', reason: expect.stringMatching(/^a container setting/) },
+      { key: 'services.a.attach', reason: "ovrseer prints every process's output" },
+      { key: 'services.a.post_start', reason: 'not supported: lifecycle hooks run inside the container' },
+    ]);
+  });
+});
