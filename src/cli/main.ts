@@ -42,7 +42,7 @@ function buildProgram(): Command {
     )
     .option(
       '-e, --env-file <files>',
-      'env files to load after the others (comma-separated; each must exist)',
+      "env files to load instead of a Procfile's .env (as foreman), after the others otherwise (comma-separated; each must exist)",
       collectList,
     )
     .option(
