@@ -100,6 +100,40 @@ describe('compose environment and interpolation', () => {
   });
 });
 
+describe('compose env_file (read by the compose dialect of src/config/dotenv.ts)', () => {
+  it('string, list and {path, required, format: raw}: compose syntax, interpolation, raw values', async () => {
+    const show = node(
+      "for (const k of ['I','S','D','C','R','OPT']) console.log(k + '=' + (process.env[k] ?? '<absent>'))",
+    );
+    const { dir } = project(
+      `services:\n  show:\n    command: ${show}\n    env_file: [app.env, { path: missing.env, required: false }, { path: raw.env, format: raw }]\n`,
+      {
+        'app.env': 'I=${FROM_SHELL}-x\nS=\'single ${FROM_SHELL}\'\nD="tab\\there"\nC=value # a comment\n',
+        'raw.env': 'R=${FROM_SHELL}\n',
+      },
+    );
+    const cli = up(dir, { FROM_SHELL: 'shell' });
+    expect(await cli.exited).toBe(0);
+    const out = cli.stdout();
+    for (const line of [
+      'I=shell-x',
+      'S=single ${FROM_SHELL}',
+      'D=tab\there',
+      'C=value',
+      'R=${FROM_SHELL}',
+      'OPT=<absent>',
+    ])
+      expect(out).toContain(`| ${line}\n`);
+  });
+
+  it('a missing env_file is an error unless required: false', async () => {
+    const { dir } = project(`services:\n  a:\n    command: "true"\n    env_file: gone.env\n`);
+    const cli = up(dir);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr()).toContain('env file "gone.env" is required');
+  });
+});
+
 describe('compose commands', () => {
   it("entrypoint + command are exec'd as words, without a shell; working_dir is the cwd", async () => {
     const { dir } = project(
