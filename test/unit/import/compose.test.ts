@@ -65,7 +65,10 @@ describe('docker compose import', () => {
     // compose splits the string into words and runs them without a shell.
     expect(api.command).toEqual({ kind: 'argv', argv: ['node', 'api/server.js', '--port', '3000'] });
     // NODE_ENV (no value) is inherited from the shell, as compose passes it through.
-    expect(api.env).toEqual({ DATABASE_URL: 'postgres://postgres:s3cret@localhost:5432/shop' });
+    expect(api.env).toEqual({
+      LOG_LEVEL: 'debug', // from env_file api/.env
+      DATABASE_URL: 'postgres://postgres:s3cret@localhost:5432/shop',
+    });
     expect(api.port).toBe(3000);
     expect(api.dependsOn).toEqual([
       { name: 'db', condition: 'healthy' },
