@@ -141,7 +141,7 @@ export function isCommandPath(path: Path): boolean {
 }
 
 // A plain scalar that was `${PORT}` should become what `3000` would have been, not the string "3000".
-function retype(value: string): string | number | boolean {
+export function retypeScalar(value: string): string | number | boolean {
   if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(value)) return Number(value);
   if (/^(true|True|TRUE)$/.test(value)) return true;
   if (/^(false|False|FALSE)$/.test(value)) return false;
@@ -152,7 +152,7 @@ function retype(value: string): string | number | boolean {
  * The issue points at the `${…}` itself when it can be found verbatim in the scalar's source (it cannot
  * when escapes or line folding changed the text), else at the scalar.
  */
-function referenceIssue(
+export function referenceIssue(
   src: SourceDoc,
   node: { range?: readonly [number, number, number] | null },
   path: Path,
@@ -194,7 +194,7 @@ export function interpolateDocument(
       });
       if (!result.ok) issues.push(referenceIssue(src, node, path, result));
       else if (result.value !== node.value) {
-        node.value = node.type === 'PLAIN' ? retype(result.value) : result.value;
+        node.value = node.type === 'PLAIN' ? retypeScalar(result.value) : result.value;
       }
     }
   };

@@ -116,6 +116,7 @@ export function importProject(request: ImportRequest): ProjectSpec {
       processes,
       processesPath: imported.processesPath,
       ...(imported.exit === undefined ? {} : { exit: imported.exit }),
+      ...(imported.warnings === undefined ? {} : { warnings: imported.warnings }),
     },
     { file: request.path, dir: request.dir, at: imported.at },
   );

@@ -106,7 +106,7 @@ function processSpec(
 ): ProcessSpec {
   const shell = p.shell ?? DEFAULT_SHELL;
   const cwd = resolve(ctx.dir, p.cwd ?? '.');
-  const envFiles = loadEnvFiles(p.envFile ?? [], ctx.dir, ctx.at);
+  const envFiles = loadEnvFiles(p.envFile ?? [], ctx.dir, ctx.at, project.shellEnv ?? {});
   issues.push(...envFiles.issues);
   warnings.push(...envFiles.warnings);
   const processFileEnv = project.envOverride

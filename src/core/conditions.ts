@@ -36,6 +36,10 @@ function evaluateInstance(condition: DependencyCondition, dependency: ManagedPro
     case 'healthy':
       if (dependency.spec.health === null) return readiness(dependency);
       if (state === 'crashed') return failed(dependency, `${dependency.reason} before it was healthy`);
+      // With `on_failure: none` no restart comes to fix it (compose: "dependency failed to start:
+      // container … is unhealthy").
+      if (dependency.health === 'unhealthy' && dependency.spec.health.onFailure === 'none')
+        return failed(dependency, 'is unhealthy');
       return dependency.health === 'healthy' ? MET : WAITING;
     case 'completed':
       return state === 'completed' || state === 'crashed' ? MET : WAITING;

@@ -71,7 +71,16 @@ export const composeServiceSchema = z.looseObject({
   env_file: z
     .union([
       z.string(),
-      z.array(z.union([z.string(), z.looseObject({ path: z.string(), required: z.boolean().optional() })])),
+      z.array(
+        z.union([
+          z.string(),
+          z.looseObject({
+            path: z.string(),
+            required: z.boolean().optional(),
+            format: z.literal('raw', { error: 'the only env_file format compose knows is "raw"' }).optional(),
+          }),
+        ]),
+      ),
     ])
     .optional(),
   depends_on: z
@@ -94,6 +103,7 @@ export const composeServiceSchema = z.looseObject({
       timeout: composeDurationSchema.optional(),
       retries: intSchema(0).optional(),
       start_period: composeDurationSchema.optional(),
+      start_interval: composeDurationSchema.optional(),
       disable: z.boolean().optional(),
     })
     .optional(),

@@ -1,36 +1,10 @@
-import type { CommandInput, DependencyInput, HealthInput } from '../input.js';
+import type { CommandInput, EnvFileInput, HealthInput } from '../input.js';
 import type { RestartSpec } from '../spec.js';
+import { MAX_DURATION_MS } from '../units.js';
 import type { Path } from '../yaml-source.js';
 import type { ComposeService } from './compose-schema.js';
 import { envEntries, shellQuote, type Untranslated } from './source.js';
-import type { ProcessFields } from './types.js';
-
-const CONDITION_MAP = {
-  service_started: 'started',
-  service_healthy: 'healthy',
-  service_completed_successfully: 'completed_successfully',
-} as const;
-
-export function composeDependsOn(s: ComposeService, path: Path, notes: Untranslated): DependencyInput[] {
-  const deps = s.depends_on;
-  if (deps === undefined) return [];
-  const at = [...path, 'depends_on'];
-  if (Array.isArray(deps)) {
-    return deps.map((name, i) => ({ name, condition: 'started', path: [...at, i], key: false }));
-  }
-  return Object.entries(deps).map(([name, entry]) => {
-    if (entry.restart)
-      notes.add([...at, name, 'restart'], 'ovrseer does not restart dependents when a dependency restarts');
-    if (entry.required === false)
-      notes.add([...at, name, 'required'], 'every dependency is required in ovrseer');
-    return {
-      name,
-      condition: CONDITION_MAP[entry.condition ?? 'service_started'],
-      path: [...at, name],
-      key: true,
-    };
-  });
-}
+import type { ImportContext, ProcessFields } from './types.js';
 
 /** `"8080:80"`, `"127.0.0.1:8080:80/tcp"`, `3000`, `{target, published}` → host and container ports. */
 export function parsePort(entry: NonNullable<ComposeService['ports']>[number]): {
@@ -65,6 +39,20 @@ export function firstPort(ports: ComposeService['ports'], publishedOnly: boolean
   return Number.isInteger(port) && port >= 1 && port <= 65535 ? port : undefined;
 }
 
+/**
+ * Docker's restart manager (moby `restartmanager`): 100 ms before the first restart, doubled each time up
+ * to a minute, back to 100 ms after a run of 10 s; `on-failure:N` counts every restart of the container,
+ * never given back; no crash-loop breaker.
+ */
+const DOCKER_RESTART = {
+  delay: 100,
+  backoff: 2,
+  maxDelay: 60_000,
+  minUptime: 10_000,
+  resetAfter: MAX_DURATION_MS,
+  crashLoop: null,
+} as const;
+
 export function composeRestart(
   s: ComposeService,
   path: Path,
@@ -79,21 +67,31 @@ export function composeRestart(
       );
     const names = { none: 'no', 'on-failure': 'on-failure', any: 'always' } as const;
     return {
+      ...DOCKER_RESTART,
       ...(policy.condition === undefined ? {} : { policy: names[policy.condition] }),
-      ...(policy.delay === undefined ? {} : { delay: policy.delay }),
+      ...(policy.delay === undefined ? {} : { delay: policy.delay, backoff: 1 }),
       ...(policy.max_attempts === undefined ? {} : { maxRetries: policy.max_attempts }),
     };
   }
   if (s.restart === undefined) return undefined;
-  const [name, retries] = s.restart.split(':');
-  if (name === 'no' || name === 'always' || name === 'unless-stopped') return { policy: name };
-  if (name === 'on-failure') {
+  const [name, retries, ...extra] = s.restart.split(':');
+  if (
+    extra.length === 0 &&
+    retries === undefined &&
+    (name === 'no' || name === 'always' || name === 'unless-stopped')
+  )
+    return { ...DOCKER_RESTART, policy: name };
+  if (extra.length === 0 && name === 'on-failure') {
     const max = Number(retries);
-    return retries !== undefined && Number.isInteger(max)
-      ? { policy: 'on-failure', maxRetries: max }
-      : { policy: 'on-failure' };
+    if (retries === undefined) return { ...DOCKER_RESTART, policy: 'on-failure' };
+    // docker: 0 (or nothing) means no limit.
+    if (/^\d+$/.test(retries))
+      return { ...DOCKER_RESTART, policy: 'on-failure', ...(max > 0 ? { maxRetries: max } : {}) };
   }
-  notes.add([...path, 'restart'], `unknown restart policy ${JSON.stringify(s.restart)}`);
+  notes.add(
+    [...path, 'restart'],
+    `unknown restart policy ${JSON.stringify(s.restart)}: expected no, always, on-failure[:N] or unless-stopped`,
+  );
   return undefined;
 }
 
@@ -113,6 +111,13 @@ function inContainer(command: CommandInput, container: string): CommandInput {
   return { kind: 'shell', script: `docker exec ${shellQuote(container)} ${inner}` };
 }
 
+/**
+ * Docker's health check: the first check `interval` after the start, then every `interval`; `retries`
+ * failures in a row make it unhealthy, one success healthy. Docker does not restart an unhealthy
+ * container, so neither does ovrseer (`on_failure: none`). Failures during `start_period` do not count:
+ * ovrseer starts checking when it ends (docker checks every `start_interval` during it, so a service can
+ * be healthy sooner there).
+ */
 export function composeHealth(
   s: ComposeService,
   path: Path,
@@ -127,40 +132,71 @@ export function composeHealth(
     check,
     [...path, 'healthcheck'],
     ['test', 'interval', 'timeout', 'retries', 'start_period', 'disable'],
-    {},
+    {
+      start_interval:
+        'different: ovrseer makes no checks during start_period; the first is when it ends (docker checks every start_interval during it)',
+    },
     'not supported by ovrseer health checks',
   );
+  const interval = check.interval === undefined || check.interval === 0 ? 30_000 : check.interval;
+  const startPeriod = check.start_period ?? 0;
   return {
     probe: { kind: 'exec', command: container === null ? command : inContainer(command, container) },
     // compose's defaults, which differ from ovrseer's.
-    interval: check.interval ?? 30_000,
-    timeout: check.timeout ?? 30_000,
+    interval,
+    timeout: check.timeout === undefined || check.timeout === 0 ? 30_000 : check.timeout,
     retries: check.retries === undefined || check.retries === 0 ? 3 : check.retries,
-    initialDelay: check.start_period ?? 0,
+    initialDelay: startPeriod > 0 ? startPeriod : interval,
+    onFailure: 'none',
   };
 }
 
-export function composeCommand(s: ComposeService, mode: 'run' | 'init'): CommandInput | null {
-  const parts = [s.entrypoint, s.command].filter(
-    (part): part is string | string[] => part !== undefined && part !== null,
-  );
-  if (parts.length === 0 || s.command === undefined || s.command === null) return null;
-  // In init mode a string keeps its ${VAR} for the shell; compose's `$$` (a literal `$`) becomes `$`.
-  const literalDollars = (text: string) => (mode === 'init' ? text.replaceAll('$$', () => '$') : text);
-  if (parts.every(Array.isArray)) return { kind: 'argv', argv: parts.flat() };
-  const words = parts.map((part) =>
-    Array.isArray(part) ? part.map(shellQuote).join(' ') : literalDollars(part),
-  );
-  return { kind: 'shell', script: words.join(' ') };
+/**
+ * `environment` (a list or a map): an entry without a value takes the variable from the shell, then the
+ * project's `.env`, and is absent when neither has it (compose-go `Resolve`). In `init` mode such an
+ * entry is left out: the process inherits it from the shell at run time.
+ */
+export function composeEnvironment(
+  value: ComposeService['environment'],
+  context: ImportContext,
+): Record<string, string> {
+  const env = envEntries(value);
+  const bare = Array.isArray(value)
+    ? value.filter((entry) => !entry.includes('='))
+    : Object.entries(value ?? {}).flatMap(([key, item]) => (item === null ? [key] : []));
+  if (context.mode === 'init') return env;
+  for (const name of bare) {
+    const inherited = context.vars[name];
+    if (inherited !== undefined) env[name] = inherited;
+  }
+  return env;
 }
 
+/**
+ * `env_file`: a path, a list of paths, or `{path, required, format}`. A file is required unless
+ * `required: false` (compose's default); `format: raw` takes values as written.
+ */
 export function composeEnv(
   s: ComposeService,
   path: Path,
+  context: ImportContext,
 ): Pick<ProcessFields, 'env' | 'envFile'> & { files: string[] } {
   const single = typeof s.env_file === 'string';
   const raw = s.env_file === undefined ? [] : Array.isArray(s.env_file) ? s.env_file : [s.env_file];
-  const files = raw.map((entry) => (typeof entry === 'string' ? entry : entry.path));
   const at = (i: number): Path => (single ? [...path, 'env_file'] : [...path, 'env_file', i]);
-  return { env: envEntries(s.environment), envFile: files.map((name, i) => ({ name, path: at(i) })), files };
+  const envFile: EnvFileInput[] = raw.map((entry, i) =>
+    typeof entry === 'string'
+      ? { name: entry, path: at(i), required: true, dialect: 'compose' }
+      : {
+          name: entry.path,
+          path: at(i),
+          required: entry.required ?? true,
+          dialect: entry.format === 'raw' ? 'compose-raw' : 'compose',
+        },
+  );
+  return {
+    env: composeEnvironment(s.environment, context),
+    envFile,
+    files: envFile.map((file) => file.name),
+  };
 }

@@ -1,61 +1,16 @@
 import { basename } from 'node:path';
 import { ConfigError, type ConfigIssue } from '../../errors.js';
-import type { CommandInput, ProcessInput } from '../input.js';
+import type { CommandInput, Locator, ProcessInput } from '../input.js';
+import { interpolateComposeDocument } from '../interpolate-compose.js';
 import { signalSchema } from '../schema-common.js';
-import type { Path } from '../yaml-source.js';
+import { issueAt, type Path, parseYaml, toPlain } from '../yaml-source.js';
+import { composeCommand } from './compose-command.js';
+import { activeProfiles, composeDependsOn, isEnabled } from './compose-deps.js';
+import { FALLBACK, SERVICE_HANDLED, SERVICE_REASONS, TOP_HANDLED, TOP_REASONS } from './compose-keys.js';
 import { type ComposeService, composeProjectSchema } from './compose-schema.js';
-import {
-  composeCommand,
-  composeDependsOn,
-  composeEnv,
-  composeHealth,
-  composeRestart,
-  firstPort,
-  parsePort,
-} from './compose-service.js';
-import { isRecord, parseSource, readYamlSource, shellQuote, Untranslated } from './source.js';
+import { composeEnv, composeHealth, composeRestart, firstPort, parsePort } from './compose-service.js';
+import { isRecord, parseSource, shellQuote, Untranslated } from './source.js';
 import type { ImportContext, Imported, ProcessFields } from './types.js';
-
-const FALLBACK = 'not supported by ovrseer';
-
-const TOP_HANDLED = ['name', 'services', 'version'];
-const TOP_REASONS: Record<string, string> = {
-  networks: "processes share this machine's network; containers use docker's default network",
-  volumes: 'docker creates named volumes on first use by docker run -v',
-  secrets: 'pass secrets through env files (env_file) instead',
-  configs: 'mount config files with volumes, or read them from the project directory',
-  include: 'merge the included files into this one first',
-};
-
-const SERVICE_HANDLED = [
-  'image',
-  'command',
-  'entrypoint',
-  'environment',
-  'env_file',
-  'depends_on',
-  'healthcheck',
-  'ports',
-  'restart',
-  'scale',
-  'deploy',
-  'working_dir',
-  'user',
-  'container_name',
-  'stop_signal',
-  'stop_grace_period',
-  'profiles',
-  'volumes',
-  'build',
-];
-const SERVICE_REASONS: Record<string, string> = {
-  networks: "processes share this machine's network; containers use docker's default network",
-  expose: "nothing to expose: processes share this machine's network",
-  labels: 'no ovrseer equivalent',
-  extends: 'merge the extended service into this one first',
-  links: 'containers reach each other through published ports',
-  logging: 'ovrseer keeps the logs (ovrseer logs)',
-};
 
 /** In `init` mode these keep their `${VAR}`: ovrseer expands env values, the shell expands commands. */
 function keepVerbatim(path: Path): boolean {
@@ -85,12 +40,13 @@ function dockerRun(
   s: ComposeService & { image: string },
   path: Path,
   project: string,
+  context: ImportContext,
   notes: Untranslated,
 ): ProcessFields {
   const container = s.container_name ?? `${project}-$PS`;
   const args = ['docker', 'run', '--rm', '--name', shellQuote(container)];
   for (const port of s.ports ?? []) args.push('-p', shellQuote(parsePort(port).spec));
-  const env = composeEnv(s, path);
+  const env = composeEnv(s, path, context);
   const names = Array.isArray(s.environment)
     ? s.environment.map((entry) => entry.split('=')[0] ?? entry)
     : Object.keys(s.environment ?? {});
@@ -131,8 +87,10 @@ function localProcess(
   s: ComposeService,
   command: CommandInput,
   path: Path,
+  context: ImportContext,
   notes: Untranslated,
 ): ProcessFields {
+  const container = s.image !== undefined || s.build !== undefined;
   if (s.image !== undefined)
     notes.add(
       [...path, 'image'],
@@ -140,7 +98,7 @@ function localProcess(
     );
   if (s.build !== undefined)
     notes.add([...path, 'build'], 'the command runs on this machine: nothing is built');
-  if (s.working_dir !== undefined)
+  if (s.working_dir !== undefined && container)
     notes.add(
       [...path, 'working_dir'],
       "a directory in the container; the command runs in the compose file's directory",
@@ -152,9 +110,10 @@ function localProcess(
   for (let i = 1; i < (s.ports?.length ?? 0); i++) {
     notes.add([...path, 'ports', i], 'only the first port becomes PORT');
   }
-  const env = composeEnv(s, path);
+  const env = composeEnv(s, path, context);
   return {
     command,
+    ...(s.working_dir !== undefined && !container ? { cwd: s.working_dir } : {}),
     env: env.env,
     envFile: env.envFile,
     port: firstPort(s.ports, false),
@@ -163,34 +122,56 @@ function localProcess(
       ...(s.stop_signal === undefined
         ? {}
         : { signal: signal(s.stop_signal, [...path, 'stop_signal'], notes) }),
-      ...(s.stop_grace_period === undefined ? {} : { timeout: s.stop_grace_period }),
+      // compose's default grace period, whatever settings.shutdown_timeout says.
+      timeout: s.stop_grace_period ?? 10_000,
     },
   };
 }
 
+function replicasOf(s: ComposeService, path: Path, at: Locator, issues: ConfigIssue[]): number | undefined {
+  const deployed = s.deploy?.replicas;
+  if (deployed !== undefined && s.scale !== undefined && deployed !== s.scale)
+    issues.push(
+      at([...path, 'scale'], `scale (${s.scale}) and deploy.replicas (${deployed}) differ: give one`),
+    );
+  return deployed ?? s.scale;
+}
+
 /**
- * A docker compose file: services with a `command` run on this machine; image-only services run as
- * `docker run --rm` commands. `depends_on` conditions, `healthcheck`, `environment`, `env_file`,
- * `ports` (→ `port`), restart policies, replicas and limits carry over.
+ * A docker compose file: services with a `command` run on this machine (without a shell, as compose
+ * runs them); image-only services run as `docker run --rm` commands. docs/compat/compose.md has the
+ * rules key by key.
  */
 export function importCompose(text: string, context: ImportContext): Imported {
-  const { at, data } = readYamlSource(text, context, { interpolate: true, keep: keepVerbatim });
+  const src = parseYaml(text, context.file);
+  const at: Locator = (path, message, opts) => issueAt(src, path, message, opts);
+  const select = (path: Path) => context.mode !== 'init' || !keepVerbatim(path);
+  const interpolated = interpolateComposeDocument(src, context.vars, select);
+  if (interpolated.issues.length > 0) throw new ConfigError(interpolated.issues);
+  const data = toPlain(src);
   const project = parseSource(composeProjectSchema, data, at);
   const notes = new Untranslated();
   notes.rest(data, [], TOP_HANDLED, TOP_REASONS, FALLBACK);
   const projectName = (project.name ?? basename(context.dir)).toLowerCase().replace(/[^a-z0-9_-]+/g, '-');
   const issues: ConfigIssue[] = [];
+  const warnings: ConfigIssue[] = [...interpolated.warnings];
+  const active = activeProfiles(context);
+  const scope = { services: project.services, active, at, notes, issues, warnings };
   const processes: ProcessInput[] = [];
   const origins: Record<string, string> = {};
   const rawServices = isRecord(data) && isRecord(data.services) ? data.services : {};
   for (const [name, s] of Object.entries(project.services)) {
     const path = ['services', name];
     notes.rest(rawServices[name], path, SERVICE_HANDLED, SERVICE_REASONS, FALLBACK);
-    const command = composeCommand(s, context.mode);
+    const { command, error } = composeCommand(s, path, context.mode);
+    if (error !== undefined) {
+      issues.push(at(error.path, error.message));
+      continue;
+    }
     const image = s.image;
     let fields: ProcessFields;
-    if (command !== null) fields = localProcess(s, command, path, notes);
-    else if (image !== undefined) fields = dockerRun({ ...s, image }, path, projectName, notes);
+    if (command !== null) fields = localProcess(s, command, path, context, notes);
+    else if (image !== undefined) fields = dockerRun({ ...s, image }, path, projectName, context, notes);
     else {
       issues.push(
         at(
@@ -201,14 +182,14 @@ export function importCompose(text: string, context: ImportContext): Imported {
       );
       continue;
     }
-    const replicas = s.deploy?.replicas ?? s.scale;
+    const replicas = replicasOf(s, path, at, issues);
     const limits = s.deploy?.resources?.limits;
     processes.push({
       name,
       namePath: path,
       nameIsKey: true,
       ...fields,
-      dependsOn: composeDependsOn(s, path, notes),
+      dependsOn: composeDependsOn(name, s, path, scope),
       restart: composeRestart(s, path, notes),
       ...(replicas === undefined ? {} : replicas === 0 ? { disabled: true } : { replicas }),
       ...(limits === undefined
@@ -216,7 +197,8 @@ export function importCompose(text: string, context: ImportContext): Imported {
         : {
             limits: { memory: limits.memory, cpu: limits.cpus === undefined ? undefined : limits.cpus * 100 },
           }),
-      ...(s.profiles !== undefined && s.profiles.length > 0 ? { disabled: true } : {}),
+      // Not started by `up`, only by name (`up NAME`), as compose runs a profiled service it is given.
+      ...(isEnabled(s, active) ? {} : { disabled: true }),
     });
     origins[name] =
       command !== null ? `compose service '${name}' (command)` : `compose service '${name}' (image ${image})`;
@@ -231,5 +213,6 @@ export function importCompose(text: string, context: ImportContext): Imported {
     notTranslated: notes.items,
     origins,
     at,
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
 }

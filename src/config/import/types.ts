@@ -1,3 +1,4 @@
+import type { ConfigIssue } from '../../errors.js';
 import type { Locator, ProcessInput } from '../input.js';
 import type { Variables } from '../interpolate.js';
 import type { ExitRuleSpec } from '../spec.js';
@@ -52,6 +53,8 @@ export interface Imported {
   at: Locator;
   /** The original tool's rule for ending `up`: foreman stops all when one ends, … */
   exit?: ExitRuleSpec;
+  /** What the original tool warns about while loading (compose: an unset variable): `up` prints them. */
+  warnings?: ConfigIssue[];
 }
 
 export interface EnvironmentOverlay {
