@@ -40,6 +40,7 @@ function buildProgram(): Command {
       'env files to load after the others (comma-separated; each must exist)',
       collectList,
     )
+    .option('--no-deps', "start the named processes without what they depend on (compose's --no-deps)")
     .option(
       '--no-tui',
       'plain prefixed output instead of the terminal UI (also when not a terminal, or CI is set)',

@@ -1,5 +1,6 @@
 import { loadProject } from '../../config/load.js';
 import { resolveSelectors } from '../../core/selectors.js';
+import { OvrseerError } from '../../errors.js';
 import { attachMetrics } from '../../metrics/attach.js';
 import { runSession } from '../../supervisor/session.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
@@ -20,6 +21,8 @@ export interface UpOptions {
   formation?: string;
   envFile?: string[];
   abortOnExit?: boolean;
+  /** `--no-deps` sets it false: the named processes start without their dependencies (compose's flag). */
+  deps?: boolean;
   detach?: boolean;
   /** `--no-tui` sets it false; the TUI shows only on a terminal and not under CI. */
   tui?: boolean;
@@ -42,7 +45,9 @@ export async function runUp(options: UpOptions): Promise<number> {
     ...(options.envFile === undefined ? {} : { envFiles: options.envFile }),
   });
   // An unknown name is a usage error before anything starts (the daemon would only report it later).
-  resolveSelectors(spec.processes, options.names);
+  const selected = resolveSelectors(spec.processes, options.names);
+  if (options.deps === false && options.detach)
+    throw new OvrseerError('OVRSEER_USAGE', '--no-deps works in the foreground only: leave out -d');
   printConfigWarnings(spec);
   if (options.detach) return runDetached(spec, options.names, stdout, options.file);
   // From here a closed terminal or pipe must end in a shutdown, never in an uncaught EPIPE/EIO.
@@ -53,6 +58,8 @@ export async function runUp(options: UpOptions): Promise<number> {
   try {
     // This process ends with the session: `down` may wait for it.
     const supervisor = await Supervisor.open(spec, { exitsAfterShutdown: true, subreaper: true });
+    if (options.deps === false && options.names.length > 0)
+      supervisor.manager.withoutDependencies(selected.map((process) => process.name));
     if (shouldUseTui(options.tui, stdout, process.stdin)) {
       // Loaded only here: ink and React cost start-up time no other command needs.
       const { runTuiSession } = await importTui(() => import('../../tui/up-session.js'));
@@ -64,9 +71,12 @@ export async function runUp(options: UpOptions): Promise<number> {
         ...(options.abortOnExit === undefined ? {} : { abortOnExit: options.abortOnExit }),
       });
     }
+    // stderr lines keep their stream, as with compose and foreman (`up 2>err.txt`).
+    const stderr = stdout === process.stdout ? process.stderr : stdout;
     const printer = new Printer({
       out: stdout,
       color: shouldUseColor(stdout),
+      err: { out: stderr, color: shouldUseColor(stderr) },
       instances: supervisor.manager.instances(),
       maxBacklog: SUPERVISOR_BACKLOG,
     });
