@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -177,5 +177,75 @@ describe('streams', () => {
     expect(read('out.txt')).not.toContain('to-stderr');
     expect(read('err.txt')).toMatch(/^\d\d:\d\d:\d\d talker +\| to-stderr$/m);
     expect(read('err.txt')).not.toContain('to-stdout');
+  });
+});
+
+/** Prints what npm gives a script: its env vars, cwd and node_modules/.bin entries of PATH. */
+const SHOW = `const keys = ['npm_lifecycle_event', 'npm_package_name', 'npm_package_version', 'npm_lifecycle_script', 'npm_package_json', 'npm_command', 'INIT_CWD'];
+const env = Object.fromEntries(keys.map((key) => [key, process.env[key] ?? null]));
+const bin = (process.env.PATH ?? '').split(':').filter((dir) => dir.endsWith('node_modules/.bin'));
+console.log('ENV ' + JSON.stringify({ ...env, cwd: process.cwd(), bin }));
+`;
+const NPM_ENV = { npm_config_update_notifier: 'false', npm_config_fund: 'false' };
+
+/** What `npm <args>` prints in `dir`, run directly: the reference. */
+async function npmLines(dir: string, args: string[]): Promise<string[]> {
+  const child = spawn('npm', args, {
+    cwd: dir,
+    env: { ...process.env, ...NPM_ENV },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  expect(code).toBe(0);
+  return out.split('\n').filter((line) => line.startsWith('ENV '));
+}
+
+/** The ENV lines of a process in ovrseer's prefixed output. */
+const envLines = (out: string, name: string) =>
+  out
+    .split('\n')
+    .map((line) => new RegExp(`^\\d\\d:\\d\\d:\\d\\d ${name} +\\| (ENV .*)$`).exec(line)?.[1])
+    .filter((line): line is string => line !== undefined);
+
+describe('package.json as npm runs it (compared with npm itself)', () => {
+  it('a script gets npm_* variables, INIT_CWD, node_modules/.bin on PATH and its pre/post scripts, as with npm run', async () => {
+    const { dir } = folder({
+      'show.js': SHOW,
+      'package.json': JSON.stringify({
+        name: 'demo',
+        version: '1.2.3',
+        scripts: { predev: 'node show.js', dev: 'node show.js', postdev: 'node show.js', build: 'node -e 0' },
+      }),
+    });
+    const reference = await npmLines(dir, ['run', 'dev']);
+    expect(reference).toHaveLength(3);
+    const cli = startCli(['up', '--no-tui', '-f', 'package.json'], { cwd: dir, env: NPM_ENV });
+    await cli.waitForOutput(/dev +\| ENV .*"npm_lifecycle_event":"postdev"/);
+    cli.signal('SIGINT');
+    await cli.exited;
+    expect(envLines(cli.stdout(), 'dev')).toEqual(reference);
+  });
+
+  it('a workspace script runs in its package with INIT_CWD at the root, as npm run --workspaces', async () => {
+    const { dir } = folder({
+      'show.js': SHOW,
+      'package.json': JSON.stringify({ name: 'root', private: true, workspaces: ['packages/*'] }),
+    });
+    mkdirSync(join(dir, 'packages', 'api'), { recursive: true });
+    writeFileSync(
+      join(dir, 'packages', 'api', 'package.json'),
+      JSON.stringify({ name: 'api', version: '0.1.0', scripts: { dev: 'node ../../show.js' } }),
+    );
+    const reference = await npmLines(dir, ['run', 'dev', '--workspaces']);
+    expect(reference).toHaveLength(1);
+    const cli = startCli(['up', '--no-tui', '-f', 'package.json'], { cwd: dir, env: NPM_ENV });
+    await cli.waitForOutput(/api +\| ENV /);
+    cli.signal('SIGINT');
+    await cli.exited;
+    expect(envLines(cli.stdout(), 'api')).toEqual(reference);
   });
 });
