@@ -58,6 +58,24 @@ processes:
     expect(markedPids(project)).toEqual([]);
   });
 
+  it('init --from weird-name.yml then up runs what up -f weird-name.yml runs', async () => {
+    const { dir, project } = folder({
+      'weird-name.yml': `processes:
+  a:
+    command: ${JSON.stringify(`${NODE} -e "console.log('GREETING=' + process.env.GREETING); setInterval(() => {}, 1 << 30)"`)}
+    environment: [GREETING=translated]
+`,
+    });
+    const init = await runCli(['init', '--from', 'weird-name.yml'], { cwd: dir });
+    expect(init.stderr).toBe('');
+    expect(init.code).toBe(0);
+    const cli = startCli(['up', '--no-tui'], { cwd: dir });
+    await cli.waitForOutput(/a +\| GREETING=translated/);
+    cli.signal('SIGINT');
+    expect(await cli.exited).toBe(0);
+    expect(markedPids(project)).toEqual([]);
+  });
+
   it('up -f with content of no known format says which formats were considered and why not', async () => {
     const { dir } = folder({ 'weird-name.yml': 'web:\n  port: 80\n' });
     const result = await runCli(['up', '--no-tui', '-f', 'weird-name.yml'], { cwd: dir });
