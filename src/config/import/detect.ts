@@ -115,13 +115,17 @@ function isProcfileText(text: string): boolean {
 }
 
 /** The format the content of a YAML/JSON/Procfile text is written in. */
-export function classifyContent(text: string): Classified {
+export function classifyContent(text: string, file = ''): Classified {
   const ruledOut: string[] = [];
   let data: unknown;
   try {
-    data = parseYaml(text);
+    // A .json is JSON: YAML would take `// a comment` into a key and misread the rest.
+    data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
     if (isProcfileText(text)) return { found: { kind: 'procfile', why: 'name: command lines' }, ruledOut };
+    // pm2 evaluates a .json process file as JavaScript (comments, expressions): not JSON, still pm2's.
+    if (file.endsWith('.json') && /\bapps\s*["']?\s*:/.test(text))
+      return { found: { kind: 'pm2', why: 'apps: in a .json that pm2 reads as JavaScript' }, ruledOut };
     const first = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
     ruledOut.push(`not YAML or JSON (${first}), and not Procfile lines (name: command)`);
     return { found: null, ruledOut };
@@ -185,7 +189,7 @@ export function detectKind(file: string, text: string, display = file): ConfigKi
       'OVRSEER_USAGE',
       `${display}: a JavaScript file is read only as a pm2 ecosystem file named *.config.js (or .cjs/.mjs), as pm2 itself does; rename it, e.g. ecosystem.config.js`,
     );
-  const { found, ruledOut } = classifyContent(text);
+  const { found, ruledOut } = classifyContent(text, file);
   if (named !== null) {
     // Weak fits do not contradict a name: compose and process-compose accept services/processes of
     // commands only, and a Procfile's lines are also YAML.

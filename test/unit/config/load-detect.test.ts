@@ -53,6 +53,13 @@ describe('kindOfName', () => {
 });
 
 describe('classifyContent', () => {
+  it('a .json with apps that is not plain JSON is pm2 (pm2 evaluates .json files as JavaScript)', () => {
+    expect(classifyContent('{\n  // the api\n  apps: [{script: "a.js"}]\n}\n', 'apps.json').found?.kind).toBe(
+      'pm2',
+    );
+    expect(classifyContent('{\n  // the api\n  apps: [{script: "a.js"}]\n}\n', 'apps.yml').found).toBeNull();
+  });
+
   it('a map with apps is pm2, and so is a list of {script}', () => {
     expect(classifyContent('{"apps": [{"script": "a.js"}]}').found?.kind).toBe('pm2');
     expect(classifyContent('- script: a.js\n').found?.kind).toBe('pm2');
