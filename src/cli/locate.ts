@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CONFIG_FILE_NAMES, PROCFILE_NAME } from '../config/defaults.js';
+import { noConfigHint } from '../config/import/formats.js';
 import type { ProjectSpec } from '../config/spec.js';
 import { OvrseerError } from '../errors.js';
 import { ApiClient } from '../supervisor/client.js';
@@ -89,7 +90,7 @@ function findConfigFile(cwd: string): string {
   }
   throw new OvrseerError(
     'OVRSEER_CONFIG_NOT_FOUND',
-    `no ${[...CONFIG_FILE_NAMES, PROCFILE_NAME].join(', ')} in ${cwd}: nothing to talk to (use -f FILE)`,
+    `no ${[...CONFIG_FILE_NAMES, PROCFILE_NAME].join(', ')} in ${cwd}: nothing to talk to (use -f FILE)${noConfigHint(cwd)}`,
   );
 }
 

@@ -45,6 +45,7 @@ function buildProgram(): Command {
       "env files to load instead of a Procfile's .env (as foreman), after the others otherwise (comma-separated; each must exist)",
       collectList,
     )
+    .option('--no-deps', "start the named processes without what they depend on (compose's --no-deps)")
     .option(
       '--no-tui',
       'plain prefixed output instead of the terminal UI (also when not a terminal, or CI is set)',

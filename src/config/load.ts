@@ -4,7 +4,8 @@ import { errorMessage, OvrseerError } from '../errors.js';
 import { CONFIG_FILE_NAMES, MAX_CONFIG_BYTES, PROCFILE_NAME } from './defaults.js';
 import { resolveEnvName } from './env.js';
 import { type Formation, parseFormation } from './formation.js';
-import { type ConfigKind, kindOf } from './import/formats.js';
+import { detectKind } from './import/detect.js';
+import { type ConfigKind, kindOf, noConfigHint } from './import/formats.js';
 import { importProject } from './load-import.js';
 import { parseProjectText, tooBigMessage } from './load-yaml.js';
 import type { ProjectSpec } from './spec.js';
@@ -12,7 +13,7 @@ import type { ProjectSpec } from './spec.js';
 export { type ParseOptions, parseProjectText } from './load-yaml.js';
 
 export interface LoadOptions {
-  /** `-f FILE`; otherwise discovered in `cwd`. Its name says its format (see `kindOf`). */
+  /** `-f FILE`; otherwise discovered in `cwd`. Its name and content say its format (see `detectKind`). */
   file?: string;
   cwd?: string;
   /** `--env NAME` (default: `OVRSEER_ENV`): `.env`, `.env.NAME`, `.env.local`, `.env.NAME.local`, `environments.NAME`. */
@@ -43,7 +44,7 @@ export function discoverConfig(cwd: string): DiscoveredConfig {
   const looked = [...CONFIG_FILE_NAMES, PROCFILE_NAME].join(', ');
   throw new OvrseerError(
     'OVRSEER_CONFIG_NOT_FOUND',
-    `no config found in ${cwd} (looked for ${looked}); run \`ovrseer init\` to create one, or pass -f FILE`,
+    `no config found in ${cwd} (looked for ${looked}); run \`ovrseer init\` to create one, or pass -f FILE${noConfigHint(cwd)}`,
   );
 }
 
@@ -59,7 +60,7 @@ export function loadProject(options: LoadOptions = {}): ProjectSpec {
     const file = resolve(cwd, options.file);
     if (!existsSync(file))
       throw new OvrseerError('OVRSEER_CONFIG_NOT_FOUND', `config file not found: ${options.file}`);
-    found = { file, kind: kindOf(file) };
+    found = { file, kind: 'yaml' };
   }
   let text: string;
   try {
@@ -82,6 +83,7 @@ export function loadProject(options: LoadOptions = {}): ProjectSpec {
   // Errors name the file as the user would: relative to where they ran the command, when below it.
   const shown = relative(cwd, found.file);
   const display = options.file ?? (shown.startsWith('..') || isAbsolute(shown) ? found.file : shown);
+  found = { ...found, kind: detectKind(found.file, text, display) };
   const dir = dirname(found.file);
   const formation =
     typeof options.formation === 'string' ? parseFormation(options.formation) : options.formation;

@@ -28,7 +28,7 @@ import type { Plugin } from './plugin.js';
 import { PluginHost } from './plugin-host.js';
 import { createProbe } from './probes/create-probe.js';
 import type { ProbeFactory } from './probes/probe.js';
-import { resolveSelectors, selectInstances } from './selectors.js';
+import { resolveSelectors, type SelectOptions, selectInstances } from './selectors.js';
 import { type ShutdownResult, ShutdownSequence } from './shutdown.js';
 import { SpawnPacer } from './spawn-pacer.js';
 import { isLive, isSettled } from './states.js';
@@ -78,6 +78,8 @@ export class ProcessManager {
   readonly #errorHandler: ErrorHandler | undefined;
   readonly #context: ManagedProcessContext;
   #scheduleQueued = false;
+  /** Restarts under way (`restart` by the user): the project is not idle meanwhile. */
+  #restarting = 0;
   #shutdown: Promise<ShutdownResult> | null = null;
   #wasActive = false;
   readonly #triggers: RestartTriggers;
@@ -232,7 +234,7 @@ export class ProcessManager {
     const selected =
       names === undefined || names.length === 0
         ? this.instances().filter((instance) => instance.spec.type !== 'cleanup' && !instance.spec.disabled)
-        : this.select(names);
+        : this.select(names, { toStart: true });
     const requested = new Set(selected.map((instance) => instance.spec.name));
     // A named replica starts alone; what it depends on starts whole (its conditions count every instance).
     const needed = dependencyClosure(
@@ -256,9 +258,20 @@ export class ProcessManager {
 
   /** Restarts the selected processes; a manual restart clears a give-up. */
   async restart(selectors: readonly string[]): Promise<void> {
-    const targets = this.select(selectors);
+    // `restart all` does not start a disabled process; one started by name and running is restarted.
+    const startable = new Set(this.select(selectors, { toStart: true }));
+    const targets = this.select(selectors).filter(
+      (instance) => startable.has(instance) || isLive(instance.state),
+    );
     this.#wasActive = true;
-    await Promise.all(targets.map((instance) => instance.restart('restart requested')));
+    // Between the stop and the start nothing runs: that is not the project going idle (which ends `up`).
+    this.#restarting += 1;
+    try {
+      await Promise.all(targets.map((instance) => instance.restart('restart requested')));
+    } finally {
+      this.#restarting -= 1;
+      this.#queueSchedule();
+    }
   }
 
   /**
@@ -414,10 +427,26 @@ export class ProcessManager {
    * `worker.3` exists even if the config says one replica. An unknown target is an error naming what
    * exists.
    */
-  select(selectors: readonly string[]): ManagedProcess[] {
+  select(selectors: readonly string[], options: SelectOptions = {}): ManagedProcess[] {
     if (selectors.length === 0)
       throw new OvrseerError('OVRSEER_USAGE', 'name at least one process, or "all"');
-    return selectInstances(this.spec.processes, this.instances(), selectors);
+    return selectInstances(this.spec.processes, this.instances(), selectors, options);
+  }
+
+  /**
+   * compose's `up --no-deps`: the named processes start without what they depend on outside `names`,
+   * and without waiting for it. Called before they start; the config's graph (`ovrseer graph`) stays.
+   */
+  withoutDependencies(names: readonly string[]): void {
+    const kept = new Set(names);
+    for (const name of names) {
+      const own = this.#dependencies.get(name);
+      if (own !== undefined)
+        this.#dependencies.set(
+          name,
+          own.filter((dependency) => kept.has(dependency.name)),
+        );
+    }
   }
 
   /**
@@ -473,7 +502,7 @@ export class ProcessManager {
   }
 
   #checkIdle(): void {
-    if (!this.#wasActive) return;
+    if (!this.#wasActive || this.#restarting > 0) return;
     const active = this.instances().some(
       (instance) => isLive(instance.state) || instance.state === 'pending' || instance.state === 'backoff',
     );

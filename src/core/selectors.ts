@@ -17,6 +17,16 @@ export function resolveSelectors(
   return processes.filter((process) => chosen.has(process.name));
 }
 
+export interface SelectOptions {
+  /**
+   * Selecting what to start or restart: `all`, `group:G` and `tag:T` leave out disabled processes
+   * (`disabled: true`, compose services of an inactive profile), which start only when named, as
+   * process-compose and compose start them.
+   * @default false
+   */
+  toStart?: boolean;
+}
+
 /** An instance as selection sees it: its id (`api`, `worker.2`) and its process's name. */
 export interface InstanceRef {
   readonly id: string;
@@ -34,10 +44,11 @@ export function selectInstances<T extends InstanceRef>(
   processes: readonly ProcessSpec[],
   instances: readonly T[],
   selectors: readonly string[],
+  options: SelectOptions = {},
 ): T[] {
   const chosen = new Set<string>();
   for (const selector of selectors) {
-    for (const id of instanceIds(processes, instances, selector)) chosen.add(id);
+    for (const id of instanceIds(processes, instances, selector, options.toStart === true)) chosen.add(id);
   }
   return instances.filter((instance) => chosen.has(instance.id));
 }
@@ -46,6 +57,7 @@ function instanceIds(
   processes: readonly ProcessSpec[],
   instances: readonly InstanceRef[],
   selector: string,
+  toStart: boolean,
 ): string[] {
   const exact = instances.find((instance) => instance.id === selector);
   if (exact !== undefined && !processes.some((process) => process.name === selector)) return [exact.id];
@@ -55,7 +67,11 @@ function instanceIds(
       ? undefined
       : processes.find((process) => process.name === replica[1]);
   if (base === undefined || replica === null) {
-    const names = new Set(resolveOne(processes, selector).map((process) => process.name));
+    const names = new Set(
+      resolveOne(processes, selector)
+        .filter((process) => !toStart || !process.disabled || process.name === selector)
+        .map((process) => process.name),
+    );
     return instances.filter((instance) => names.has(instance.name)).map((instance) => instance.id);
   }
   const own = instances.filter((instance) => instance.name === base.name);

@@ -16,6 +16,12 @@ export const SUPERVISOR_BACKLOG = 1024 * 1024;
 export interface PrinterOptions {
   out: NodeJS.WritableStream;
   color: boolean;
+  /**
+   * Where processes' stderr lines go, with the same prefix, and whether in colour (its own terminal
+   * test: `up 2>err.txt` on a terminal colours stdout only). compose and foreman keep the two streams.
+   * @default the lines go to `out`
+   */
+  err?: { out: NodeJS.WritableStream; color: boolean };
   /** Every instance that may appear, so the prefix column is aligned from the first line. */
   instances: readonly { id: string; name: string }[];
   /** @default Date.now */
@@ -34,34 +40,56 @@ const NEWLINE = 0x0a;
 /** Name used for ovrseer's own lines. */
 const SELF = 'ovrseer';
 
+/** One output stream with its colours and what waits to be written to it. */
+class Channel {
+  readonly palette: Paint[];
+  /** Encoded at once: lines of a flood arrive as bytes, and one write takes them all. */
+  pending: Buffer[] = [];
+  pendingBytes = 0;
+  flushScheduled = false;
+  /** Lines held back since the reader fell behind, told about once it catches up. */
+  heldBack = 0;
+
+  constructor(
+    readonly out: NodeJS.WritableStream,
+    readonly colors: Colors,
+  ) {
+    const c = colors;
+    this.palette = [c.cyan, c.yellow, c.green, c.magenta, c.blue, c.redBright, c.cyanBright, c.yellowBright];
+  }
+
+  get backlog(): number {
+    return this.pendingBytes + ((this.out as { writableLength?: number }).writableLength ?? 0);
+  }
+}
+
 /**
  * The foreground output of `up`: `HH:MM:SS name | line` with names padded to one width and coloured
  * per process, plus a line for each state change. Lines are batched per tick so a flooding process
  * costs one write per tick, not one per line.
  */
 export class Printer {
-  readonly #out: NodeJS.WritableStream;
+  readonly #main: Channel;
+  /** The channel of processes' stderr lines (the main one unless `err` is given). */
+  readonly #err: Channel;
+  /** Colours of ovrseer's own lines, which go to the main channel. */
   readonly #colors: Colors;
   readonly #width: number;
-  readonly #paints = new Map<string, Paint>();
+  /** Per process name, its colour: an index into the palette, -1 for ovrseer's own (bold). */
+  readonly #paints = new Map<string, number>();
   readonly #now: () => number;
-  readonly #palette: Paint[];
-  /** Encoded at once: lines of a flood arrive as bytes, and one write takes them all. */
-  #pending: Buffer[] = [];
-  #pendingBytes = 0;
-  #flushScheduled = false;
   readonly #maxBacklog: number;
-  /** Lines held back since the reader fell behind, told about once it catches up. */
-  #heldBack = 0;
 
   constructor(options: PrinterOptions) {
-    this.#out = options.out;
     this.#colors = createColors(options.color);
+    this.#main = new Channel(options.out, this.#colors);
+    this.#err =
+      options.err === undefined || options.err.out === options.out
+        ? this.#main
+        : new Channel(options.err.out, createColors(options.err.color));
     this.#now = options.now ?? Date.now;
     this.#maxBacklog = options.maxBacklog ?? Number.POSITIVE_INFINITY;
     this.#width = Math.max(SELF.length, ...options.instances.map((instance) => instance.id.length));
-    const c = this.#colors;
-    this.#palette = [c.cyan, c.yellow, c.green, c.magenta, c.blue, c.redBright, c.cyanBright, c.yellowBright];
     for (const instance of options.instances) {
       if (!this.#paints.has(instance.name)) this.#assignPaint(instance.name);
     }
@@ -69,7 +97,7 @@ export class Printer {
 
   log(event: LogLineEvent): void {
     const separator = event.stream === 'system' ? this.#colors.dim('*') : '|';
-    this.#write(event.time, event.process, event.name, separator, event.text);
+    this.#write(event.time, event.process, event.name, separator, event.text, this.#channelOf(event.stream));
   }
 
   /**
@@ -79,9 +107,10 @@ export class Printer {
   output(event: LogOutputEvent): void {
     const { lines } = event;
     if (lines.count === 0) return;
-    if (!this.#admit(this.#maxBacklog, lines.count)) return;
-    const separator = event.stream === 'system' ? this.#colors.dim('*') : '|';
-    const prefix = Buffer.from(this.#prefix(event.time, event.process, event.name, separator));
+    const channel = this.#channelOf(event.stream);
+    if (!this.#admit(channel, this.#maxBacklog, lines.count)) return;
+    const separator = event.stream === 'system' ? channel.colors.dim('*') : '|';
+    const prefix = Buffer.from(this.#prefix(channel, event.time, event.process, event.name, separator));
     const chunk = Buffer.allocUnsafe(lines.count * (prefix.length + 1) + lines.span);
     let at = 0;
     for (let i = 0; i < lines.count; i += 1) {
@@ -90,7 +119,7 @@ export class Printer {
       chunk[at] = NEWLINE;
       at += 1;
     }
-    this.#push(chunk.subarray(0, at));
+    this.#push(channel, chunk.subarray(0, at));
   }
 
   state(event: StateChangeEvent): void {
@@ -122,18 +151,28 @@ export class Printer {
     this.#write(time, SELF, SELF, this.#colors.dim('*'), text);
   }
 
-  /** Writes everything pending; resolves when the stream has taken it. */
-  flush(): Promise<void> {
-    this.#flushScheduled = false;
-    if (this.#pending.length === 0) return Promise.resolve();
-    const chunk = this.#pending.length === 1 ? (this.#pending[0] as Buffer) : Buffer.concat(this.#pending);
-    this.#pending = [];
-    this.#pendingBytes = 0;
+  /** Writes everything pending; resolves when the streams have taken it. */
+  async flush(): Promise<void> {
+    if (this.#err === this.#main) return Printer.#flush(this.#main);
+    await Promise.all([Printer.#flush(this.#main), Printer.#flush(this.#err)]);
+  }
+
+  static #flush(channel: Channel): Promise<void> {
+    channel.flushScheduled = false;
+    if (channel.pending.length === 0) return Promise.resolve();
+    const chunk =
+      channel.pending.length === 1 ? (channel.pending[0] as Buffer) : Buffer.concat(channel.pending);
+    channel.pending = [];
+    channel.pendingBytes = 0;
     // A closed pipe or terminal: the TerminalGuard has reported it; what is left has nowhere to go.
-    if (!this.#out.writable) return Promise.resolve();
+    if (!channel.out.writable) return Promise.resolve();
     return new Promise((resolve) => {
-      this.#out.write(chunk, () => resolve());
+      channel.out.write(chunk, () => resolve());
     });
+  }
+
+  #channelOf(stream: LogLineEvent['stream']): Channel {
+    return stream === 'err' ? this.#err : this.#main;
   }
 
   /**
@@ -141,20 +180,20 @@ export class Printer {
    * not make the supervisor hold its output in memory without bound. Once the backlog is down to half
    * the limit again, a line says how many were held back.
    */
-  #admit(limit: number, lines: number): boolean {
-    const backlog = this.#pendingBytes + ((this.#out as { writableLength?: number }).writableLength ?? 0);
+  #admit(channel: Channel, limit: number, lines: number): boolean {
+    const backlog = channel.backlog;
     if (backlog > limit) {
-      this.#heldBack += lines;
+      channel.heldBack += lines;
       return false;
     }
-    if (this.#heldBack > 0 && backlog <= this.#maxBacklog / 2) {
-      const count = this.#heldBack;
-      this.#heldBack = 0;
+    if (channel.heldBack > 0 && backlog <= this.#maxBacklog / 2) {
+      const count = channel.heldBack;
+      channel.heldBack = 0;
       const text = `${count} line${count === 1 ? '' : 's'} not shown: the output was not read fast enough (\`ovrseer logs\` has them all)`;
+      const c = channel.colors;
       this.#push(
-        Buffer.from(
-          `${this.#prefix(this.#now(), SELF, SELF, this.#colors.yellow('!'))}${this.#colors.yellow(text)}\n`,
-        ),
+        channel,
+        Buffer.from(`${this.#prefix(channel, this.#now(), SELF, SELF, c.yellow('!'))}${c.yellow(text)}\n`),
       );
     }
     return true;
@@ -186,29 +225,37 @@ export class Printer {
     }
   }
 
-  #write(time: number, id: string, name: string, separator: string, text: string): void {
-    if (!this.#admit(this.#maxBacklog * 4, 1)) return;
-    this.#push(Buffer.from(`${this.#prefix(time, id, name, separator)}${text}\n`));
+  #write(
+    time: number,
+    id: string,
+    name: string,
+    separator: string,
+    text: string,
+    channel: Channel = this.#main,
+  ): void {
+    if (!this.#admit(channel, this.#maxBacklog * 4, 1)) return;
+    this.#push(channel, Buffer.from(`${this.#prefix(channel, time, id, name, separator)}${text}\n`));
   }
 
-  #prefix(time: number, id: string, name: string, separator: string): string {
-    const paint = this.#paints.get(name) ?? this.#assignPaint(name);
-    return `${this.#colors.dim(formatClock(time))} ${paint(id.padEnd(this.#width))} ${separator} `;
+  #prefix(channel: Channel, time: number, id: string, name: string, separator: string): string {
+    const index = this.#paints.get(name) ?? this.#assignPaint(name);
+    const paint =
+      index < 0 ? channel.colors.bold : (channel.palette[index % channel.palette.length] as Paint);
+    return `${channel.colors.dim(formatClock(time))} ${paint(id.padEnd(this.#width))} ${separator} `;
   }
 
-  #push(chunk: Buffer): void {
-    this.#pending.push(chunk);
-    this.#pendingBytes += chunk.length;
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      setImmediate(() => void this.flush());
+  #push(channel: Channel, chunk: Buffer): void {
+    channel.pending.push(chunk);
+    channel.pendingBytes += chunk.length;
+    if (!channel.flushScheduled) {
+      channel.flushScheduled = true;
+      setImmediate(() => void Printer.#flush(channel));
     }
   }
 
-  #assignPaint(name: string): Paint {
-    const paint =
-      name === SELF ? this.#colors.bold : (this.#palette[this.#paints.size % this.#palette.length] as Paint);
-    this.#paints.set(name, paint);
-    return paint;
+  #assignPaint(name: string): number {
+    const index = name === SELF ? -1 : this.#paints.size;
+    this.#paints.set(name, index);
+    return index;
   }
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { FORMATS, type FoundSource, findSources, formatOfFlag, kindOf } from '../../config/import/formats.js';
+import { detectKind } from '../../config/import/detect.js';
+import { FORMATS, type FoundSource, findSources, formatOfFlag } from '../../config/import/formats.js';
 import { renderOvrseerYaml } from '../../config/import/render-yaml.js';
 import type { ImportFormat } from '../../config/import/types.js';
 import { type ImportOutcome, runImporter } from '../../config/load-import.js';
@@ -36,10 +37,12 @@ function chosenSources(from: string | undefined, cwd: string, found: readonly Fo
     return sources.slice(0, 1);
   }
   const file = resolve(cwd, from);
-  const kind = kindOf(file);
-  if (!existsSync(file) || kind === 'yaml') {
+  if (!existsSync(file))
     throw usage(`--from ${from}: expected one of ${FLAGS}, or the name of such a file here`);
-  }
+  // By name and content, as `up -f` decides: `init --from dev.yml` then `up` runs what `up -f dev.yml` runs.
+  const kind = detectKind(file, readFileSync(file, 'utf8'), from);
+  if (kind === 'yaml')
+    throw usage(`--from ${from}: this is an ovrseer.yml already (${FLAGS} are translated)`);
   if (dirname(file) !== cwd)
     throw usage(`--from ${from}: run ovrseer init in ${dirname(file)}, beside the file`);
   return [{ format: kind, file }];
@@ -99,13 +102,14 @@ export function runInit(options: InitOptions): number {
     throw usage(`${existing} already exists: use --force to overwrite it, or --stdout to print the result`);
   }
   const found = findSources(cwd);
-  if (found.length === 0) {
+  // `--from FILE` names a file that need not have a standard name (its content decides).
+  if (found.length === 0 && options.from === undefined) {
     throw new OvrseerError(
       'OVRSEER_CONFIG_NOT_FOUND',
       `nothing to import in ${cwd}: no Procfile, package.json, compose.yaml/docker-compose.yml, ecosystem.config.js or process-compose.yaml`,
     );
   }
-  say(`found: ${found.map((source) => basename(source.file)).join(', ')}`);
+  if (found.length > 0) say(`found: ${found.map((source) => basename(source.file)).join(', ')}`);
   const { source, outcome } = firstImport(
     chosenSources(options.from, cwd, found),
     cwd,

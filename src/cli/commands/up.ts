@@ -26,6 +26,8 @@ export interface UpOptions {
   exitCodeFrom?: string;
   /** `--profile`: compose services of these profiles run too. */
   profile?: string[];
+  /** `--no-deps` sets it false: the named processes start without their dependencies (compose's flag). */
+  deps?: boolean;
   detach?: boolean;
   /** compose's `--wait`: detached, returning once everything is ready. */
   wait?: boolean;
@@ -51,7 +53,9 @@ export async function runUp(options: UpOptions): Promise<number> {
     ...(options.profile === undefined ? {} : { profiles: options.profile }),
   });
   // An unknown name is a usage error before anything starts (the daemon would only report it later).
-  resolveSelectors(spec.processes, options.names);
+  const selected = resolveSelectors(spec.processes, options.names);
+  if (options.deps === false && (options.detach || options.wait))
+    throw new OvrseerError('OVRSEER_USAGE', '--no-deps works in the foreground only: leave out -d/--wait');
   printConfigWarnings(spec);
   const exit = resolveExitRule(spec, options);
   if (options.detach || options.wait) {
@@ -71,6 +75,8 @@ export async function runUp(options: UpOptions): Promise<number> {
   try {
     // This process ends with the session: `down` may wait for it.
     const supervisor = await Supervisor.open(spec, { exitsAfterShutdown: true, subreaper: true });
+    if (options.deps === false && options.names.length > 0)
+      supervisor.manager.withoutDependencies(selected.map((process) => process.name));
     if (shouldUseTui(options.tui, stdout, process.stdin)) {
       // Loaded only here: ink and React cost start-up time no other command needs.
       const { runTuiSession } = await importTui(() => import('../../tui/up-session.js'));
@@ -82,9 +88,12 @@ export async function runUp(options: UpOptions): Promise<number> {
         exit,
       });
     }
+    // stderr lines keep their stream, as with compose and foreman (`up 2>err.txt`).
+    const stderr = stdout === process.stdout ? process.stderr : stdout;
     const printer = new Printer({
       out: stdout,
       color: shouldUseColor(stdout),
+      err: { out: stderr, color: shouldUseColor(stderr) },
       instances: supervisor.manager.instances(),
       maxBacklog: SUPERVISOR_BACKLOG,
     });

@@ -5,18 +5,24 @@ import type { ImportFormat } from './types.js';
 
 export type ConfigKind = 'yaml' | ImportFormat;
 
-const PATTERNS: ReadonlyArray<readonly [ImportFormat, RegExp]> = [
-  ['procfile', /^Procfile/],
-  ['package-json', /^package\.json$/],
-  ['process-compose', /^process-compose(\..+)?\.ya?ml$/],
-  ['compose', /^(docker-)?compose(\..+)?\.ya?ml$/],
-  ['pm2', /^ecosystem(\..+)?\.(config\.)?(js|cjs|mjs|json)$/],
-];
-
-/** The format of a config file, from its name (`-f process-compose.yaml`, `-f Procfile.dev`, …). */
-export function kindOf(file: string): ConfigKind {
+/** What a name alone says, or null for a neutral name (`dev.yml`: its content decides, see detect.ts). */
+export function kindOfName(file: string): ConfigKind | null {
   const name = basename(file);
-  return PATTERNS.find(([, pattern]) => pattern.test(name))?.[0] ?? 'yaml';
+  if (/^ovrseer\.ya?ml$/.test(name)) return 'yaml';
+  if (/^Procfile(\..+)?$/.test(name)) return 'procfile';
+  if (name === 'package.json') return 'package-json';
+  if (/^process-compose(\..+)?\.ya?ml$/.test(name)) return 'process-compose';
+  if (/^(docker-)?compose(\..+)?\.ya?ml$/.test(name)) return 'compose';
+  // pm2's own rule (lib/Common.js, isConfigFile) takes `.config.js/.cjs/.mjs`; ecosystem and process
+  // files are pm2's in every extension pm2 reads.
+  if (/\.config\.(c|m)?js$/.test(name)) return 'pm2';
+  if (/^(ecosystem|process)(\..+)?\.(json|json5|ya?ml|(c|m)?js)$/.test(name)) return 'pm2';
+  return null;
+}
+
+/** The format of a config file from its name alone (`init --from FILE`); neutral names are `yaml`. */
+export function kindOf(file: string): ConfigKind {
+  return kindOfName(file) ?? 'yaml';
 }
 
 export interface FormatInfo {
@@ -79,7 +85,19 @@ const CANDIDATES: ReadonlyArray<readonly [ImportFormat, readonly string[]]> = [
   ['procfile', ['Procfile']],
   ['package-json', ['package.json']],
   ['compose', ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml']],
-  ['pm2', ['ecosystem.config.js', 'ecosystem.config.cjs', 'ecosystem.config.mjs', 'ecosystem.config.json']],
+  [
+    'pm2',
+    [
+      'ecosystem.config.js',
+      'ecosystem.config.cjs',
+      'ecosystem.config.mjs',
+      'ecosystem.config.json',
+      'ecosystem.json',
+      'ecosystem.yml',
+      'ecosystem.yaml',
+      'process.json',
+    ],
+  ],
   ['process-compose', ['process-compose.yaml', 'process-compose.yml']],
 ];
 
@@ -104,4 +122,28 @@ export function findSources(dir: string): FoundSource[] {
     for (const name of [...standard, ...extra]) found.push({ format, file: join(dir, name) });
   }
   return found;
+}
+
+/**
+ * What to say when a folder has no ovrseer.yml/Procfile: the foreign files found there and the exact
+ * commands that run or translate each. ovrseer never picks one of them by itself: which one is the
+ * project is the user's call (a package.json beside a compose file is often both).
+ */
+export function noConfigHint(dir: string): string {
+  let found: FoundSource[];
+  try {
+    found = findSources(dir).filter((source) => basename(source.file) !== 'Procfile');
+  } catch {
+    // An unreadable folder: the message without the list is still right.
+    return '';
+  }
+  if (found.length === 0) return '';
+  const firstOf = new Set<ImportFormat>();
+  const lines = found.map(({ format, file }) => {
+    const name = basename(file);
+    const from = firstOf.has(format) || format === 'procfile' ? name : FORMATS[format].flag;
+    firstOf.add(format);
+    return `  ${name} (${FORMATS[format].label}): \`ovrseer up -f ${name}\` runs it as it is, \`ovrseer init --from ${from}\` writes an ovrseer.yml from it`;
+  });
+  return `\nfound here, not used without -f:\n${lines.join('\n')}`;
 }

@@ -92,12 +92,16 @@ export function importPackageJson(text: string, context: ImportContext): Importe
     if (taken.has(name)) name = sanitize(fallback);
     for (let n = 2; taken.has(name); n++) name = `${sanitize(fallback)}-${n}`;
     taken.add(name);
+    // npm runs a workspace's script from the root with -w, as `npm run dev --workspaces` does: the
+    // script still runs in the package's directory, and INIT_CWD is the root, as npm sets it.
+    const viaRoot = runner === 'npm' && cwd !== undefined;
+    const workspace = viaRoot ? ` -w ${shellQuote(cwd)}` : '';
     processes.push({
       name,
       namePath,
       nameIsKey: true,
-      command: { kind: 'shell', script: `${runner} run ${shellQuote(pick.script)}` },
-      ...(cwd === undefined ? {} : { cwd }),
+      command: { kind: 'shell', script: `${runner} run ${shellQuote(pick.script)}${workspace}` },
+      ...(cwd === undefined || viaRoot ? {} : { cwd }),
     });
     origins[name] = origin;
   };

@@ -42,7 +42,8 @@ function loadingError(error: unknown, context: ImportContext): ConfigError {
  * `require` (ES modules too, on Node >= 20.19), and fresh each time.
  */
 export function loadEcosystem(text: string, context: ImportContext): LoadedEcosystem {
-  if (context.path.endsWith('.json')) {
+  // pm2 reads .json/.yml/.yaml as data; only .js/.cjs/.mjs are code (lib/Common.js, isConfigFile).
+  if (!/\.(c|m)?js$/.test(context.path)) {
     const { at, data } = readYamlSource(text, context, { interpolate: false });
     return { at, data };
   }

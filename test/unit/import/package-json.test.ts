@@ -86,6 +86,16 @@ describe('package.json import', () => {
     ]);
   });
 
+  it('npm workspaces run from the root with -w, as `npm run dev --workspaces` does (INIT_CWD is the root)', () => {
+    const dir = tempDir({
+      'package.json': pkg({}, { workspaces: ['packages/*'] }),
+      'packages/my api/package.json': JSON.stringify({ name: 'api', scripts: { dev: 'a' } }),
+    });
+    const [api] = load(dir, 'package.json').processes;
+    expect(api?.cwd).toBe(dir);
+    expect(api?.command).toMatchObject({ script: "npm run dev -w 'packages/my api'" });
+  });
+
   it('pnpm-workspace.yaml; two packages with the same short name get their full names', () => {
     const dir = tempDir({
       'package.json': pkg({}),

@@ -379,3 +379,52 @@ describe('Printer under a reader that does not keep up', () => {
     expect(out.text).toBe('');
   });
 });
+
+describe('Printer with an err stream', () => {
+  it("puts processes' stderr lines on err with the same prefix, and everything else on out", async () => {
+    const out = new Sink();
+    const err = new Sink();
+    const p = new Printer({ out, color: false, instances, err: { out: err, color: false } });
+    p.log(logLine({ text: 'to stdout' }));
+    p.log(logLine({ stream: 'err', text: 'to stderr' }));
+    p.output({
+      process: 'api',
+      name: 'api',
+      instance: null,
+      stream: 'err',
+      lines: LineBatch.fromTexts(['a', 'b']),
+      time: T,
+    });
+    p.output({
+      process: 'api',
+      name: 'api',
+      instance: null,
+      stream: 'out',
+      lines: LineBatch.fromTexts(['c']),
+      time: T,
+    });
+    p.state(stateChange('crashed', 'exited with code 1'));
+    await p.flush();
+    expect(err.lines).toEqual([
+      '03:04:05 api       | to stderr',
+      '03:04:05 api       | a',
+      '03:04:05 api       | b',
+    ]);
+    expect(out.lines).toEqual([
+      '03:04:05 api       | to stdout',
+      '03:04:05 api       | c',
+      '03:04:05 api       * exited with code 1',
+    ]);
+  });
+
+  it('colours each stream by its own setting', async () => {
+    const out = new Sink();
+    const err = new Sink();
+    const p = new Printer({ out, color: true, instances, err: { out: err, color: false } });
+    p.log(logLine({ stream: 'err', text: 'plain' }));
+    p.log(logLine({ text: 'coloured' }));
+    await p.flush();
+    expect(err.text).not.toMatch(ANSI);
+    expect(out.text).toMatch(ANSI);
+  });
+});
