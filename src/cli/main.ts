@@ -8,6 +8,11 @@ import type { ReportsOptions } from './commands/reports.js';
 import type { UpOptions } from './commands/up.js';
 import { reportError } from './report-error.js';
 
+type UpCliOptions = Omit<UpOptions, 'names'> & {
+  abortOnContainerExit?: boolean;
+  abortOnContainerFailure?: boolean;
+};
+
 function buildProgram(): Command {
   const program = new Command('ovrseer')
     .description(
@@ -37,18 +42,37 @@ function buildProgram(): Command {
     )
     .option(
       '-e, --env-file <files>',
-      'env files to load after the others (comma-separated; each must exist)',
+      "env files to load instead of a Procfile's .env (as foreman), after the others otherwise (comma-separated; each must exist)",
       collectList,
     )
     .option(
       '--no-tui',
       'plain prefixed output instead of the terminal UI (also when not a terminal, or CI is set)',
     )
+    .option(
+      '--profile <profiles>',
+      'compose: also run the services of these profiles (comma-separated; default: $COMPOSE_PROFILES)',
+      collectList,
+    )
     .option('--abort-on-exit', 'stop everything when any main process exits, and exit with its code')
+    .option('--abort-on-failure', 'stop everything when any main process fails, and exit with its code')
+    .option('--exit-code-from <name>', "exit with this process's code (implies --abort-on-exit)")
+    .addOption(new Option('--abort-on-container-exit', "compose's name of --abort-on-exit").hideHelp())
+    .addOption(new Option('--abort-on-container-failure', "compose's name of --abort-on-failure").hideHelp())
     .option('-d, --detach', 'start a detached supervisor, print the process table and return')
-    .action(async (names: string[], options: Omit<UpOptions, 'names'>) => {
+    .option(
+      '--wait',
+      "compose's up --wait: as -d, returning once every process is ready (exit 1 if one failed)",
+    )
+    .action(async (names: string[], options: UpCliOptions) => {
       const { runUp } = await import('./commands/up.js');
-      const code = await runUp({ names, ...options });
+      const { abortOnContainerExit, abortOnContainerFailure, ...rest } = options;
+      const code = await runUp({
+        names,
+        ...rest,
+        ...(abortOnContainerExit ? { abortOnExit: true } : {}),
+        ...(abortOnContainerFailure ? { abortOnFailure: true } : {}),
+      });
       throw new ExitRequest(code);
     });
 

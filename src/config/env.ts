@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { parse as parseDotenv } from 'dotenv';
-import { type ConfigIssue, errorMessage, isErrnoException } from '../errors.js';
+import { ConfigError, type ConfigIssue, errorMessage, isErrnoException } from '../errors.js';
+import { parseEnvText } from './dotenv.js';
 import type { EnvFileInput, Locator } from './input.js';
 import type { Path } from './yaml-source.js';
 
@@ -16,12 +16,24 @@ export type EnvVars = Record<string, string>;
 export type EnvDialect = 'ovrseer' | 'foreman' | 'honcho' | 'compose' | 'compose-raw' | 'godotenv';
 export type ShellEnv = Readonly<Record<string, string | undefined>>;
 
+/** Read options of one env file. */
+export interface EnvFileRead {
+  /** @default 'ovrseer' */
+  dialect?: EnvDialect;
+  /** The shell's variables, for `${VAR}` in compose and godotenv files. @default {} */
+  shell?: ShellEnv;
+  /** Lines the dialect skips (foreman, honcho) are added here as warnings. */
+  warnings?: ConfigIssue[];
+  /** The name shown in problems. @default the path */
+  display?: string;
+}
+
 /**
- * Variables of a `.env` file, or `null` when the file does not exist. Other read errors throw. The format
- * is foreman's and dotenv's: `KEY=value`, `export KEY=value`, single quotes kept literally, `\n` expanded
- * in double quotes, `#` comments.
+ * Variables of an env file, or `null` when the file does not exist. Other read errors throw; a line
+ * the dialect refuses throws a `ConfigError` at that line of the env file. `ovrseer` is dotenv's
+ * format; the others are the rules of the tool whose config names the file (src/config/dotenv.ts).
  */
-export function readEnvFile(path: string): EnvVars | null {
+export function readEnvFile(path: string, options: EnvFileRead = {}): EnvVars | null {
   let text: string;
   try {
     // Checked before reading: `env_file: /dev/zero` or a FIFO would never finish, a huge file fill memory.
@@ -34,12 +46,25 @@ export function readEnvFile(path: string): EnvVars | null {
     if (isErrnoException(error) && error.code === 'ENOENT') return null;
     throw error;
   }
-  const vars = parseDotenv(text);
-  for (const [key, value] of Object.entries(vars)) {
+  const dialect = options.dialect ?? 'ovrseer';
+  const parsed = parseEnvText(text, dialect, options.shell ?? {});
+  const file = options.display ?? path;
+  const issue = (line: number, message: string): ConfigIssue => ({
+    file,
+    line,
+    column: null,
+    path: '',
+    message,
+  });
+  if (parsed.errors.length > 0) {
+    throw new ConfigError(parsed.errors.map((e) => issue(e.line, `${e.message} (read by ${dialect} rules)`)));
+  }
+  options.warnings?.push(...parsed.ignored.map((e) => issue(e.line, e.message)));
+  for (const [key, value] of Object.entries(parsed.vars)) {
     if (`${key}${value}`.includes('\0'))
       throw new Error(`${key} holds a NUL byte (\\0), which no environment variable can carry`);
   }
-  return vars;
+  return parsed.vars;
 }
 
 /** Env files are read whole into every process's environment. */
@@ -67,29 +92,43 @@ export function envFileRefs(value: unknown, at: Path): EnvFileInput[] {
 }
 
 /**
- * Loads env files in order, later ones overriding earlier ones. Missing files are skipped: `env_file`
- * means "loaded if present", so a checked-in config can name a `.env` that only some machines have.
+ * Loads env files in order, later ones overriding earlier ones. A missing file is skipped unless it is
+ * `required`: `env_file` means "loaded if present", so a checked-in config can name a `.env` that only
+ * some machines have. Each file is read by its `dialect`; `shell` feeds compose's `${VAR}`.
  */
 export function loadEnvFiles(
   refs: readonly EnvFileInput[],
   dir: string,
   at: Locator,
+  shell: ShellEnv = {},
 ): { vars: EnvVars; issues: ConfigIssue[]; warnings: ConfigIssue[]; found: string[] } {
   const vars: EnvVars = {};
   const issues: ConfigIssue[] = [];
   const warnings: ConfigIssue[] = [];
   const found: string[] = [];
   for (const ref of refs) {
+    const path = resolve(dir, ref.name);
     try {
-      const read = readEnvFile(resolve(dir, ref.name));
+      const read = readEnvFile(path, {
+        ...(ref.dialect === undefined ? {} : { dialect: ref.dialect }),
+        shell,
+        warnings,
+        display: ref.name,
+      });
       if (read !== null) {
         found.push(ref.name);
         const warning = outsideWarning(ref, dir, at);
         if (warning !== null) warnings.push(warning);
+      } else if (ref.required === true) {
+        issues.push(
+          at(ref.path, `env file ${JSON.stringify(ref.name)} is required but ${path} does not exist`),
+        );
       }
       Object.assign(vars, read ?? {});
     } catch (error) {
-      issues.push(at(ref.path, `cannot read env file ${JSON.stringify(ref.name)}: ${errorMessage(error)}`));
+      if (error instanceof ConfigError) issues.push(...error.issues);
+      else
+        issues.push(at(ref.path, `cannot read env file ${JSON.stringify(ref.name)}: ${errorMessage(error)}`));
     }
   }
   return { vars, issues, warnings, found };
@@ -135,6 +174,10 @@ export interface EnvLayers {
   envName?: EnvName;
   /** `-e a.env,b.env`: named on the command line, so each must exist. */
   envFiles?: readonly string[];
+  /** How the `--env` cascade and `-e` files are read: the format's own rules. @default 'ovrseer' */
+  dialect?: EnvDialect;
+  /** For `${VAR}` in compose and godotenv files. @default {} */
+  shell?: ShellEnv;
 }
 
 /**
@@ -157,28 +200,43 @@ export function loadEnvLayers(request: EnvLayers): {
     return true;
   };
   const refs = (request.configRefs ?? []).filter((ref) => firstTime(resolve(request.dir, ref.name)));
-  const loaded = loadEnvFiles(refs, request.dir, request.at);
+  const loaded = loadEnvFiles(refs, request.dir, request.at, request.shell);
   issues.push(...loaded.issues);
   const vars = loaded.vars;
+  const read: EnvFileRead = {
+    ...(request.dialect === undefined ? {} : { dialect: request.dialect }),
+    shell: request.shell ?? {},
+    warnings: loaded.warnings,
+  };
   const optional = request.envName ? envCascade(request.envName.name) : [];
   for (const name of optional) {
     const path = resolve(request.dir, name);
-    if (firstTime(path)) Object.assign(vars, readLayer(path, name, request.file, issues) ?? {});
+    if (firstTime(path)) Object.assign(vars, readLayer(path, name, request.file, issues, read) ?? {});
   }
   for (const name of request.envFiles ?? []) {
     const path = resolve(request.cwd, name);
     if (!firstTime(path)) continue;
-    const found = readLayer(path, name, request.file, issues);
+    const found = readLayer(path, name, request.file, issues, read);
     if (found === null) issues.push(plainIssue(request.file, `-e ${name}: ${path} does not exist`));
     Object.assign(vars, found ?? {});
   }
   return { vars, issues, warnings: loaded.warnings };
 }
 
-function readLayer(path: string, name: string, file: string, issues: ConfigIssue[]): EnvVars | null {
+function readLayer(
+  path: string,
+  name: string,
+  file: string,
+  issues: ConfigIssue[],
+  options: EnvFileRead,
+): EnvVars | null {
   try {
-    return readEnvFile(path);
+    return readEnvFile(path, { ...options, display: name });
   } catch (error) {
+    if (error instanceof ConfigError) {
+      issues.push(...error.issues);
+      return null;
+    }
     issues.push(plainIssue(file, `cannot read env file ${JSON.stringify(name)}: ${errorMessage(error)}`));
     return null;
   }

@@ -63,15 +63,18 @@ export function runImporter(request: ImportRequest): ImportOutcome {
   });
   const replaced = info.replacedByEnvFlag && (request.envFiles?.length ?? 0) > 0;
   const defaults = loadEnvFiles(
-    (replaced ? [] : info.names).map((name) => ({ name, path: [] })),
+    (replaced ? [] : info.names).map((name) => ({ name, path: [], dialect: info.dialect })),
     request.dir,
     plain,
+    request.shell,
   );
   const layers = loadEnvLayers({
     file: request.file,
     dir: request.dir,
     cwd: request.cwd,
     at: plain,
+    dialect: info.dialect,
+    shell: request.shell,
     ...(request.envName === undefined ? {} : { envName: request.envName }),
     ...(request.envFiles === undefined ? {} : { envFiles: request.envFiles }),
   });

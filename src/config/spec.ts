@@ -199,6 +199,8 @@ export interface ExitRuleSpec {
    * code of the process that stopped everything, else 1 when a process failed, else 0.
    */
   codeFrom: string | null;
+  /** Where the rule comes from, for the message when it ends a run: `foreman's rule`, `--abort-on-exit`. */
+  source?: string;
 }
 
 /** An engine plugin: a built-in name (`webhook`) or an absolute module path, with its options. */

@@ -22,7 +22,8 @@ export function instanceEnv(
   const env: NodeJS.ProcessEnv = { ...context.baseEnv, ...spec.env };
   env[PROCESS_MARKER_VAR] = marker;
   env[PROJECT_ID_VAR] = context.project.id;
-  env.PS = instance === null ? spec.name : `${spec.name}.${instance}`;
+  // A single instance keeps a `PS` its config sets (a Procfile's `web.1`, as foreman names it).
+  env.PS = instance === null ? (spec.env.PS ?? spec.name) : `${spec.name}.${instance}`;
   if (spec.port !== null) env.PORT = String(spec.port + (instance ?? 1) - 1);
   for (const [name, base] of Object.entries(spec.instanceVars))
     env[name] = String(base + (instance ?? 1) - 1);

@@ -1,8 +1,10 @@
+import type { ExitRuleSpec } from '../config/spec.js';
 import { systemClock, waitAtMost } from '../core/clock.js';
 import type { ErrorEvent, HealthChangeEvent, LogOutputEvent, StateChangeEvent } from '../core/events.js';
 import type { ShutdownResult } from '../core/process-manager.js';
 import { describeShutdown } from '../core/shutdown.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM } from '../exit-codes.js';
+import { type ExitTriggered, ExitWatch } from './exit-rule.js';
 import { installLastResort } from './last-resort.js';
 import type { Supervisor } from './supervisor.js';
 
@@ -20,8 +22,11 @@ export interface SessionPrinter {
 export interface SessionOptions {
   printer: SessionPrinter;
   names: readonly string[];
-  /** Stop everything when a main process exits, and exit with its code. @default false */
-  abortOnExit?: boolean;
+  /**
+   * What of which process ends the run and with which exit code (`resolveExitRule`: the config's
+   * rule and the `--abort-on-*` / `--exit-code-from` flags). @default the project's `exit`, else none
+   */
+  exit?: ExitRuleSpec | null;
   /** End (with cleanup) once nothing is left running: foreground `up`. A daemon waits for `down`. @default true */
   endWhenIdle?: boolean;
   /**
@@ -51,12 +56,12 @@ type Ending =
   | { kind: 'terminal'; reason: string }
   | { kind: 'api' }
   | { kind: 'fatal' }
-  | { kind: 'abort-on-exit'; process: string; code: number };
+  | { kind: 'exit-rule'; triggered: ExitTriggered };
 
 /**
  * Runs a supervisor until it should end — Ctrl-C / SIGTERM / SIGHUP (a second Ctrl-C forces), its
  * terminal going away, a shutdown through the API (`ovrseer down`), nothing left running,
- * `--abort-on-exit`, or an error nothing caught — then shuts everything down and returns the exit
+ * the exit rule (`--abort-on-exit`, foreman's stop-all-when-one-ends …), or an error nothing caught — then shuts everything down and returns the exit
  * code: 0 clean, 1 a process failed (or the shutdown did, or a fatal error), 130/143 when the
  * shutdown that followed SIGINT/SIGTERM failed.
  */
@@ -127,16 +132,15 @@ export async function runSession(supervisor: Supervisor, options: SessionOptions
           },
         });
   offs.push(supervisor.onShutdown(() => end({ kind: 'api' })));
-  if (options.abortOnExit) {
+  const rule = options.exit === undefined ? (manager.spec.exit ?? null) : options.exit;
+  const watch = rule === null ? null : new ExitWatch(rule);
+  if (watch !== null) {
     offs.push(
       manager.on('state', (event) => {
-        const instance = manager.get(event.process);
-        if (instance === undefined || manager.isShuttingDown) return;
-        const isMain = instance.spec.type === 'service' || instance.spec.type === 'task';
-        if (!isMain || !['completed', 'crashed', 'failed'].includes(event.to)) return;
-        const code =
-          event.to === 'completed' ? 0 : event.exitCode !== null && event.exitCode !== 0 ? event.exitCode : 1;
-        end({ kind: 'abort-on-exit', process: event.process, code });
+        const triggered = watch.observe(event);
+        // What the shutdown itself does (a process stopped, its dependents skipped) ends nothing more.
+        if (triggered === null || manager.isShuttingDown) return;
+        end({ kind: 'exit-rule', triggered });
       }),
     );
   }
@@ -150,13 +154,19 @@ export async function runSession(supervisor: Supervisor, options: SessionOptions
     say(`starting ${spec.name} (${count}) from ${spec.file ?? spec.dir}`);
     await Promise.race([supervisor.start(options.names), ending]);
     const why = await ending;
-    if (why.kind === 'abort-on-exit') say(`${why.process} exited: stopping everything (--abort-on-exit)`);
+    if (why.kind === 'exit-rule') {
+      const source = rule?.source === undefined || rule.source === '' ? '' : ` (${rule.source})`;
+      say(`${why.triggered.process} ${why.triggered.what}: stopping everything${source}`);
+    }
     if (why.kind === 'idle') say('no process left running: shutting down');
     if (why.kind === 'api') say('shutdown requested through the API');
     // The supervisor logs the outcome itself, before it closes its log.
     const result = await supervisor.shutdown();
     for (const line of describeShutdown(result)) printer.message(line.text);
-    return fatal ? EXIT_FAILURE : exitCode(why, result, supervisor);
+    if (fatal) return EXIT_FAILURE;
+    const fromProcess = watch?.codeFromProcess() ?? null;
+    if (fromProcess !== null && why.kind !== 'signal' && why.kind !== 'terminal') return fromProcess;
+    return exitCode(why, result, supervisor);
   } catch (error) {
     // A start that failed as a whole (an unknown name) must not leave the API and its socket open.
     await supervisor.shutdown();
@@ -176,7 +186,7 @@ function exitCode(end: Ending, result: ShutdownResult, supervisor: Supervisor): 
     return end.signal === 'SIGINT' ? EXIT_SIGINT : end.signal === 'SIGTERM' ? EXIT_SIGTERM : EXIT_FAILURE;
   }
   if (end.kind === 'terminal') return result.ok ? EXIT_OK : EXIT_FAILURE;
-  if (end.kind === 'abort-on-exit') return end.code;
+  if (end.kind === 'exit-rule') return end.triggered.code;
   if (end.kind === 'api') return result.ok ? EXIT_OK : EXIT_FAILURE;
   const anyFailed = supervisor.manager
     .instances()

@@ -1,3 +1,4 @@
+import type { ExitRuleSpec } from '../config/spec.js';
 import { systemClock, waitAtMost } from '../core/clock.js';
 import { attachMetrics } from '../metrics/attach.js';
 import { runSession, type SessionOptions } from '../supervisor/session.js';
@@ -10,7 +11,8 @@ import { SessionNotices } from './session-printer.js';
 
 export interface TuiSessionOptions {
   names: readonly string[];
-  abortOnExit?: boolean;
+  /** See `SessionOptions.exit`. */
+  exit?: ExitRuleSpec | null;
   stdout: NodeJS.WriteStream;
   /** @default process.stdin */
   stdin?: NodeJS.ReadStream;
@@ -65,7 +67,7 @@ export async function runTuiSession(supervisor: Supervisor, options: TuiSessionO
       bindInterrupt: (callback) => {
         interrupt = callback;
       },
-      ...(options.abortOnExit === undefined ? {} : { abortOnExit: options.abortOnExit }),
+      ...(options.exit === undefined ? {} : { exit: options.exit }),
     });
   } finally {
     await ui.close();

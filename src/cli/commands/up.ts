@@ -1,6 +1,8 @@
 import { loadProject } from '../../config/load.js';
 import { resolveSelectors } from '../../core/selectors.js';
+import { OvrseerError } from '../../errors.js';
 import { attachMetrics } from '../../metrics/attach.js';
+import { resolveExitRule } from '../../supervisor/exit-rule.js';
 import { runSession } from '../../supervisor/session.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import { shouldUseColor } from '../../terminal/format.js';
@@ -20,7 +22,13 @@ export interface UpOptions {
   formation?: string;
   envFile?: string[];
   abortOnExit?: boolean;
+  abortOnFailure?: boolean;
+  exitCodeFrom?: string;
+  /** `--profile`: compose services of these profiles run too. */
+  profile?: string[];
   detach?: boolean;
+  /** compose's `--wait`: detached, returning once everything is ready. */
+  wait?: boolean;
   /** `--no-tui` sets it false; the TUI shows only on a terminal and not under CI. */
   tui?: boolean;
   cwd?: string;
@@ -40,11 +48,21 @@ export async function runUp(options: UpOptions): Promise<number> {
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.formation === undefined ? {} : { formation: options.formation }),
     ...(options.envFile === undefined ? {} : { envFiles: options.envFile }),
+    ...(options.profile === undefined ? {} : { profiles: options.profile }),
   });
   // An unknown name is a usage error before anything starts (the daemon would only report it later).
   resolveSelectors(spec.processes, options.names);
   printConfigWarnings(spec);
-  if (options.detach) return runDetached(spec, options.names, stdout, options.file);
+  const exit = resolveExitRule(spec, options);
+  if (options.detach || options.wait) {
+    // A detached supervisor runs until `down`: a rule that ends the run has no run to end.
+    const flag = ['abortOnExit', 'abortOnFailure', 'exitCodeFrom'].some(
+      (key) => options[key as keyof UpOptions] !== undefined,
+    );
+    if (flag)
+      throw new OvrseerError('OVRSEER_USAGE', `${exit?.source} ends a foreground up: leave out -d/--wait`);
+    return runDetached(spec, options.names, stdout, options.file);
+  }
   // From here a closed terminal or pipe must end in a shutdown, never in an uncaught EPIPE/EIO.
   const terminal =
     stdout === process.stdout
@@ -61,7 +79,7 @@ export async function runUp(options: UpOptions): Promise<number> {
         stdout,
         color: shouldUseColor(stdout),
         terminal,
-        ...(options.abortOnExit === undefined ? {} : { abortOnExit: options.abortOnExit }),
+        exit,
       });
     }
     const printer = new Printer({
@@ -75,7 +93,7 @@ export async function runUp(options: UpOptions): Promise<number> {
       printer,
       names: options.names,
       terminal,
-      ...(options.abortOnExit === undefined ? {} : { abortOnExit: options.abortOnExit }),
+      exit,
     });
   } finally {
     if (terminal !== TerminalGuard.forProcess()) terminal.dispose();

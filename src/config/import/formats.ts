@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { EnvDialect } from '../env.js';
 import type { ImportFormat } from './types.js';
 
 export type ConfigKind = 'yaml' | ImportFormat;
@@ -24,36 +25,37 @@ export interface FormatInfo {
   label: string;
   /**
    * Env files the original tool reads beside the file: foreman's `.env` (replaced by `-e`), compose's
-   * `.env` (for `${VAR}` in the file only), process-compose's `.env`.
+   * `.env` (for `${VAR}` in the file only), process-compose's `.env`. `dialect`: the rules the tool
+   * reads them by (also the `--env` cascade and `-e` files of a run from this format).
    */
-  envFiles: { names: string[]; replacedByEnvFlag: boolean; interpolationOnly: boolean };
+  envFiles: { names: string[]; replacedByEnvFlag: boolean; interpolationOnly: boolean; dialect: EnvDialect };
 }
 
 export const FORMATS: Readonly<Record<ImportFormat, FormatInfo>> = {
   procfile: {
     flag: 'procfile',
     label: 'Procfile',
-    envFiles: { names: ['.env'], replacedByEnvFlag: true, interpolationOnly: false },
+    envFiles: { names: ['.env'], replacedByEnvFlag: true, interpolationOnly: false, dialect: 'foreman' },
   },
   'package-json': {
     flag: 'package.json',
     label: 'package.json scripts',
-    envFiles: { names: [], replacedByEnvFlag: false, interpolationOnly: false },
+    envFiles: { names: [], replacedByEnvFlag: false, interpolationOnly: false, dialect: 'ovrseer' },
   },
   compose: {
     flag: 'compose',
     label: 'docker compose file',
-    envFiles: { names: ['.env'], replacedByEnvFlag: false, interpolationOnly: true },
+    envFiles: { names: ['.env'], replacedByEnvFlag: false, interpolationOnly: true, dialect: 'compose' },
   },
   pm2: {
     flag: 'pm2',
     label: 'pm2 ecosystem file',
-    envFiles: { names: [], replacedByEnvFlag: false, interpolationOnly: false },
+    envFiles: { names: [], replacedByEnvFlag: false, interpolationOnly: false, dialect: 'ovrseer' },
   },
   'process-compose': {
     flag: 'process-compose',
     label: 'process-compose file',
-    envFiles: { names: ['.env'], replacedByEnvFlag: false, interpolationOnly: false },
+    envFiles: { names: ['.env'], replacedByEnvFlag: false, interpolationOnly: false, dialect: 'godotenv' },
   },
 };
 

@@ -62,6 +62,8 @@ export function importProcfile(text: string, context: ImportContext): Imported {
       nameIsKey: false,
       command: { kind: 'shell', script: script.trim() },
       port: Math.min(port, 65535),
+      // foreman names every instance `name.N`, the only one too; replicas number themselves.
+      env: { PS: `${name}.1` },
     });
     origins[name] = `${context.file} line ${index + 1}`;
   });
@@ -75,5 +77,8 @@ export function importProcfile(text: string, context: ImportContext): Imported {
     notTranslated: [],
     origins,
     at,
+    // foreman (Engine#wait_for_shutdown_or_child_termination) and honcho (Manager#loop) stop every
+    // process when one exits, and exit with the code of the first that exited.
+    exit: { stopOn: Object.fromEntries(processes.map((p) => [p.name, ['end'] as const])), codeFrom: null },
   };
 }

@@ -164,25 +164,26 @@ describe('formation (-m)', () => {
 });
 
 describe('.env, as foreman reads it', () => {
-  it('KEY=value, export, quotes, \\n in double quotes, comments', () => {
+  it('KEY=value lines only: export and comment lines skipped, quotes, \\n and \\X in double quotes', () => {
     const dir = tempDir({
       Procfile: 'web: x\n',
       '.env': [
         '# a comment',
-        'PLAIN=value',
+        'PLAIN=value # not a comment',
         'export EXPORTED=yes',
         "SINGLE='keeps $HOME and \\n'",
-        'DOUBLE="line one\\nline two"',
+        'DOUBLE="line one\\nline \\"two\\""',
         'SPACED = padded ',
+        'LEADING= kept ',
         '',
       ].join('\n'),
     });
     expect(proc(load(dir, 'Procfile'), 'web').env).toEqual({
-      PLAIN: 'value',
-      EXPORTED: 'yes',
+      PLAIN: 'value # not a comment',
       SINGLE: 'keeps $HOME and \\n',
-      DOUBLE: 'line one\nline two',
-      SPACED: 'padded',
+      DOUBLE: 'line one\nline "two"',
+      LEADING: ' kept ',
+      PS: 'web.1',
     });
   });
 
@@ -196,6 +197,7 @@ describe('.env, as foreman reads it', () => {
     expect(proc(load(dir, 'Procfile', { envFiles: ['a.env', 'b.env'] }), 'web').env).toEqual({
       A: 'a',
       X: 'b',
+      PS: 'web.1',
     });
     expect(issuesOf(() => load(dir, 'Procfile', { envFiles: ['a.env', 'nope.env'] }))[0]?.message).toBe(
       `-e nope.env: ${dir}/nope.env does not exist`,
@@ -204,7 +206,10 @@ describe('.env, as foreman reads it', () => {
 
   it('the shell wins over .env for what processes get (PORT base aside)', () => {
     const dir = tempDir({ Procfile: 'web: x\n', '.env': 'MODE=dotenv\nOTHER=1\n' });
-    expect(proc(load(dir, 'Procfile', { env: { MODE: 'shell' } }), 'web').env).toEqual({ OTHER: '1' });
+    expect(proc(load(dir, 'Procfile', { env: { MODE: 'shell' } }), 'web').env).toEqual({
+      OTHER: '1',
+      PS: 'web.1',
+    });
   });
 
   it('--env NAME adds .env.NAME, .env.local, .env.NAME.local; an unknown name is an error', () => {
@@ -220,9 +225,23 @@ describe('.env, as foreman reads it', () => {
       B: 'production',
       C: 'local',
       D: 'production.local',
+      PS: 'web.1',
     });
     expect(issuesOf(() => load(dir, 'Procfile', { envName: 'staging' }))[0]?.message).toBe(
       `--env staging: no .env.staging or .env.staging.local in ${dir}`,
     );
+  });
+});
+
+describe('foreman naming and exit rule', () => {
+  it('PS is name.1 for a single instance; the run stops on any exit with the first code', () => {
+    const spec = load(tempDir({ Procfile: 'web: a\nworker: b\n' }), 'Procfile');
+    expect(proc(spec, 'web').env.PS).toBe('web.1');
+    expect(spec.exit).toEqual({ stopOn: { web: ['end'], worker: ['end'] }, codeFrom: null });
+  });
+
+  it('the .env is read by foreman rules: an unterminated quote is a value, export lines are skipped', () => {
+    const dir = tempDir({ Procfile: 'web: a\n', '.env': 'A="open\nexport B=1\n' });
+    expect(proc(load(dir, 'Procfile'), 'web').env).toEqual({ A: '"open', PS: 'web.1' });
   });
 });
