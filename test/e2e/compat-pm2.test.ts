@@ -118,7 +118,7 @@ describe('ovrseer up -f ecosystem.config.js behaves as pm2-runtime', () => {
         .slice(0, 4)
         .flatMap((t, i, all) => (i === 0 ? [] : [t - (all[i - 1] ?? t)]));
     const backoff = gaps('backoff');
-    [200, 300, 450].forEach((delay, i) => expect(backoff[i]).toBeGreaterThanOrEqual(delay));
+    for (const [i, delay] of [200, 300, 450].entries()) expect(backoff[i]).toBeGreaterThanOrEqual(delay);
     for (const gap of gaps('fixed')) expect(gap).toBeGreaterThanOrEqual(400);
   });
 
