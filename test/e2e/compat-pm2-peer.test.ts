@@ -3,7 +3,7 @@
  * instance gets, the restarts that max_restarts + min_uptime allow, and how the run ends.
  * OVRSEER_PM2_BIN is the folder holding pm2-runtime (.ci/run installs pm2 under .ci/cache/pm2).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -16,12 +16,15 @@ const BIN = process.env.OVRSEER_PM2_BIN;
 const REPORTER = fileURLToPath(new URL('../fixtures/pm2/report.cjs', import.meta.url));
 const dirs: string[] = [];
 const homes: string[] = [];
+const runtimes: ChildProcess[] = [];
 
 const ECOSYSTEM = `module.exports = { apps: [
   { name: 'web', script: 'report.js', instances: 2, exec_mode: 'fork', increment_var: 'SLOT', autorestart: false,
     env: { REPORT: 'web.jsonl', SLOT: 8000, MODE: 'dev', EXIT: 0, AFTER: 500 }, env_production: { MODE: 'prod' } },
   { name: 'crash', script: 'report.js', max_restarts: 3, min_uptime: 1000,
     env: { REPORT: 'crash.jsonl', EXIT: 3 } },
+  { name: 'mixed', script: 'report.js', max_restarts: 3, min_uptime: 2000,
+    env: { REPORT: 'mixed.jsonl', EXIT: 1, AFTER: 'seq:0,2500,0' } },
 ] };`;
 
 interface Line {
@@ -55,12 +58,15 @@ function observed(dir: string, code: number | null) {
       .map((l) => `NODE_APP_INSTANCE=${l.instance} SLOT=${l.slot} MODE=${l.mode}`)
       .sort(),
     crashRuns: lines(dir, 'crash').length,
+    mixedRuns: lines(dir, 'mixed').length,
     code,
   };
 }
 
 afterEach(() => {
   killStrayClis();
+  for (const child of runtimes.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const home of homes.splice(0)) {
     // pm2-runtime runs its God daemon in-process; if one is still alive in this PM2_HOME, `pm2 kill` ends
     // it (run only then: pm2's CLI starts a daemon to talk to when there is none).
@@ -75,7 +81,7 @@ afterEach(() => {
     rmSync(home, { recursive: true, force: true });
   }
   for (const dir of dirs.splice(0)) {
-    for (const name of ['web', 'crash'])
+    for (const name of ['web', 'crash', 'mixed'])
       for (const { pid } of lines(dir, name)) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
     killMarked(basename(dir));
     rmSync(dir, { recursive: true, force: true });
@@ -134,6 +140,9 @@ describe(title, () => {
       expect(ovrseer.web).toEqual(pm2.web);
       expect(pm2.crashRuns).toBe(3);
       expect(ovrseer.crashRuns).toBe(pm2.crashRuns);
+      // A long run between short ones neither counts nor gives the count back.
+      expect(pm2.mixedRuns).toBe(4);
+      expect(ovrseer.mixedRuns).toBe(pm2.mixedRuns);
       // pm2-runtime ends ~10 s after no app is online, errored ones included, with exit(2)
       // (Runtime4Docker.js autoExitWorker) — or 0 when its in-process daemon's kill exits first. ovrseer
       // ends as soon as nothing runs, with 1 because a process failed (docs/compat/pm2.md).

@@ -82,10 +82,10 @@ describe('ovrseer up -f ecosystem.config.js behaves as pm2-runtime', () => {
   });
 
   it('a run of min_uptime or longer is not counted, and does not give the count back', async () => {
-    // Short, long (1.2 s), short, short: the third short run within 3 s of the start ends it (pm2 counts
+    // Short, long (2.5 s), short, short: the third short run within 6 s of the start ends it (pm2 counts
     // unstable restarts since created_at; a long run does not reset them).
     const dir = project(
-      `module.exports = { apps: [${app('mixed', { EXIT: 1, AFTER: 'seq:0,1200,0' }, ', max_restarts: 3, min_uptime: 1000')}] };`,
+      `module.exports = { apps: [${app('mixed', { EXIT: 1, AFTER: 'seq:0,2500,0' }, ', max_restarts: 3, min_uptime: 2000')}] };`,
     );
     const run = startCli(['up', '-f', 'ecosystem.config.js', '--no-tui'], { cwd: dir });
     expect(await run.exited).toBe(1);
