@@ -84,11 +84,39 @@ function outsideWarning(ref: EnvFileInput, dir: string, at: Locator): ConfigIssu
   );
 }
 
-/** `env_file: .env` or `env_file: [.env, .env.local]` at `at`; anything else is left to the schema. */
+/**
+ * `env_file: .env`, `[.env, .env.local]` or entries `{path, required, format}` at `at`, read before the
+ * schema (interpolation needs their variables); what is not one of these is left to the schema.
+ */
 export function envFileRefs(value: unknown, at: Path): EnvFileInput[] {
-  if (typeof value === 'string') return [{ name: value, path: at }];
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((name, i) => (typeof name === 'string' ? [{ name, path: [...at, i] }] : []));
+  if (!Array.isArray(value)) return envFileRef(value, at);
+  return value.flatMap((entry, i) => envFileRef(entry, [...at, i]));
+}
+
+const FORMAT_DIALECTS: Readonly<Record<string, EnvDialect>> = {
+  ovrseer: 'ovrseer',
+  foreman: 'foreman',
+  honcho: 'honcho',
+  compose: 'compose',
+  'compose-raw': 'compose-raw',
+  raw: 'compose-raw',
+  godotenv: 'godotenv',
+};
+
+function envFileRef(entry: unknown, path: Path): EnvFileInput[] {
+  if (typeof entry === 'string') return [{ name: entry, path }];
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return [];
+  const { path: name, required, format } = entry as Record<string, unknown>;
+  if (typeof name !== 'string' || name === '') return [];
+  const dialect = typeof format === 'string' ? FORMAT_DIALECTS[format] : undefined;
+  return [
+    {
+      name,
+      path,
+      ...(typeof required === 'boolean' ? { required } : {}),
+      ...(dialect === undefined ? {} : { dialect }),
+    },
+  ];
 }
 
 /**

@@ -6,13 +6,14 @@ import {
   cronSchema,
   type DependencyEntry,
   dependsOnSchema,
+  envFileInput,
+  envFileList,
   envMapSchema,
   inSourceOrder,
   intSchema,
   labelSchema,
   oneOf,
   portSchema,
-  stringList,
   tagsSchema,
   userSchema,
 } from './schema-common.js';
@@ -38,7 +39,7 @@ export const canonicalProcessSchema = z.strictObject({
   command: commandSchema,
   shell: z.string().min(1).optional(),
   cwd: z.string().min(1).optional(),
-  env_file: stringList.optional(),
+  env_file: envFileList.optional(),
   env: envMapSchema.optional(),
   depends_on: dependsOnSchema.optional(),
   ready: readySchema.optional(),
@@ -68,7 +69,7 @@ export const canonicalProcessSchema = z.strictObject({
 
 /** `environments: {production: {env, env_file, processes: {api: {replicas: 4}}}}`, chosen by `--env`. */
 export const environmentSchema = z.strictObject({
-  env_file: stringList.optional(),
+  env_file: envFileList.optional(),
   env: envMapSchema.optional(),
   processes: z
     .record(z.string(), canonicalProcessSchema.partial(), {
@@ -110,7 +111,7 @@ function processFields(p: Partial<CanonicalProcess>, path: Path): ProcessFields 
     command: p.command,
     shell: p.shell,
     cwd: p.cwd,
-    envFile: p.env_file?.map((file, i) => ({ name: file, path: [...path, 'env_file', i] })),
+    envFile: p.env_file?.map((file, i) => envFileInput(file, [...path, 'env_file', i])),
     env: p.env,
     dependsOn: p.depends_on && dependencyInputs(p.depends_on, [...path, 'depends_on']),
     ready: p.ready,

@@ -2,11 +2,13 @@ import { constants } from 'node:os';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { errorMessage } from '../errors.js';
-import type { CommandInput, DependencyInput } from './input.js';
+import type { EnvDialect } from './env.js';
+import type { CommandInput, DependencyInput, EnvFileInput } from './input.js';
 import type { DependencyCondition } from './spec.js';
 import { didYouMean } from './suggest.js';
 import { resolveUser } from './user.js';
 import { userPatternProblem } from './user-pattern.js';
+import type { Path } from './yaml-source.js';
 
 export function show(value: unknown): string {
   if (value === undefined) return 'nothing';
@@ -46,6 +48,61 @@ export function intSchema(min: number, max?: number) {
 export const stringList = z
   .union([z.string(), z.array(z.string())], { error: 'expected a string or a list of strings' })
   .transform((value) => (typeof value === 'string' ? [value] : value));
+
+/** The `format:` of an env file: whose rules read it (`raw`: compose's name for `compose-raw`). */
+export const ENV_FILE_FORMATS = [
+  'ovrseer',
+  'foreman',
+  'honcho',
+  'compose',
+  'compose-raw',
+  'raw',
+  'godotenv',
+] as const;
+
+export interface EnvFileEntry {
+  path: string;
+  required?: boolean;
+  dialect?: EnvDialect;
+}
+
+const envFileEntry = z
+  .strictObject({
+    path: z.string().min(1, 'name the env file: path: .env'),
+    required: z.boolean().optional(),
+    format: oneOf(ENV_FILE_FORMATS).optional(),
+  })
+  .transform(({ path, required, format }): EnvFileEntry => {
+    const dialect = format === 'raw' ? 'compose-raw' : format;
+    return {
+      path,
+      ...(required === undefined ? {} : { required }),
+      ...(dialect === undefined ? {} : { dialect }),
+    };
+  });
+
+/**
+ * `env_file: .env`, a list, or entries `{path, required: true, format: foreman}` (as compose writes them):
+ * `required` makes a missing file an error, `format` reads it by another tool's rules.
+ */
+export const envFileList = z
+  .union([z.string(), envFileEntry, z.array(z.union([z.string(), envFileEntry]))], {
+    error: 'expected an env file name, {path, required, format}, or a list of them',
+  })
+  .transform((value) =>
+    (Array.isArray(value) ? value : [value]).map(
+      (entry): EnvFileEntry => (typeof entry === 'string' ? { path: entry } : entry),
+    ),
+  );
+
+export function envFileInput(entry: EnvFileEntry, path: Path): EnvFileInput {
+  return {
+    name: entry.path,
+    path,
+    ...(entry.required === undefined ? {} : { required: entry.required }),
+    ...(entry.dialect === undefined ? {} : { dialect: entry.dialect }),
+  };
+}
 
 /**
  * A group or tag name is one word: targets are written `group:web` / `tag:backend`, and lists of them are

@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { CRASH_LOOP_DEFAULTS } from './defaults.js';
 import type { CommandInput, SettingsInput } from './input.js';
 import { apiSchema } from './schema-api.js';
-import { commandSchema, envMapSchema, intSchema, oneOf, signalSchema, stringList } from './schema-common.js';
+import {
+  commandSchema,
+  envFileList,
+  envMapSchema,
+  intSchema,
+  oneOf,
+  signalSchema,
+  stringList,
+} from './schema-common.js';
 import type { RestartPolicyName, RestartSpec, WatchSpec } from './spec.js';
 import { durationSchema, sizeSchema } from './units.js';
 
@@ -201,7 +209,7 @@ export const projectShape = {
     .union([z.literal(1), z.literal('1')], { error: 'expected version 1 (the only version so far)' })
     .optional(),
   name: z.string().trim().min(1, 'the project name is empty').optional(),
-  env_file: stringList.optional(),
+  env_file: envFileList.optional(),
   env: envMapSchema.optional(),
   /** Env files win over the shell environment (by default the shell wins, as with docker compose). */
   env_override: z.boolean().optional(),

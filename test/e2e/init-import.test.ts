@@ -71,15 +71,14 @@ describe('ovrseer init', () => {
 
   it('says what it could not translate, and fails clearly with nothing to import', async () => {
     const { dir } = folder({
-      'process-compose.yaml':
-        'log_level: debug\nprocesses:\n  a:\n    command: echo a\n    is_daemon: true\n',
+      'process-compose.yaml': 'log_level: debug\nprocesses:\n  a:\n    command: echo a\n    is_tty: true\n',
     });
     const result = await runCli(['init', '--stdout'], { cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(
-      'not translated:\n  log_level: ovrseer has its own log (.ovrseer/ovrseer.log)\n  processes.a.is_daemon: ',
+      'not translated:\n  log_level: ovrseer has its own log (.ovrseer/ovrseer.log)\n  processes.a.is_tty: ',
     );
-    expect(result.stdout).toContain('  # not translated: processes.a.is_daemon: ');
+    expect(result.stdout).toContain('  # not translated: processes.a.is_tty: ');
     expect(existsSync(join(dir, 'ovrseer.yml'))).toBe(false);
     const empty = await runCli(['init'], { cwd: folder({}).dir });
     expect(empty.code).toBe(2);
@@ -114,7 +113,8 @@ processes:
     await cli.waitForOutput(/client +\| client started/);
     const out = cli.stdout();
     expect(at(out, /migrate +\* exited with code 0/)).toBeLessThan(at(out, /api +\* starting/));
-    expect(at(out, /api +\* ready/)).toBeLessThan(at(out, /client +\* starting/));
+    // process-compose's readiness probe is polled for good: ovrseer's health check (docs/compat).
+    expect(at(out, /api +\* healthy/)).toBeLessThan(at(out, /client +\* starting/));
     cli.signal('SIGINT');
     expect(await cli.exited).toBe(0);
     expect(markedPids(project)).toEqual([]);

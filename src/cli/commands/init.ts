@@ -126,6 +126,7 @@ export function runInit(options: InitOptions): number {
   const text = renderOvrseerYaml(imported, {
     source: name,
     envFiles: outcome.defaultEnvFiles,
+    envDialect: FORMATS[source.format].envFiles.dialect,
     schema: schemaPath(cwd),
   });
   if (imported.notTranslated.length > 0) {

@@ -1,10 +1,11 @@
 import { constants } from 'node:os';
 import { z } from 'zod';
-import type { CommandInput, ProbeInput } from '../input.js';
-import { intSchema } from '../schema-common.js';
+import { intSchema, stringList } from '../schema-common.js';
 import { composeEnvSchema } from './compose-schema.js';
 
 const seconds = intSchema(0).transform((s) => s * 1000);
+/** `vars:` values are Go values: a template prints them with `%v`. */
+const varsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
 
 const probeSchema = z.looseObject({
   exec: z.looseObject({ command: z.string().min(1), working_dir: z.string().optional() }).optional(),
@@ -24,30 +25,6 @@ const probeSchema = z.looseObject({
   failure_threshold: intSchema(0).optional(),
 });
 export type PcProbe = z.output<typeof probeSchema>;
-
-/** process-compose's defaults: a check every 10 s, 1 s to answer, 3 failures. */
-export const PC_PROBE_DEFAULTS = { period: 10_000, timeout: 1_000, failures: 3 } as const;
-
-export function probeOf(probe: PcProbe): ProbeInput | null {
-  if (probe.exec) {
-    const command: CommandInput = { kind: 'shell', script: probe.exec.command };
-    return { kind: 'exec', command };
-  }
-  const http = probe.http_get;
-  if (http === undefined) return null;
-  const port = http.port === undefined || http.port === '' ? '' : `:${http.port}`;
-  const status =
-    http.status_code === undefined
-      ? { min: 200, max: 200 }
-      : { min: http.status_code, max: http.status_code };
-  return {
-    kind: 'http',
-    url: `${http.scheme ?? 'http'}://${http.host ?? '127.0.0.1'}${port}${http.path ?? '/'}`,
-    method: 'GET',
-    headers: {},
-    status,
-  };
-}
 
 /** `15` or `"SIGTERM"` → a signal name. */
 export const pcSignalSchema = z.union([z.number().int(), z.string()]).transform((value, ctx) => {
@@ -70,19 +47,27 @@ const CONDITIONS = [
   'process_completed_successfully',
   'process_log_ready',
 ] as const;
+export type PcCondition = (typeof CONDITIONS)[number];
+
+// process-compose knows these four (src/types/process.go); anything else never restarts there, so a
+// misspelling such as `on-failure` is refused rather than read as something it is not.
+const RESTARTS = ['no', 'always', 'on_failure', 'exit_on_failure'] as const;
 
 export const pcProcessSchema = z.looseObject({
   command: z.string().optional(),
   entrypoint: z.array(z.string()).optional(),
   working_dir: z.string().optional(),
   environment: composeEnvSchema.optional(),
+  env_file: stringList.optional(),
+  vars: varsSchema.optional(),
   depends_on: z.record(z.string(), z.looseObject({ condition: z.enum(CONDITIONS).optional() })).optional(),
   availability: z
     .looseObject({
-      restart: z.enum(['no', 'always', 'on_failure', 'on-failure', 'exit_on_failure']).optional(),
+      restart: z.enum(RESTARTS).optional(),
       backoff_seconds: seconds.optional(),
       max_restarts: intSchema(0).optional(),
       exit_on_end: z.boolean().optional(),
+      exit_on_skipped: z.boolean().optional(),
     })
     .optional(),
   readiness_probe: probeSchema.optional(),
@@ -98,13 +83,29 @@ export const pcProcessSchema = z.looseObject({
     .optional(),
   replicas: intSchema(0).optional(),
   disabled: z.boolean().optional(),
-  namespace: z.string().optional(),
+  is_foreground: z.boolean().optional(),
+  is_daemon: z.boolean().optional(),
+  is_template_disabled: z.boolean().optional(),
+  namespace: stringList.optional(),
+  success_exit_codes: z.array(intSchema(0, 255)).optional(),
+  description: z.string().optional(),
 });
 export type PcProcess = z.output<typeof pcProcessSchema>;
 
 export const pcProjectSchema = z.looseObject({
+  version: z.union([z.string(), z.number()]).optional(),
   environment: composeEnvSchema.optional(),
+  env_file: stringList.optional(),
+  vars: varsSchema.optional(),
+  env_cmds: z.record(z.string(), z.string()).optional(),
+  shell: z
+    .looseObject({ shell_command: z.string().min(1), shell_argument: z.string().optional() })
+    .optional(),
+  is_strict: z.boolean().optional(),
+  ordered_shutdown: z.boolean().optional(),
+  disable_env_expansion: z.boolean().optional(),
   processes: z.record(z.string(), pcProcessSchema, {
     error: 'expected a map of processes (name: {command: …})',
   }),
 });
+export type PcProject = z.output<typeof pcProjectSchema>;

@@ -1,14 +1,12 @@
+import { parse as parseYamlPlain } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../../errors.js';
-import type { CommandInput, DependencyInput, HealthInput, ProcessInput, ReadyInput } from '../input.js';
-import type { DependencyCondition, RestartSpec } from '../spec.js';
+import type { ProcessInput } from '../input.js';
+import type { ExitTrigger } from '../spec.js';
 import type { Path } from '../yaml-source.js';
-import {
-  PC_PROBE_DEFAULTS,
-  type PcProbe,
-  type PcProcess,
-  pcProjectSchema,
-  probeOf,
-} from './process-compose-schema.js';
+import { checksOf, type PcShell } from './process-compose-probes.js';
+import { type PcContext, processNotes, replica } from './process-compose-process.js';
+import { type PcProject, pcProjectSchema } from './process-compose-schema.js';
+import { extendProcesses, runEnvCmds } from './process-compose-vars.js';
 import { envEntries, isRecord, parseSource, readYamlSource, Untranslated } from './source.js';
 import type { ImportContext, Imported } from './types.js';
 
@@ -17,6 +15,9 @@ const HANDLED = [
   'entrypoint',
   'working_dir',
   'environment',
+  'env_file',
+  'vars',
+  'extends',
   'depends_on',
   'availability',
   'readiness_probe',
@@ -25,34 +26,44 @@ const HANDLED = [
   'shutdown',
   'replicas',
   'disabled',
+  'is_foreground',
+  'is_daemon',
+  'is_template_disabled',
   'namespace',
+  'success_exit_codes',
 ];
 const REASONS: Record<string, string> = {
   log_location: 'ovrseer keeps the logs itself (ovrseer logs; files under .ovrseer/logs)',
   log_configuration: 'ovrseer keeps the logs itself (log: in ovrseer.yml)',
-  is_daemon: 'ovrseer follows the process it starts: run the daemon in the foreground',
   description: 'no ovrseer equivalent (write it as a comment)',
-  vars: 'template variables are not supported: write the values in',
   is_tty: 'processes get pipes, not a terminal (ovrseer attach)',
-  is_foreground: 'use ovrseer attach NAME',
+  is_interactive: 'processes get pipes, not a terminal (ovrseer attach)',
+  is_elevated: 'ovrseer does not run sudo for a process (user: in ovrseer.yml when run as root)',
+  is_dotenv_disabled: 'every process gets the .env variables in ovrseer',
   disable_ansi_colors: 'ovrseer strips colours where they do not belong (files, search)',
+  launch_timeout_seconds: 'only for is_daemon, which ovrseer refuses',
 };
-const TOP_HANDLED = ['version', 'environment', 'processes'];
+const TOP_HANDLED = [
+  'version',
+  'environment',
+  'env_file',
+  'vars',
+  'env_cmds',
+  'shell',
+  'is_strict',
+  'disable_env_expansion',
+  'processes',
+];
 const TOP_REASONS: Record<string, string> = {
   log_location: REASONS.log_location ?? '',
+  log_configuration: REASONS.log_configuration ?? '',
   log_level: 'ovrseer has its own log (.ovrseer/ovrseer.log)',
-  shell: 'commands run in /bin/sh (set shell: per process in ovrseer.yml)',
-  vars: REASONS.vars ?? '',
-  is_strict: 'ovrseer always refuses unknown keys',
-};
-
-const CONDITIONS: Record<string, DependencyCondition> = {
-  process_started: 'started',
-  // process-compose's "healthy" is its readiness probe passing.
-  process_healthy: 'ready',
-  process_completed: 'completed',
-  process_completed_successfully: 'completed_successfully',
-  process_log_ready: 'ready',
+  log_length: 'ovrseer keeps settings.log_buffer_lines lines per process',
+  log_format: 'ovrseer has its own log format',
+  ordered_shutdown:
+    'ovrseer always stops dependents before their dependencies (ordered_shutdown: true); without it process-compose stops all at once',
+  is_tui_disabled: 'ovrseer up shows the TUI on a terminal unless --no-tui',
+  extends: 'ovrseer reads one file: merge the extended file into this one',
 };
 
 function keepVerbatim(path: Path): boolean {
@@ -66,147 +77,99 @@ function keepVerbatim(path: Path): boolean {
   );
 }
 
-function ready(p: PcProcess, path: Path, notes: Untranslated): ReadyInput[] {
-  const out: ReadyInput[] = [];
-  if (p.ready_log_line !== undefined) {
-    const pattern = p.ready_log_line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    out.push({ probe: { kind: 'log', pattern, flags: '', notFoundMeansHealthy: false } });
+/** `disable_env_expansion: true` turns off `${VAR}` in the file, so it is read before interpolating. */
+function expansionDisabled(text: string): boolean {
+  try {
+    const doc: unknown = parseYamlPlain(text);
+    return isRecord(doc) && doc.disable_env_expansion === true;
+  } catch {
+    return false; // readYamlSource reports the syntax error with its position.
   }
-  const probe = p.readiness_probe;
-  const kind = probe && probeOf(probe);
-  if (probe && kind) {
-    const failures = probe.failure_threshold || PC_PROBE_DEFAULTS.failures;
-    const period = probe.period_seconds || PC_PROBE_DEFAULTS.period;
-    // process-compose gives up after failure_threshold failed checks; so does this timeout, roughly.
-    out.push({
-      probe: kind,
-      interval: period,
-      initialDelay: probe.initial_delay_seconds ?? 0,
-      timeout:
-        (probe.initial_delay_seconds ?? 0) +
-        period * failures +
-        (probe.timeout_seconds || PC_PROBE_DEFAULTS.timeout),
-    });
-    probeNotes(probe, [...path, 'readiness_probe'], notes);
-  }
-  return out;
 }
 
-function probeNotes(probe: PcProbe, path: Path, notes: Untranslated): void {
-  if ((probe.success_threshold ?? 1) > 1)
-    notes.add([...path, 'success_threshold'], 'one success is enough in ovrseer');
-  if (probe.exec?.working_dir !== undefined)
-    notes.add([...path, 'exec', 'working_dir'], "probes run in the process's cwd");
-  if (!probe.exec && !probe.http_get) notes.add(path, 'only exec and http_get probes are translated');
-}
-
-function health(p: PcProcess, path: Path, notes: Untranslated): HealthInput | undefined {
-  const probe = p.liveness_probe;
-  const kind = probe && probeOf(probe);
-  if (!probe || !kind) return undefined;
-  probeNotes(probe, [...path, 'liveness_probe'], notes);
-  return {
-    probe: kind,
-    interval: probe.period_seconds || PC_PROBE_DEFAULTS.period,
-    timeout: probe.timeout_seconds || PC_PROBE_DEFAULTS.timeout,
-    retries: probe.failure_threshold || PC_PROBE_DEFAULTS.failures,
-    initialDelay: probe.initial_delay_seconds ?? 0,
-    onFailure: 'restart',
-  };
-}
-
-function restart(p: PcProcess, path: Path, notes: Untranslated): Partial<RestartSpec> | undefined {
-  const a = p.availability;
-  if (a === undefined) return undefined;
-  if (a.exit_on_end) notes.add([...path, 'availability', 'exit_on_end'], 'use ovrseer up --abort-on-exit');
-  if (a.restart === 'exit_on_failure')
-    notes.add(
-      [...path, 'availability', 'restart'],
-      'exit_on_failure: use ovrseer up --abort-on-exit (restart: no here)',
-    );
-  const policy =
-    a.restart === 'always'
-      ? 'always'
-      : a.restart === 'on_failure' || a.restart === 'on-failure'
-        ? 'on-failure'
-        : 'no';
-  return {
-    policy,
-    // process-compose waits the same time before every restart; 0 restarts means no limit.
-    ...(a.backoff_seconds === undefined ? {} : { delay: a.backoff_seconds, backoff: 1 }),
-    ...(a.max_restarts === undefined ? {} : { maxRetries: a.max_restarts === 0 ? null : a.max_restarts }),
-  };
-}
-
-function command(p: PcProcess): CommandInput | null {
-  if (p.entrypoint !== undefined && p.entrypoint.length > 0) {
-    // entrypoint is the program and its arguments; command, if any, is one more argument.
-    return { kind: 'argv', argv: [...p.entrypoint, ...(p.command === undefined ? [] : [p.command])] };
-  }
-  return p.command === undefined || p.command.trim() === '' ? null : { kind: 'shell', script: p.command };
-}
-
-/** A process-compose.yaml: processes, their conditions, probes, restart and shutdown settings. */
+/** A process-compose.yaml, with the behaviour process-compose gives it (docs/compat/process-compose.md). */
 export function importProcessCompose(text: string, context: ImportContext): Imported {
-  const { at, data } = readYamlSource(text, context, { interpolate: true, keep: keepVerbatim });
-  const project = parseSource(pcProjectSchema, data, at);
-  const notes = new Untranslated();
-  notes.rest(data, [], TOP_HANDLED, TOP_REASONS, 'not supported by ovrseer');
+  const { at, data } = readYamlSource(text, context, {
+    interpolate: !expansionDisabled(text),
+    keep: keepVerbatim,
+  });
   const rawProcesses = isRecord(data) && isRecord(data.processes) ? data.processes : {};
+  const extended = extendProcesses(rawProcesses);
+  if ('error' in extended)
+    throw new ConfigError([at(['processes', extended.name, 'extends'], extended.error)]);
+  const merged = isRecord(data) ? { ...data, processes: extended.processes } : data;
+  const project = parseSource(pcProjectSchema, merged, at);
+  const notes = new Untranslated();
   const issues: ConfigIssue[] = [];
+  const strict = project.is_strict === true;
+  const unknown = new Untranslated();
+  notes.rest(data, [], TOP_HANDLED, TOP_REASONS, '');
+  unknown.rest(data, [], [...TOP_HANDLED, ...Object.keys(TOP_REASONS)], {}, 'not a process-compose key');
+  const shell: PcShell = project.shell
+    ? { command: project.shell.shell_command, argument: project.shell.shell_argument ?? '-c' }
+    : { command: context.shell.COMPOSE_SHELL || 'bash', argument: '-c' };
+  const c: PcContext = { project, shell, dir: context.dir, notes, issues, at, checks: {} };
+  for (const [name, p] of Object.entries(project.processes)) {
+    c.checks[name] = checksOf(p, ['processes', name], shell, context.dir, notes);
+  }
   const processes: ProcessInput[] = [];
   const origins: Record<string, string> = {};
+  const stopOn: Record<string, ExitTrigger[]> = {};
   for (const [name, p] of Object.entries(project.processes)) {
     const path = ['processes', name];
-    notes.rest(rawProcesses[name], path, HANDLED, REASONS, 'not supported by ovrseer');
-    const cmd = command(p);
-    if (cmd === null) {
-      issues.push(at(path, `process '${name}' has no command`, { key: true }));
-      continue;
+    const known = [...HANDLED, ...Object.keys(REASONS)];
+    notes.rest(extended.processes[name], path, HANDLED, REASONS, '');
+    unknown.rest(extended.processes[name], path, known, {}, 'not a process-compose key');
+    processNotes(name, p, path, c);
+    const count = p.replicas ?? 1;
+    const width = 1 + Math.floor(Math.log10(Math.max(count, 1)));
+    const triggers: ExitTrigger[] = [
+      ...(p.availability?.exit_on_end ? (['end'] as const) : []),
+      ...(p.availability?.restart === 'exit_on_failure' ? (['failure'] as const) : []),
+      ...(p.availability?.exit_on_skipped ? (['skipped'] as const) : []),
+    ];
+    for (let num = 0; num < count; num++) {
+      const replicaName = count > 1 ? `${name}-${String(num).padStart(width, '0')}` : name;
+      const input = replica(name, replicaName, num, p, path, c);
+      if (input === null) continue;
+      processes.push(input);
+      origins[replicaName] = `process-compose process '${name}'${count > 1 ? ` (replica ${num})` : ''}`;
+      if (triggers.length > 0) stopOn[replicaName] = triggers;
     }
-    if (p.shutdown?.parent_only)
-      notes.add([...path, 'shutdown', 'parent_only'], 'ovrseer always stops the whole process group');
-    const dependsOn: DependencyInput[] = Object.entries(p.depends_on ?? {}).map(([dep, entry]) => ({
-      name: dep,
-      condition: CONDITIONS[entry.condition ?? 'process_started'] ?? 'started',
-      path: [...path, 'depends_on', dep],
-      key: true,
-    }));
-    const replicas = p.replicas;
-    processes.push({
-      name,
-      namePath: path,
-      nameIsKey: true,
-      command: cmd,
-      ...(p.working_dir === undefined ? {} : { cwd: p.working_dir }),
-      env: envEntries(p.environment),
-      dependsOn,
-      ready: ready(p, path, notes),
-      health: health(p, path, notes),
-      restart: restart(p, path, notes),
-      stop: {
-        ...(p.shutdown?.signal === undefined ? {} : { signal: p.shutdown.signal }),
-        ...(p.shutdown?.timeout_seconds === undefined ? {} : { timeout: p.shutdown.timeout_seconds }),
-        ...(p.shutdown?.command === undefined
-          ? {}
-          : { command: { kind: 'shell', script: p.shutdown.command } }),
-      },
-      ...(p.namespace === undefined || p.namespace === 'default' ? {} : { group: p.namespace }),
-      ...(replicas === undefined ? {} : replicas === 0 ? { disabled: true } : { replicas }),
-      ...(p.disabled ? { disabled: true } : {}),
-    });
-    origins[name] = `process-compose process '${name}'`;
   }
+  if (strict)
+    for (const item of unknown.items)
+      issues.push(at(item.key.split('.'), `${item.key}: unknown key (is_strict: true)`));
+  else for (const item of unknown.items) notes.addKey(item.key, item.reason);
   if (issues.length > 0) throw new ConfigError(issues);
-  const env = envEntries(project.environment);
+  const env = { ...envEntries(project.environment), ...envCmdVars(project, context, notes) };
   return {
     format: 'process-compose',
     ...(Object.keys(env).length > 0 ? { env } : {}),
     processes,
     processesPath: ['processes'],
     environments: {},
-    notTranslated: notes.items,
+    notTranslated: notes.items.filter((item) => item.reason !== ''),
     origins,
     at,
+    ...(Object.keys(stopOn).length > 0 ? { exit: { stopOn, codeFrom: null } } : {}),
   };
+}
+
+/** `env_cmds` are run when `up` loads the file; `init` does not freeze their output into ovrseer.yml. */
+function envCmdVars(project: PcProject, context: ImportContext, notes: Untranslated): Record<string, string> {
+  const cmds = project.env_cmds ?? {};
+  if (Object.keys(cmds).length === 0) return {};
+  if (context.mode === 'init') {
+    for (const name of Object.keys(cmds))
+      notes.add(
+        ['env_cmds', name],
+        'ovrseer.yml has no variable computed by a command: run ovrseer up -f with the process-compose file, or set it in env:',
+      );
+    return {};
+  }
+  const { vars, failed } = runEnvCmds(cmds, context.shell, context.dir);
+  for (const [name, why] of Object.entries(failed))
+    notes.add(['env_cmds', name], `the command failed (${why}): ${name} is not set, as in process-compose`);
+  return vars;
 }

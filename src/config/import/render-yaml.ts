@@ -1,8 +1,9 @@
 import { Document, isMap, isPair, isScalar, isSeq, type Node, visit } from 'yaml';
+import type { EnvDialect } from '../env.js';
 import type { ProcessInput } from '../input.js';
 import { isCommandPath } from '../interpolate.js';
 import { formatPath, type Path } from '../yaml-source.js';
-import { processData } from './to-canonical.js';
+import { envFileData, processData } from './to-canonical.js';
 import type { Imported, NotTranslated } from './types.js';
 
 export interface RenderOptions {
@@ -10,6 +11,8 @@ export interface RenderOptions {
   source: string;
   /** Project-level env files to write as `env_file:`. */
   envFiles: readonly string[];
+  /** The rules the original tool reads them by (foreman's for a Procfile's `.env`). @default 'ovrseer' */
+  envDialect?: EnvDialect;
   /** A `$schema` for editors, written as the `yaml-language-server` modeline; `null` for none. */
   schema: string | null;
 }
@@ -40,7 +43,10 @@ function projectData(imported: Imported, options: RenderOptions): Data {
   );
   const data: Data = { version: 1 };
   if (imported.name !== undefined) data.name = imported.name;
-  if (options.envFiles.length > 0) data.env_file = [...options.envFiles];
+  if (options.envFiles.length > 0)
+    data.env_file = options.envFiles.map((name) =>
+      envFileData({ name, ...(options.envDialect === undefined ? {} : { dialect: options.envDialect }) }),
+    );
   if (imported.env !== undefined && Object.keys(imported.env).length > 0) data.env = imported.env;
   if (Object.keys(environments).length > 0) data.environments = environments;
   data.processes = Object.fromEntries(imported.processes.map((p) => [p.name, processData(p)]));

@@ -3,7 +3,14 @@
  * init`. Values come out as a person would write them ("5s", "512MB", `restart: always`), defaults left out.
  */
 import { DEFAULT_SHELL, HTTP_PROBE_DEFAULTS } from '../defaults.js';
-import type { CommandInput, HealthInput, ProbeInput, ProcessInput, ReadyInput } from '../input.js';
+import type {
+  CommandInput,
+  EnvFileInput,
+  HealthInput,
+  ProbeInput,
+  ProcessInput,
+  ReadyInput,
+} from '../input.js';
 import type { RestartSpec } from '../spec.js';
 
 type Data = Record<string, unknown>;
@@ -28,6 +35,16 @@ export function formatSize(bytes: number): string | number {
     if (bytes >= factor && bytes % factor === 0) return `${bytes / factor}${unit}`;
   }
   return bytes;
+}
+
+/**
+ * An env file as ovrseer.yml writes it: its name, or `{path, required, format}` when it is required or
+ * read by another tool's rules (a Procfile's `.env` by foreman's), so that `up` reads it the same way.
+ */
+export function envFileData(ref: Pick<EnvFileInput, 'name' | 'required' | 'dialect'>): string | Data {
+  const dialect = ref.dialect === 'ovrseer' ? undefined : ref.dialect;
+  if (!ref.required && dialect === undefined) return ref.name;
+  return compact({ path: ref.name, required: ref.required ? true : undefined, format: dialect });
 }
 
 /** Keeps only the entries that are set. */
@@ -160,7 +177,7 @@ export function processData(p: ProcessInput): Data {
     command: command(p.command),
     shell: p.shell === DEFAULT_SHELL ? undefined : p.shell,
     cwd: p.cwd === '.' ? undefined : p.cwd,
-    env_file: p.envFile && p.envFile.length > 0 ? p.envFile.map((ref) => ref.name) : undefined,
+    env_file: p.envFile && p.envFile.length > 0 ? p.envFile.map(envFileData) : undefined,
     env: nonEmpty(p.env),
     depends_on: p.dependsOn && dependsOn(p.dependsOn),
     port: p.port ?? undefined,

@@ -71,6 +71,40 @@ describe('env precedence', () => {
     expect(processOf(spec, 'a').env).toEqual({ X: '1' });
   });
 
+  it("env_file entries {path, required, format}: another tool's rules, and a missing required file is an error", () => {
+    write('.env', 'NOTE=kept # foreman keeps it\nexport SKIPPED=1\n');
+    write('api.env', 'COMPOSED=${UNSET:-default}\n');
+    write('raw.env', 'RAW=${UNSET:-default}\n');
+    const spec = parse(
+      [
+        'env_file: {path: .env, format: foreman}',
+        'processes:',
+        '  api: { command: x, env_file: [{path: api.env, format: compose}, {path: raw.env, format: raw}] }',
+      ].join('\n'),
+    );
+    expect(processOf(spec, 'api').env).toEqual({
+      NOTE: 'kept # foreman keeps it',
+      COMPOSED: 'default',
+      RAW: '${UNSET:-default}',
+    });
+    const project = parseIssues(
+      'env_file: [{path: gone.env, required: true}]\nprocesses:\n  a: { command: x }\n',
+      {
+        dir,
+      },
+    );
+    expect(project.map((issue) => issue.message)).toEqual([
+      expect.stringMatching(/"gone\.env" is required but .*gone\.env does not exist/),
+    ]);
+    const own = parseIssues('processes:\n  a: { command: x, env_file: {path: x.env, required: true} }\n', {
+      dir,
+    });
+    expect(own.map((issue) => issue.message)).toEqual([expect.stringMatching(/"x\.env" is required/)]);
+    expect(
+      parseIssues('processes:\n  a: { command: x, env_file: {path: x.env, format: toml} }\n', { dir }),
+    ).toEqual([expect.objectContaining({ path: 'processes.a.env_file.format' })]);
+  });
+
   it('the shell wins over env files, in interpolation and in what processes get', () => {
     write('.env', 'HOST=from-file\nONLY_FILE=yes\n');
     write('a.env', 'HOST=process-file\n');

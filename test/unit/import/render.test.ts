@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: configs under test contain ${VAR} references
 import { describe, expect, it } from 'vitest';
+import { FORMATS } from '../../../src/config/import/formats.js';
 import { renderOvrseerYaml } from '../../../src/config/import/render-yaml.js';
 import { formatDuration, formatSize } from '../../../src/config/import/to-canonical.js';
 import { parseProjectText } from '../../../src/config/load.js';
@@ -41,6 +42,7 @@ function roundTrip(
   const text = renderOvrseerYaml(outcome.imported, {
     source: file,
     envFiles: outcome.defaultEnvFiles,
+    envDialect: FORMATS[outcome.imported.format].envFiles.dialect,
     schema: null,
   });
   const written = parseProjectText(text, {
@@ -62,7 +64,9 @@ describe('ovrseer init output reads back as the same project', () => {
   it('Procfile: ports written out, .env as env_file, comments with the source line', () => {
     const { text, written, direct } = roundTrip(`${IMPORT_FIXTURES}procfile`, 'Procfile');
     expect(written).toEqual(direct);
-    expect(text).toContain('env_file: [.env]');
+    // Read by foreman's rules in both: `#` is not a comment there.
+    expect(direct[0]?.env.NOTE).toBe('kept # as foreman writes it');
+    expect(text).toContain('env_file:\n  - {path: .env, format: foreman}\n');
     expect(text).toContain('  # from Procfile line 2\n  web:\n');
     expect(text.startsWith('# ovrseer.yml, written by `ovrseer init` from Procfile.\n')).toBe(true);
   });
