@@ -88,6 +88,7 @@ export interface ProcessInput {
   /** `true` watches the process's cwd. */
   watch?: boolean | Partial<WatchSpec>;
   cronRestart?: string | null;
+  instanceVars?: Record<string, number>;
   log?: Partial<LogSpec>;
   disabled?: boolean;
 }

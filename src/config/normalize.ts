@@ -144,6 +144,7 @@ function processSpec(
     },
     watch: watch(p.watch, cwd),
     cronRestart: p.cronRestart ?? null,
+    instanceVars: p.instanceVars ?? {},
     log: { ...LOG_DEFAULTS, ...defined(p.log) },
     disabled: p.disabled ?? false,
   };

@@ -55,6 +55,14 @@ export const canonicalProcessSchema = z.strictObject({
   limits: limitsSchema.optional(),
   watch: watchSchema.optional(),
   cron_restart: cronSchema.nullable().optional(),
+  /** `{NODE_APP_INSTANCE: 0}`: each instance gets base + its 0-based index. @default {} */
+  instance_vars: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a variable name such as NODE_APP_INSTANCE'),
+      z.number().int(),
+      { error: 'expected a map of variable names to base numbers, e.g. {NODE_APP_INSTANCE: 0}' },
+    )
+    .optional(),
   log: logSchema.optional(),
   disabled: z.boolean().optional(),
 });
@@ -119,6 +127,7 @@ function processFields(p: Partial<CanonicalProcess>, path: Path): ProcessFields 
     limits: p.limits,
     watch: p.watch,
     cronRestart: p.cron_restart,
+    instanceVars: p.instance_vars,
     log: p.log,
     disabled: p.disabled,
   };

@@ -58,7 +58,14 @@ const restartObjectSchema = z
     crash_loop: z
       .union([
         z.literal(false),
-        z.strictObject({ max_crashes: intSchema(1).optional(), window: durationSchema.optional() }),
+        z.strictObject({
+          max_crashes: intSchema(1).optional(),
+          window: durationSchema.optional(),
+          /** Count every run shorter than this, whatever its exit (pm2's unstable restarts). */
+          shorter_than: durationSchema.optional(),
+          /** `first_start`: the window begins with the first run, as pm2's does. @default each_crash */
+          window_from: oneOf(['each_crash', 'first_start']).optional(),
+        }),
       ])
       .optional(),
   })
@@ -84,6 +91,12 @@ const restartObjectSchema = z
             : {
                 maxCrashes: value.crash_loop.max_crashes ?? CRASH_LOOP_DEFAULTS.maxCrashes,
                 window: value.crash_loop.window ?? CRASH_LOOP_DEFAULTS.window,
+                ...(value.crash_loop.shorter_than === undefined
+                  ? {}
+                  : { shorterThan: value.crash_loop.shorter_than }),
+                ...(value.crash_loop.window_from === 'first_start'
+                  ? { windowFrom: 'first-start' as const }
+                  : {}),
               },
     }),
   );

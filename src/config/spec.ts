@@ -85,7 +85,26 @@ export interface RestartSpec {
    * The crash-loop breaker: `maxCrashes` crashes (of any uptime; a clean exit counts only when
    * sooner than `minUptime`) within `window` → `failed`, no more restarts. `null` turns it off.
    */
-  crashLoop: { maxCrashes: number; window: number } | null;
+  crashLoop: CrashLoopSpec | null;
+}
+
+export interface CrashLoopSpec {
+  maxCrashes: number;
+  window: number;
+  /**
+   * Count every run shorter than this, whatever its exit, and no longer one (pm2's "unstable
+   * restarts"). Unset: every crash, and a clean exit sooner than `minUptime`.
+   * @default undefined
+   */
+  shorterThan?: number;
+  /**
+   * `each-crash`: the window is the last `window` of time before each crash. `first-start`: the window
+   * begins with the first run since the process was started by hand (or the breaker tripped); later
+   * exits never trip it (pm2 counts unstable restarts for `min_uptime × max_restarts` after its
+   * `created_at`).
+   * @default 'each-crash'
+   */
+  windowFrom?: 'each-crash' | 'first-start';
 }
 
 export interface StopSpec {
@@ -135,6 +154,13 @@ export interface ProcessSpec {
   limits: { memory: number | null; cpu: number | null; cpuAction: 'warn' | 'restart' };
   watch: WatchSpec | null;
   cronRestart: string | null;
+  /**
+   * Variables each instance gets as `base + its 0-based index` (`{NODE_APP_INSTANCE: 0}` gives 0, 1, …;
+   * `{PORT: 3000}` gives 3000, 3001, …), set after `env` — pm2's `NODE_APP_INSTANCE` and `increment_var`.
+   * A process without replicas is instance 0.
+   * @default {}
+   */
+  instanceVars: Record<string, number>;
   log: LogSpec;
   disabled: boolean;
 }

@@ -11,7 +11,7 @@ export type LaunchResult = { ok: true; child: ChildProcess } | { ok: false; reas
 /**
  * The environment of one instance: inherited, then the process's variables, then ovrseer's own —
  * the marker that lets a stop find descendants that left the process group, `PS` like foreman, and
- * `PORT` (+1 per replica) when a port is configured.
+ * `PORT` (+1 per replica) when a port is configured, and `instance_vars` (base + 0-based index).
  */
 export function instanceEnv(
   spec: ProcessSpec,
@@ -25,6 +25,8 @@ export function instanceEnv(
   // A single instance keeps a `PS` its config sets (a Procfile's `web.1`, as foreman names it).
   env.PS = instance === null ? (spec.env.PS ?? spec.name) : `${spec.name}.${instance}`;
   if (spec.port !== null) env.PORT = String(spec.port + (instance ?? 1) - 1);
+  for (const [name, base] of Object.entries(spec.instanceVars))
+    env[name] = String(base + (instance ?? 1) - 1);
   return env;
 }
 

@@ -45,13 +45,15 @@ export function appName(spec: ProjectSpec, option: string | undefined): string {
 }
 
 /**
- * What ovrseer adds to every instance's environment (launch.ts): `PS`, and `PORT` (+1 per replica)
- * when a port is configured. Containers give each replica its own network, so they pass `samePort`.
+ * What ovrseer adds to every instance's environment (launch.ts): `PS`, `PORT` (+1 per replica)
+ * when a port is configured, and `instance_vars`. Containers give each replica its own network, so they pass `samePort`.
  */
 export function foremanVars(instance: Instance, samePort = false): Record<string, string> {
   const { process, index } = instance;
   const vars: Record<string, string> = { PS: instance.label };
   if (process.port !== null) vars.PORT = String(process.port + (samePort ? 0 : (index ?? 1) - 1));
+  for (const [name, base] of Object.entries(process.instanceVars))
+    vars[name] = String(base + (index ?? 1) - 1);
   return vars;
 }
 

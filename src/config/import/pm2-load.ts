@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { runInThisContext } from 'node:vm';
 import { ConfigError, errorMessage, isErrnoException } from '../../errors.js';
 import type { Locator } from '../input.js';
 import { formatPath } from '../yaml-source.js';
@@ -36,17 +37,22 @@ function loadingError(error: unknown, context: ImportContext): ConfigError {
   ]);
 }
 
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    // Not strict JSON: pm2 reads it as JavaScript.
+    return false;
+  }
+}
+
 /**
- * An ecosystem file's value. JSON is parsed with positions. A `.js`/`.cjs`/`.mjs` file is the user's
+ * An ecosystem file's value. YAML and strict JSON are parsed with positions. A `.js`/`.cjs`/`.mjs` file is the user's
  * own code, run only because they pointed ovrseer at it (`-f`, `init --from pm2`): loaded with
  * `require` (ES modules too, on Node >= 20.19), and fresh each time.
  */
 export function loadEcosystem(text: string, context: ImportContext): LoadedEcosystem {
-  // pm2 reads .json/.yml/.yaml as data; only .js/.cjs/.mjs are code (lib/Common.js, isConfigFile).
-  if (!/\.(c|m)?js$/.test(context.path)) {
-    const { at, data } = readYamlSource(text, context, { interpolate: false });
-    return { at, data };
-  }
   const at: Locator = (path, message) => ({
     file: context.file,
     line: null,
@@ -54,6 +60,24 @@ export function loadEcosystem(text: string, context: ImportContext): LoadedEcosy
     path: formatPath(path),
     message,
   });
+  if (/\.ya?ml$/.test(context.path)) {
+    const { at: located, data } = readYamlSource(text, context, { interpolate: false });
+    return { at: located, data };
+  }
+  // Only .js/.cjs/.mjs are code to require (pm2's isConfigFile); any other name is data.
+  if (!/\.(c|m)?js$/.test(context.path)) {
+    if (isJson(text)) {
+      const { at: located, data } = readYamlSource(text, context, { interpolate: false });
+      return { at: located, data };
+    }
+    // pm2 evaluates a .json process file as a JavaScript expression (lib/Common.js parseConfig):
+    // comments, trailing commas and expressions work there, so they do here.
+    try {
+      return { at, data: runInThisContext(`(${text}\n)`, { filename: context.path, timeout: 1000 }) };
+    } catch (error) {
+      throw loadingError(error, context);
+    }
+  }
   const require = createRequire(context.path);
   let loaded: unknown;
   try {

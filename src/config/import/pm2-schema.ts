@@ -10,13 +10,13 @@ const words = z.union([
 ]);
 const stringList = z.union([z.string().transform((s) => [s]), z.array(z.string())]);
 
-/** pm2 sizes: `150M`, `1G`, `300K`, or bytes. */
+/** pm2 sizes (lib/tools/Config.js, `sbyte`): `150M`, `1G`, `300K`, or bytes. */
 const pm2Memory = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  const match = /^(\d+(?:\.\d+)?)\s*([KMG])?B?$/i.exec(String(value).trim());
+  const match = /^(\d+(?:\.\d+)?)([KMG])?$/.exec(String(value).trim());
   if (match === null) {
     ctx.addIssue({
       code: 'custom',
-      message: `expected a size such as "150M" or "1G", got ${JSON.stringify(value)}`,
+      message: `expected a size such as "150M" or "1G" (K, M or G, as pm2 reads it), got ${JSON.stringify(value)}`,
       input: value,
     });
     return z.NEVER;
@@ -29,7 +29,8 @@ export const appSchema = z.looseObject({
   name: z.string().min(1).optional(),
   script: z.string().min(1, 'the script is empty'),
   args: words.optional(),
-  interpreter: z.string().optional(),
+  interpreter: z.string().min(1).optional(),
+  exec_interpreter: z.string().min(1).optional(),
   interpreter_args: words.optional(),
   node_args: words.optional(),
   cwd: z.string().optional(),
@@ -45,17 +46,18 @@ export const appSchema = z.looseObject({
   watch: z.union([z.boolean(), stringList]).optional(),
   ignore_watch: stringList.optional(),
   watch_delay: durationSchema.optional(),
-  cron_restart: cronSchema.optional(),
+  // pm2: `cron_restart: 0` (or "0") turns it off.
+  cron_restart: z.union([z.literal(0), z.literal('0'), cronSchema]).optional(),
+  port: z.union([z.number().int(), z.string().regex(/^\d+$/)]).optional(),
+  autostart: z.boolean().optional(),
+  instance_var: z.string().min(1).optional(),
+  increment_var: z.string().min(1).optional(),
+  append_env_to_name: z.boolean().optional(),
   kill_timeout: durationSchema.optional(),
   stop_exit_codes: z.union([intSchema(0, 255).transform((c) => [c]), z.array(intSchema(0, 255))]).optional(),
   namespace: z.string().optional(),
 });
 export type App = z.output<typeof appSchema>;
 
-export const ecosystemSchema = z.union(
-  [
-    z.array(appSchema),
-    z.looseObject({ apps: z.union([z.array(appSchema), appSchema.transform((app) => [app])]) }),
-  ],
-  { error: 'expected module.exports = { apps: [{ name, script, … }] }' },
-);
+/** `apps: [..]` or one app object. */
+export const appsSchema = z.union([z.array(appSchema), appSchema]);

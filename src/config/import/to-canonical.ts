@@ -124,7 +124,15 @@ function restart(input: Partial<RestartSpec>): unknown {
         ? undefined
         : input.crashLoop === null
           ? false
-          : { max_crashes: input.crashLoop.maxCrashes, window: formatDuration(input.crashLoop.window) },
+          : compact({
+              max_crashes: input.crashLoop.maxCrashes,
+              window: formatDuration(input.crashLoop.window),
+              shorter_than:
+                input.crashLoop.shorterThan === undefined
+                  ? undefined
+                  : formatDuration(input.crashLoop.shorterThan),
+              window_from: input.crashLoop.windowFrom === 'first-start' ? 'first_start' : undefined,
+            }),
   });
   if (Object.keys(rest).length === 0) return input.policy;
   return compact({ policy: input.policy, ...rest });
@@ -186,6 +194,7 @@ export function processData(p: ProcessInput): Data {
     limits: limits(p.limits),
     watch: watch(p.watch),
     cron_restart: p.cronRestart ?? undefined,
+    instance_vars: nonEmpty(p.instanceVars),
     disabled: p.disabled || undefined,
   });
 }

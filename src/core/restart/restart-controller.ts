@@ -38,6 +38,7 @@ export class RestartController {
     const success = cause === null && isSuccessfulExit(this.spec, exit);
     const description = cause === null ? describeExit(exit) : `${cause.reason} (${describeExit(exit)})`;
     if (!success) this.#crashes += 1;
+    this.#breaker?.observe(endTime - exit.uptime);
     // An unhealthy or over-limit process is restarted even under policy "no": that is what its
     // `on_failure: restart` / limit asked for.
     const decision = this.#policy.decide(exit, cause !== null);
@@ -61,9 +62,9 @@ export class RestartController {
         };
       return { outcome: 'done', success, description };
     }
-    // Every crash counts, however long its run; a clean exit only when it came too soon (a process that
-    // exits 0 at once under `always` is looping as surely as one that crashes).
-    const counts = !success || exit.uptime < this.spec.minUptime;
+    // By default every crash counts, however long its run; a clean exit only when it came too soon (a
+    // process that exits 0 at once under `always` is looping as surely as one that crashes).
+    const counts = this.#breaker?.counts({ uptime: exit.uptime, success }, this.spec.minUptime) ?? false;
     const tripped = counts ? (this.#breaker?.record(endTime) ?? null) : null;
     if (tripped !== null) {
       record(null, `${description}; ${tripped}`);

@@ -37,6 +37,7 @@ describe('process defaults', () => {
       limits: { memory: null, cpu: null, cpuAction: 'warn' },
       watch: null,
       cronRestart: null,
+      instanceVars: {},
       log: { file: true, maxSize: 10 * 1024 * 1024, keep: 5 },
       disabled: false,
     });

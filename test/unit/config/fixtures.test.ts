@@ -213,6 +213,7 @@ describe('the canonical example', () => {
       limits: { memory: 512 * 1024 * 1024, cpu: null, cpuAction: 'warn' },
       watch: { paths: ['/srv/shop/api/src'], ignore: ['**/*.test.ts'], debounce: 300 },
       cronRestart: '0 4 * * *',
+      instanceVars: {},
       log: { file: true, maxSize: 10 * 1024 * 1024, keep: 5 },
       disabled: false,
     });

@@ -29,6 +29,7 @@ export function processSpec(name: string, overrides: Partial<Omit<ProcessSpec, '
     limits: { memory: null, cpu: null, cpuAction: 'warn' },
     watch: null,
     cronRestart: null,
+    instanceVars: {},
     log: { ...LOG_DEFAULTS },
     disabled: false,
     ...overrides,

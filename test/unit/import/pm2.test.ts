@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { cpus as cpuCount } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { issuesOf } from '../config/helpers.js';
 import { IMPORT_FIXTURES, importFile, load, proc, tempDir } from './helpers.js';
@@ -27,7 +27,7 @@ describe('pm2 ecosystem import', () => {
     expect(proc(spec, 'scheduler').command).toEqual({
       kind: 'shell',
       script: 'npm run scheduler',
-      shell: '/bin/sh',
+      shell: 'bash',
     });
   });
 
@@ -36,16 +36,19 @@ describe('pm2 ecosystem import', () => {
       replicas: 2,
       restart: {
         policy: 'always',
-        maxRetries: 10,
-        minUptime: 10_000,
-        // pm2 counts only restarts of runs shorter than min_uptime against max_restarts.
-        resetAfter: 10_000,
+        // pm2's unstable restarts: runs under min_uptime, within min_uptime × max_restarts of the start.
+        maxRetries: null,
+        crashLoop: { maxCrashes: 10, window: 100_000, shorterThan: 10_000, windowFrom: 'first-start' },
+        // The exponential delay starts over after 30 s up.
+        minUptime: 30_000,
+        resetAfter: 30_000,
         delay: 100,
         backoff: 1.5,
         maxDelay: 15_000,
       },
       limits: { memory: 300 * 1024 * 1024 },
-      stop: { timeout: 3000 },
+      stop: { signal: 'SIGINT', timeout: 3000 },
+      instanceVars: { NODE_APP_INSTANCE: 0 },
     });
     expect(proc(spec, 'worker-v2')).toMatchObject({
       restart: { policy: 'no' },
@@ -55,11 +58,13 @@ describe('pm2 ecosystem import', () => {
     });
     expect(proc(spec, 'scheduler').restart).toMatchObject({
       policy: 'on-failure',
-      resetAfter: 1000,
       exitCodes: [0],
       delay: 5000,
       backoff: 1,
+      minUptime: 1000,
+      crashLoop: { maxCrashes: 16, window: 16_000, shorterThan: 1000, windowFrom: 'first-start' },
     });
+    expect(proc(spec, 'scheduler').stop).toMatchObject({ signal: 'SIGINT', timeout: 1600 });
   });
 
   it('--env NAME merges env_NAME over env, as pm2 start --env does', () => {
@@ -78,10 +83,10 @@ describe('pm2 ecosystem import', () => {
     const { imported } = importFile(DIR, 'ecosystem.config.js');
     expect(imported.notTranslated.map((note) => note.key)).toEqual([
       'deploy',
+      'apps[0].exec_mode',
       'apps[0].error_file',
       'apps[0].out_file',
       'apps[0].wait_ready',
-      'apps[0].exec_mode',
       'apps[1].name',
     ]);
     expect(imported.environments).toEqual({
@@ -111,7 +116,7 @@ describe('pm2 ecosystem import', () => {
     const dir = tempDir({
       'ecosystem.config.cjs': `module.exports = { apps: [{ name: 'a', script: 'a.js', instances: 'max' }, { name: 'b', script: 'b.js', instances: -1 }] };`,
     });
-    const cpus = availableParallelism();
+    const cpus = cpuCount().length;
     const scaled = load(dir, 'ecosystem.config.cjs');
     expect([proc(scaled, 'a').replicas, proc(scaled, 'b').replicas]).toEqual([cpus, Math.max(1, cpus - 1)]);
   });
@@ -131,19 +136,12 @@ describe('pm2 ecosystem import', () => {
 
   it('a file without apps is an error that says so', () => {
     const dir = tempDir({ 'ecosystem.config.cjs': 'module.exports = { app: [] };\n' });
+    const message = 'expected module.exports = { apps: [{ name, script, … }] } (or one app: { script, … })';
     expect(issuesOf(() => load(dir, 'ecosystem.config.cjs'))).toEqual([
-      {
-        file: 'ecosystem.config.cjs',
-        line: null,
-        column: null,
-        path: 'apps',
-        message: "missing required key 'apps'",
-      },
+      { file: 'ecosystem.config.cjs', line: null, column: null, path: '', message },
     ]);
     const wrong = tempDir({ 'ecosystem.config.cjs': 'module.exports = 42;\n' });
-    expect(issuesOf(() => load(wrong, 'ecosystem.config.cjs'))[0]?.message).toBe(
-      'expected module.exports = { apps: [{ name, script, … }] }',
-    );
+    expect(issuesOf(() => load(wrong, 'ecosystem.config.cjs'))[0]?.message).toBe(message);
   });
 
   it('reads the file afresh each time', () => {
