@@ -46,7 +46,7 @@ describe('ovrseer init', () => {
     );
     const written = readFileSync(join(dir, 'ovrseer.yml'), 'utf8');
     expect(written).toContain(`    port: ${base}\n`);
-    expect(written).toContain('env_file: [.env]');
+    expect(written).toContain('env_file:\n  - {path: .env, format: foreman}\n');
     expect((await runCli(['validate'], { cwd: dir })).stdout).toBe(
       `ok: ${project}: 2 processes (2 services) from ovrseer.yml\n`,
     );
