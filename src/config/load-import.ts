@@ -30,6 +30,7 @@ export interface ImportRequest {
   envName?: EnvName | undefined;
   envFiles?: readonly string[];
   port?: number;
+  stopTimeout?: number;
   /** `--profile`, else `COMPOSE_PROFILES` (compose files). */
   profiles?: readonly string[];
   formation?: Formation;
@@ -90,6 +91,7 @@ export function runImporter(request: ImportRequest): ImportOutcome {
     shell: request.shell,
     ...(request.envName === undefined ? {} : { envName: request.envName.name }),
     ...(request.port === undefined ? {} : { port: request.port }),
+    ...(request.stopTimeout === undefined ? {} : { stopTimeout: request.stopTimeout }),
     ...(request.profiles === undefined ? {} : { profiles: request.profiles }),
   });
   if (request.envName) {

@@ -5,6 +5,7 @@ import { CONFIG_FILE_NAMES, MAX_CONFIG_BYTES, PROCFILE_NAME } from './defaults.j
 import { resolveEnvName } from './env.js';
 import { type Formation, parseFormation } from './formation.js';
 import { detectKind } from './import/detect.js';
+import { readForemanDefaults } from './import/foreman-defaults.js';
 import { type ConfigKind, kindOf, noConfigHint } from './import/formats.js';
 import { importProject } from './load-import.js';
 import { parseProjectText, tooBigMessage } from './load-yaml.js';
@@ -54,13 +55,17 @@ export function discoverConfig(cwd: string): DiscoveredConfig {
  */
 export function loadProject(options: LoadOptions = {}): ProjectSpec {
   const cwd = resolve(options.cwd ?? process.cwd());
+  const foreman = readForemanDefaults(cwd);
+  const ownConfig = CONFIG_FILE_NAMES.some((name) => existsSync(resolve(cwd, name)));
+  // foreman's `.foreman` names the Procfile to run when none is given; ovrseer's own config comes first.
+  const file = options.file ?? (ownConfig ? undefined : foreman?.procfile);
   let found: DiscoveredConfig;
-  if (options.file === undefined) found = discoverConfig(cwd);
+  if (file === undefined) found = discoverConfig(cwd);
   else {
-    const file = resolve(cwd, options.file);
-    if (!existsSync(file))
-      throw new OvrseerError('OVRSEER_CONFIG_NOT_FOUND', `config file not found: ${options.file}`);
-    found = { file, kind: 'yaml' };
+    const path = resolve(cwd, file);
+    if (!existsSync(path))
+      throw new OvrseerError('OVRSEER_CONFIG_NOT_FOUND', `config file not found: ${file}`);
+    found = { file: path, kind: 'yaml' };
   }
   let text: string;
   try {
@@ -82,11 +87,15 @@ export function loadProject(options: LoadOptions = {}): ProjectSpec {
   }
   // Errors name the file as the user would: relative to where they ran the command, when below it.
   const shown = relative(cwd, found.file);
-  const display = options.file ?? (shown.startsWith('..') || isAbsolute(shown) ? found.file : shown);
+  const display = file ?? (shown.startsWith('..') || isAbsolute(shown) ? found.file : shown);
   found = { ...found, kind: detectKind(found.file, text, display) };
   const dir = dirname(found.file);
-  const formation =
-    typeof options.formation === 'string' ? parseFormation(options.formation) : options.formation;
+  // The rest of `.foreman` applies to a Procfile run only, under what the command line says.
+  const defaults = found.kind === 'procfile' ? (foreman ?? {}) : {};
+  const port = options.port ?? defaults.port;
+  const envFiles = options.envFiles ?? defaults.envFiles;
+  const formationText = options.formation ?? defaults.formation;
+  const formation = typeof formationText === 'string' ? parseFormation(formationText) : formationText;
   if (found.kind !== 'procfile' && options.port !== undefined) {
     throw new OvrseerError(
       'OVRSEER_USAGE',
@@ -97,7 +106,7 @@ export function loadProject(options: LoadOptions = {}): ProjectSpec {
     cwd,
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.envName === undefined ? {} : { envName: options.envName }),
-    ...(options.envFiles === undefined ? {} : { envFiles: options.envFiles }),
+    ...(envFiles === undefined ? {} : { envFiles }),
     ...(formation === undefined ? {} : { formation }),
   };
   const spec =
@@ -112,8 +121,9 @@ export function loadProject(options: LoadOptions = {}): ProjectSpec {
           mode: 'run',
           shell: options.env ?? process.env,
           envName: resolveEnvName(options.envName, options.env ?? process.env),
-          ...(options.port === undefined ? {} : { port: options.port }),
-          ...(options.envFiles === undefined ? {} : { envFiles: options.envFiles }),
+          ...(port === undefined ? {} : { port }),
+          ...(defaults.stopTimeout === undefined ? {} : { stopTimeout: defaults.stopTimeout }),
+          ...(envFiles === undefined ? {} : { envFiles }),
           ...(options.profiles === undefined ? {} : { profiles: options.profiles }),
           ...(formation === undefined ? {} : { formation }),
           cwd,

@@ -206,8 +206,8 @@ export const settingsSchema = z
 const exitTrigger = oneOf(['end', 'failure', 'skipped']);
 
 /**
- * `exit: {stop_on: {test: end, api: [failure]}, code_from: test}`: what of which process ends a
- * foreground `up`, and whose exit code it returns (what `ovrseer init` writes for foreman's, compose's
+ * `exit: {stop_on: {test: end, api: [failure]}, code_from: test, idle_code: 2}`: what of which process
+ * ends a foreground `up`, and whose exit code it returns (or which code when nothing is left running) (what `ovrseer init` writes for foreman's, compose's
  * and process-compose's rules; the `--abort-on-*` flags add to it).
  */
 export const exitSchema = z
@@ -218,6 +218,8 @@ export const exitSchema = z
       })
       .optional(),
     code_from: z.string().min(1).nullable().optional(),
+    /** pm2-runtime's rule: this code when nothing is left running. */
+    idle_code: intSchema(0, 255).optional(),
   })
   .transform(
     (value): ExitRuleSpec => ({
@@ -228,6 +230,7 @@ export const exitSchema = z
         ]),
       ),
       codeFrom: value.code_from ?? null,
+      ...(value.idle_code === undefined ? {} : { idleCode: value.idle_code }),
     }),
   );
 

@@ -199,6 +199,11 @@ export interface ExitRuleSpec {
    * code of the process that stopped everything, else 1 when a process failed, else 0.
    */
   codeFrom: string | null;
+  /**
+   * The exit code when the run ends because nothing is left running (pm2-runtime's `exit(2)`), whatever
+   * the processes returned. Absent: 1 when a process failed, else 0.
+   */
+  idleCode?: number;
   /** Where the rule comes from, for the message when it ends a run: `foreman's rule`, `--abort-on-exit`. */
   source?: string;
 }

@@ -44,6 +44,7 @@ export function resolveExitRule(spec: ProjectSpec, flags: ExitFlags): ExitRuleSp
   return {
     stopOn,
     codeFrom: flags.exitCodeFrom ?? spec.exit?.codeFrom ?? null,
+    ...(spec.exit?.idleCode === undefined ? {} : { idleCode: spec.exit.idleCode }),
     source: flagNames.join(', '),
   };
 }

@@ -166,6 +166,7 @@ export async function runSession(supervisor: Supervisor, options: SessionOptions
     if (fatal) return EXIT_FAILURE;
     const fromProcess = watch?.codeFromProcess() ?? null;
     if (fromProcess !== null && why.kind !== 'signal' && why.kind !== 'terminal') return fromProcess;
+    if (why.kind === 'idle' && rule?.idleCode !== undefined && result.ok) return rule.idleCode;
     return exitCode(why, result, supervisor);
   } catch (error) {
     // A start that failed as a whole (an unknown name) must not leave the API and its socket open.

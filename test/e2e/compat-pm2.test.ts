@@ -75,8 +75,8 @@ describe('ovrseer up -f ecosystem.config.js behaves as pm2-runtime', () => {
       `module.exports = { apps: [${app('crash', { EXIT: 3 }, ', max_restarts: 3, min_uptime: 1000')}] };`,
     );
     const run = startCli(['up', '-f', 'ecosystem.config.js', '--no-tui'], { cwd: dir });
-    // pm2-runtime exits 0 here; ovrseer says the run failed (docs/compat/pm2.md).
-    expect(await run.exited).toBe(1);
+    // pm2-runtime's exit(2) once no app is online (Runtime4Docker.js autoExitWorker).
+    expect(await run.exited).toBe(2);
     expect(runs(dir, 'crash')).toHaveLength(3);
     expect(run.stdout()).toMatch(/ended sooner than 1s 3 times/);
   });
@@ -88,7 +88,7 @@ describe('ovrseer up -f ecosystem.config.js behaves as pm2-runtime', () => {
       `module.exports = { apps: [${app('mixed', { EXIT: 1, AFTER: 'seq:0,2500,0' }, ', max_restarts: 3, min_uptime: 2000')}] };`,
     );
     const run = startCli(['up', '-f', 'ecosystem.config.js', '--no-tui'], { cwd: dir });
-    expect(await run.exited).toBe(1);
+    expect(await run.exited).toBe(2);
     expect(runs(dir, 'mixed')).toHaveLength(4);
   });
 
@@ -97,7 +97,8 @@ describe('ovrseer up -f ecosystem.config.js behaves as pm2-runtime', () => {
       `module.exports = { apps: [${app('once', { EXIT: 1 }, ', autorestart: false')}, ${app('codes', { EXIT: 'seq:1,0' }, ', stop_exit_codes: [0]')}] };`,
     );
     const run = startCli(['up', '-f', 'ecosystem.config.js', '--no-tui'], { cwd: dir });
-    await run.exited;
+    // All ended well or not: pm2-runtime's code 2.
+    expect(await run.exited).toBe(2);
     expect(runs(dir, 'once')).toHaveLength(1);
     expect(runs(dir, 'codes')).toHaveLength(2);
   });

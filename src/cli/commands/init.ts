@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { applyFormation, parseFormation } from '../../config/formation.js';
 import { detectKind } from '../../config/import/detect.js';
+import { readForemanDefaults } from '../../config/import/foreman-defaults.js';
 import { FORMATS, type FoundSource, findSources, formatOfFlag } from '../../config/import/formats.js';
 import { renderOvrseerYaml } from '../../config/import/render-yaml.js';
 import type { ImportFormat } from '../../config/import/types.js';
@@ -58,6 +60,8 @@ function firstImport(
 ): { source: FoundSource; outcome: ImportOutcome } {
   for (const source of sources) {
     try {
+      // A Procfile run takes foreman's `.foreman` defaults (as `up -f Procfile` does): write what it would run.
+      const foreman = source.format === 'procfile' ? (readForemanDefaults(cwd) ?? {}) : {};
       const outcome = runImporter({
         format: source.format,
         text: readFileSync(source.file, 'utf8'),
@@ -67,8 +71,13 @@ function firstImport(
         cwd,
         mode: 'init',
         shell: env,
+        ...(foreman.port === undefined ? {} : { port: foreman.port }),
+        ...(foreman.envFiles === undefined ? {} : { envFiles: foreman.envFiles }),
+        ...(foreman.stopTimeout === undefined ? {} : { stopTimeout: foreman.stopTimeout }),
       });
-      return { source, outcome };
+      if (foreman.formation === undefined) return { source, outcome };
+      const processes = applyFormation(outcome.imported.processes, parseFormation(foreman.formation), true);
+      return { source, outcome: { ...outcome, imported: { ...outcome.imported, processes } } };
     } catch (error) {
       const skippable =
         auto && source.format === 'package-json' && error instanceof ConfigError && sources.length > 1;

@@ -242,5 +242,7 @@ export function importPm2(text: string, context: ImportContext): Imported {
     notTranslated: notes.items,
     origins,
     at,
+    // pm2-runtime exits 2 once no app is online (Runtime4Docker.js autoExitWorker), also when all ended well.
+    exit: { stopOn: {}, codeFrom: null, idleCode: 2, source: "pm2-runtime's rule" },
   };
 }

@@ -1,5 +1,6 @@
 import { ConfigError, type ConfigIssue } from '../../errors.js';
 import type { Locator, ProcessInput } from '../input.js';
+import { FOREMAN_STOP_TIMEOUT_MS } from './foreman-defaults.js';
 import type { ImportContext, Imported } from './types.js';
 
 const LINE_RE = /^([A-Za-z0-9_-]+):\s*(.+)$/;
@@ -62,6 +63,8 @@ export function importProcfile(text: string, context: ImportContext): Imported {
       nameIsKey: false,
       command: { kind: 'shell', script: script.trim() },
       port: Math.min(port, 65535),
+      // foreman sends SIGTERM, then SIGKILL after `-t` (5 s by default).
+      stop: { signal: 'SIGTERM', timeout: context.stopTimeout ?? FOREMAN_STOP_TIMEOUT_MS },
       // foreman names every instance `name.N`, the only one too; replicas number themselves.
       env: { PS: `${name}.1` },
     });

@@ -64,7 +64,11 @@ function exitData(rule: ExitRuleSpec): Data {
       triggers.length === 1 ? triggers[0] : [...triggers],
     ]),
   );
-  return { stop_on: stopOn, ...(rule.codeFrom === null ? {} : { code_from: rule.codeFrom }) };
+  return {
+    ...(Object.keys(stopOn).length === 0 ? {} : { stop_on: stopOn }),
+    ...(rule.codeFrom === null ? {} : { code_from: rule.codeFrom }),
+    ...(rule.idleCode === undefined ? {} : { idle_code: rule.idleCode }),
+  };
 }
 
 /** Where in the source a process was written, so its notes can go above it. */

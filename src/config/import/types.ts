@@ -34,6 +34,8 @@ export interface ImportContext {
   envName?: string;
   /** `-p`: the base port of a Procfile. */
   port?: number;
+  /** A Procfile's SIGTERM-to-SIGKILL time (`.foreman`'s `timeout`; foreman's default 5 s). */
+  stopTimeout?: number;
   /** `--profile` (and `COMPOSE_PROFILES`): compose services with one of these profiles run. */
   profiles?: readonly string[];
 }

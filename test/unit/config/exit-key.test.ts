@@ -13,6 +13,11 @@ describe('exit: the rule that ends a foreground up', () => {
     );
     expect(spec.exit).toEqual({ stopOn: { test: ['end'], api: ['failure', 'skipped'] }, codeFrom: 'test' });
     expect(parse('processes:\n  a: { command: x }\n').exit).toBeUndefined();
+    expect(parse('exit: {idle_code: 2}\nprocesses:\n  a: { command: x }\n').exit).toEqual({
+      stopOn: {},
+      codeFrom: null,
+      idleCode: 2,
+    });
   });
 
   it('names only processes that exist, and only the three triggers', () => {
