@@ -152,6 +152,20 @@ export function composeHealth(
 }
 
 /**
+ * An environment value kept for ovrseer.yml (init): compose makes an unset `${VAR}` or `$VAR` blank,
+ * with a warning, where ovrseer.yml makes it an error; `${VAR-}` says compose's meaning in both.
+ */
+export function unsetIsBlank(value: string): string {
+  return value.replace(
+    /\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (match, braced, plain) => {
+      const name = (braced ?? plain) as string | undefined;
+      return name === undefined ? match : `\${${name}-}`;
+    },
+  );
+}
+
+/**
  * `environment` (a list or a map): an entry without a value takes the variable from the shell, then the
  * project's `.env`, and is absent when neither has it (compose-go `Resolve`). In `init` mode such an
  * entry is left out: the process inherits it from the shell at run time.
@@ -164,7 +178,10 @@ export function composeEnvironment(
   const bare = Array.isArray(value)
     ? value.filter((entry) => !entry.includes('='))
     : Object.entries(value ?? {}).flatMap(([key, item]) => (item === null ? [key] : []));
-  if (context.mode === 'init') return env;
+  if (context.mode === 'init') {
+    for (const [key, item] of Object.entries(env)) env[key] = unsetIsBlank(item);
+    return env;
+  }
   for (const name of bare) {
     const inherited = context.vars[name];
     if (inherited !== undefined) env[name] = inherited;

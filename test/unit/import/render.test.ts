@@ -106,7 +106,7 @@ describe('ovrseer init output reads back as the same project', () => {
     expect(proc({ processes: written } as never, 'api').command).toEqual(
       proc({ processes: direct } as never, 'api').command,
     );
-    expect(text).toContain('POSTGRES_PASSWORD: ${DB_PASSWORD}');
+    expect(text).toContain('POSTGRES_PASSWORD: ${DB_PASSWORD-}');
     expect(text).not.toContain('pw');
   });
 
@@ -120,6 +120,20 @@ describe('ovrseer init output reads back as the same project', () => {
     expect(direct[0]?.env).toEqual({ TAG: '7' });
     expect(written).toEqual(direct);
     expect(text).toContain('{path: .env, format: compose, interpolation_only: true}');
+  });
+
+  it('compose: an unset ${VAR} in environment is blank in both, not an error in ovrseer.yml', () => {
+    const dir = tempDir({
+      'compose.yaml':
+        'services:\n  app:\n    command: [run-app]\n    environment:\n      SENTRY_DSN: ${SENTRY_DSN}\n      URL: http://$HOST:${PORT:-80}\n      PRICE: $$5\n',
+    });
+    const { text, written, direct } = roundTrip(dir, 'compose.yaml');
+    expect(direct[0]?.env).toEqual({ SENTRY_DSN: '', URL: 'http://:80', PRICE: '$5' });
+    expect(written).toEqual(direct);
+    expect(text).toContain('SENTRY_DSN: ${SENTRY_DSN-}');
+    const withShell = roundTrip(dir, 'compose.yaml', { shell: { SENTRY_DSN: 'https://k@s', HOST: 'h' } });
+    expect(withShell.written).toEqual(withShell.direct);
+    expect(withShell.text).not.toContain('https://k@s');
   });
 
   it('process-compose: same processes', () => {
