@@ -106,7 +106,12 @@ const FORMAT_DIALECTS: Readonly<Record<string, EnvDialect>> = {
 function envFileRef(entry: unknown, path: Path): EnvFileInput[] {
   if (typeof entry === 'string') return [{ name: entry, path }];
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return [];
-  const { path: name, required, format } = entry as Record<string, unknown>;
+  const {
+    path: name,
+    required,
+    format,
+    interpolation_only: interpolationOnly,
+  } = entry as Record<string, unknown>;
   if (typeof name !== 'string' || name === '') return [];
   const dialect = typeof format === 'string' ? FORMAT_DIALECTS[format] : undefined;
   return [
@@ -115,6 +120,7 @@ function envFileRef(entry: unknown, path: Path): EnvFileInput[] {
       path,
       ...(typeof required === 'boolean' ? { required } : {}),
       ...(dialect === undefined ? {} : { dialect }),
+      ...(interpolationOnly === true ? { interpolationOnly } : {}),
     },
   ];
 }
@@ -214,13 +220,16 @@ export interface EnvLayers {
  * read at its first place only, so `env_file: [.env]` does not let `.env` override `.env.NAME` later.
  */
 export function loadEnvLayers(request: EnvLayers): {
+  /** For `${VAR}` in the config: every layer. */
   vars: EnvVars;
+  /** For the processes: every layer but the `interpolation_only` files (compose's project `.env`). */
+  processVars: EnvVars;
   issues: ConfigIssue[];
   warnings: ConfigIssue[];
 } {
   const issues: ConfigIssue[] = [];
   const nameIssue = request.envName && envNameIssue(request.envName, request.file);
-  if (nameIssue) return { vars: {}, issues: [nameIssue], warnings: [] };
+  if (nameIssue) return { vars: {}, processVars: {}, issues: [nameIssue], warnings: [] };
   const seen = new Set<string>();
   const firstTime = (path: string): boolean => {
     if (seen.has(path)) return false;
@@ -228,8 +237,16 @@ export function loadEnvLayers(request: EnvLayers): {
     return true;
   };
   const refs = (request.configRefs ?? []).filter((ref) => firstTime(resolve(request.dir, ref.name)));
-  const loaded = loadEnvFiles(refs, request.dir, request.at, request.shell);
-  issues.push(...loaded.issues);
+  const forInterpolation = refs.filter((ref) => ref.interpolationOnly === true);
+  const interpolationOnly = loadEnvFiles(forInterpolation, request.dir, request.at, request.shell);
+  const loaded = loadEnvFiles(
+    refs.filter((ref) => ref.interpolationOnly !== true),
+    request.dir,
+    request.at,
+    request.shell,
+  );
+  issues.push(...interpolationOnly.issues, ...loaded.issues);
+  loaded.warnings.push(...interpolationOnly.warnings);
   const vars = loaded.vars;
   const read: EnvFileRead = {
     ...(request.dialect === undefined ? {} : { dialect: request.dialect }),
@@ -248,7 +265,12 @@ export function loadEnvLayers(request: EnvLayers): {
     if (found === null) issues.push(plainIssue(request.file, `-e ${name}: ${path} does not exist`));
     Object.assign(vars, found ?? {});
   }
-  return { vars, issues, warnings: loaded.warnings };
+  return {
+    vars: { ...interpolationOnly.vars, ...vars },
+    processVars: vars,
+    issues,
+    warnings: loaded.warnings,
+  };
 }
 
 function readLayer(

@@ -60,6 +60,11 @@ export interface EnvFileInput {
   required?: boolean;
   /** How the file is read: the rules of the tool whose config names it. @default 'ovrseer' */
   dialect?: EnvDialect;
+  /**
+   * Project level: its variables feed `${VAR}` in the config but are not given to the processes
+   * (compose's project `.env`). @default false
+   */
+  interpolationOnly?: boolean;
 }
 
 export interface ProcessInput {

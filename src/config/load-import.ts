@@ -98,8 +98,13 @@ export function runImporter(request: ImportRequest): ImportOutcome {
     const known = request.format === 'pm2' ? Object.keys(imported.environments) : null;
     fail([unknownEnvironmentIssue(request.envName, request.dir, request.file, known)]);
   }
+  // Lines an env file's rules skip (foreman's `export …`) are said, as the importer's own warnings are.
+  const envWarnings = [...defaults.warnings, ...layers.warnings];
   return {
-    imported,
+    imported:
+      envWarnings.length === 0
+        ? imported
+        : { ...imported, warnings: [...envWarnings, ...(imported.warnings ?? [])] },
     processVars: info.interpolationOnly ? layers.vars : allFileVars,
     defaultEnvFiles: replaced ? [] : info.names.filter((name) => defaults.found.includes(name)),
   };

@@ -171,7 +171,7 @@ export function parseProjectText(text: string, options: ParseOptions): ProjectSp
   const data = toPlain(src) as Record<string, unknown>;
   // `x-…` top-level keys hold YAML anchors for reuse (`<<: *defaults`), as in docker compose.
   for (const key of Object.keys(data)) if (key.startsWith('x-')) delete data[key];
-  const fileEnv = override ? layers.vars : withoutShellVars(layers.vars, shell);
+  const fileEnv = override ? layers.processVars : withoutShellVars(layers.processVars, shell);
   const input = validate(src, data, fileEnv, at, envName?.name);
   const processes = applyFormation(input.processes, options.formation, false);
   const file = isAbsolute(options.file) ? options.file : resolve(dir, basename(options.file));

@@ -39,7 +39,11 @@ export const canonicalProcessSchema = z.strictObject({
   command: commandSchema,
   shell: z.string().min(1).optional(),
   cwd: z.string().min(1).optional(),
-  env_file: envFileList.optional(),
+  env_file: envFileList
+    .refine((files) => files.every((file) => file.interpolationOnly !== true), {
+      error: "interpolation_only is for the project's env_file (a process's env files are its environment)",
+    })
+    .optional(),
   env: envMapSchema.optional(),
   depends_on: dependsOnSchema.optional(),
   ready: readySchema.optional(),

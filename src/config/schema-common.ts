@@ -64,6 +64,7 @@ export interface EnvFileEntry {
   path: string;
   required?: boolean;
   dialect?: EnvDialect;
+  interpolationOnly?: boolean;
 }
 
 const envFileEntry = z
@@ -71,13 +72,16 @@ const envFileEntry = z
     path: z.string().min(1, 'name the env file: path: .env'),
     required: z.boolean().optional(),
     format: oneOf(ENV_FILE_FORMATS).optional(),
+    /** Project level only: for `${VAR}` in the config, not for the processes (compose's `.env`). */
+    interpolation_only: z.boolean().optional(),
   })
-  .transform(({ path, required, format }): EnvFileEntry => {
+  .transform(({ path, required, format, interpolation_only }): EnvFileEntry => {
     const dialect = format === 'raw' ? 'compose-raw' : format;
     return {
       path,
       ...(required === undefined ? {} : { required }),
       ...(dialect === undefined ? {} : { dialect }),
+      ...(interpolation_only ? { interpolationOnly: true } : {}),
     };
   });
 

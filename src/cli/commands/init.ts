@@ -140,6 +140,7 @@ export function runInit(options: InitOptions): number {
     source: name,
     envFiles: outcome.defaultEnvFiles,
     envDialect: FORMATS[source.format].envFiles.dialect,
+    envInterpolationOnly: FORMATS[source.format].envFiles.interpolationOnly,
     schema: schemaPath(cwd),
   });
   if (imported.notTranslated.length > 0) {

@@ -14,6 +14,8 @@ export interface RenderOptions {
   envFiles: readonly string[];
   /** The rules the original tool reads them by (foreman's for a Procfile's `.env`). @default 'ovrseer' */
   envDialect?: EnvDialect;
+  /** They feed `${VAR}` only, not the processes (compose's project `.env`). @default false */
+  envInterpolationOnly?: boolean;
   /** A `$schema` for editors, written as the `yaml-language-server` modeline; `null` for none. */
   schema: string | null;
 }
@@ -46,7 +48,11 @@ function projectData(imported: Imported, options: RenderOptions): Data {
   if (imported.name !== undefined) data.name = imported.name;
   if (options.envFiles.length > 0)
     data.env_file = options.envFiles.map((name) =>
-      envFileData({ name, ...(options.envDialect === undefined ? {} : { dialect: options.envDialect }) }),
+      envFileData({
+        name,
+        ...(options.envDialect === undefined ? {} : { dialect: options.envDialect }),
+        ...(options.envInterpolationOnly ? { interpolationOnly: true } : {}),
+      }),
     );
   if (imported.env !== undefined && Object.keys(imported.env).length > 0) data.env = imported.env;
   if (Object.keys(environments).length > 0) data.environments = environments;

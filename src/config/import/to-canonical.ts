@@ -41,10 +41,17 @@ export function formatSize(bytes: number): string | number {
  * An env file as ovrseer.yml writes it: its name, or `{path, required, format}` when it is required or
  * read by another tool's rules (a Procfile's `.env` by foreman's), so that `up` reads it the same way.
  */
-export function envFileData(ref: Pick<EnvFileInput, 'name' | 'required' | 'dialect'>): string | Data {
+export function envFileData(
+  ref: Pick<EnvFileInput, 'name' | 'required' | 'dialect' | 'interpolationOnly'>,
+): string | Data {
   const dialect = ref.dialect === 'ovrseer' ? undefined : ref.dialect;
-  if (!ref.required && dialect === undefined) return ref.name;
-  return compact({ path: ref.name, required: ref.required ? true : undefined, format: dialect });
+  if (!ref.required && dialect === undefined && !ref.interpolationOnly) return ref.name;
+  return compact({
+    path: ref.name,
+    required: ref.required ? true : undefined,
+    format: dialect,
+    interpolation_only: ref.interpolationOnly ? true : undefined,
+  });
 }
 
 /** Keeps only the entries that are set. */

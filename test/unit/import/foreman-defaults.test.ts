@@ -82,3 +82,15 @@ describe(".foreman: foreman's defaults file", () => {
     ]);
   });
 });
+
+describe("a Procfile's .env lines foreman skips", () => {
+  it('are skipped, and said as warnings of the run (validate and up print them)', () => {
+    const dir = tempDir({ Procfile: 'web: run-web\n', '.env': 'A=1\nexport B=2\n' });
+    const spec = loadProject({ cwd: dir, env: {} });
+    expect(spec.processes[0]?.env).toMatchObject({ A: '1' });
+    expect(spec.processes[0]?.env.B).toBeUndefined();
+    expect(spec.warnings?.map((w) => `${w.file}:${w.line}: ${w.message}`)).toEqual([
+      expect.stringMatching(/^\.env:2: "export B=2" is not a NAME=value line foreman reads/),
+    ]);
+  });
+});

@@ -43,6 +43,7 @@ function roundTrip(
     source: file,
     envFiles: outcome.defaultEnvFiles,
     envDialect: FORMATS[outcome.imported.format].envFiles.dialect,
+    envInterpolationOnly: FORMATS[outcome.imported.format].envFiles.interpolationOnly,
     schema: null,
   });
   const writtenSpec = parseProjectText(text, {
@@ -107,6 +108,18 @@ describe('ovrseer init output reads back as the same project', () => {
     );
     expect(text).toContain('POSTGRES_PASSWORD: ${DB_PASSWORD}');
     expect(text).not.toContain('pw');
+  });
+
+  it("compose: the project .env feeds ${VAR} in the file but is not the processes' environment", () => {
+    const dir = tempDir({
+      '.env': 'LOG_LEVEL=debug\nIMAGE_TAG=7\n',
+      'compose.yaml':
+        'services:\n  migrate:\n    command: [sh, -c, "echo level=$$LOG_LEVEL"]\n    environment:\n      TAG: ${IMAGE_TAG}\n',
+    });
+    const { text, written, direct } = roundTrip(dir, 'compose.yaml');
+    expect(direct[0]?.env).toEqual({ TAG: '7' });
+    expect(written).toEqual(direct);
+    expect(text).toContain('{path: .env, format: compose, interpolation_only: true}');
   });
 
   it('process-compose: same processes', () => {
