@@ -233,6 +233,22 @@ describe('compose depends_on conditions', () => {
   });
 });
 
+describe('compose keys the specification does not know', () => {
+  it('validate -f exits 2 naming the line of each misspelt key, as docker compose refuses the file', async () => {
+    const { dir } = project(
+      'services:\n  web: { command: "true", restrat: always }\n  worker:\n    comand: "true"\n',
+    );
+    const cli = startCli(['validate', '-f', 'compose.yaml'], { cwd: dir });
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr()).toContain(
+      "compose.yaml:2:27: services.web.restrat: unknown key 'restrat' (did you mean 'restart'?); docker compose refuses it too",
+    );
+    expect(cli.stderr()).toContain(
+      "compose.yaml:4:5: services.worker.comand: unknown key 'comand' (did you mean 'command'?)",
+    );
+  });
+});
+
 describe('compose restart policies', () => {
   it('no, on-failure:2, on-failure after exit 0, always and unless-stopped: restart counts', async () => {
     const fail = node('process.exit(1)');

@@ -1,4 +1,6 @@
 /* The keys of a compose file, top level and per service: which ones ovrseer reads, and why not the rest. */
+import type { Path } from '../yaml-source.js';
+import { isRecord, type Untranslated } from './source.js';
 
 export const FALLBACK = 'not supported by ovrseer';
 
@@ -79,6 +81,7 @@ const CONTAINER_KEYS = [
   'platform',
   'privileged',
   'pull_policy',
+  'pull_refresh_after',
   'read_only',
   'runtime',
   'security_opt',
@@ -113,3 +116,37 @@ export const SERVICE_REASONS: Record<string, string> = {
   links: 'containers reach each other through published ports',
   logging: 'ovrseer keeps the logs (ovrseer logs)',
 };
+
+const SWARM = 'a swarm setting: ovrseer runs every replica on this machine';
+const DEPLOY_HANDLED = ['replicas', 'restart_policy', 'resources'];
+const DEPLOY_REASONS: Record<string, string> = {
+  mode: SWARM,
+  endpoint_mode: SWARM,
+  placement: SWARM,
+  rollback_config: SWARM,
+  update_config: SWARM,
+  labels: 'no ovrseer equivalent',
+};
+
+/** `deploy` keys ovrseer does not read (`restart_policy.window` is listed with the restart policy). */
+export function deployNotes(deploy: unknown, path: Path, notes: Untranslated): void {
+  if (!isRecord(deploy)) return;
+  const at = [...path, 'deploy'];
+  notes.rest(deploy, at, DEPLOY_HANDLED, DEPLOY_REASONS, FALLBACK);
+  const resources = deploy.resources;
+  notes.rest(
+    resources,
+    [...at, 'resources'],
+    ['limits'],
+    { reservations: 'ovrseer reserves nothing' },
+    FALLBACK,
+  );
+  if (!isRecord(resources)) return;
+  notes.rest(
+    resources.limits,
+    [...at, 'resources', 'limits'],
+    ['memory', 'cpus'],
+    { pids: 'ovrseer does not limit the number of processes' },
+    FALLBACK,
+  );
+}

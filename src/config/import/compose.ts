@@ -6,9 +6,17 @@ import { signalSchema } from '../schema-common.js';
 import { issueAt, type Path, parseYaml, toPlain } from '../yaml-source.js';
 import { composeCommand } from './compose-command.js';
 import { activeProfiles, composeDependsOn, isEnabled } from './compose-deps.js';
-import { FALLBACK, SERVICE_HANDLED, SERVICE_REASONS, TOP_HANDLED, TOP_REASONS } from './compose-keys.js';
+import {
+  deployNotes,
+  FALLBACK,
+  SERVICE_HANDLED,
+  SERVICE_REASONS,
+  TOP_HANDLED,
+  TOP_REASONS,
+} from './compose-keys.js';
 import { type ComposeService, composeProjectSchema } from './compose-schema.js';
 import { composeEnv, composeHealth, composeRestart, firstPort, parsePort } from './compose-service.js';
+import { unknownComposeKeys } from './compose-spec-keys.js';
 import { isRecord, parseSource, shellQuote, Untranslated } from './source.js';
 import type { ImportContext, Imported, ProcessFields } from './types.js';
 
@@ -149,6 +157,9 @@ export function importCompose(text: string, context: ImportContext): Imported {
   const interpolated = interpolateComposeDocument(src, context.vars, select);
   if (interpolated.issues.length > 0) throw new ConfigError(interpolated.issues);
   const data = toPlain(src);
+  // Before the schema: a misspelt `comand:` would otherwise read as "neither command: nor image:".
+  const unknown = unknownComposeKeys(data, at);
+  if (unknown.length > 0) throw new ConfigError(unknown);
   const project = parseSource(composeProjectSchema, data, at);
   const notes = new Untranslated();
   notes.rest(data, [], TOP_HANDLED, TOP_REASONS, FALLBACK);
@@ -163,6 +174,7 @@ export function importCompose(text: string, context: ImportContext): Imported {
   for (const [name, s] of Object.entries(project.services)) {
     const path = ['services', name];
     notes.rest(rawServices[name], path, SERVICE_HANDLED, SERVICE_REASONS, FALLBACK);
+    deployNotes(isRecord(rawServices[name]) ? rawServices[name].deploy : undefined, path, notes);
     const { command, error } = composeCommand(s, path, context.mode);
     if (error !== undefined) {
       issues.push(at(error.path, error.message));

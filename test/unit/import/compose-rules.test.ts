@@ -1,5 +1,12 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: configs under test contain ${VAR} references
 import { describe, expect, it } from 'vitest';
+import {
+  SERVICE_HANDLED,
+  SERVICE_REASONS,
+  TOP_HANDLED,
+  TOP_REASONS,
+} from '../../../src/config/import/compose-keys.js';
+import { SERVICE_SPEC, TOP_SPEC } from '../../../src/config/import/compose-spec-keys.js';
 import { issuesOf } from '../config/helpers.js';
 import { importFile, load, proc, tempDir } from './helpers.js';
 
@@ -265,5 +272,87 @@ describe('compose keys ovrseer does not translate', () => {
       { key: 'services.a.attach', reason: "ovrseer prints every process's output" },
       { key: 'services.a.post_start', reason: 'not supported: lifecycle hooks run inside the container' },
     ]);
+  });
+});
+
+describe('compose keys the specification does not know', () => {
+  const refused = (text: string) =>
+    issuesOf(() => load(compose(text), 'compose.yaml')).map((issue) => [
+      `${issue.line}:${issue.column} ${issue.path}`,
+      issue.message,
+    ]);
+
+  it('a misspelt service or top-level key is an error at its line, with a suggestion', () => {
+    const text = [
+      'servces: {}',
+      'services:',
+      '  web: { command: x, restrat: always }',
+      '  worker:',
+      '    comand: y',
+      '    frobnicate: 1',
+    ].join('\n');
+    expect(refused(text)).toEqual([
+      ['1:1 servces', "unknown key 'servces' (did you mean 'services'?); docker compose refuses it too"],
+      [
+        '3:22 services.web.restrat',
+        "unknown key 'restrat' (did you mean 'restart'?); docker compose refuses it too",
+      ],
+      [
+        '5:5 services.worker.comand',
+        "unknown key 'comand' (did you mean 'command'?); docker compose refuses it too",
+      ],
+      ['6:5 services.worker.frobnicate', "unknown key 'frobnicate'; docker compose refuses it too"],
+    ]);
+  });
+
+  it('nested objects ovrseer reads are checked: healthcheck, depends_on, deploy, env_file, ports', () => {
+    const text = [
+      'services:',
+      '  db: { command: x, healthcheck: { test: "true", intervall: 1s } }',
+      '  web:',
+      '    command: x',
+      '    depends_on: { db: { condition: service_healthy, requird: false } }',
+      '    deploy: { replicas: 1, restart_policy: { max_attempt: 2 }, resources: { limits: { memroy: 1g } } }',
+      '    env_file: [{ path: .env, requried: false, x-note: 1 }]',
+      '    ports: [{ target: 80, publised: 8080 }]',
+    ].join('\n');
+    expect(refused(text).map(([where, message]) => `${where}: ${message}`)).toEqual([
+      "2:50 services.db.healthcheck.intervall: unknown key 'intervall' (did you mean 'interval'?); docker compose refuses it too",
+      "5:53 services.web.depends_on.db.requird: unknown key 'requird' (did you mean 'required'?); docker compose refuses it too",
+      "7:30 services.web.env_file[0].requried: unknown key 'requried' (did you mean 'required'?); docker compose refuses it too",
+      "7:47 services.web.env_file[0].x-note: unknown key 'x-note'; docker compose refuses it too",
+      "8:27 services.web.ports[0].publised: unknown key 'publised' (did you mean 'published'?); docker compose refuses it too",
+      "6:46 services.web.deploy.restart_policy.max_attempt: unknown key 'max_attempt' (did you mean 'max_attempts'?); docker compose refuses it too",
+      "6:87 services.web.deploy.resources.limits.memroy: unknown key 'memroy' (did you mean 'memory'?); docker compose refuses it too",
+    ]);
+  });
+
+  it('x- keys pass wherever compose allows them; deploy keys ovrseer does not read are listed', () => {
+    const dir = compose(
+      [
+        'x-common: &common { restart: always }',
+        'services:',
+        '  web:',
+        '    <<: *common',
+        '    command: x',
+        '    x-team: core',
+        '    healthcheck: { test: "true", x-why: 1 }',
+        '    deploy: { mode: global, x-swarm: 1, resources: { reservations: { memory: 1g }, limits: { pids: 5 } } }',
+      ].join('\n'),
+    );
+    expect(importFile(dir, 'compose.yaml').imported.notTranslated).toEqual([
+      { key: 'services.web.deploy.mode', reason: expect.stringMatching(/^a swarm setting/) },
+      { key: 'services.web.deploy.resources.reservations', reason: 'ovrseer reserves nothing' },
+      {
+        key: 'services.web.deploy.resources.limits.pids',
+        reason: 'ovrseer does not limit the number of processes',
+      },
+    ]);
+  });
+
+  it('every key of the specification is read by ovrseer or listed with its own reason', () => {
+    const known = [...SERVICE_HANDLED, ...Object.keys(SERVICE_REASONS)];
+    expect([...SERVICE_SPEC.keys].sort()).toEqual([...known].sort());
+    expect([...TOP_SPEC.keys].sort()).toEqual([...TOP_HANDLED, ...Object.keys(TOP_REASONS)].sort());
   });
 });
