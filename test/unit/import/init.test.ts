@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: configs under test contain ${VAR} references
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -80,8 +81,17 @@ describe('ovrseer init', () => {
     const { stdout, stderr } = init(dir, { stdout: true });
     expect(stdout).toMatch(/^# ovrseer.yml, written by `ovrseer init` from docker-compose.yml\./);
     expect(stderr).toContain('not translated:\n  networks: ');
+    expect(stderr).not.toContain('note: the result does not load here');
+  });
+
+  it('says when the result does not load here as it is (a variable the file requires is not set)', () => {
+    const dir = tempDir({
+      'compose.yaml':
+        'services:\n  db:\n    command: [run-db]\n    environment:\n      PASSWORD: ${DB_PASSWORD:?set it}\n',
+    });
+    const { stderr } = init(dir, { stdout: true });
     expect(stderr).toMatch(
-      /note: the result does not load here as it is:\n {2}ovrseer.yml:\d+:\d+: processes.db.env.POSTGRES_PASSWORD: variable DB_PASSWORD is not set/,
+      /note: the result does not load here as it is:\n {2}ovrseer.yml:\d+:\d+: processes.db.env.PASSWORD: variable DB_PASSWORD is required: set it/,
     );
     expect(existsSync(join(dir, 'ovrseer.yml'))).toBe(false);
   });
