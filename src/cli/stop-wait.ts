@@ -65,7 +65,8 @@ function stopDetail(row: ProcessRow): string {
   if (stop === null || stop === undefined) return row.reason ?? 'stop requested';
   if (stop.signal === 'SIGKILL') return `SIGKILL sent ${seconds(stop.signal_ms ?? 0)} ago`;
   const kill = `SIGKILL at ${formatMs(stop.kill_after_ms)}`;
-  if (stop.signal === null) return `running its stop command for ${seconds(stop.elapsed_ms)}; ${kill}`;
+  // With `stop.command_only` no signal follows the command: the wait after it is still this line.
+  if (stop.signal === null) return `stop command started ${seconds(stop.elapsed_ms)} ago; ${kill}`;
   return `${stop.signal} sent ${seconds(stop.signal_ms ?? stop.elapsed_ms)} ago; ${kill}`;
 }
 

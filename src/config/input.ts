@@ -82,7 +82,7 @@ export interface ProcessInput {
   ready?: ReadyInput[];
   health?: HealthInput | null;
   restart?: Partial<RestartSpec>;
-  stop?: { signal?: NodeJS.Signals; timeout?: number; command?: CommandInput | null };
+  stop?: { signal?: NodeJS.Signals; timeout?: number; command?: CommandInput | null; commandOnly?: boolean };
   group?: string | null;
   tags?: string[];
   priority?: number;

@@ -130,6 +130,7 @@ function processSpec(
       signal: p.stop?.signal ?? STOP_DEFAULT_SIGNAL,
       timeout: p.stop?.timeout ?? settings.shutdownTimeout,
       command: p.stop?.command ? command(p.stop.command, shell) : null,
+      commandOnly: p.stop?.commandOnly ?? false,
     },
     group: p.group ?? null,
     tags: p.tags ?? [],

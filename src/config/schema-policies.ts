@@ -116,8 +116,24 @@ export const stopSchema = z
     signal: signalSchema.optional(),
     timeout: durationSchema.optional(),
     command: commandSchema.optional(),
+    command_only: z.boolean().optional().meta({
+      description:
+        'With command: send no signal; the process has until timeout (from the start of the stop) to end, then SIGKILL. Default false: the signal follows the command.',
+    }),
   })
-  .transform((value): { signal?: NodeJS.Signals; timeout?: number; command?: CommandInput } => value);
+  .superRefine((value, ctx) => {
+    if (value.command_only === true && value.command === undefined)
+      ctx.addIssue({ code: 'custom', path: ['command_only'], message: 'command_only needs stop.command' });
+  })
+  .transform(
+    ({
+      command_only,
+      ...value
+    }): { signal?: NodeJS.Signals; timeout?: number; command?: CommandInput; commandOnly?: boolean } => ({
+      ...value,
+      ...(command_only === undefined ? {} : { commandOnly: command_only }),
+    }),
+  );
 
 /** `watch: true` watches the process's cwd; paths are resolved against it when normalized. */
 export const watchSchema = z.union(

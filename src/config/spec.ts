@@ -112,6 +112,12 @@ export interface StopSpec {
   timeout: number;
   /** Run instead of sending `signal`; the signal still follows if the process outlives it. */
   command: CommandSpec | null;
+  /**
+   * With `command`: no signal at all; the process has until `timeout` (from the start of the stop)
+   * to end, then SIGKILL.
+   * @default false
+   */
+  commandOnly: boolean;
 }
 
 export interface WatchSpec {

@@ -594,6 +594,7 @@ export class ManagedProcess {
           ? {}
           : {
               beforeSignal: (signal: AbortSignal) => runStopCommand(stopCommand, this, this.context, signal),
+              commandOnly: this.spec.stop.commandOnly,
             }),
       });
       if (options.sweep !== false) await this.#sweep(options.force ?? false);

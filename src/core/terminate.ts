@@ -26,13 +26,19 @@ export interface EndGroupOptions {
   clock: Clock;
   /** Runs before the signal (the process's stop command); bounded by the same timeout. */
   beforeSignal?: (signal: AbortSignal) => Promise<void>;
+  /**
+   * With `beforeSignal`: send no signal at all, the group has until the timeout (from the start) to end,
+   * then SIGKILL — for stop commands that end the process themselves (`nginx -s quit`).
+   * @default false
+   */
+  commandOnly?: boolean;
   /** Told of each signal as it is sent (the stop signal, then SIGKILL), for progress reports. */
   onSignal?: (signal: NodeJS.Signals) => void;
 }
 
 /**
- * Ends a whole process group: the stop command (if any), then the signal, then SIGKILL when the
- * timeout runs out. Resolves once no process of the group is left — the leader's exit alone is not
+ * Ends a whole process group: the stop command (if any), then the signal (unless `commandOnly`), then
+ * SIGKILL when the timeout runs out. Resolves once no process of the group is left — the leader's exit alone is not
  * enough, since children that ignore the signal outlive it.
  */
 export async function endGroup(options: EndGroupOptions): Promise<{ escalated: boolean }> {
@@ -52,8 +58,10 @@ export async function endGroup(options: EndGroupOptions): Promise<{ escalated: b
       clock.clearTimeout(timer);
     }
   }
-  signalGroup(pgid, options.signal);
-  options.onSignal?.(options.signal);
+  if (options.beforeSignal === undefined || options.commandOnly !== true) {
+    signalGroup(pgid, options.signal);
+    options.onSignal?.(options.signal);
+  }
   await waitAtMost(clock, options.leaderExited, Math.max(0, deadline - clock.now()));
   if (await waitForGroupGone(pgid, clock, deadline)) return { escalated: false };
   options.onSignal?.('SIGKILL');

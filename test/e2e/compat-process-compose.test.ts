@@ -132,8 +132,8 @@ describe('process-compose files under ovrseer up -f', () => {
     command: "sleep 0.5; exit 7"
     availability: { restart: exit_on_failure }
   long:
-    command: "echo $$ > long.pid; exec sleep 30"
-    shutdown: { command: "echo ran > cmd.txt; kill $(cat long.pid)" }
+    command: "until [ -f quit ]; do sleep 0.1; done"
+    shutdown: { command: "echo ran > cmd.txt; touch quit" }
 `);
     const run = await up(dir);
     expect(run.code).toBe(7);
@@ -180,5 +180,37 @@ describe('process-compose files under ovrseer up -f', () => {
     const run = await up(dir);
     expect(run.code).toBe(0);
     expect(readFileSync(join(dir, 'order.txt'), 'utf8')).toBe('api-stop\ndb-stop\n');
+  });
+
+  it('shutdown.command runs instead of the signal: the process ends through it and never sees TERM', async () => {
+    const dir = project(`processes:
+  svc:
+    command: "trap 'echo got TERM' TERM; echo up; until [ -f quit ]; do sleep 0.1; done; echo quit seen"
+    shutdown: { command: "touch quit", timeout_seconds: 3 }
+  main:
+    command: "sleep 0.5"
+    availability: { exit_on_end: true }
+`);
+    const run = await up(dir);
+    expect(run.code).toBe(0);
+    expect(printed(run.stdout, 'svc')).toEqual(['up', 'quit seen']);
+  });
+
+  it('shutdown.command that does not end the process: SIGKILL after timeout_seconds, never TERM', async () => {
+    const dir = project(`processes:
+  svc:
+    command: "trap 'echo got TERM' TERM; echo up; while true; do date +%s%N > alive.txt; sleep 0.1; done"
+    shutdown: { command: "echo custom shutdown; date +%s%N > stop.txt", timeout_seconds: 2 }
+  main:
+    command: "sleep 0.5"
+    availability: { exit_on_end: true }
+`);
+    const run = await up(dir);
+    expect(run.code).toBe(0);
+    expect(printed(run.stdout, 'svc')).toEqual(['up']);
+    expect(run.stdout).toContain('stop command: custom shutdown');
+    // It never ends by itself: \`up\` ending means SIGKILL, and only once the 2 s had passed.
+    const ns = (file: string) => Number(readFileSync(join(dir, file), 'utf8').trim());
+    expect((ns('alive.txt') - ns('stop.txt')) / 1e6).toBeGreaterThan(1500);
   });
 });

@@ -165,7 +165,10 @@ export function replica(
       // With a command: 10 s for it, then SIGKILL. With the signal and no timeout_seconds,
       // process-compose waits for the process as long as it takes (src/app/process.go, stopProcess).
       timeout: p.shutdown?.timeout_seconds || (stopCommand === undefined ? NO_LIMIT : 10_000),
-      ...(stopCommand === undefined ? {} : { command: shellCommand(stopCommand, c.shell) }),
+      // process-compose runs the command instead of the signal (src/app/process.go, doConfiguredStop).
+      ...(stopCommand === undefined
+        ? {}
+        : { command: shellCommand(stopCommand, c.shell), commandOnly: true }),
     },
     ...(groupOf(p) === null ? {} : { group: groupOf(p) }),
     ...(p.disabled || p.is_foreground ? { disabled: true } : {}),

@@ -150,6 +150,7 @@ function stop(input: NonNullable<ProcessInput['stop']>): Data | undefined {
     signal: input.signal,
     timeout: duration(input.timeout),
     command: input.command ? command(input.command) : undefined,
+    command_only: input.commandOnly === true ? true : undefined,
   });
   return Object.keys(out).length > 0 ? out : undefined;
 }

@@ -24,7 +24,7 @@ describe('describeWait', () => {
   it('tells a running stop command and a SIGKILL already sent apart', () => {
     const command = stopping('api', { elapsed_ms: 1500, signal: null, signal_ms: null, kill_after_ms: 3000 });
     expect(describeWait([command], 'stop')?.text).toBe(
-      'waiting for api (stopping: running its stop command for 1.5s; SIGKILL at 3s)',
+      'waiting for api (stopping: stop command started 1.5s ago; SIGKILL at 3s)',
     );
     const killed = stopping('api', {
       elapsed_ms: 3100,

@@ -27,7 +27,7 @@ describe('process defaults', () => {
         exitCodes: [0],
         crashLoop: { maxCrashes: 5, window: 60_000 },
       },
-      stop: { signal: 'SIGTERM', timeout: 10_000, command: null },
+      stop: { signal: 'SIGTERM', timeout: 10_000, command: null, commandOnly: false },
       group: null,
       tags: [],
       priority: 0,
@@ -381,7 +381,18 @@ describe('stop', () => {
       signal: 'SIGTERM',
       timeout: 30_000,
       command: { kind: 'shell', script: 'nginx -s quit', shell: '/bin/sh' },
+      commandOnly: false,
     });
+  });
+
+  it('command_only: the stop command instead of the signal; it needs a command', () => {
+    const spec = parse(
+      'processes:\n  a: { command: x, stop: { command: "nginx -s quit", command_only: true } }\n',
+    );
+    expect(processOf(spec, 'a').stop.commandOnly).toBe(true);
+    expect(() => parse('processes:\n  a: { command: x, stop: { command_only: true } }\n')).toThrow(
+      /processes\.a\.stop\.command_only: command_only needs stop\.command/,
+    );
   });
 });
 

@@ -203,7 +203,7 @@ describe('the canonical example', () => {
         exitCodes: [0],
         crashLoop: { maxCrashes: 5, window: 60_000 },
       },
-      stop: { signal: 'SIGTERM', timeout: 10_000, command: null },
+      stop: { signal: 'SIGTERM', timeout: 10_000, command: null, commandOnly: false },
       group: 'web-tier',
       tags: ['backend', 'critical'],
       priority: 5,

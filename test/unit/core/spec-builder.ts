@@ -19,7 +19,7 @@ export function processSpec(name: string, overrides: Partial<Omit<ProcessSpec, '
     ready: [],
     health: null,
     restart: restartSpec(),
-    stop: { signal: STOP_DEFAULT_SIGNAL, timeout: 10_000, command: null },
+    stop: { signal: STOP_DEFAULT_SIGNAL, timeout: 10_000, command: null, commandOnly: false },
     group: null,
     tags: [],
     priority: 0,

@@ -30,6 +30,7 @@ describe('docker compose import', () => {
       signal: 'SIGTERM',
       timeout: 15_000,
       command: { kind: 'shell', script: 'docker stop -t 10 "shop-$PS"', shell: '/bin/sh' },
+      commandOnly: false,
     });
   });
 

@@ -175,6 +175,7 @@ describe('process-compose import', () => {
       signal: 'SIGINT',
       timeout: 15_000,
       command: { kind: 'shell', script: 'pg_ctl stop -D ./data -m fast', shell: 'bash' },
+      commandOnly: true,
     });
     expect(one('processes:\n  a: { command: x, shutdown: { command: "kill $PID" } }\n').stop.timeout).toBe(
       10_000,
@@ -182,6 +183,7 @@ describe('process-compose import', () => {
     expect(one('processes:\n  a: { command: x }\n').stop).toMatchObject({
       signal: 'SIGTERM',
       timeout: NO_LIMIT,
+      commandOnly: false,
     });
   });
 
