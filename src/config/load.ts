@@ -96,6 +96,13 @@ export function loadProject(options: LoadOptions = {}): ProjectSpec {
   const envFiles = options.envFiles ?? defaults.envFiles;
   const formationText = options.formation ?? defaults.formation;
   const formation = typeof formationText === 'string' ? parseFormation(formationText) : formationText;
+  if (found.kind !== 'compose' && options.profiles !== undefined) {
+    // An ovrseer.yml (also one init wrote from compose) has no profiles: its profiled services are disabled.
+    throw new OvrseerError(
+      'OVRSEER_USAGE',
+      `--profile selects docker compose profiles; ${display} has none: start a disabled process by its name (ovrseer up NAME)`,
+    );
+  }
   if (found.kind !== 'procfile' && options.port !== undefined) {
     throw new OvrseerError(
       'OVRSEER_USAGE',

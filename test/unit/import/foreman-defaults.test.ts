@@ -94,3 +94,12 @@ describe("a Procfile's .env lines foreman skips", () => {
     ]);
   });
 });
+
+describe('--profile outside a compose file', () => {
+  it('is a usage error that says how to start a disabled process', () => {
+    const dir = tempDir({ 'ovrseer.yml': 'processes:\n  tools: { command: x, disabled: true }\n' });
+    expect(() => loadProject({ cwd: dir, env: {}, profiles: ['debug'] })).toThrow(
+      /--profile selects docker compose profiles; ovrseer.yml has none: start a disabled process by its name \(ovrseer up NAME\)/,
+    );
+  });
+});
