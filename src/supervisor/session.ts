@@ -150,7 +150,8 @@ export async function runSession(supervisor: Supervisor, options: SessionOptions
     const spec = manager.spec;
     const planned = supervisor.plannedStart(options.names).length;
     const total = manager.instances().filter((instance) => instance.spec.type !== 'cleanup').length;
-    const count = planned === total ? `${planned} processes` : `${planned} of ${total} processes`;
+    const noun = total === 1 ? 'process' : 'processes';
+    const count = planned === total ? `${planned} ${noun}` : `${planned} of ${total} ${noun}`;
     say(`starting ${spec.name} (${count}) from ${spec.file ?? spec.dir}`);
     await Promise.race([supervisor.start(options.names), ending]);
     const why = await ending;
