@@ -124,7 +124,7 @@ export function classifyContent(text: string, file = ''): Classified {
   } catch (error) {
     if (isProcfileText(text)) return { found: { kind: 'procfile', why: 'name: command lines' }, ruledOut };
     // pm2 evaluates a .json process file as JavaScript (comments, expressions): not JSON, still pm2's.
-    if (file.endsWith('.json') && /\bapps\s*["']?\s*:/.test(text))
+    if (file.endsWith('.json') && /\b(apps|pm2)\s*["']?\s*:/.test(text))
       return { found: { kind: 'pm2', why: 'apps: in a .json that pm2 reads as JavaScript' }, ruledOut };
     const first = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
     ruledOut.push(`not YAML or JSON (${first}), and not Procfile lines (name: command)`);
@@ -141,7 +141,11 @@ export function classifyContent(text: string, file = ''): Classified {
     return { found: null, ruledOut };
   }
   if ('apps' in data) return { found: { kind: 'pm2', why: 'the top-level key apps' }, ruledOut };
-  ruledOut.push(`${FORMATS.pm2.label}: no top-level apps`);
+  // pm2 also takes its apps under `pm2`, and one app alone (lib/Common.js resolveApps).
+  if (Array.isArray(data.pm2)) return { found: { kind: 'pm2', why: 'the top-level key pm2' }, ruledOut };
+  if (typeof data.script === 'string' && !('processes' in data) && !('services' in data))
+    return { found: { kind: 'pm2', why: 'a single pm2 app (script:)' }, ruledOut };
+  ruledOut.push(`${FORMATS.pm2.label}: no top-level apps, pm2 or script`);
   if ('services' in data) {
     const sign = composeSignature(data);
     if (sign !== null) return { found: { kind: 'compose', why: sign }, ruledOut };

@@ -53,6 +53,15 @@ describe('kindOfName', () => {
 });
 
 describe('classifyContent', () => {
+  it("takes pm2's other shapes: apps under pm2, a list of apps, one app alone", () => {
+    expect(classifyContent('{"pm2": [{"name": "a", "script": "a.js"}]}', 'x.json').found?.kind).toBe('pm2');
+    expect(classifyContent('[{"script": "b.js"}]', 'x.json').found?.kind).toBe('pm2');
+    expect(classifyContent('{"script": "worker.js"}', 'x.json').found?.kind).toBe('pm2');
+    expect(
+      classifyContent('script: worker.js\nprocesses: {a: {command: x}}\n', 'x.yml').found?.kind,
+    ).not.toBe('pm2');
+  });
+
   it('a .json with apps that is not plain JSON is pm2 (pm2 evaluates .json files as JavaScript)', () => {
     expect(classifyContent('{\n  // the api\n  apps: [{script: "a.js"}]\n}\n', 'apps.json').found?.kind).toBe(
       'pm2',

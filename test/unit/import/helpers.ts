@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
-import { kindOf } from '../../../src/config/import/formats.js';
+import { detectKind } from '../../../src/config/import/detect.js';
 import type { ImportFormat } from '../../../src/config/import/types.js';
 import { type LoadOptions, loadProject } from '../../../src/config/load.js';
 import { type ImportOutcome, runImporter } from '../../../src/config/load-import.js';
@@ -69,9 +69,10 @@ export function importFile(
   options: { mode?: 'run' | 'init'; shell?: NodeJS.ProcessEnv; envName?: string } = {},
 ): ImportOutcome {
   const path = join(dir, file);
+  const text = readFileSync(path, 'utf8');
   return runImporter({
-    format: formatOf(path),
-    text: readFileSync(path, 'utf8'),
+    format: formatOf(path, text),
+    text,
     file,
     path,
     dir,
@@ -84,8 +85,9 @@ export function importFile(
   });
 }
 
-function formatOf(path: string): ImportFormat {
-  const kind = kindOf(path);
+/** As `up -f` decides it: by the name and the content together. */
+function formatOf(path: string, text: string): ImportFormat {
+  const kind = detectKind(path, text);
   if (kind === 'yaml') throw new Error(`${path} is not an importable file`);
   return kind;
 }

@@ -1,31 +1,9 @@
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ProcessInput } from '../../../src/config/input.js';
-import { type ImportOutcome, runImporter } from '../../../src/config/load-import.js';
-import { tempDir } from './helpers.js';
-
-/** Runs the pm2 importer on `file` whatever its name (which names are pm2 files is formats.ts's part). */
-function importPm2File(
-  dir: string,
-  file: string,
-  options: { envName?: string; shell?: NodeJS.ProcessEnv; mode?: 'run' | 'init' } = {},
-): ImportOutcome {
-  const path = join(dir, file);
-  return runImporter({
-    format: 'pm2',
-    text: readFileSync(path, 'utf8'),
-    file,
-    path,
-    dir,
-    cwd: dir,
-    mode: options.mode ?? 'run',
-    shell: options.shell ?? {},
-    ...(options.envName === undefined
-      ? {}
-      : { envName: { name: options.envName, label: `--env ${options.envName}` } }),
-  });
-}
+import type { ImportOutcome } from '../../../src/config/load-import.js';
+import { importFile, tempDir } from './helpers.js';
 
 const processes = (outcome: ImportOutcome): ProcessInput[] => outcome.imported.processes;
 const one = (outcome: ImportOutcome, name: string): ProcessInput => {
@@ -43,7 +21,7 @@ describe('pm2 files: where the apps are and how the file is read', () => {
         apps: [{ name: 'web', script: 'server.js', env: { PORT: 3000 + 1 } },],
       }`,
     });
-    expect(one(importPm2File(dir, 'process.json'), 'web').env).toMatchObject({ PORT: '3001' });
+    expect(one(importFile(dir, 'process.json'), 'web').env).toMatchObject({ PORT: '3001' });
   });
 
   it('YAML ecosystem files, the pm2 key, a top-level list and a single app', () => {
@@ -53,10 +31,10 @@ describe('pm2 files: where the apps are and how the file is read', () => {
       'list.json': '[{"name": "b", "script": "b.js"}]',
       'single.json': '{"script": "worker.js"}',
     });
-    expect(processes(importPm2File(dir, 'ecosystem.yml')).map((p) => p.name)).toEqual(['web']);
-    expect(processes(importPm2File(dir, 'pm2.json')).map((p) => p.name)).toEqual(['a']);
-    expect(processes(importPm2File(dir, 'list.json')).map((p) => p.name)).toEqual(['b']);
-    expect(processes(importPm2File(dir, 'single.json')).map((p) => p.name)).toEqual(['worker']);
+    expect(processes(importFile(dir, 'ecosystem.yml')).map((p) => p.name)).toEqual(['web']);
+    expect(processes(importFile(dir, 'pm2.json')).map((p) => p.name)).toEqual(['a']);
+    expect(processes(importFile(dir, 'list.json')).map((p) => p.name)).toEqual(['b']);
+    expect(processes(importFile(dir, 'single.json')).map((p) => p.name)).toEqual(['worker']);
   });
 });
 
@@ -69,7 +47,7 @@ describe('pm2 app keys', () => {
         { name: 'c', script: 'c.js', increment_var: 'SLOT' },
       ] };`,
     });
-    const out = importPm2File(dir, 'ecosystem.config.cjs');
+    const out = importFile(dir, 'ecosystem.config.cjs');
     expect(one(out, 'a')).toMatchObject({ replicas: 3, instanceVars: { NODE_APP_INSTANCE: 0, PORT: 8000 } });
     expect(one(out, 'b').instanceVars).toEqual({ INSTANCE_ID: 0 });
     expect(one(out, 'c').instanceVars).toEqual({ NODE_APP_INSTANCE: 0, SLOT: 0 });
@@ -80,12 +58,12 @@ describe('pm2 app keys', () => {
       'ecosystem.config.cjs': `module.exports = { apps: [{ name: 'a', script: 'a.js', increment_var: 'PORT',
         env: { PORT: 8000 }, env_production: { PORT: 9000 } }] };`,
     });
-    expect(
-      one(importPm2File(dir, 'ecosystem.config.cjs', { envName: 'production' }), 'a').instanceVars,
-    ).toEqual({
-      NODE_APP_INSTANCE: 0,
-      PORT: 9000,
-    });
+    expect(one(importFile(dir, 'ecosystem.config.cjs', { envName: 'production' }), 'a').instanceVars).toEqual(
+      {
+        NODE_APP_INSTANCE: 0,
+        PORT: 9000,
+      },
+    );
   });
 
   it('name: the script base name up to its last dot; append_env_to_name adds -<env>', () => {
@@ -95,12 +73,12 @@ describe('pm2 app keys', () => {
         { name: 'api', script: 'api.js', append_env_to_name: true, env_staging: {} },
       ] };`,
     });
-    expect(processes(importPm2File(dir, 'ecosystem.config.cjs')).map((p) => p.name)).toEqual([
+    expect(processes(importFile(dir, 'ecosystem.config.cjs')).map((p) => p.name)).toEqual([
       'app-worker',
       'api',
     ]);
     expect(
-      processes(importPm2File(dir, 'ecosystem.config.cjs', { envName: 'staging' })).map((p) => p.name),
+      processes(importFile(dir, 'ecosystem.config.cjs', { envName: 'staging' })).map((p) => p.name),
     ).toEqual(['app-worker', 'api-staging']);
   });
 
@@ -110,7 +88,7 @@ describe('pm2 app keys', () => {
         { name: 'a', script: 'a.js', port: 4000, autostart: false, cron_restart: 0 },
       ] };`,
     });
-    const a = one(importPm2File(dir, 'ecosystem.config.cjs'), 'a');
+    const a = one(importFile(dir, 'ecosystem.config.cjs'), 'a');
     expect(a).toMatchObject({ env: { PORT: '4000' }, disabled: true });
     expect(a.cronRestart).toBeUndefined();
   });
@@ -119,7 +97,7 @@ describe('pm2 app keys', () => {
     const dir = tempDir({
       'ecosystem.config.cjs': `module.exports = { apps: [{ name: 'a', script: 'a.js' }, { name: 'b', script: 'b.js', kill_timeout: 5000 }] };`,
     });
-    const out = importPm2File(dir, 'ecosystem.config.cjs');
+    const out = importFile(dir, 'ecosystem.config.cjs');
     expect(one(out, 'a').stop).toEqual({ signal: 'SIGINT', timeout: 1600 });
     expect(one(out, 'b').stop).toEqual({ signal: 'SIGINT', timeout: 5000 });
   });
@@ -133,7 +111,7 @@ describe('pm2 app keys', () => {
         { name: 'd', script: 'd.js', restart_delay: 60000 },
       ] };`,
     });
-    const out = importPm2File(dir, 'ecosystem.config.cjs');
+    const out = importFile(dir, 'ecosystem.config.cjs');
     expect(one(out, 'a').restart).toMatchObject({ policy: 'always', delay: 0, backoff: 1, maxRetries: null });
     expect(one(out, 'b').restart).toMatchObject({ maxRetries: 0, crashLoop: null });
     expect(one(out, 'c').restart).toMatchObject({ delay: 200, backoff: 1.5, maxDelay: 15_000 });
@@ -157,7 +135,7 @@ describe('pm2 app keys', () => {
     chmodSync(join(dir, 'tool'), 0o755);
     const bin = join(dir, 'bin');
     writeFileSync(join(dir, 'python3'), '');
-    const out = importPm2File(dir, 'ecosystem.config.cjs', { shell: { PATH: `${bin}:${dir}` } });
+    const out = importFile(dir, 'ecosystem.config.cjs', { shell: { PATH: `${bin}:${dir}` } });
     expect(one(out, 'sh').command).toEqual({ kind: 'argv', argv: ['bash', 'job.sh', 'a b', 'c'] });
     // pm2 takes python3 when there is no python on PATH, and sets PYTHONUNBUFFERED.
     expect(one(out, 'py')).toMatchObject({
@@ -178,7 +156,7 @@ describe('pm2 app keys', () => {
     const dir = tempDir({
       'ecosystem.config.cjs': `module.exports = { apps: [{ name: 'a', script: 'a.js', watch: true }, { name: 'b', script: 'b.js', watch: ['src'], ignore_watch: 'tmp', watch_delay: 500 }] };`,
     });
-    const out = importPm2File(dir, 'ecosystem.config.cjs');
+    const out = importFile(dir, 'ecosystem.config.cjs');
     expect(one(out, 'a').watch).toEqual({ ignore: ['**/.*', '**/.*/**', '**/node_modules/**'], debounce: 0 });
     expect(one(out, 'b').watch).toEqual({ paths: ['src'], ignore: ['tmp'], debounce: 500 });
   });
@@ -187,7 +165,7 @@ describe('pm2 app keys', () => {
     const dir = tempDir({
       'ecosystem.config.cjs': `module.exports = { apps: [{ name: 'a', script: 'a.js', merge_logs: true, log_date_format: 'YYYY', pid_file: 'a.pid', source_map_support: true, vizion: false, post_update: ['npm i'], force: true, treekill: false, shutdown_with_message: true, listen_timeout: 100, wait_ready: true, filter_env: true, exec_mode: 'cluster' }] };`,
     });
-    const out = importPm2File(dir, 'ecosystem.config.cjs');
+    const out = importFile(dir, 'ecosystem.config.cjs');
     const reasons = Object.fromEntries(
       out.imported.notTranslated.map((n) => [n.key.replace('apps[0].', ''), n.reason]),
     );
