@@ -3,7 +3,7 @@
  * docker compose files run by `ovrseer up -f compose.yaml` behave as compose runs them
  * (docs/compat/compose.md: each row names its test here). Real processes; what they print is checked.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -363,14 +363,37 @@ describe("compose's up flags on a compose file", () => {
     expect(markedPids(name)).toEqual([]);
   });
 
-  it('--wait returns once every service is started (not healthy: see docs/compat/compose.md)', async () => {
-    const { dir, name } = project(`services:\n  db: { command: ${sleeper} }\n`);
+  it('--wait returns once every service is started, and healthy where it has a healthcheck; unhealthy exits 1', async () => {
+    const { dir, name } = project(
+      [
+        'services:',
+        `  plain: { command: ${sleeper} }`,
+        '  db:',
+        `    command: ${node("setTimeout(() => require('fs').writeFileSync('ready', ''), 1500); setInterval(() => {}, 1000)")}`,
+        '    healthcheck:',
+        `      test: ${JSON.stringify(['CMD', NODE, '-e', "process.exit(require('fs').existsSync('ready') ? 0 : 1)"])}`,
+        '      interval: 200ms',
+        '      retries: 50',
+      ].join('\n'),
+    );
     const cli = up(dir, {}, ['--wait']);
     expect(await cli.exited).toBe(0);
-    expect(markedPids(name)).toHaveLength(1);
+    // Back only once the healthcheck passed: the file it waits for is there, and ps says healthy.
+    expect(existsSync(join(dir, 'ready'))).toBe(true);
+    expect(cli.stdout()).toMatch(/db +running +healthy/);
+    expect(markedPids(name)).toHaveLength(2);
     const down = startCli(['down', '-f', 'compose.yaml'], { cwd: dir });
     expect(await down.exited).toBe(0);
     expect(markedPids(name)).toEqual([]);
+
+    const sick = project(
+      `services:\n  db:\n    command: ${sleeper}\n    healthcheck: { test: ["CMD-SHELL", "exit 1"], interval: 100ms, retries: 2 }\n`,
+    );
+    const failing = up(sick.dir, {}, ['--wait']);
+    expect(await failing.exited).toBe(1);
+    expect(failing.stdout()).toContain('db: unhealthy (--wait waits for healthy)');
+    expect(await startCli(['down', '-f', 'compose.yaml'], { cwd: sick.dir }).exited).toBe(0);
+    expect(markedPids(sick.name)).toEqual([]);
   });
 
   it('--profile NAME runs its services; a profiled service named on up runs without it', async () => {

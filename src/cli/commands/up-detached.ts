@@ -54,7 +54,11 @@ export interface StartUpState {
  * so that a process that exits at once is reported as failed rather than as running.
  * @param withReadiness names of the processes that have readiness checks
  */
-export function startUpState(rows: readonly ProcessRow[], withReadiness: ReadonlySet<string>): StartUpState {
+export function startUpState(
+  rows: readonly ProcessRow[],
+  withReadiness: ReadonlySet<string>,
+  withHealth: ReadonlySet<string> = new Set(),
+): StartUpState {
   const active = rows.filter((row) => row.status !== 'stopped');
   const waiting = active.filter(
     (row) =>
@@ -63,7 +67,12 @@ export function startUpState(rows: readonly ProcessRow[], withReadiness: Readonl
       !crashedDuringStartUp(row) &&
       (row.status === 'pending' ||
         row.status === 'starting' ||
-        (row.status === 'running' && (withReadiness.has(row.process) || (row.uptime_ms ?? 0) < STABLE_MS))),
+        (row.status === 'running' && (withReadiness.has(row.name) || (row.uptime_ms ?? 0) < STABLE_MS)) ||
+        // compose's `up --wait`: a process with a health check is waited for until it is healthy or not.
+        ((row.status === 'running' || row.status === 'ready') &&
+          withHealth.has(row.name) &&
+          row.health !== 'healthy' &&
+          row.health !== 'unhealthy')),
   ).length;
   return {
     total: active.length,
@@ -83,6 +92,8 @@ export async function runDetached(
   names: readonly string[],
   out: NodeJS.WritableStream & { isTTY?: boolean },
   file?: string,
+  /** compose's `--wait`: processes with a health check are waited for until healthy; unhealthy fails. @default false */
+  waitHealthy = false,
 ): Promise<number> {
   const paths = ensureStateDir(spec.settings.stateDir, 'logs', 'reports');
   const projectId = projectIdOf(spec);
@@ -115,7 +126,10 @@ export async function runDetached(
   let rows: ProcessRow[];
   try {
     const withReadiness = new Set(spec.processes.filter((p) => p.ready.length > 0).map((p) => p.name));
-    rows = await waitForStartUp(client, stallLimit(spec), withReadiness, {
+    const withHealth = new Set(
+      waitHealthy ? spec.processes.filter((p) => p.health !== null).map((p) => p.name) : [],
+    );
+    rows = await waitForStartUp(client, stallLimit(spec), withReadiness, withHealth, {
       exited: () => exited,
       onProgress: (state) => progress.show(state),
       said: () => supervisorSaid(paths, logStart),
@@ -129,12 +143,19 @@ export async function runDetached(
   const said = tailSince(join(paths.root, 'daemon.out'), 0, 100);
   if (said !== '') process.stderr.write(`${said}\n`);
   out.write(renderProcessTable(rows, { color: shouldUseColor(out) }));
-  const failed = rows.filter(failedToStart);
+  // With --wait, as compose's: an unhealthy process failed to start too.
+  const unhealthy = waitHealthy
+    ? rows.filter((row) => !failedToStart(row) && row.health === 'unhealthy')
+    : [];
+  const failed = [...rows.filter(failedToStart), ...unhealthy];
   const c = createColors(shouldUseColor(out));
   // The table gives each failed process's reason; this says what it means for the command.
   if (failed.length > 0) {
     out.write(`\n${c.red(`${failed.length} of ${rows.length} failed to start`)}\n`);
-    const looping = failed.filter((row) => row.status !== 'failed' && row.status !== 'crashed');
+    for (const row of unhealthy) out.write(`  ${row.process}: unhealthy (--wait waits for healthy)\n`);
+    const looping = failed.filter(
+      (row) => row.status !== 'failed' && row.status !== 'crashed' && !unhealthy.includes(row),
+    );
     for (const row of looping.slice(0, 10))
       out.write(
         `  ${row.name}: crashed and restarted ${row.restarts} times since \`up\` (${row.reason ?? row.status})\n`,
@@ -179,6 +200,7 @@ async function waitForStartUp(
   client: ApiClient,
   stallMs: number,
   withReadiness: ReadonlySet<string>,
+  withHealth: ReadonlySet<string>,
   hooks: WaitHooks,
 ): Promise<ProcessRow[]> {
   const startedAt = Date.now();
@@ -199,7 +221,7 @@ async function waitForStartUp(
     if (answer !== null) {
       rows = answer;
       lastAnswer = now;
-      const state = startUpState(answer, withReadiness);
+      const state = startUpState(answer, withReadiness, withHealth);
       if (state.signature !== signature) {
         signature = state.signature;
         lastProgress = now;

@@ -65,7 +65,7 @@ export async function runUp(options: UpOptions): Promise<number> {
     );
     if (flag)
       throw new OvrseerError('OVRSEER_USAGE', `${exit?.source} ends a foreground up: leave out -d/--wait`);
-    return runDetached(spec, options.names, stdout, options.file);
+    return runDetached(spec, options.names, stdout, options.file, options.wait === true);
   }
   // From here a closed terminal or pipe must end in a shutdown, never in an uncaught EPIPE/EIO.
   const terminal =

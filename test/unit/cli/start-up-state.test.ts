@@ -25,6 +25,23 @@ function row(name: string, status: string, uptime: number | null = null): Proces
 }
 
 describe('startUpState (what `up -d` waits for)', () => {
+  it('waits for every replica of a process with readiness checks (rows are web.1, web.2)', () => {
+    const replica = (n: number, status: string) => ({
+      ...row('web', status, 5000),
+      instance: n,
+      process: `web.${n}`,
+    });
+    expect(startUpState([replica(1, 'ready'), replica(2, 'running')], new Set(['web'])).started).toBe(1);
+  });
+
+  it("--wait (compose's): a process with a health check is waited for until healthy or unhealthy", () => {
+    const health = (name: string, value: string) => ({ ...row(name, 'ready', 5000), health: value });
+    const rows = [health('db', 'unknown'), health('cache', 'healthy'), health('sick', 'unhealthy')];
+    const all = new Set(['db', 'cache', 'sick']);
+    expect(startUpState(rows, new Set(), all).started).toBe(2);
+    expect(startUpState(rows, new Set()).started).toBe(3);
+  });
+
   it('counts pending, starting, not-yet-ready and just-started processes as still starting', () => {
     const state = startUpState(
       [
