@@ -51,7 +51,9 @@ function parseForeman(text: string): ParsedEnvText {
     .forEach((line, index) => {
       const match = FOREMAN_LINE_RE.exec(line);
       if (match === null) {
-        if (line.trim() !== '') ignored.push({ line: index + 1, message: ignoredLine('foreman', line) });
+        // A comment is skipped by foreman as it is meant to be; only a line that looks like a setting is news.
+        const quiet = line.trim() === '' || line.trimStart().startsWith('#');
+        if (!quiet) ignored.push({ line: index + 1, message: ignoredLine('foreman', line) });
         return;
       }
       const [, key = '', value = ''] = match;

@@ -65,8 +65,8 @@ describe('examples/procfile', () => {
     const { dir, project } = example('procfile');
     const cli = startCli(['up'], { cwd: dir });
     const listening = [
-      /web: listening on http:\/\/127\.0\.0\.1:5000/,
-      /api: listening on http:\/\/127\.0\.0\.1:5100/,
+      /web\.1: listening on http:\/\/127\.0\.0\.1:5000/,
+      /api\.1: listening on http:\/\/127\.0\.0\.1:5100/,
     ];
     await waitFor(
       () =>
@@ -81,12 +81,12 @@ describe('examples/procfile', () => {
       await cli.exited;
       context.skip('port 5000 or 5100 was taken while the test ran');
     }
-    expect(await get(5000)).toBe('web on port 5000: hello from .env\n');
-    expect(await get(5100)).toBe('api on port 5100: hello from .env\n');
-    await cli.waitForOutput(/worker +\| worker: job 1 done \(hello from \.env\)/);
+    expect(await get(5000)).toBe('web.1 on port 5000: hello from .env\n');
+    expect(await get(5100)).toBe('api.1 on port 5100: hello from .env\n');
+    await cli.waitForOutput(/worker +\| worker\.1: job 1 done \(hello from \.env\)/);
     cli.signal('SIGINT');
     expect(await cli.exited).toBe(0);
-    expect(cli.stdout()).toMatch(/worker +\| worker: stopping/);
+    expect(cli.stdout()).toMatch(/worker +\| worker\.1: stopping/);
     expect(markedPids(project)).toEqual([]);
   });
 
@@ -97,12 +97,12 @@ describe('examples/procfile', () => {
     const cli = startCli(['up', '-p', String(base), '-m', 'web=2,api=1,worker=0', '-e', 'other.env'], {
       cwd: dir,
     });
-    await cli.waitForOutput(new RegExp(`api: listening on http://127\\.0\\.0\\.1:${base + 100}`));
+    await cli.waitForOutput(new RegExp(`api\\.1: listening on http://127\\.0\\.0\\.1:${base + 100}`));
     await cli.waitForOutput(new RegExp(`web\\.2: listening on http://127\\.0\\.0\\.1:${base + 1}`));
     await cli.waitForOutput(new RegExp(`web\\.1: listening on http://127\\.0\\.0\\.1:${base}`));
     expect(await get(base)).toBe(`web.1 on port ${base}: from other.env\n`);
     expect(await get(base + 1)).toBe(`web.2 on port ${base + 1}: from other.env\n`);
-    expect(await get(base + 100)).toBe(`api on port ${base + 100}: from other.env\n`);
+    expect(await get(base + 100)).toBe(`api.1 on port ${base + 100}: from other.env\n`);
     cli.signal('SIGINT');
     expect(await cli.exited).toBe(0);
     expect(cli.stdout()).not.toMatch(/worker +\|/);

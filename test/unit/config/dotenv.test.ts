@@ -25,10 +25,10 @@ describe('foreman dialect (lib/foreman/env.rb, spec/foreman/engine_spec.rb)', ()
     expect(vars(text, 'foreman')).toEqual(expected);
   });
 
-  it('skips what is not NAME=value (export, comments, spaces around =) and says so by line', () => {
-    const parsed = parseEnvText('# c\nexport A=1\nB = 2\nC=3\n', 'foreman');
+  it('skips what is not NAME=value (export, comments, spaces around =); says so for settings, not comments', () => {
+    const parsed = parseEnvText('# c\n  # indented\nexport A=1\nB = 2\nC=3\n', 'foreman');
     expect(parsed.vars).toEqual({ C: '3' });
-    expect(parsed.ignored.map((i) => i.line)).toEqual([1, 2, 3]);
+    expect(parsed.ignored.map((i) => i.line)).toEqual([3, 4]);
   });
 });
 
