@@ -32,9 +32,13 @@ describe('probes on each replica’s own port', () => {
       const id = `web.${n}`;
       expect(h.stateOf(id)).toBe('ready');
       expect(h.manager.get(id)?.reason).toBe(`ready (http GET http://127.0.0.1:${port}/ready?ps=${id})`);
-      // The server of this replica listens on its port only: the request reached it there.
+      // The server of this replica listens on its port only: the request reached it there. Its line
+      // about the request comes through the pipe, which may be behind the probe's answer.
       expect(h.lines(id)).toContain(`listening on ${port}`);
-      expect(h.lines(id)).toContain(`request /ready?ps=${id} on ${port}`);
+      await waitFor(
+        () => h.lines(id).includes(`request /ready?ps=${id} on ${port}`),
+        `${id} logs the probe's request on ${port}; got ${JSON.stringify(h.lines(id))}`,
+      );
     }
     // `${PORT:-1}` is the replica's PORT, as in a command: every replica is healthy on its own port.
     await waitFor(
