@@ -7,9 +7,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { killStrayClis, startCli } from '../helpers/cli.js';
-import { killMarked, markedPids } from '../helpers/processes.js';
+import { killStrayClis, runCli, startCli } from '../helpers/cli.js';
+import { isRunning, killMarked, markedPids } from '../helpers/processes.js';
 import { NODE } from '../helpers/project.js';
+import { supervisorPid } from '../helpers/supervised.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const dirs: string[] = [];
@@ -22,9 +23,13 @@ function project(compose: string, files: Record<string, string> = {}): { dir: st
   return { dir, name: basename(dir) };
 }
 
-afterEach(() => {
+afterEach(async () => {
   killStrayClis();
   for (const dir of dirs.splice(0)) {
+    // A test that failed after `up --wait` / `-d` leaves a detached supervisor: end it too.
+    await runCli(['down', '-f', 'compose.yaml'], { cwd: dir });
+    const pid = supervisorPid({ dir });
+    if (pid !== null && isRunning(pid)) process.kill(pid, 'SIGKILL');
     killMarked(basename(dir));
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@ import { isRunning, killMarked } from './processes.js';
 import type { TempProject } from './project.js';
 
 /** The pid in the project's `state.json`, null when there is none. */
-export function supervisorPid(p: TempProject): number | null {
+export function supervisorPid(p: Pick<TempProject, 'dir'>): number | null {
   try {
     return (
       JSON.parse(readFileSync(join(p.dir, '.ovrseer', 'state.json'), 'utf8')) as {
