@@ -226,5 +226,14 @@ export function importCompose(text: string, context: ImportContext): Imported {
     origins,
     at,
     ...(warnings.length === 0 ? {} : { warnings }),
+    // compose's `up` ends with an error when a service's dependency failed to start or became unhealthy
+    // ("dependency failed to start", docker/compose#10101).
+    exit: {
+      stopOn: Object.fromEntries(
+        processes.filter((p) => (p.dependsOn ?? []).length > 0).map((p) => [p.name, ['skipped'] as const]),
+      ),
+      codeFrom: null,
+      source: "docker compose's rule: a dependency failed to start",
+    },
   };
 }

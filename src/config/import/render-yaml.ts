@@ -56,7 +56,8 @@ function projectData(imported: Imported, options: RenderOptions): Data {
     );
   if (imported.env !== undefined && Object.keys(imported.env).length > 0) data.env = imported.env;
   if (Object.keys(environments).length > 0) data.environments = environments;
-  if (imported.exit !== undefined) data.exit = exitData(imported.exit);
+  const exit = imported.exit === undefined ? {} : exitData(imported.exit);
+  if (Object.keys(exit).length > 0) data.exit = exit;
   data.processes = Object.fromEntries(imported.processes.map((p) => [p.name, processData(p)]));
   const interpolates = imported.format === 'compose' || imported.format === 'process-compose';
   return interpolates ? data : (escapeLiterals(data, []) as Data);

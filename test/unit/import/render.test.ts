@@ -99,10 +99,13 @@ describe('ovrseer init output reads back as the same project', () => {
   });
 
   it('compose: same processes; commands keep ${VAR} for the shell', () => {
-    const { text, written, direct } = roundTrip(`${IMPORT_FIXTURES}compose`, 'docker-compose.yml', {
+    const { text, written, direct, exits } = roundTrip(`${IMPORT_FIXTURES}compose`, 'docker-compose.yml', {
       shell: { DB_PASSWORD: 'pw' },
     });
     expect(withoutCommands(written)).toEqual(withoutCommands(direct));
+    // compose's rule: a dependency that failed to start ends `up` with an error; written as exit.stop_on.
+    expect(exits[1]).toMatchObject({ stopOn: { api: ['skipped'] } });
+    expect(exits[0]).toMatchObject({ stopOn: (exits[1] as { stopOn: object }).stopOn, codeFrom: null });
     expect(proc({ processes: written } as never, 'api').command).toEqual(
       proc({ processes: direct } as never, 'api').command,
     );
