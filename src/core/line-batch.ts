@@ -2,33 +2,109 @@ import type { LogLineEvent, LogOutputEvent } from './events.js';
 import { latin1Slice, utf8Slice } from './fast-buffer.js';
 
 const SHORT_COPY = 48;
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
+/** Where the line ending after `end` (a line's end without its ending) ends. */
+function lineEnd(bytes: Uint8Array, end: number): number {
+  if (bytes[end] === CARRIAGE_RETURN && bytes[end + 1] === NEWLINE) return end + 2;
+  return bytes[end] === NEWLINE ? end + 1 : end;
+}
 
 /**
  * Complete lines of output as UTF-8 bytes: line `i` is `bytes[starts[i], ends[i])`, without its line
  * ending. One read from a pipe becomes one batch, so the log pipeline handles a flood per chunk and
  * never has to make a string of a line nobody looks at: the ring buffer and the log file take bytes.
  * The bytes are valid UTF-8 and no line is longer than the splitter's cap.
+ *
+ * A batch from the splitter knows only its region and how many lines it holds; where each line starts
+ * and ends is found the first time someone asks (`starts`, `ends`). The raw log file takes the region
+ * whole, so under a flood nobody asks, and the lines cost nothing one by one.
  */
 export class LineBatch {
   readonly bytes: Buffer;
-  readonly starts: Int32Array;
-  readonly ends: Int32Array;
   readonly count: number;
   /** Every byte is ASCII: a byte is then a character, which makes decoding and slicing cheap. */
   readonly ascii: boolean;
+  /** The lines with their line endings: `bytes[regionStart, regionEnd)`. */
+  readonly regionStart: number;
+  readonly regionEnd: number;
+  #starts: Int32Array | null;
+  #ends: Int32Array | null;
   #decoded: string | null = null;
 
-  constructor(bytes: Buffer, starts: Int32Array, ends: Int32Array, count: number, ascii: boolean) {
+  /**
+   * With offsets, or (`starts` null) the `count` lines of `bytes[regionStart, regionEnd)`, which ends
+   * with a newline, whose offsets are found when first asked for.
+   */
+  constructor(
+    bytes: Buffer,
+    starts: Int32Array | null,
+    ends: Int32Array | null,
+    count: number,
+    ascii: boolean,
+    region?: { start: number; end: number },
+  ) {
     this.bytes = bytes;
-    this.starts = starts;
-    this.ends = ends;
+    this.#starts = starts;
+    this.#ends = starts === null ? null : ends;
     this.count = count;
     this.ascii = ascii;
+    if (region !== undefined || starts === null || ends === null) {
+      this.regionStart = region?.start ?? 0;
+      this.regionEnd = region?.end ?? bytes.length;
+    } else {
+      this.regionStart = count === 0 ? 0 : (starts[0] as number);
+      this.regionEnd = count === 0 ? 0 : lineEnd(bytes, ends[count - 1] as number);
+    }
+  }
+
+  /** The `count` lines of `bytes[from, to)`, which ends with a newline. */
+  static region(bytes: Buffer, from: number, to: number, count: number, ascii: boolean): LineBatch {
+    return new LineBatch(bytes, null, null, count, ascii, { start: from, end: to });
+  }
+
+  /** Where line `index` ends in `bytes`, its line ending included. */
+  lineEnd(index: number): number {
+    return lineEnd(this.bytes, this.ends[index] as number);
+  }
+
+  /** Whether the region ends with a newline (batches built from offsets may not). */
+  get terminated(): boolean {
+    return this.regionEnd > this.regionStart && this.bytes[this.regionEnd - 1] === NEWLINE;
+  }
+
+  get starts(): Int32Array {
+    if (this.#starts === null) this.#index();
+    return this.#starts as Int32Array;
+  }
+
+  get ends(): Int32Array {
+    if (this.#ends === null) this.#index();
+    return this.#ends as Int32Array;
+  }
+
+  #index(): void {
+    const starts = new Int32Array(this.count);
+    const ends = new Int32Array(this.count);
+    const bytes = this.bytes;
+    let start = this.regionStart;
+    for (let i = 0; i < this.count; i += 1) {
+      let newline = bytes.indexOf(NEWLINE, start);
+      if (newline === -1 || newline >= this.regionEnd) newline = this.regionEnd;
+      let end = newline;
+      if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end -= 1;
+      starts[i] = start;
+      ends[i] = end;
+      start = newline + 1;
+    }
+    this.#starts = starts;
+    this.#ends = ends;
   }
 
   /** Lines that are strings already (ovrseer's own lines, the splitter's slow path). */
   static fromTexts(texts: readonly string[]): LineBatch {
-    const joined = texts.join('\n');
+    const joined = texts.length === 0 ? '' : `${texts.join('\n')}\n`;
     const bytes = Buffer.from(joined);
     const ascii = bytes.length === joined.length;
     const starts = new Int32Array(texts.length);
@@ -45,7 +121,7 @@ export class LineBatch {
 
   /** Bytes of all the lines' texts, or a little more (line endings between them): room enough to copy them. */
   get span(): number {
-    return this.count === 0 ? 0 : (this.ends[this.count - 1] as number) - (this.starts[0] as number);
+    return this.regionEnd - this.regionStart;
   }
 
   /** Copies line `index` (without a line ending) into `target` at `at`; returns where it ends there. */

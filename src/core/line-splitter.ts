@@ -1,16 +1,9 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { LineBatch } from './line-batch.js';
+import { countNewlines } from './newline-count.js';
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
-
-/**
- * Line offsets of the chunk being split, shared by every splitter: a chunk is scanned and its offsets
- * copied out before anyone else runs, and 64 KiB per pipe of 100 idle processes would be memory for
- * nothing. Grows (doubling) for chunks with more lines.
- */
-let scratchStarts = new Int32Array(8192);
-let scratchEnds = new Int32Array(8192);
 
 /** @default 65536 — lines longer than this are cut, so one runaway line cannot exhaust memory. */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
@@ -60,9 +53,13 @@ export class LineSplitter {
     if (this.#pendingBytes > 0) {
       // The held start of the first line joins the chunk's complete lines: one region, one batch.
       bytes = Buffer.concat([...this.#pending, chunk.subarray(0, last + 1)]);
+      const newline = chunk.indexOf(NEWLINE);
+      const endsWithCr =
+        (newline > 0 ? chunk[newline - 1] : bytes[this.#pendingBytes - 1]) === CARRIAGE_RETURN;
+      const heldLine = this.#pendingBytes + newline - (endsWithCr ? 1 : 0);
       this.#pending = [];
       this.#pendingBytes = 0;
-      this.#emit(bytes, 0, bytes.length);
+      this.#emit(bytes, 0, bytes.length, heldLine);
     } else {
       this.#emit(chunk, from, last + 1);
     }
@@ -76,27 +73,22 @@ export class LineSplitter {
     }
   }
 
-  /** The lines of `bytes[from, to)`, which ends with a newline. */
-  #emit(bytes: Buffer, from: number, to: number): void {
-    let count = 0;
-    let clean = true;
-    for (let start = from; start < to; ) {
-      const newline = bytes.indexOf(NEWLINE, start);
-      let end = newline;
-      if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end -= 1;
-      if (end - start > this.#maxLineBytes) clean = false;
-      if (count === scratchStarts.length) growScratch();
-      scratchStarts[count] = start;
-      scratchEnds[count] = end;
-      count += 1;
-      start = newline + 1;
-    }
+  /**
+   * The lines of `bytes[from, to)`, which ends with a newline. A region no longer than the cap holds
+   * no over-long line, which spares looking at each line: the lines are only counted (see
+   * newline-count.ts) and the batch finds their offsets if anyone asks. `heldLine` is the length of
+   * the first line (without a CR) when it began in an earlier chunk (the region is then a
+   * concatenation).
+   */
+  #emit(bytes: Buffer, from: number, to: number, heldLine = 0): void {
     const region = bytes.subarray(from, to);
     const ascii = isAscii(region);
-    if (clean && (ascii || isUtf8(region))) {
-      this.#onLines(
-        new LineBatch(bytes, scratchStarts.slice(0, count), scratchEnds.slice(0, count), count, ascii),
-      );
+    if (to - from - heldLine <= this.#maxLineBytes + 1 && heldLine <= this.#maxLineBytes) {
+      if (ascii || isUtf8(region)) {
+        this.#onLines(LineBatch.region(bytes, from, to, countNewlines(bytes, from, to), ascii));
+        return;
+      }
+    } else if (this.#emitChecked(bytes, from, to, ascii)) {
       return;
     }
     // Invalid UTF-8 or an over-long line somewhere: line by line, as strings.
@@ -107,6 +99,22 @@ export class LineSplitter {
       start = newline + 1;
     }
     this.#onLines(LineBatch.fromTexts(texts));
+  }
+
+  /** A long region: line by line, to find an over-long line; `false` when one (or bad UTF-8) is there. */
+  #emitChecked(bytes: Buffer, from: number, to: number, ascii: boolean): boolean {
+    let count = 0;
+    for (let start = from; start < to; ) {
+      const newline = bytes.indexOf(NEWLINE, start);
+      let end = newline;
+      if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end -= 1;
+      if (end - start > this.#maxLineBytes) return false;
+      count += 1;
+      start = newline + 1;
+    }
+    if (!ascii && !isUtf8(bytes.subarray(from, to))) return false;
+    this.#onLines(LineBatch.region(bytes, from, to, count, ascii));
+    return true;
   }
 
   #hold(part: Buffer): void {
@@ -152,15 +160,6 @@ export class LineSplitter {
     this.#discarding = 0;
     return text;
   }
-}
-
-function growScratch(): void {
-  const starts = new Int32Array(scratchStarts.length * 2);
-  const ends = new Int32Array(scratchEnds.length * 2);
-  starts.set(scratchStarts);
-  ends.set(scratchEnds);
-  scratchStarts = starts;
-  scratchEnds = ends;
 }
 
 /** The largest index <= `limit` that does not split a UTF-8 sequence. */

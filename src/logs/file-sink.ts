@@ -4,9 +4,11 @@ import type { LogSpec } from '../config/spec.js';
 import type { LogStream } from '../core/events.js';
 import type { LineBatch } from '../core/line-batch.js';
 import { OvrseerError } from '../errors.js';
-import { FileLineFormatter } from './format.js';
+import { instanceOf } from './format.js';
 import { type DropReason, LogFileWriter, type QueueBudget } from './log-file-writer.js';
-import type { LogSink } from './types.js';
+import { type LogSink, SKIPPED } from './types.js';
+
+const NEWLINE = Buffer.from('\n');
 
 /** `log` of the config when a process is not listed (a library user appending other names). */
 const FALLBACK_LOG: LogSpec = { file: true, maxSize: 10 * 1024 * 1024, keep: 5 };
@@ -30,7 +32,11 @@ export interface FileSinkOptions {
 /** A name usable as a file name: config names already are; library callers are held to it too. */
 const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
 
-/** The log files of a project: `<dir>/<name>.log` per process (replicas share their process's file). */
+/**
+ * The log files of a project: `<dir>/<name>.log` per process (replicas share their process's file),
+ * the output as printed, and `<dir>/<name>.idx` beside it — times, replicas, streams and ovrseer's own
+ * lines (see log-index.ts).
+ */
 export class FileSink implements LogSink {
   readonly #options: FileSinkOptions;
   readonly #specs: Map<string, LogSpec>;
@@ -38,7 +44,6 @@ export class FileSink implements LogSink {
   readonly #writers = new Map<string, LogFileWriter | null>();
   #lastName = '';
   #lastWriter: LogFileWriter | null = null;
-  readonly #formatter = new FileLineFormatter();
   readonly #budget: QueueBudget;
   /** Listed once, for every writer's recovery of what a crash left. */
   #entries: string[] | null = null;
@@ -62,7 +67,14 @@ export class FileSink implements LogSink {
     text: string,
   ): void {
     const writer = name === this.#lastName ? this.#lastWriter : this.#writerFor(name);
-    writer?.enqueue(this.#formatter.prefix(time, process, stream, level), text);
+    if (writer === null) return;
+    const instance = instanceOf(process, name);
+    if (stream === 'system') {
+      writer.enqueueSystem(time, instance, level, text);
+      return;
+    }
+    const bytes = Buffer.from(`${text}\n`);
+    writer.enqueueRaw(time, instance, stream, bytes, 0, bytes.length, 1);
   }
 
   writeLines(
@@ -72,10 +84,37 @@ export class FileSink implements LogSink {
     name: string,
     stream: LogStream,
     lines: LineBatch,
-    levels: Uint8Array,
+    levels: Uint8Array | null,
   ): void {
     const writer = name === this.#lastName ? this.#lastWriter : this.#writerFor(name);
-    writer?.enqueueLines(this.#formatter, time, process, stream, lines, levels);
+    if (writer === null || lines.count === 0) return;
+    const instance = instanceOf(process, name);
+    if (stream === 'system') {
+      for (let i = 0; i < lines.count; i += 1) {
+        const level = levels?.[i] ?? 1;
+        if (level !== SKIPPED) writer.enqueueSystem(time, instance, level, lines.text(i));
+      }
+      return;
+    }
+    if (levels === null) {
+      writer.enqueueRaw(time, instance, stream, lines.bytes, lines.regionStart, lines.regionEnd, lines.count);
+      if (!lines.terminated) writer.enqueueRaw(time, instance, stream, NEWLINE, 0, 1, 0);
+      return;
+    }
+    // Lines below the process's level are left out: the kept ones go in runs, as printed.
+    for (let from = 0; from < lines.count; ) {
+      if (levels[from] === SKIPPED) {
+        from += 1;
+        continue;
+      }
+      let to = from + 1;
+      while (to < lines.count && levels[to] !== SKIPPED) to += 1;
+      const start = lines.starts[from] as number;
+      const end = lines.lineEnd(to - 1);
+      writer.enqueueRaw(time, instance, stream, lines.bytes, start, end, to - from);
+      if (lines.bytes[end - 1] !== 0x0a) writer.enqueueRaw(time, instance, stream, NEWLINE, 0, 1, 0);
+      from = to;
+    }
   }
 
   /** The path of a process's current log file. */
@@ -137,6 +176,7 @@ export class FileSink implements LogSink {
       ...(this.#options.maxQueued === undefined ? {} : { maxQueued: this.#options.maxQueued }),
       ...(this.#options.retryDelay === undefined ? {} : { retryDelay: this.#options.retryDelay }),
       directoryEntries: this.#directoryEntries(),
+      index: true,
       onDropped: (count, reason) => this.#options.onDropped(name, count, reason),
       onError: (error, operation) => this.#options.onError(error, { processId: name, operation }),
     });

@@ -155,7 +155,8 @@ export function parseFileLine(line: string, name: string): LogEntry | null {
   };
 }
 
-function instanceOf(process: string, name: string): number | null {
+/** The instance of a process id (`api.2` of `api`), null for a process without replicas. */
+export function instanceOf(process: string, name: string): number | null {
   if (process.length <= name.length + 1 || !process.startsWith(`${name}.`)) return null;
   const instance = Number(process.slice(name.length + 1));
   return Number.isInteger(instance) ? instance : null;

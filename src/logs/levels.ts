@@ -175,6 +175,14 @@ export function detectBatchLevel(lines: LineBatch, index: number): number {
   return detectLevel(lines.text(index));
 }
 
+/** The levels a sink was given, or — when it was given none (`LogSink.writeLines`) — detected now. */
+export function levelsOf(lines: LineBatch, levels: Uint8Array | null): Uint8Array {
+  if (levels !== null) return levels;
+  const detected = new Uint8Array(lines.count);
+  for (let i = 0; i < lines.count; i += 1) detected[i] = detectBatchLevel(lines, i);
+  return detected;
+}
+
 /** `detectLevel` as a name: what level a line of output announces. */
 export function detectLogLevel(text: string): LogLevel {
   return levelName(detectLevel(text));

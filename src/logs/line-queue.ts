@@ -94,6 +94,22 @@ export class LineQueue {
   }
 
   /**
+   * Appends bytes that are whole lines already (each ending in a newline), as they are: the output of
+   * a process for its raw log file. One copy per pipe read, nothing per line.
+   */
+  pushRaw(bytes: Uint8Array, from: number, to: number, lines: number): void {
+    const size = to - from;
+    if (size <= 0) return;
+    let slab = this.#current;
+    if (slab === null || slab.end + size > slab.buffer.length) slab = this.#open(size);
+    slab.buffer.set(from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to), slab.end);
+    slab.end += size;
+    slab.lines += lines;
+    this.bytes += size;
+    this.lines += lines;
+  }
+
+  /**
    * The prefix (time, process, stream, level) repeats for a millisecond's lines: encoded once, then
    * copied, which costs a quarter of encoding it again.
    */

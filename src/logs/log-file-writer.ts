@@ -1,10 +1,12 @@
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import type { LogStream } from '../core/events.js';
 import type { LineBatch } from '../core/line-batch.js';
 import { OvrseerError } from '../errors.js';
 import { closeFd, openFd, sizeOf, writeFd } from './fd.js';
 import type { FileLineFormatter } from './format.js';
+import { IndexQueue } from './index-queue.js';
 import { LineQueue, skipBytes } from './line-queue.js';
+import { INDEX_MAGIC, indexPathOf } from './log-index.js';
 import { Rotation } from './rotation.js';
 import { SKIPPED } from './types.js';
 
@@ -37,6 +39,12 @@ export interface LogFileWriterOptions {
   retryDelay?: number;
   /** The directory's file names, listed once by the owner of many writers (see `Rotation.recover`). */
   directoryEntries?: readonly string[];
+  /**
+   * Keep the text raw — the program's output as printed, queued with `enqueueRaw` — and an index
+   * beside it (`indexPathOf(path)`, see log-index.ts) with times, replicas, streams and ovrseer's own
+   * lines (`enqueueSystem`). Both rotate together. @default false
+   */
+  index?: boolean;
 }
 
 /**
@@ -61,6 +69,8 @@ export class LogFileWriter {
   #broken = false;
   #retryTimer: NodeJS.Timeout | null = null;
   readonly #rotation: Rotation;
+  /** With `index`: the index file, its records waiting, its rotation. */
+  readonly #index: { fd: number | null; queue: IndexQueue; rotation: Rotation } | null;
   #waiters: (() => void)[] = [];
   #closed = false;
   #opened = false;
@@ -77,11 +87,63 @@ export class LogFileWriter {
     this.#rotation = new Rotation(options.path, options.keep, (error, operation) =>
       this.#report(error, operation),
     );
+    this.#index =
+      options.index === true
+        ? {
+            fd: null,
+            queue: new IndexQueue(),
+            rotation: new Rotation(indexPathOf(options.path), options.keep, (error, operation) =>
+              this.#report(error, operation),
+            ),
+          }
+        : null;
   }
 
   /** Bytes waiting for the disk, including the write in progress. */
   get queued(): number {
-    return this.#queue.bytes + this.#inFlight.bytes;
+    return this.#queue.bytes + this.#inFlight.bytes + (this.#index?.queue.systemBytes ?? 0);
+  }
+
+  /**
+   * With `index`: queues `bytes[from, to)` — `lines` whole lines, newlines included — as printed, and
+   * its index record. `false` when the lines were counted as dropped instead.
+   */
+  enqueueRaw(
+    time: number,
+    instance: number | null,
+    stream: LogStream,
+    bytes: Uint8Array,
+    from: number,
+    to: number,
+    lines: number,
+  ): boolean {
+    const index = this.#index;
+    if (index === null) throw new OvrseerError('OVRSEER_INTERNAL', 'enqueueRaw needs a writer with an index');
+    if (this.#room() <= 0) {
+      this.#drop(lines);
+      return false;
+    }
+    this.#queue.pushRaw(bytes, from, to, lines);
+    index.queue.output(time, instance, stream, to - from, lines);
+    this.#queued(to - from);
+    return true;
+  }
+
+  /** With `index`: one of ovrseer's lines about the process; it goes to the index only. */
+  enqueueSystem(time: number, instance: number | null, level: number, text: string): void {
+    const index = this.#index;
+    if (index === null)
+      throw new OvrseerError('OVRSEER_INTERNAL', 'enqueueSystem needs a writer with an index');
+    if (this.#closed || this.#failed) {
+      this.#drop(1);
+      return;
+    }
+    index.queue.system(time, instance, level, text);
+    this.#queued(0);
+  }
+
+  #nothingQueued(): boolean {
+    return this.#queue.isEmpty && (this.#index === null || this.#index.queue.isEmpty);
   }
 
   /** Queues `prefix + text + "\n"`; `false` when the line was counted as dropped instead. */
@@ -168,7 +230,7 @@ export class LogFileWriter {
 
   /** Resolves when every line queued so far is on disk (or was lost to a reported disk error). */
   flush(): Promise<void> {
-    if (!this.#draining && !this.#scheduled && this.#queue.isEmpty) return Promise.resolve();
+    if (!this.#draining && !this.#scheduled && this.#nothingQueued()) return Promise.resolve();
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
@@ -184,7 +246,11 @@ export class LogFileWriter {
     const fd = this.#fd;
     this.#fd = null;
     if (fd !== null) await closeFd(fd).catch((error: unknown) => this.#report(error, 'close'));
-    await this.#rotation.finish(compressBudgetMs);
+    const index = this.#index;
+    const indexFd = index?.fd ?? null;
+    if (index !== null) index.fd = null;
+    if (indexFd !== null) await closeFd(indexFd).catch((error: unknown) => this.#report(error, 'close'));
+    await Promise.all([this.#rotation.finish(compressBudgetMs), index?.rotation.finish(compressBudgetMs)]);
   }
 
   async #drain(): Promise<void> {
@@ -192,7 +258,7 @@ export class LogFileWriter {
     if (this.#draining) return;
     this.#draining = true;
     try {
-      while (!this.#queue.isEmpty && !this.#failed) {
+      while (!this.#nothingQueued() && !this.#failed) {
         if (this.#opening !== null) await this.#opening;
         if (this.#failed) break;
         if (this.#fd === null) await this.#open();
@@ -226,10 +292,27 @@ export class LogFileWriter {
       if (left > 0) buffers = skipBytes(buffers, written);
     }
     this.#size += batch.bytes;
+    // Text first, then its records: a crash between the two leaves text without a record, which the
+    // next anchor marks (shown as plain output), never a record pointing at text that is not there.
+    if (this.#index !== null) await this.#writeIndex(this.#index.queue.take(batch.bytes, batch.lines));
     this.#inFlight = { lines: 0, bytes: 0 };
     this.#release(batch.bytes);
     this.#broken = false;
     this.#queue.release(batch.buffers);
+  }
+
+  async #writeIndex(records: Buffer): Promise<void> {
+    const index = this.#index;
+    if (index === null || records.length === 0) return;
+    let buffers = [records];
+    let left = records.length;
+    while (left > 0) {
+      const fd = index.fd;
+      if (fd === null) throw new OvrseerError('OVRSEER_INTERNAL', 'log index closed during a write');
+      const written = await writeFd(fd, buffers);
+      left -= written;
+      if (left > 0) buffers = skipBytes(buffers, written);
+    }
   }
 
   async #open(): Promise<void> {
@@ -237,12 +320,34 @@ export class LogFileWriter {
       // Asynchronous: whatever is at the path (a FIFO, a slow mount) must not stall the event loop.
       this.#fd = await openFd(this.path);
       this.#size = await sizeOf(this.#fd);
+      const index = this.#index;
+      if (index !== null) {
+        index.fd = await openFd(indexPathOf(this.path));
+        const indexSize = await sizeOf(index.fd);
+        if (indexSize === 0 && this.#size > 0 && !this.#opened) {
+          // Text without an index: a file of the earlier, prefixed format. It is rotated away whole
+          // (and still read as it is), so the new pair starts clean.
+          this.#rotation.recover(this.#options.directoryEntries);
+          index.rotation.recover(this.#options.directoryEntries);
+          this.#opened = true;
+          closeSync(this.#fd);
+          this.#rotation.rotate();
+          this.#fd = openSync(this.path, 'a', 0o600);
+          this.#size = 0;
+        }
+        // The magic and the anchor go out before any text: a reader that finds text beside an empty
+        // index would take the file for one of the earlier, prefixed format.
+        index.queue.anchor(Date.now(), this.#size);
+        const head = index.queue.take(0, 0);
+        await writeFd(index.fd, indexSize === 0 ? [Buffer.from(INDEX_MAGIC), head] : [head]);
+      }
     } finally {
       this.#opening = null;
     }
     if (this.#opened) return;
     this.#opened = true;
     this.#rotation.recover(this.#options.directoryEntries);
+    this.#index?.rotation.recover(this.#options.directoryEntries);
   }
 
   /** Synchronous, like the renames it does (see `Rotation`). */
@@ -251,6 +356,17 @@ export class LogFileWriter {
     this.#fd = null;
     if (fd !== null) closeSync(fd);
     this.#rotation.rotate();
+    const index = this.#index;
+    if (index !== null) {
+      // In this order — old text away, old index away, new index, new text — a follower never pairs
+      // an old index with new text (docs/log-format.md).
+      if (index.fd !== null) closeSync(index.fd);
+      index.fd = null;
+      index.rotation.rotate();
+      index.fd = openSync(indexPathOf(this.path), 'a', 0o600);
+      index.queue.restart(Date.now());
+      writeSync(index.fd, Buffer.concat([Buffer.from(INDEX_MAGIC), index.queue.take(0, 0)]));
+    }
     this.#fd = openSync(this.path, 'a', 0o600);
     this.#size = 0;
   }
@@ -276,10 +392,13 @@ export class LogFileWriter {
     this.#broken = true;
     this.#failed = true;
     this.#release(this.queued);
-    const lost = this.#queue.clear() + this.#inFlight.lines;
+    const lost = this.#queue.clear() + this.#inFlight.lines + (this.#index?.queue.clear() ?? 0);
     this.#inFlight = { lines: 0, bytes: 0 };
     this.#dropping += lost;
     this.dropped += lost;
+    const indexFd = this.#index?.fd ?? null;
+    if (this.#index !== null) this.#index.fd = null;
+    if (indexFd !== null) closeFd(indexFd).catch(() => undefined);
     const fd = this.#fd;
     this.#fd = null;
     // The file may be what failed; closing it can fail too, which adds nothing to the report above.

@@ -93,6 +93,11 @@ export class IndexEncoder {
     if (changed) this.#instanceField(instance);
   }
 
+  /** Forgets what was encoded since the last `take` (an anchor for a file that was rotated away). */
+  discard(): void {
+    this.#length = 0;
+  }
+
   /** The bytes encoded since the last call (a copy: the encoder reuses its buffer). */
   take(): Buffer {
     const out = Buffer.from(this.#buffer.subarray(0, this.#length));

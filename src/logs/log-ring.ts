@@ -1,5 +1,5 @@
 import type { LineBatch } from '../core/line-batch.js';
-import { levelName } from './levels.js';
+import { detectBatchLevel, levelName } from './levels.js';
 import { type CompiledQuery, STREAMS } from './query.js';
 import { RingBytes, unrolled } from './ring-bytes.js';
 import type { LogEntry } from './types.js';
@@ -8,6 +8,8 @@ import type { LogEntry } from './types.js';
 const INITIAL_SLOTS = 16;
 /** Below this many lines to examine, a text search decodes line by line instead of the whole buffer. */
 const WHOLE_DECODE_MIN = 256;
+/** Batches waiting at most; past it they are settled (see `pushBatch`). */
+const PENDING_BATCHES = 256;
 
 /**
  * The kept lines of one process instance, oldest → newest, bounded by a line count and by bytes.
@@ -28,6 +30,14 @@ export class LogRing {
   readonly #bytes: RingBytes;
   /** Lines below this level are not kept (`LogStore.setLogLevel`); the store checks it per line. */
   minLevel = 0;
+  /**
+   * Batches taken whole (`pushBatch`) and not yet looked at: their lines go into the columns only when
+   * someone reads the ring, and then only the newest `maxLines` of them. Under a flood that nobody
+   * watches, a line costs nothing here.
+   */
+  #pending: { seq: number; time: number; stream: number; lines: LineBatch }[] = [];
+  #pendingLines = 0;
+  #pendingBytes = 0;
 
   constructor(
     readonly id: string,
@@ -55,18 +65,71 @@ export class LogRing {
   }
 
   get size(): number {
+    this.#settle();
     return this.#size;
   }
   /** UTF-8 bytes of the kept texts. */
   get bytes(): number {
+    this.#settle();
     return this.#bytes.live;
   }
   /** Lines pushed out by the bounds so far. */
   get evicted(): number {
+    this.#settle();
     return this.#evicted;
   }
   get oldestTime(): number | null {
+    this.#settle();
     return this.#size === 0 ? null : (this.#times[this.#head] ?? null);
+  }
+
+  /**
+   * Keeps all lines of a batch, with the seqs `seq`, `seq + 1`, …, their levels to be detected when
+   * they are first read. Batches a later one makes irrelevant (newer lines fill the ring) are let go
+   * at once, so what waits is bounded by `maxLines` lines and the byte bound.
+   */
+  pushBatch(seq: number, time: number, stream: number, lines: LineBatch): void {
+    if (lines.count === 0) return;
+    this.#pending.push({ seq, time, stream, lines });
+    this.#pendingLines += lines.count;
+    this.#pendingBytes += lines.span;
+    for (let oldest = this.#pending[0]; oldest !== undefined; oldest = this.#pending[0]) {
+      const count = oldest.lines.count;
+      const fewerLines = this.#pendingLines - count >= this.maxLines;
+      if (!fewerLines && this.#pendingBytes - oldest.lines.span < this.#bytes.maxBytes) break;
+      if (!fewerLines && this.#pending.length === 1) break;
+      this.#pending.shift();
+      this.#pendingLines -= count;
+      this.#pendingBytes -= oldest.lines.span;
+      this.#evicted += count;
+    }
+    if (this.#pendingLines >= this.maxLines && this.#size > 0) {
+      // Everything in the columns is older than the newest maxLines lines waiting.
+      this.#evicted += this.#size;
+      this.#head = 0;
+      this.#size = 0;
+      this.#bytes.clear();
+    }
+    // A quiet process brings a batch per line: those are cheap to settle, and objects add up.
+    if (this.#pending.length > PENDING_BATCHES) this.#settle();
+  }
+
+  /** Moves the waiting batches into the columns: the newest `maxLines` lines of them. */
+  #settle(): void {
+    if (this.#pending.length === 0) return;
+    const pending = this.#pending;
+    this.#pending = [];
+    let skip = Math.max(0, this.#pendingLines - this.maxLines);
+    this.#pendingLines = 0;
+    this.#pendingBytes = 0;
+    for (const { seq, time, stream, lines } of pending) {
+      const from = Math.min(skip, lines.count);
+      skip -= from;
+      this.#evicted += from;
+      for (let i = from; i < lines.count; i += 1) {
+        this.pushLine(seq + i, time, detectBatchLevel(lines, i), stream, lines, i);
+      }
+    }
   }
 
   push(seq: number, time: number, level: number, stream: number, text: string): void {
@@ -107,6 +170,7 @@ export class LogRing {
   scan(query: CompiledQuery): number[] {
     const out: number[] = [];
     if (query.limit <= 0 || !query.matchesProcess(this.id, this.name)) return out;
+    this.#settle();
     const start = query.forward ? this.#firstAfter(query.after) : 0;
     const text = this.#bytes.reader(this.#size - start >= WHOLE_DECODE_MIN && query.matchText !== null);
     if (query.forward) {
@@ -143,6 +207,9 @@ export class LogRing {
   }
 
   clear(): void {
+    this.#pending = [];
+    this.#pendingLines = 0;
+    this.#pendingBytes = 0;
     this.#head = 0;
     this.#size = 0;
     this.#bytes.clear();

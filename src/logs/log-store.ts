@@ -102,10 +102,21 @@ export class LogStore {
     const { lines } = output;
     let ring = this.#last;
     if (ring === undefined || ring.id !== output.process) ring = this.#ring(output);
-    const levels = this.#levelScratch(lines.count);
     const stream = STREAM_CODES[output.stream];
     const minLevel = output.stream === 'system' ? 0 : ring.minLevel;
     const firstSeq = this.#seq + 1;
+    if (minLevel === 0 && this.#logListeners.size === 0 && this.#errorListeners.size === 0) {
+      // Nothing needs a level or a string now: the batch is kept whole, the files take its bytes.
+      if (lines.count === 0) return 0;
+      this.#seq += lines.count;
+      ring.pushBatch(firstSeq, output.time, stream, lines);
+      for (const sink of this.#sinks) {
+        sink.writeLines(firstSeq, output.time, output.process, output.name, output.stream, lines, null);
+      }
+      for (const listener of this.#appendListeners) listener();
+      return this.#seq;
+    }
+    const levels = this.#levelScratch(lines.count);
     let errors = 0;
     for (let i = 0; i < lines.count; i += 1) {
       const code = detectBatchLevel(lines, i);

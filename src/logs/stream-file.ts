@@ -1,7 +1,7 @@
 import type { LogStream } from '../core/events.js';
 import type { LineBatch } from '../core/line-batch.js';
 import { FileLineFormatter, jsonLine } from './format.js';
-import { levelName } from './levels.js';
+import { levelName, levelsOf } from './levels.js';
 import { type DropReason, LogFileWriter } from './log-file-writer.js';
 import { type LogSink, SKIPPED } from './types.js';
 
@@ -42,8 +42,9 @@ export class StreamFileSink implements LogSink {
     name: string,
     stream: LogStream,
     lines: LineBatch,
-    levels: Uint8Array,
+    given: Uint8Array | null,
   ): void {
+    const levels = levelsOf(lines, given);
     if (!this.#json) {
       this.writer.enqueueLines(this.#formatter, time, process, stream, lines, levels);
       return;

@@ -69,7 +69,8 @@ export const SKIPPED = 255;
 export interface LogSink {
   /**
    * The kept lines of a batch: `levels[i]` is line `i`'s level, or `SKIPPED`; kept lines have the seqs
-   * `firstSeq`, `firstSeq + 1`, … in order.
+   * `firstSeq`, `firstSeq + 1`, … in order. `levels` is null when every line is kept and no level was
+   * detected (nothing needed one): a sink that wants them detects them (`detectBatchLevel`).
    */
   writeLines(
     firstSeq: number,
@@ -78,7 +79,7 @@ export interface LogSink {
     name: string,
     stream: LogStream,
     lines: LineBatch,
-    levels: Uint8Array,
+    levels: Uint8Array | null,
   ): void;
   write(
     seq: number,

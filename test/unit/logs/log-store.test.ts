@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LogStream } from '../../../src/core/events.js';
 import { LineBatch } from '../../../src/core/line-batch.js';
+import { levelsOf } from '../../../src/logs/levels.js';
 import { type LogOutputInput, LogStore } from '../../../src/logs/log-store.js';
 import { type LogEntry, type LogQuery, type LogSink, SKIPPED } from '../../../src/logs/types.js';
 import { chunkBatch, random } from '../../helpers/batches.js';
@@ -326,7 +327,7 @@ function recordingSink(): { sink: LogSink; calls: SinkCall[]; writes: number[] }
         name,
         stream,
         texts: lines.texts(),
-        levels: [...levels.subarray(0, lines.count)],
+        levels: [...levelsOf(lines, levels).subarray(0, lines.count)],
       });
     },
     write: (seq) => writes.push(seq),
