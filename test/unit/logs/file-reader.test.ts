@@ -98,7 +98,7 @@ describe('queryLogFiles over a log and its index', () => {
   });
 
   it('reads a log without an index, or with a file that is not one, as earlier versions wrote it', async () => {
-    const legacy = formatFileLine(T0 + 5, 'api.2', 'err', WARN, 'old | format') + 'plain line\n';
+    const legacy = `${formatFileLine(T0 + 5, 'api.2', 'err', WARN, 'old | format')}plain line\n`;
     writeFileSync(join(dir, 'api.log'), legacy);
     writeFileSync(join(dir, 'db.log'), legacy.replaceAll('api', 'db'));
     writeFileSync(join(dir, 'db.idx'), 'not an index\n');
