@@ -5,7 +5,7 @@ import { errorMessage, isErrnoException, OvrseerError } from '../errors.js';
 import { levelCode } from './levels.js';
 import { logFiles } from './log-files.js';
 import { indexPathOf } from './log-index.js';
-import { LogPair } from './log-pair.js';
+import { entriesNewestFirst } from './log-pair.js';
 import { applyLimit, type CompiledQuery, compileQuery, mergeByTime, STREAM_CODES } from './query.js';
 import type { LogEntry, LogQuery, LogQueryResult } from './types.js';
 
@@ -50,35 +50,33 @@ async function readProcess(
 ): Promise<LogEntry[]> {
   const current = join(options.dir, `${name}.log`);
   const files = await logFiles(current);
-  const chunks: LogEntry[][] = [];
-  let found = 0;
-  for (let index = files.length - 1; index >= 0 && found < query.limit; index -= 1) {
+  const newest: LogEntry[] = [];
+  for (let index = files.length - 1; index >= 0 && newest.length < query.limit; index -= 1) {
     const path = files[index] ?? '';
-    const entries = await fileEntries(path, name, path === current ? options : null);
-    const matched: LogEntry[] = [];
-    // Newest first within the file too, so a small limit stops early.
-    for (let i = entries.length - 1; i >= 0 && found < query.limit; i -= 1) {
-      const entry = entries[i];
-      if (entry === undefined || !matches(entry, query)) continue;
-      const before = options.before?.(entry.process) ?? null;
-      if (before !== null && entry.time >= before) continue;
-      matched.push(entry);
-      found += 1;
+    for (const entries of await fileEntries(path, name, path === current ? options : null)) {
+      // Newest first within the file too, so a small limit stops early.
+      for (let i = entries.length - 1; i >= 0 && newest.length < query.limit; i -= 1) {
+        const entry = entries[i];
+        if (entry === undefined || !matches(entry, query)) continue;
+        const before = options.before?.(entry.process) ?? null;
+        if (before !== null && entry.time >= before) continue;
+        newest.push(entry);
+      }
+      if (newest.length >= query.limit) break;
     }
-    chunks.push(matched.reverse());
   }
-  return chunks.reverse().flat();
+  return newest.reverse();
 }
 
 /**
- * The entries of one log file and its index; `current` holds the options for the current file (which
- * may be growing), `null` for a rotated one.
+ * The entries of one log file and its index, newest part first; `current` holds the options for the
+ * current file (which may be growing), `null` for a rotated one.
  */
 async function fileEntries(
   path: string,
   name: string,
   current: FileQueryOptions | null,
-): Promise<LogEntry[]> {
+): Promise<Iterable<LogEntry[]>> {
   const ends = current?.endOffsets;
   const textEnd = ends?.get(path);
   const text = await readLogBytes(path, textEnd);
@@ -89,12 +87,8 @@ async function fileEntries(
     ends !== undefined && textEnd !== undefined && !ends.has(indexPath)
       ? null
       : await readIndex(indexPath, ends?.get(indexPath));
-  const pair = new LogPair(name);
-  if (index === null) pair.setLegacy();
-  else pair.pushIndex(index);
-  pair.pushText(text);
   const growing = current !== null && (ends !== undefined || current.growing === true);
-  return growing && !pair.legacy ? pair.entries() : pair.finish();
+  return entriesNewestFirst(name, text, index, !growing);
 }
 
 /**

@@ -178,3 +178,55 @@ function foreignLine(text: string, name: string, time: number): LogEntry {
     text,
   };
 }
+
+/** Records of the newest segment a query makes entries of first; each older one is 4 times larger. */
+const FIRST_SEGMENT = 1024;
+
+/**
+ * The entries of a whole log file and its index, newest part first (each part oldest first), for a
+ * query that stops at a limit: `logs -n 20` of a large file makes the entries of its last records
+ * only. Each part starts from the state `IndexedText.skip` reaches over the records before it, so the
+ * parts together are exactly what one pass makes. `final`: text after the last record is shown.
+ */
+export function* entriesNewestFirst(
+  name: string,
+  text: Buffer,
+  index: Buffer | null,
+  final: boolean,
+): Generator<LogEntry[]> {
+  const pair = new LogPair(name);
+  if (index === null) pair.setLegacy();
+  const records = index === null ? [] : new IndexDecoder().push(index);
+  const whole = new IndexedText(name);
+  whole.skip(records);
+  // Small, not an index, or records waiting for text (a pass stops at them): one pass.
+  if (records.length <= FIRST_SEGMENT || pair.legacy || whole.offset > text.length) {
+    if (index !== null) pair.pushIndex(index);
+    pair.pushText(text);
+    // A legacy file is not written any more: its torn last line is shown too, as earlier versions did.
+    yield final || pair.legacy ? pair.finish() : pair.entries();
+    return;
+  }
+  let end = records.length;
+  let size = FIRST_SEGMENT;
+  while (end > 0) {
+    const start = Math.max(0, end - size);
+    const part = new IndexedText(name);
+    const entries: LogEntry[] = [];
+    const first = records[0];
+    if (start > 0) {
+      part.skip(records.slice(0, start));
+    } else if (first?.kind === 'anchor' && first.offset > 0) {
+      // As `LogPair.entries`: an earlier version's lines before the first anchor.
+      for (const entry of parseLogText(text.toString('utf8', 0, first.offset), name)) entries.push(entry);
+      part.offset = first.offset;
+    }
+    for (const entry of part.entries(text, 0, records.slice(start, end)).entries) entries.push(entry);
+    if (end === records.length && final) {
+      for (const entry of part.rest(text, 0)) entries.push(entry);
+    }
+    yield entries;
+    end = start;
+    size *= 4;
+  }
+}

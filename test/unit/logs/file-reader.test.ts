@@ -7,6 +7,7 @@ import { queryLogFiles } from '../../../src/logs/file-reader.js';
 import { formatFileLine } from '../../../src/logs/format.js';
 import { INFO, WARN } from '../../../src/logs/levels.js';
 import { INDEX_MAGIC, IndexEncoder } from '../../../src/logs/log-index.js';
+import { LogPair } from '../../../src/logs/log-pair.js';
 import type { LogEntry } from '../../../src/logs/types.js';
 import { PairWriter } from './indexed-files.js';
 
@@ -137,5 +138,46 @@ describe('queryLogFiles over a log and its index', () => {
     ]);
     pair.system(T0 + 2, null, INFO, 'after it').output(T0 + 3, null, 'out', 'after it too\n');
     expect(timed(await read(['api'], {}, { endOffsets }))).toEqual([[1, 'in the snapshot']]);
+  });
+
+  it('makes the same entries part by part, newest first, as in one pass, whatever the limit', async () => {
+    const path = join(dir, 'api.log');
+    const old = formatFileLine(T0, 'api', 'out', INFO, 'from the old version');
+    writeFileSync(path, old);
+    const encoder = new IndexEncoder();
+    encoder.anchor(T0, Buffer.byteLength(old));
+    let text = '';
+    for (let i = 0; i < 6000; i += 1) {
+      const line = i % 7 === 0 ? `ERROR ${i}\r\n` : `line ${i} é\n`;
+      if (i === 3000) {
+        // A crash: text without its record, then a new writer's anchor.
+        text += 'lost\n';
+        encoder.anchor(T0 + 5000, Buffer.byteLength(old + text));
+      }
+      if (i % 500 === 0) encoder.system(T0 + i, i % 3, WARN, `system ${i}`);
+      text += line;
+      encoder.output(T0 + i, i % 3, i % 2 === 0 ? 'out' : 'err', Buffer.byteLength(line), 1);
+    }
+    appendFileSync(path, `${text}no record at the end\n`);
+    writeFileSync(join(dir, 'api.idx'), Buffer.concat([Buffer.from(INDEX_MAGIC), encoder.take()]));
+    const all = await read(['api']);
+    expect(all).toHaveLength(1 + 6000 + 1 + 12 + 1);
+    expect(timed(all.slice(0, 2))).toEqual([
+      [0, 'from the old version'],
+      [0, 'system 0'],
+    ]);
+    expect(all.find((e) => e.text === 'lost')?.time).toBe(T0 + 2999);
+    expect(all.at(-1)?.text).toBe('no record at the end');
+    // One pass over the same bytes: the parts must add up to it.
+    const onePass = new LogPair('api');
+    onePass.pushIndex(readFileSync(join(dir, 'api.idx')));
+    onePass.pushText(readFileSync(path));
+    expect(all).toEqual(onePass.finish());
+    for (const limit of [1, 1024, 1100, 4000, 5000]) {
+      expect(await read(['api'], { limit })).toEqual(all.slice(-limit));
+    }
+    expect(await read(['api'], { limit: 3, grep: '^line 12' })).toEqual(
+      all.filter((e) => e.text.startsWith('line 12')).slice(-3),
+    );
   });
 });
