@@ -175,11 +175,15 @@ export class LogFollower {
   }
 
   /**
-   * New text, then new index records, then the text written meanwhile: the writer writes a run's text
-   * before its record, so the second text read usually completes what the records describe.
+   * New index records, new text, then the records written meanwhile and the text after them: the
+   * writer writes a run's text before its record, so the second round usually completes the first.
+   * Records come first so that a large file's text is made into entries chunk by chunk, not buffered.
    */
   async #readNew(file: Tracked): Promise<LogEntry[]> {
+    if (!file.pair.legacy) await this.#readIndex(file);
     const entries = await this.#readText(file);
+    // Records whose text was already there.
+    append(entries, file.pair.entries());
     if (file.pair.legacy) return entries;
     if (file.index === null && (await this.#openIndex(file)) === 'missing' && file.pair.hasText) {
       // Text without an index beside it: an earlier version's file (a writer creates the index first).
@@ -187,14 +191,20 @@ export class LogFollower {
       append(entries, file.pair.entries());
       return entries;
     }
-    if (file.index === null) return entries;
-    const index = await readFrom(file.index, file.indexOffset);
-    if (index.length === 0) return entries;
-    file.indexOffset += index.length;
-    file.pair.pushIndex(index);
+    if (!(await this.#readIndex(file))) return entries;
     append(entries, file.pair.entries());
     append(entries, await this.#readText(file));
     return entries;
+  }
+
+  /** New bytes of the index to the pair; false when there were none. */
+  async #readIndex(file: Tracked): Promise<boolean> {
+    if (file.index === null) return false;
+    const index = await readFrom(file.index, file.indexOffset);
+    if (index.length === 0) return false;
+    file.indexOffset += index.length;
+    file.pair.pushIndex(index);
+    return true;
   }
 
   async #readText(file: Tracked): Promise<LogEntry[]> {

@@ -145,6 +145,25 @@ describe('LogFollower', () => {
     expect(texts(seen)).toEqual(['written after']);
   });
 
+  it('reads a pair larger than a read chunk from its start, the records of each chunk as it comes', async () => {
+    const path = join(dir, 'api.log');
+    const pair = new PairWriter(path, T0);
+    const line = (i: number): string => `${String(i).padStart(8, '0')} ${'x'.repeat(60)} ☃\n`;
+    let run = '';
+    for (let i = 0; i < 40_000; i += 1) {
+      run += line(i);
+      if (i % 100 === 99) {
+        pair.output(T0 + i, i % 2, 'out', run);
+        run = '';
+      }
+    }
+    const { seen, follower } = follow(['api']);
+    await follower.poll();
+    expect(seen).toHaveLength(40_000);
+    expect(seen[39_999]?.text).toBe(line(39_999).slice(0, -1));
+    expect(seen[39_999]?.process).toBe('api.1');
+  });
+
   it('filters what it follows', async () => {
     const path = join(dir, 'api.log');
     const pair = new PairWriter(path, T0);
