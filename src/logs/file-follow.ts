@@ -2,7 +2,9 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nodeFsPromises } from '../core/lazy-builtin.js';
 import { errorMessage, isErrnoException, OvrseerError } from '../errors.js';
-import { matches, parseLogText } from './file-reader.js';
+import { matches } from './file-reader.js';
+import { indexPathOf } from './log-index.js';
+import { LogPair } from './log-pair.js';
 import { type CompiledQuery, compileQuery, mergeByTime } from './query.js';
 import type { LogEntry, LogQuery } from './types.js';
 
@@ -11,11 +13,20 @@ const READ_CHUNK = 1024 * 1024;
 interface Tracked {
   name: string;
   path: string;
+  indexPath: string;
   handle: FileHandle | null;
   ino: number;
+  /** Where the next read of the text file starts. */
   offset: number;
-  /** Bytes after the last newline: a line being written right now. */
-  partial: Buffer;
+  index: FileHandle | null;
+  indexIno: number;
+  indexOffset: number;
+  /**
+   * The index of the pair before a rotation: while `indexPath` still names it (the writer renames the
+   * two files one after the other), the new pair's index is not there yet.
+   */
+  oldIndexIno: number;
+  pair: LogPair;
 }
 
 export interface FollowOptions {
@@ -30,9 +41,11 @@ export interface FollowOptions {
 }
 
 /**
- * `tail -F` for log files: reads what is appended to `<dir>/<name>.log`, and when the file is rotated
- * (renamed away and replaced), finishes the old one through the open handle and continues with the
- * new one from its start, so no line is skipped or shown twice.
+ * `tail -F` for log files: reads what is appended to `<dir>/<name>.log` and its index `<name>.idx`
+ * (`log-index.ts`), and shows lines once both the text and its record are there. When the files are
+ * rotated (renamed away and replaced), it finishes the old pair through the open handles and continues
+ * with the new one from its start, so no line is skipped or shown twice. A log without an index (an
+ * earlier version's) is followed as the prefixed lines it holds.
  */
 export class LogFollower {
   readonly #options: FollowOptions;
@@ -45,26 +58,52 @@ export class LogFollower {
   constructor(options: FollowOptions) {
     this.#options = options;
     this.#query = compileQuery(options.query ?? {});
-    this.#files = options.names.map((name) => ({
-      name,
-      path: join(options.dir, `${name}.log`),
-      handle: null,
-      ino: 0,
-      offset: 0,
-      partial: Buffer.alloc(0),
-    }));
+    this.#files = options.names.map((name) => {
+      const path = join(options.dir, `${name}.log`);
+      return {
+        name,
+        path,
+        indexPath: indexPathOf(path),
+        handle: null,
+        ino: 0,
+        offset: 0,
+        index: null,
+        indexIno: 0,
+        indexOffset: 0,
+        oldIndexIno: 0,
+        pair: new LogPair(name),
+      };
+    });
   }
 
   /**
-   * Opens the files as they are now and returns how far each one goes: read the history up to there,
-   * then `start()` to follow from there.
+   * Opens the files as they are now and returns how far each one goes — the text file's size under its
+   * path, the index's under `indexPathOf` — for `queryLogFiles({ endOffsets })` to read the history up
+   * to there; then `start()` follows from there.
    */
   async snapshot(): Promise<Map<string, number>> {
     const offsets = new Map<string, number>();
     for (const file of this.#files) {
-      if (await this.#open(file)) {
-        file.offset = (await (file.handle as FileHandle).stat()).size;
-        offsets.set(file.path, file.offset);
+      if (!(await this.#open(file))) continue;
+      // The index first: every record read now describes text written before it, so within the size
+      // taken after.
+      let textFrom: number | null = null;
+      if (file.index !== null) {
+        const index = await readFrom(file.index, 0);
+        file.indexOffset = index.length;
+        offsets.set(file.indexPath, index.length);
+        textFrom = file.pair.skipIndex(index);
+      }
+      const size = (await (file.handle as FileHandle).stat()).size;
+      offsets.set(file.path, size);
+      if (textFrom !== null) {
+        file.offset = textFrom;
+      } else if (file.index !== null || size > 0) {
+        // Legacy text (no index, or not one): the history read all of it, as earlier versions did.
+        offsets.delete(file.indexPath);
+        file.pair = new LogPair(file.name, size);
+        file.pair.setLegacy();
+        file.offset = size;
       }
     }
     return offsets;
@@ -86,13 +125,7 @@ export class LogFollower {
     this.#stopped = true;
     if (this.#timer !== null) clearTimeout(this.#timer);
     await this.#polling;
-    await Promise.all(
-      this.#files.map((file) => {
-        const handle = file.handle;
-        file.handle = null;
-        return handle?.close();
-      }),
-    );
+    await Promise.all(this.#files.map((file) => closePair(file)));
   }
 
   /** One round: new lines of every file, delivered together. Rounds never overlap. */
@@ -105,7 +138,9 @@ export class LogFollower {
 
   async #pollAll(): Promise<void> {
     const runs: LogEntry[][] = [];
-    for (const file of this.#files) runs.push(await this.#pollFile(file));
+    for (const file of this.#files) {
+      runs.push((await this.#pollFile(file)).filter((entry) => matches(entry, this.#query)));
+    }
     const entries = mergeByTime(runs);
     if (entries.length > 0 && !this.#stopped) this.#options.onEntries(entries);
   }
@@ -116,20 +151,63 @@ export class LogFollower {
     const now = await statOrNull(file.path);
     if (now === null) return entries;
     if (now.ino !== file.ino) {
-      // Rotated: everything of the old file has just been read through its handle.
-      append(entries, this.#lines(file, Buffer.from('\n')));
-      await file.handle?.close();
-      file.handle = null;
+      // Rotated: what was written to the old pair until the rename is read through its handles.
+      append(entries, await this.#readNew(file));
+      append(entries, file.pair.finish());
+      file.oldIndexIno = file.index === null ? 0 : file.indexIno;
+      await closePair(file);
       if (await this.#open(file)) append(entries, await this.#readNew(file));
     } else if (now.size < file.offset) {
+      const index = file.index === null ? null : await file.index.stat();
       file.offset = 0;
-      file.partial = Buffer.alloc(0);
+      if (index !== null && index.size >= file.indexOffset) {
+        file.pair.restartText();
+      } else {
+        // Both cut (or a legacy file): it begins again.
+        await file.index?.close();
+        file.index = null;
+        file.indexOffset = 0;
+        file.pair = new LogPair(file.name);
+      }
       append(entries, await this.#readNew(file));
     }
     return entries;
   }
 
+  /**
+   * New index records, new text, then the records written meanwhile and the text after them: the
+   * writer writes a run's text before its record, so the second round usually completes the first.
+   * Records come first so that a large file's text is made into entries chunk by chunk, not buffered.
+   */
   async #readNew(file: Tracked): Promise<LogEntry[]> {
+    if (!file.pair.legacy) await this.#readIndex(file);
+    const entries = await this.#readText(file);
+    // Records whose text was already there.
+    append(entries, file.pair.entries());
+    if (file.pair.legacy) return entries;
+    if (file.index === null && (await this.#openIndex(file)) === 'missing' && file.pair.hasText) {
+      // Text without an index beside it: an earlier version's file (a writer creates the index first).
+      file.pair.setLegacy();
+      append(entries, file.pair.entries());
+      return entries;
+    }
+    if (!(await this.#readIndex(file))) return entries;
+    append(entries, file.pair.entries());
+    append(entries, await this.#readText(file));
+    return entries;
+  }
+
+  /** New bytes of the index to the pair; false when there were none. */
+  async #readIndex(file: Tracked): Promise<boolean> {
+    if (file.index === null) return false;
+    const index = await readFrom(file.index, file.indexOffset);
+    if (index.length === 0) return false;
+    file.indexOffset += index.length;
+    file.pair.pushIndex(index);
+    return true;
+  }
+
+  async #readText(file: Tracked): Promise<LogEntry[]> {
     const handle = file.handle;
     if (handle === null) return [];
     const entries: LogEntry[] = [];
@@ -138,37 +216,64 @@ export class LogFollower {
       const { bytesRead } = await handle.read(buffer, 0, READ_CHUNK, file.offset);
       if (bytesRead === 0) return entries;
       file.offset += bytesRead;
-      append(entries, this.#lines(file, buffer.subarray(0, bytesRead)));
+      file.pair.pushText(buffer.subarray(0, bytesRead));
+      append(entries, file.pair.entries());
     }
-  }
-
-  /** Complete lines of what was read, filtered; the unfinished tail waits for the next read. */
-  #lines(file: Tracked, chunk: Buffer): LogEntry[] {
-    const data = file.partial.length === 0 ? chunk : Buffer.concat([file.partial, chunk]);
-    const end = data.lastIndexOf(0x0a);
-    if (end === -1) {
-      file.partial = Buffer.from(data);
-      return [];
-    }
-    file.partial = Buffer.from(data.subarray(end + 1));
-    return parseLogText(data.toString('utf8', 0, end), file.name).filter((entry) =>
-      matches(entry, this.#query),
-    );
   }
 
   async #open(file: Tracked): Promise<boolean> {
-    try {
-      file.handle = await nodeFsPromises().open(file.path, 'r');
-    } catch (error) {
-      if (isErrnoException(error) && error.code === 'ENOENT') return false;
-      throw new OvrseerError('OVRSEER_LOG_READ_FAILED', `cannot open ${file.path}: ${errorMessage(error)}`, {
-        cause: error,
-      });
-    }
+    file.handle = await openOrNull(file.path);
+    if (file.handle === null) return false;
     file.ino = (await file.handle.stat()).ino;
     file.offset = 0;
-    file.partial = Buffer.alloc(0);
+    file.pair = new LogPair(file.name);
+    await this.#openIndex(file);
     return true;
+  }
+
+  async #openIndex(file: Tracked): Promise<'open' | 'missing' | 'not yet'> {
+    const handle = await openOrNull(file.indexPath);
+    if (handle === null) return 'missing';
+    const { ino } = await handle.stat();
+    if (ino === file.oldIndexIno) {
+      await handle.close();
+      return 'not yet';
+    }
+    file.index = handle;
+    file.indexIno = ino;
+    file.indexOffset = 0;
+    return 'open';
+  }
+}
+
+async function closePair(file: Tracked): Promise<void> {
+  const handles = [file.handle, file.index];
+  file.handle = null;
+  file.index = null;
+  await Promise.all(handles.map((handle) => handle?.close()));
+}
+
+async function openOrNull(path: string): Promise<FileHandle | null> {
+  try {
+    return await nodeFsPromises().open(path, 'r');
+  } catch (error) {
+    if (isErrnoException(error) && error.code === 'ENOENT') return null;
+    throw new OvrseerError('OVRSEER_LOG_READ_FAILED', `cannot open ${path}: ${errorMessage(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Everything from `offset` to the end of the file as it is now. */
+async function readFrom(handle: FileHandle, offset: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let at = offset;
+  for (;;) {
+    const buffer = Buffer.allocUnsafe(READ_CHUNK);
+    const { bytesRead } = await handle.read(buffer, 0, READ_CHUNK, at);
+    if (bytesRead === 0) return Buffer.concat(chunks);
+    chunks.push(buffer.subarray(0, bytesRead));
+    at += bytesRead;
   }
 }
 

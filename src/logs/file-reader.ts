@@ -2,21 +2,32 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { nodeFsPromises, nodeZlib } from '../core/lazy-builtin.js';
 import { errorMessage, isErrnoException, OvrseerError } from '../errors.js';
-import { parseFileLine } from './format.js';
-import { detectLevel, levelCode, levelName } from './levels.js';
+import { levelCode } from './levels.js';
 import { logFiles } from './log-files.js';
+import { indexPathOf } from './log-index.js';
+import { entriesNewestFirst } from './log-pair.js';
 import { applyLimit, type CompiledQuery, compileQuery, mergeByTime, STREAM_CODES } from './query.js';
 import type { LogEntry, LogQuery, LogQueryResult } from './types.js';
+
+export { parseLogText } from './log-pair.js';
 
 const gunzipAsync = (data: Buffer): Promise<NonSharedBuffer> => promisify(nodeZlib().gunzip)(data);
 
 export interface FileQueryOptions {
   /** `<state_dir>/logs`. */
   dir: string;
-  /** Process names whose files to read (`<dir>/<name>.log` and its rotated files). */
+  /** Process names whose files to read (`<dir>/<name>.log` and its rotated files, with their indexes). */
   names: readonly string[];
-  /** Read the current file of these paths only up to this byte offset (a follower takes it from there). */
+  /**
+   * A follower's snapshot (`LogFollower.snapshot`): read the current file only up to these byte
+   * offsets — of the text file, and of its index under `indexPathOf` — the follower takes it from there.
+   */
   endOffsets?: ReadonlyMap<string, number>;
+  /**
+   * The current files are being written (a running supervisor): text after the last index record is
+   * not shown, its record is on its way. @default false
+   */
+  growing?: boolean;
   /** Per instance id: only entries older than this time (a live buffer holds the newer ones). */
   before?: (process: string) => number | null;
 }
@@ -39,73 +50,74 @@ async function readProcess(
 ): Promise<LogEntry[]> {
   const current = join(options.dir, `${name}.log`);
   const files = await logFiles(current);
-  const chunks: LogEntry[][] = [];
-  let found = 0;
-  for (let index = files.length - 1; index >= 0 && found < query.limit; index -= 1) {
+  const newest: LogEntry[] = [];
+  for (let index = files.length - 1; index >= 0 && newest.length < query.limit; index -= 1) {
     const path = files[index] ?? '';
-    const entries = parseLogText(await readLogFile(path, options.endOffsets?.get(path)), name);
-    const matched: LogEntry[] = [];
-    // Newest first within the file too, so a small limit stops early.
-    for (let i = entries.length - 1; i >= 0 && found < query.limit; i -= 1) {
-      const entry = entries[i];
-      if (entry === undefined || !matches(entry, query)) continue;
-      const before = options.before?.(entry.process) ?? null;
-      if (before !== null && entry.time >= before) continue;
-      matched.push(entry);
-      found += 1;
+    for (const entries of await fileEntries(path, name, path === current ? options : null)) {
+      // Newest first within the file too, so a small limit stops early.
+      for (let i = entries.length - 1; i >= 0 && newest.length < query.limit; i -= 1) {
+        const entry = entries[i];
+        if (entry === undefined || !matches(entry, query)) continue;
+        const before = options.before?.(entry.process) ?? null;
+        if (before !== null && entry.time >= before) continue;
+        newest.push(entry);
+      }
+      if (newest.length >= query.limit) break;
     }
-    chunks.push(matched.reverse());
   }
-  return chunks.reverse().flat();
+  return newest.reverse();
 }
 
-/** The text of a log file, decompressed; '' when it vanished (rotated away) since it was listed. */
-export async function readLogFile(path: string, endOffset?: number): Promise<string> {
+/**
+ * The entries of one log file and its index, newest part first; `current` holds the options for the
+ * current file (which may be growing), `null` for a rotated one.
+ */
+async function fileEntries(
+  path: string,
+  name: string,
+  current: FileQueryOptions | null,
+): Promise<Iterable<LogEntry[]>> {
+  const ends = current?.endOffsets;
+  const textEnd = ends?.get(path);
+  const text = await readLogBytes(path, textEnd);
+  if (text === null) return [];
+  const indexPath = indexPathOf(path);
+  // A snapshot taken without an index read the file as legacy text: so must the history before it.
+  const index =
+    ends !== undefined && textEnd !== undefined && !ends.has(indexPath)
+      ? null
+      : await readIndex(indexPath, ends?.get(indexPath));
+  const growing = current !== null && (ends !== undefined || current.growing === true);
+  return entriesNewestFirst(name, text, index, !growing);
+}
+
+/**
+ * The index of a log file: `api.idx.1` is preferred over `api.idx.1.gz` as `logFiles` prefers the
+ * uncompressed file (compression cut short leaves both, the plain one whole). `null` when there is none.
+ */
+async function readIndex(indexPath: string, endOffset: number | undefined): Promise<Buffer | null> {
+  const plain = indexPath.endsWith('.gz') ? indexPath.slice(0, -3) : indexPath;
+  return (await readLogBytes(plain, endOffset)) ?? (await readLogBytes(`${plain}.gz`, endOffset));
+}
+
+/** The bytes of a log or index file, decompressed; `null` when it is missing (or rotated away since listed). */
+async function readLogBytes(path: string, endOffset?: number): Promise<Buffer | null> {
   try {
-    let data = await nodeFsPromises().readFile(path);
+    let data: Buffer = await nodeFsPromises().readFile(path);
     if (path.endsWith('.gz')) data = await gunzipAsync(data);
     else if (endOffset !== undefined) data = data.subarray(0, endOffset);
-    return data.toString('utf8');
+    return data;
   } catch (error) {
-    if (isErrnoException(error) && error.code === 'ENOENT') return '';
+    if (isErrnoException(error) && error.code === 'ENOENT') return null;
     throw new OvrseerError('OVRSEER_LOG_READ_FAILED', `cannot read ${path}: ${errorMessage(error)}`, {
       cause: error,
     });
   }
 }
 
-/**
- * Entries of a log file's text. A line not in the file format (edited by hand, torn by a crash) is
- * kept as plain output with the time of the line before it: shown, never silently skipped.
- */
-export function parseLogText(text: string, name: string): LogEntry[] {
-  const entries: LogEntry[] = [];
-  let time = 0;
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    const line = text.slice(start, end);
-    start = end + 1;
-    if (line === '') continue;
-    const entry = parseFileLine(line, name) ?? foreignLine(line, name, time);
-    time = entry.time;
-    entries.push(entry);
-  }
-  return entries;
-}
-
-function foreignLine(text: string, name: string, time: number): LogEntry {
-  return {
-    seq: 0,
-    time,
-    process: name,
-    name,
-    instance: null,
-    stream: 'out',
-    level: levelName(detectLevel(text)),
-    text,
-  };
+/** The text of a log file, decompressed; '' when it vanished (rotated away) since it was listed. */
+export async function readLogFile(path: string, endOffset?: number): Promise<string> {
+  return ((await readLogBytes(path, endOffset)) ?? Buffer.alloc(0)).toString('utf8');
 }
 
 export function matches(entry: LogEntry, query: CompiledQuery): boolean {

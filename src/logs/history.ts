@@ -17,7 +17,12 @@ export async function queryLogHistory(
   if (files === null || query.after !== undefined) return live;
   if (query.limit !== undefined && live.entries.length >= query.limit) return live;
   const older = await queryLogFiles(
-    { dir: files.dir, names: files.names, before: (process) => store.oldestTime(process) },
+    {
+      dir: files.dir,
+      names: files.names,
+      growing: true,
+      before: (process) => store.oldestTime(process),
+    },
     query.limit === undefined ? query : { ...query, limit: query.limit - live.entries.length },
   );
   const entries = mergeByTime([older.entries, live.entries]);

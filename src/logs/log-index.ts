@@ -312,6 +312,24 @@ export class IndexedText {
     return { entries, waiting: [] };
   }
 
+  /**
+   * Moves past records whose entries were made elsewhere (a history read up to a follower's snapshot),
+   * keeping the offset, time and instance `entries` would have reached, without reading their text.
+   */
+  skip(records: readonly IndexRecord[]): void {
+    for (const record of records) {
+      if (record.kind === 'anchor') {
+        this.offset = Math.max(this.offset, record.offset);
+        this.#time = record.time;
+        this.#instance = null;
+        continue;
+      }
+      this.#time = record.time;
+      this.#instance = record.instance;
+      if (record.kind === 'output') this.offset += record.bytes;
+    }
+  }
+
   /** Text after the last record, as plain output: at the end of a file that will not grow any more. */
   rest(text: Buffer, textStart: number): LogEntry[] {
     const entries: LogEntry[] = [];

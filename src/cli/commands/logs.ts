@@ -119,7 +119,13 @@ export async function runLogs(options: LogsOptions): Promise<number> {
   const endOffsets = follower === null ? undefined : await follower.snapshot();
   try {
     const history = await queryLogFiles(
-      { dir, names: targets.names, ...(endOffsets === undefined ? {} : { endOffsets }) },
+      {
+        dir,
+        names: targets.names,
+        // A running supervisor writes the current files: text just written waits for its record.
+        growing: live !== null,
+        ...(endOffsets === undefined ? {} : { endOffsets }),
+      },
       query,
     );
     print(history.entries);

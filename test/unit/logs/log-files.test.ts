@@ -1,12 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { queryLogFiles } from '../../../src/logs/file-reader.js';
 import { formatFileLine, parseFileLine } from '../../../src/logs/format.js';
-import { detectLevel, ERROR, INFO, WARN } from '../../../src/logs/levels.js';
+import { ERROR, INFO, WARN } from '../../../src/logs/levels.js';
 import { logFiles } from '../../../src/logs/log-files.js';
+import { PairWriter } from './indexed-files.js';
 
 let dir = '';
 beforeEach(() => {
@@ -60,14 +61,20 @@ describe('log file lines', () => {
   });
 });
 
+/** A log file and its index holding `lines` (`[ms after T0, text, process?]`); `suffix` `.1.gz` etc. */
 function write(name: string, lines: [number, string, string?][], suffix = ''): void {
-  const text = lines
-    .map(([offset, text, process]) =>
-      formatFileLine(T0 + offset, process ?? name, 'out', detectLevel(text), text),
-    )
-    .join('');
-  const path = join(dir, `${name}.log${suffix}`);
-  writeFileSync(path, suffix.endsWith('.gz') ? gzipSync(text) : text);
+  const path = join(dir, `${name}.log`);
+  const pair = new PairWriter(path, T0);
+  for (const [offset, text, process] of lines) {
+    const instance = process === undefined ? null : Number(process.slice(name.length + 1));
+    pair.output(T0 + offset, instance, 'out', `${text}\n`);
+  }
+  if (suffix === '') return;
+  for (const file of [path, pair.indexPath]) {
+    const data = readFileSync(file);
+    rmSync(file);
+    writeFileSync(`${file}${suffix}`, suffix.endsWith('.gz') ? gzipSync(data) : data);
+  }
 }
 
 describe('queryLogFiles', () => {
@@ -152,7 +159,7 @@ describe('queryLogFiles', () => {
     });
   });
 
-  it('shows lines not in the file format with the time of the line before, instead of hiding them', async () => {
+  it('shows lines of an index-less file not in the earlier format with the time of the line before', async () => {
     writeFileSync(
       join(dir, 'api.log'),
       `${formatFileLine(T0, 'api', 'out', INFO, 'good')}edited by hand\n${formatFileLine(T0 + 5, 'api', 'out', INFO, 'good again')}torn`,
@@ -180,6 +187,8 @@ describe('queryLogFiles', () => {
       'api.log.2.gz',
       'api.logs',
       'api.log.x',
+      'api.idx',
+      'api.idx.1.gz',
     ]) {
       writeFileSync(join(dir, name), '');
     }

@@ -111,4 +111,22 @@ describe('log index', () => {
     tail.entries(Buffer.from('abc\nlost\n'), 0, records.slice(0, 2));
     expect(tail.rest(Buffer.from('lost\n'), 4).map((e) => [e.time, e.text])).toEqual([[1001, 'lost']]);
   });
+
+  it('skips records another reader made the entries of, reaching the state a pass would', () => {
+    const records = new IndexDecoder().push(
+      encoded((e) => {
+        e.anchor(1000, 0);
+        e.output(1001, 2, 'err', 4, 1);
+        e.system(1002, 3, 1, 'restarted');
+        e.anchor(2000, 9);
+        e.output(2001, 3, 'out', 4, 1);
+      }),
+    );
+    const text = Buffer.from('abc\nlost\nnew\n');
+    const pass = new IndexedText('w').entries(text, 0, records).entries;
+    const skipped = new IndexedText('w');
+    skipped.skip(records.slice(0, 2));
+    expect(skipped.offset).toBe(4);
+    expect(skipped.entries(text, 0, records.slice(2)).entries).toEqual(pass.slice(1));
+  });
 });
