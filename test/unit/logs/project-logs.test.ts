@@ -124,9 +124,13 @@ describe('createProjectLogs', () => {
       ['system', 'info', 'running: started (pid 1)'],
       ['system', 'error', 'crashed: exited with code 3'],
     ]);
-    expect(readFileSync(join(dir, '.ovrseer', 'logs', 'api.log'), 'utf8')).toMatch(
-      / api system error \| crashed: exited with code 3\n$/,
-    );
+    const files = await queryLogFiles({ dir: join(dir, '.ovrseer', 'logs'), names: ['api'] }, {});
+    expect(files.entries.map((entry) => [entry.time, entry.stream, entry.level, entry.text])).toEqual([
+      [1, 'system', 'info', 'running: started (pid 1)'],
+      [2, 'system', 'error', 'crashed: exited with code 3'],
+    ]);
+    // They are the supervisor's lines, not the program's: the text file stays the program's own.
+    expect(readFileSync(join(dir, '.ovrseer', 'logs', 'api.log'), 'utf8')).toBe('');
   });
 
   it('keeps partial lines and CRLF endings whole from the child to the file (with the engine splitter)', async () => {
