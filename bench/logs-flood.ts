@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { IndexDecoder } from '../src/logs/log-index.js';
 import { memoryOf } from './proc.js';
 import type { BenchRow } from './report.js';
 import { row } from './report.js';
@@ -57,10 +58,15 @@ export async function benchFlood(dir: string): Promise<BenchRow[]> {
   const logDir = join(dir, '.ovrseer', 'logs');
   const diskUse = dirSize(logDir);
   const bound = (5 + 1) * 10 * MB;
+  // ovrseer's notices are in the index beside each text file.
   const dropNotices = readdirSync(logDir)
-    .filter((name) => name.endsWith('.log'))
+    .filter((name) => name.endsWith('.idx'))
     .reduce(
-      (sum, name) => sum + (readFileSync(join(logDir, name), 'utf8').match(/lines? dropped/g) ?? []).length,
+      (sum, name) =>
+        sum +
+        new IndexDecoder()
+          .push(readFileSync(join(logDir, name)))
+          .filter((record) => record.kind === 'system' && /lines? dropped/.test(record.text)).length,
       0,
     );
   return [

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadProject } from '../src/config/load.js';
+import { countNewlines } from '../src/core/newline-count.js';
 import { ProcessManager } from '../src/core/process-manager.js';
+import { IndexDecoder } from '../src/logs/log-index.js';
 import { LogStore } from '../src/logs/log-store.js';
 import { createProjectLogs } from '../src/logs/project-logs.js';
 import { benchFlood } from './logs-flood.js';
@@ -66,13 +68,13 @@ async function ingest(dir: string, lines: number, logs = true): Promise<IngestRu
   await manager.shutdown();
   await project?.close();
   if (project === null) return { ms, inFile: lines, dropped: 0 };
-  const text = readFileSync(join(spec.settings.stateDir, 'logs', 'flood.log'), 'latin1');
-  let inFile = 0;
-  for (let at = text.indexOf(' flood out '); at !== -1; at = text.indexOf(' flood out ', at + 1)) inFile += 1;
-  const dropped = [...text.matchAll(/(\d+) lines? dropped/g)].reduce(
-    (sum, match) => sum + Number(match[1]),
-    0,
-  );
+  const logDir = join(spec.settings.stateDir, 'logs');
+  // The text file is the output as printed; ovrseer's notices are in the index beside it.
+  const inFile = countNewlines(readFileSync(join(logDir, 'flood.log')));
+  const dropped = new IndexDecoder().push(readFileSync(join(logDir, 'flood.idx'))).reduce((sum, record) => {
+    const match = record.kind === 'system' ? /(\d+) lines? dropped/.exec(record.text) : null;
+    return sum + (match === null ? 0 : Number(match[1]));
+  }, 0);
   return { ms, inFile, dropped };
 }
 
