@@ -126,7 +126,8 @@ export async function waitForLastLine(path: string, last: number, timeoutMs: num
       seen = size;
       if (size > 0 && pattern.test(tail(path, size, 4096))) return moment;
     }
-    if (Date.now() > deadline) throw new Error(`${path}: no line "${last}" after ${timeoutMs} ms (size ${size})`);
+    if (Date.now() > deadline)
+      throw new Error(`${path}: no line "${last}" after ${timeoutMs} ms (size ${size})`);
     await sleep(1);
   }
 }

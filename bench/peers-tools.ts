@@ -4,11 +4,11 @@
  * and is started, driven and ended with its own commands.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { findPm2, pm2Run } from './peers-pm2.js';
 import { isAlive } from './peers-proc.js';
+import { executable, ROOT, run, waitGone } from './peers-run.js';
 import { sleep } from './report.js';
 
 export type PeerName = 'ovrseer' | 'supervisord' | 'pm2';
@@ -39,38 +39,10 @@ export interface Peer {
   open(dir: string, programs: readonly Program[], env: NodeJS.ProcessEnv): PeerRun;
 }
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BIN = join(ROOT, 'dist/cli/bin.js');
 const SUPERVISORD = '/usr/bin/supervisord';
 const SUPERVISORCTL = '/usr/bin/supervisorctl';
 const GB = 1024 ** 3;
-
-/** Runs a command to its end; rejects with its output when it fails. */
-export function run(command: string, args: string[], options: { cwd?: string; env: NodeJS.ProcessEnv }): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code === 0) resolve(output);
-      else reject(new Error(`${command} ${args.join(' ')} exited ${code}:\n${output.slice(-2000)}`));
-    });
-  });
-}
-
-async function waitGone(pid: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid)) {
-    if (Date.now() > deadline) throw new Error(`pid ${pid} still runs ${timeoutMs} ms after its stop command`);
-    await sleep(20);
-  }
-}
 
 function ovrseerRun(dir: string, programs: readonly Program[], env: NodeJS.ProcessEnv): PeerRun {
   const lines = [
@@ -89,13 +61,17 @@ function ovrseerRun(dir: string, programs: readonly Program[], env: NodeJS.Proce
     lines.push(`  ${program.name}: { ${keys.join(', ')} }`);
   }
   writeFileSync(join(dir, 'ovrseer.yml'), `${lines.join('\n')}\n`);
-  const cli = (...args: string[]): Promise<string> => run(process.execPath, [BIN, ...args], { cwd: dir, env });
+  const cli = (...args: string[]): Promise<string> =>
+    run(process.execPath, [BIN, ...args], { cwd: dir, env });
   let pid = Number.NaN;
   return {
     async start() {
       await cli('up', '-d');
-      pid = (JSON.parse(readFileSync(join(dir, '.ovrseer', 'state.json'), 'utf8')) as { supervisor: { pid: number } })
-        .supervisor.pid;
+      pid = (
+        JSON.parse(readFileSync(join(dir, '.ovrseer', 'state.json'), 'utf8')) as {
+          supervisor: { pid: number };
+        }
+      ).supervisor.pid;
     },
     pid: () => pid,
     startProgram: async (name) => void (await cli('start', name)),
@@ -119,7 +95,7 @@ function supervisordRun(dir: string, programs: readonly Program[], env: NodeJS.P
   const socket = join(dir, 'supervisor.sock');
   const logs = join(dir, 'logs');
   mkdirSync(logs, { recursive: true });
-  const escape = (text: string): string => text.replaceAll('%', '%%');
+  const percentEscaped = (text: string): string => text.replaceAll('%', '%%');
   const lines = [
     '[unix_http_server]',
     `file=${socket}`,
@@ -137,7 +113,7 @@ function supervisordRun(dir: string, programs: readonly Program[], env: NodeJS.P
   for (const program of programs) {
     lines.push(
       `[program:${program.name}]`,
-      `command=${escape(program.argv.join(' '))}`,
+      `command=${percentEscaped(program.argv.join(' '))}`,
       `autostart=${program.autostart}`,
       ...(program.oneshot ? ['autorestart=false', 'startsecs=0'] : []),
       `stdout_logfile=${join(logs, `${program.name}.out.log`)}`,
@@ -178,79 +154,12 @@ function supervisordRun(dir: string, programs: readonly Program[], env: NodeJS.P
   };
 }
 
-function pm2Run(bin: string, dir: string, programs: readonly Program[], baseEnv: NodeJS.ProcessEnv): PeerRun {
-  const home = join(dir, 'pm2-home');
-  const logs = join(dir, 'logs');
-  mkdirSync(logs, { recursive: true });
-  const env = { ...baseEnv, PM2_HOME: home, PM2_DISABLE_VERSION_CHECK: 'true' };
-  const app = (program: Program) => ({
-    name: program.name,
-    script: program.argv[0],
-    args: program.argv.slice(1),
-    interpreter: 'none',
-    exec_mode: 'fork',
-    autorestart: !program.oneshot,
-    merge_logs: true,
-    out_file: join(logs, `${program.name}.out.log`),
-    error_file: join(logs, `${program.name}.err.log`),
-  });
-  const ecosystem = (name: string, apps: readonly Program[]): string => {
-    const file = join(dir, `${name}.config.json`);
-    writeFileSync(file, JSON.stringify({ apps: apps.map(app) }));
-    return file;
-  };
-  const autostart = programs.filter((program) => program.autostart);
-  const pm2 = (...args: string[]): Promise<string> => run(bin, args, { cwd: dir, env });
-  const pidOf = (): number => Number(readFileSync(join(home, 'pm2.pid'), 'utf8').trim());
-  return {
-    async start() {
-      // `pm2 ping` starts the God daemon and nothing else.
-      if (autostart.length === 0) await pm2('ping');
-      else await pm2('start', ecosystem('all', autostart));
-    },
-    pid: pidOf,
-    async startProgram(name) {
-      const program = programs.find((entry) => entry.name === name);
-      if (program === undefined) throw new Error(`no program ${name}`);
-      await pm2('start', ecosystem(name, [program]));
-    },
-    logFiles: (name) => [join(logs, `${name}.out.log`), join(logs, `${name}.err.log`)],
-    async stop() {
-      if (!existsSync(join(home, 'pm2.pid'))) return;
-      const pid = pidOf();
-      await pm2('kill');
-      await waitGone(pid, 30_000);
-    },
-  };
-}
-
-function executable(path: string): boolean {
-  return existsSync(path) && statSync(path).isFile();
-}
-
-/** pm2: OVRSEER_PM2_BIN (the file, or the folder .ci/run points at), .ci/cache, or pm2@7 installed in a temp cache. */
-async function findPm2(): Promise<{ bin: string | null; why: string }> {
-  const given = process.env.OVRSEER_PM2_BIN;
-  if (given !== undefined && given !== '') {
-    const bin = executable(given) ? given : join(given, 'pm2');
-    if (executable(bin)) return { bin, why: `OVRSEER_PM2_BIN (${bin})` };
-  }
-  const cached = join(ROOT, '.ci/cache/pm2/node_modules/.bin/pm2');
-  if (executable(cached)) return { bin: cached, why: cached };
-  const prefix = join(tmpdir(), 'ovrseer-bench-pm2');
-  const installed = join(prefix, 'node_modules/.bin/pm2');
-  if (!executable(installed)) {
-    try {
-      await run('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', 'pm2@7'], {
-        env: process.env,
-      });
-    } catch (error) {
-      return { bin: null, why: `pm2 is not installed and \`npm install pm2@7\` failed: ${(error as Error).message}` };
-    }
-  }
-  return executable(installed)
-    ? { bin: installed, why: `npm install --prefix ${prefix} pm2@7` }
-    : { bin: null, why: `npm installed pm2@7 but ${installed} is not there` };
+/** From its package.json: `pm2 --version` would start a God daemon in ~/.pm2. */
+function pm2Version(bin: string): string {
+  const manifest = join(dirname(realpathSync(bin)), '..', 'package.json');
+  return existsSync(manifest)
+    ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version
+    : '?';
 }
 
 /** The peers that can run here, and a line for each of the others saying why not. */
@@ -268,7 +177,7 @@ export async function findPeers(): Promise<{ peers: Peer[]; notes: string[] }> {
   if (bin === null) notes.push(`pm2: — (${pm2.why})`);
   else {
     peers.push({ name: 'pm2', open: (dir, programs, env) => pm2Run(bin, dir, programs, env) });
-    notes.push(`pm2 from ${pm2.why}`);
+    notes.push(`pm2 ${pm2Version(bin)} from ${pm2.why}`);
   }
   return { peers, notes };
 }

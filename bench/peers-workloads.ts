@@ -10,11 +10,12 @@ import {
   distinctNumberLines,
   rssBytes,
   rssSampler,
-  wallMs,
   waitForLastLine,
+  wallMs,
   writtenBytes,
 } from './peers-proc.js';
-import { type Peer, type PeerRun, type Program, run as runCommand } from './peers-tools.js';
+import { run as runCommand } from './peers-run.js';
+import type { Peer, PeerRun, Program } from './peers-tools.js';
 import { median, sleep } from './report.js';
 
 export const LINES = 1_000_000;
@@ -33,7 +34,12 @@ export interface Timing {
 
 const MiB = 1024 ** 2;
 
-async function withRun(peer: Peer, dir: string, programs: Program[], body: (run: PeerRun) => Promise<Figures>) {
+async function withRun(
+  peer: Peer,
+  dir: string,
+  programs: Program[],
+  body: (run: PeerRun) => Promise<Figures>,
+) {
   const env = { ...process.env, NO_COLOR: '1', OVRSEER_PEERS_BENCH: dir };
   const run = peer.open(dir, programs, env);
   try {
@@ -53,7 +59,9 @@ function seqProgram(dir: string, autostart: boolean): Program {
 const printedAt = (dir: string): number => Number(readFileSync(join(dir, 'start'), 'utf8').trim()) / 1e6;
 
 function keptBytes(run: PeerRun): number {
-  return run.logFiles('seq').reduce((sum, file) => sum + (statSync(file, { throwIfNoEntry: false })?.size ?? 0), 0);
+  return run
+    .logFiles('seq')
+    .reduce((sum, file) => sum + (statSync(file, { throwIfNoEntry: false })?.size ?? 0), 0);
 }
 
 /** The 1 M-line job started with the supervisor: from the start command to the last line in the file. */
@@ -163,5 +171,9 @@ export async function validate(peer: Peer, dir: string, bin: string): Promise<Fi
     validates.push(await timed([bin, 'validate']));
     nodes.push(await timed(['-e', '0']));
   }
-  return { validate: median(validates), node: median(nodes), validateOverNode: median(validates) - median(nodes) };
+  return {
+    validate: median(validates),
+    node: median(nodes),
+    validateOverNode: median(validates) - median(nodes),
+  };
 }

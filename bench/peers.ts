@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killMarker, pidsWithMarker } from './peers-proc.js';
+import { killMarker } from './peers-proc.js';
 import { findPeers, type Peer, type PeerName } from './peers-tools.js';
 import { type Figures, idle, seqCold, seqWarm, type Timing, validate } from './peers-workloads.js';
 import { type BenchRow, median, report } from './report.js';
@@ -58,10 +58,14 @@ export async function benchPeers(): Promise<BenchRow[]> {
   } finally {
     const left = killMarker(root);
     rmSync(root, { recursive: true, force: true });
-    notes.push(`processes of the benchmark left at the end: ${left.length}${left.length ? ` (${left.join(' ')})` : ''}`);
+    notes.push(
+      `processes of the benchmark left at the end: ${left.length}${left.length ? ` (${left.join(' ')})` : ''}`,
+    );
     results.ovrseer.leftovers = [left.length];
   }
-  notes.push(`${ROUNDS} rounds in ${((Date.now() - began) / 60_000).toFixed(1)} min; timing ${JSON.stringify(TIMING)}`);
+  notes.push(
+    `${ROUNDS} rounds in ${((Date.now() - began) / 60_000).toFixed(1)} min; timing ${JSON.stringify(TIMING)}`,
+  );
   const present = new Set(peers.map((peer) => peer.name));
   const rows = buildRows(results, present, ROUNDS);
   process.stdout.write(`${notes.map((note) => `- ${note}`).join('\n')}\n\n`);
@@ -74,7 +78,14 @@ export async function benchPeers(): Promise<BenchRow[]> {
   return rows;
 }
 
-async function runOne(root: string, round: number, workload: Workload, peer: Peer, results: Results, notes: string[]) {
+async function runOne(
+  root: string,
+  round: number,
+  workload: Workload,
+  peer: Peer,
+  results: Results,
+  notes: string[],
+) {
   const dir = join(root, `r${round + 1}-${workload.name}-${peer.name}`);
   mkdirSync(dir);
   const label = `round ${round + 1} ${workload.name} ${peer.name}`;
@@ -82,8 +93,9 @@ async function runOne(root: string, round: number, workload: Workload, peer: Pee
   try {
     const figures = await workload.run(peer, dir);
     for (const [key, value] of Object.entries(figures)) {
-      const series = (results[peer.name][key] ??= []);
+      const series = results[peer.name][key] ?? [];
       series[round] = value;
+      results[peer.name][key] = series;
     }
     const shown = JSON.stringify(figures, (_, v) => (typeof v === 'number' ? +v.toFixed(3) : v));
     process.stderr.write(`${label} (${((Date.now() - began) / 1000).toFixed(1)} s): ${shown}\n`);
@@ -92,7 +104,8 @@ async function runOne(root: string, round: number, workload: Workload, peer: Pee
     process.stderr.write(`${label} failed: ${(error as Error).message}\n`);
   } finally {
     const left = killMarker(dir);
-    if (left.length > 0) notes.push(`${label}: ${left.length} processes left after its stop command (killed)`);
+    if (left.length > 0)
+      notes.push(`${label}: ${left.length} processes left after its stop command (killed)`);
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -116,7 +129,10 @@ function buildRows(results: Results, present: Set<PeerName>, rounds: number): Be
   const ratio = (key: string): number => {
     const ours = results.ovrseer[key] ?? [];
     const theirs = results.supervisord[key] ?? [];
-    const ratios = Array.from({ length: rounds }, (_, r) => (ours[r] ?? Number.NaN) / (theirs[r] ?? Number.NaN));
+    const ratios = Array.from(
+      { length: rounds },
+      (_, r) => (ours[r] ?? Number.NaN) / (theirs[r] ?? Number.NaN),
+    );
     const values = finite(ratios);
     return values.length === 0 ? Number.NaN : median(values);
   };
@@ -153,11 +169,18 @@ function buildRows(results: Results, present: Set<PeerName>, rounds: number): Be
   };
   const lost = (peer: PeerName): { total: number; runs: number; bad: number } => {
     const values = [...finite(results[peer].lost), ...finite(results[peer].coldLost)];
-    return { total: values.reduce((a, b) => a + b, 0), runs: values.length, bad: values.filter((v) => v > 0).length };
+    return {
+      total: values.reduce((a, b) => a + b, 0),
+      runs: values.length,
+      bad: values.filter((v) => v > 0).length,
+    };
   };
   const lostCell = (peer: PeerName): string => {
     const { total, runs, bad } = lost(peer);
-    return cellOf(peer, runs === 0 ? '—' : total === 0 ? `0 in ${runs} runs` : `${total} in ${bad} of ${runs} runs`);
+    return cellOf(
+      peer,
+      runs === 0 ? '—' : total === 0 ? `0 in ${runs} runs` : `${total} in ${bad} of ${runs} runs`,
+    );
   };
   const ovrLost = lost('ovrseer');
   const perKept = (peer: PeerName): string => ` (${fmt(med(peer, 'writtenPerKept'), '×')} its file)`;
@@ -195,7 +218,12 @@ function buildRows(results: Results, present: Set<PeerName>, rounds: number): Be
       unit: 'ms',
       target: '',
       pass: null,
-      cells: [fmt(med('ovrseer', 'validate'), 'ms'), '—', '—', `node -e 0: ${fmt(med('ovrseer', 'node'), 'ms')}`],
+      cells: [
+        fmt(med('ovrseer', 'validate'), 'ms'),
+        '—',
+        '—',
+        `node -e 0: ${fmt(med('ovrseer', 'node'), 'ms')}`,
+      ],
     },
     absolute('validateOverNode', '`ovrseer validate` − `node -e 0`', 'ms', 100, '≤ 100 ms'),
     {
