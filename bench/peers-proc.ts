@@ -113,21 +113,29 @@ function tail(path: string, size: number, length: number): string {
 
 /**
  * Polls a log file about every millisecond until a line holding the number `last` is in its tail
- * (a supervisor may append a line of its own after the program's last), and returns that moment.
+ * (a supervisor may append a line of its own after the program's last). Returns that moment, or —
+ * when the line never comes (a supervisor that loses lines) — null once the file has not grown for
+ * `quietMs`.
  */
-export async function waitForLastLine(path: string, last: number, timeoutMs: number): Promise<number> {
+export async function waitForLastLine(
+  path: string,
+  last: number,
+  options: { timeoutMs: number; quietMs: number },
+): Promise<number | null> {
   const pattern = new RegExp(`(?<![\\d.:-])${last}(?!\\d)`);
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + options.timeoutMs;
   let seen = -1;
+  let grew = Date.now();
   for (;;) {
     const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
     if (size !== seen) {
       const moment = wallMs();
       seen = size;
+      grew = Date.now();
       if (size > 0 && pattern.test(tail(path, size, 4096))) return moment;
-    }
+    } else if (size > 0 && Date.now() - grew > options.quietMs) return null;
     if (Date.now() > deadline)
-      throw new Error(`${path}: no line "${last}" after ${timeoutMs} ms (size ${size})`);
+      throw new Error(`${path}: no line "${last}" after ${options.timeoutMs} ms (size ${size})`);
     await sleep(1);
   }
 }

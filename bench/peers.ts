@@ -47,6 +47,15 @@ export async function benchPeers(): Promise<BenchRow[]> {
   const root = mkdtempSync(join(tmpdir(), 'ovrseer-bench-peers-'));
   const results: Results = { ovrseer: {}, supervisord: {}, pm2: {} };
   const began = Date.now();
+  // Ctrl-C skips the finally below: end what the benchmark started before leaving.
+  const interrupted = (signal: NodeJS.Signals): void => {
+    const left = killMarker(root);
+    rmSync(root, { recursive: true, force: true });
+    process.stderr.write(`${signal}: killed ${left.length} processes of the benchmark\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const workload of WORKLOADS) {
@@ -56,6 +65,8 @@ export async function benchPeers(): Promise<BenchRow[]> {
       }
     }
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     const left = killMarker(root);
     rmSync(root, { recursive: true, force: true });
     notes.push(
