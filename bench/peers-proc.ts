@@ -121,6 +121,8 @@ export async function waitForLastLine(
   path: string,
   last: number,
   options: { timeoutMs: number; quietMs: number },
+  /** Throws when the command that should produce the lines failed. */
+  check: () => void = () => undefined,
 ): Promise<number | null> {
   const pattern = new RegExp(`(?<![\\d.:-])${last}(?!\\d)`);
   const deadline = Date.now() + options.timeoutMs;
@@ -134,6 +136,7 @@ export async function waitForLastLine(
       grew = Date.now();
       if (size > 0 && pattern.test(tail(path, size, 4096))) return moment;
     } else if (size > 0 && Date.now() - grew > options.quietMs) return null;
+    check();
     if (Date.now() > deadline)
       throw new Error(`${path}: no line "${last}" after ${options.timeoutMs} ms (size ${size})`);
     await sleep(1);

@@ -51,6 +51,28 @@ async function withRun(
   }
 }
 
+/**
+ * A command left running while the benchmark watches its effect: its failure is kept (and thrown
+ * by `done` or by `check`) instead of being an unhandled rejection in the meantime.
+ */
+function inBackground(promise: Promise<unknown>): { check: () => void; done: () => Promise<void> } {
+  let failure: { error: unknown } | null = null;
+  const settled = promise.then(
+    () => undefined,
+    (error: unknown) => {
+      failure = { error };
+    },
+  );
+  const check = (): void => {
+    if (failure !== null) throw failure.error;
+  };
+  const done = async (): Promise<void> => {
+    await settled;
+    check();
+  };
+  return { check, done };
+}
+
 /** `seq 1 1000000` behind a script that first notes when it starts printing (ns since the epoch). */
 function seqProgram(dir: string, autostart: boolean): Program {
   const script = join(dir, 'seqjob.sh');
@@ -70,9 +92,10 @@ function keptBytes(run: PeerRun): number {
 export function seqCold(peer: Peer, dir: string): Promise<Figures> {
   return withRun(peer, dir, [seqProgram(dir, true)], async (run) => {
     const commanded = wallMs();
-    const started = run.start();
-    const last = (await waitForLastLine(run.logFiles('seq')[0] as string, LINES, WAIT)) ?? Number.NaN;
-    await started;
+    const started = inBackground(run.start());
+    const last =
+      (await waitForLastLine(run.logFiles('seq')[0] as string, LINES, WAIT, started.check)) ?? Number.NaN;
+    await started.done();
     return {
       coldTotal: last - commanded,
       coldFirstToLast: last - printedAt(dir),
@@ -91,10 +114,11 @@ export function seqWarm(peer: Peer, dir: string, timing: Timing): Promise<Figure
     const sampler = rssSampler(pid);
     const cpu0 = cpuNs(pid);
     const written0 = writtenBytes(pid);
-    const commanded = run.startProgram('seq');
+    const commanded = inBackground(run.startProgram('seq'));
     // NaN when lines were lost: no latency then, but what the supervisor spent still counts.
-    const last = (await waitForLastLine(run.logFiles('seq')[0] as string, LINES, WAIT)) ?? Number.NaN;
-    await commanded;
+    const last =
+      (await waitForLastLine(run.logFiles('seq')[0] as string, LINES, WAIT, commanded.check)) ?? Number.NaN;
+    await commanded.done();
     await sleep(timing.jobSettleMs);
     const cpu = (cpuNs(pid) - cpu0) / 1e6;
     const written = writtenBytes(pid) - written0;
@@ -130,20 +154,16 @@ export function idle(peer: Peer, dir: string, count: number, timing: Timing): Pr
   }));
   return withRun(peer, dir, programs, async (run) => {
     const commanded = wallMs();
-    let startError: unknown = null;
-    const started = run.start().catch((error: unknown) => {
-      startError = error;
-    });
+    const started = inBackground(run.start());
     const deadline = Date.now() + 120_000;
     const spawnedSoFar = argvCounter(argv);
     while (spawnedSoFar() < count) {
-      if (startError !== null) throw startError;
+      started.check();
       if (Date.now() > deadline) throw new Error(`${peer.name}: not all ${count} sleepers spawned in 120 s`);
       await sleep(5);
     }
     const spawned = wallMs() - commanded;
-    await started;
-    if (startError !== null) throw startError;
+    await started.done();
     const pid = run.pid();
     await sleep(timing.settleMs);
     const cpu0 = cpuNs(pid);
