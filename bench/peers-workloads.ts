@@ -153,10 +153,10 @@ export function idle(peer: Peer, dir: string, count: number, timing: Timing): Pr
     oneshot: false,
   }));
   return withRun(peer, dir, programs, async (run) => {
+    const spawnedSoFar = argvCounter(argv);
     const commanded = wallMs();
     const started = inBackground(run.start());
     const deadline = Date.now() + 120_000;
-    const spawnedSoFar = argvCounter(argv);
     while (spawnedSoFar() < count) {
       started.check();
       if (Date.now() > deadline) throw new Error(`${peer.name}: not all ${count} sleepers spawned in 120 s`);
