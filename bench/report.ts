@@ -9,20 +9,31 @@ export interface BenchRow {
   target: string;
   /** null when the metric has no target. */
   pass: boolean | null;
+  /** What the table shows instead of `value unit`, one cell per column of `report`'s `columns`. */
+  cells?: string[];
 }
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 
-/** Prints a Markdown table (pasteable into closing notes) and writes the rows as JSON. */
-export function report(name: string, rows: BenchRow[], context: Record<string, unknown> = {}): void {
+/**
+ * Prints a Markdown table (pasteable into closing notes) and writes the rows as JSON. With `columns`,
+ * the value column becomes those columns, filled from each row's `cells` (side-by-side figures).
+ */
+export function report(
+  name: string,
+  rows: BenchRow[],
+  context: Record<string, unknown> = {},
+  columns: readonly string[] = ['value'],
+): void {
+  const valueCells = (row: BenchRow): string[] => row.cells ?? [`${formatValue(row.value)} ${row.unit}`];
   const lines = [
     `### ${name}`,
     '',
-    '| metric | value | target | |',
-    '|---|---:|---|---|',
+    `| metric | ${columns.join(' | ')} | target | |`,
+    `|---|${columns.map(() => '---:|').join('')}---|---|`,
     ...rows.map(
       (row) =>
-        `| ${row.metric} | ${formatValue(row.value)} ${row.unit} | ${row.target} | ${row.pass === null ? '' : row.pass ? 'ok' : 'MISSED'} |`,
+        `| ${row.metric} | ${valueCells(row).join(' | ')} | ${row.target} | ${row.pass === null ? '' : row.pass ? 'ok' : 'MISSED'} |`,
     ),
     '',
   ];
@@ -57,6 +68,6 @@ export function median(values: readonly number[]): number {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function formatValue(value: number): string {
+export function formatValue(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(value < 10 ? 2 : 1);
 }

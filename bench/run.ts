@@ -3,6 +3,7 @@ import { benchApiAbuse } from './api-abuse.js';
 import { benchCli } from './cli.js';
 import { benchLogs, queries } from './logs.js';
 import { benchMetrics } from './metrics.js';
+import { benchPeers } from './peers.js';
 import { report } from './report.js';
 import { benchSoak } from './soak.js';
 import { benchStartStop } from './start-stop.js';
@@ -19,6 +20,7 @@ const benches: [string, () => Promise<unknown>][] = [
 /** Run only when named (`npm run bench -- soak`): they take minutes. */
 const named: [string, () => Promise<unknown>][] = [
   ['soak', benchSoak],
+  ['peers', benchPeers],
   ['log-queries', async () => report('log-queries', queries())],
 ];
 const only = process.argv[2];
