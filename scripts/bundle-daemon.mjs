@@ -43,6 +43,12 @@ await build({
     'croner',
     'picomatch',
     'picocolors',
+    // The config parser's packages: the supervisor gets the project normalized already, so none of
+    // them should be reached; left external, a stray import shows as a require() (the e2e test
+    // startup-imports.test.ts looks) instead of growing the bundle. re2js: by the first regex pattern.
+    'yaml',
+    'dotenv',
+    're2js',
     // Native (prebuilt per platform), optional: required only by the subreaper.
     'koffi',
   ],

@@ -119,15 +119,18 @@ function tooManyEarly(src: SourceDoc, at: Locator): ConfigIssue | null {
   return count > max ? tooManyIssue(count, max, [key], at, false) : null;
 }
 
-/** Parses, interpolates, validates and normalizes the text of an `ovrseer.yml` (any accepted form). */
-export function parseProjectText(text: string, options: ParseOptions): ProjectSpec {
+/**
+ * Parses, interpolates, validates and normalizes the text of an `ovrseer.yml` (any accepted form).
+ * `parsed`: `parseYaml(text, options.file)` done already (by `loadProject`, to tell the format).
+ */
+export function parseProjectText(text: string, options: ParseOptions, parsed?: SourceDoc): ProjectSpec {
   const dir = resolve(options.dir ?? dirname(resolve(options.file)));
   const bytes = Buffer.byteLength(text);
   if (bytes > MAX_CONFIG_BYTES)
     fail([
       { file: options.file, line: null, column: null, path: '', message: tooBigMessage(options.file, bytes) },
     ]);
-  const src = parseYaml(text, options.file);
+  const src = parsed ?? parseYaml(text, options.file);
   const at: Locator = (path, message, opts) => issueAt(src, path, message, opts);
   if (!isMap(src.doc.contents)) {
     const message = src.doc.contents === null ? 'the config is empty' : 'expected a map at the top level';

@@ -1,14 +1,17 @@
 import { constants } from 'node:os';
-import { Cron } from 'croner';
 import { z } from 'zod';
 import { errorMessage } from '../errors.js';
 import type { EnvDialect } from './env.js';
 import type { CommandInput, DependencyInput, EnvFileInput } from './input.js';
+import { lazyPackage } from './lazy-package.js';
 import type { DependencyCondition } from './spec.js';
 import { didYouMean } from './suggest.js';
 import { resolveUser } from './user.js';
 import { userPatternProblem } from './user-pattern.js';
 import type { Path } from './yaml-source.js';
+
+/** Loaded by the first `cron_restart` to check. */
+const croner = lazyPackage<typeof import('croner')>('croner');
 
 export function show(value: unknown): string {
   if (value === undefined) return 'nothing';
@@ -169,7 +172,7 @@ export const signalSchema = z.string().transform((value, ctx) => {
 
 export const cronSchema = z.string().superRefine((value, ctx) => {
   try {
-    new Cron(value, { paused: true }).stop();
+    new (croner().Cron)(value, { paused: true }).stop();
   } catch (error) {
     const reason = errorMessage(error).replace(/^CronPattern: /, '');
     ctx.addIssue({

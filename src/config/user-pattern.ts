@@ -1,5 +1,9 @@
-import { RE2JS, RE2JSException } from 're2js';
+import type { RE2JS } from 're2js';
 import { errorMessage, OvrseerError } from '../errors.js';
+import { lazyPackage } from './lazy-package.js';
+
+/** Loaded by the first pattern that is not a plain literal. */
+const re2js = lazyPackage<typeof import('re2js')>('re2js');
 
 /**
  * A regular expression a user typed (`logs --grep`, `?grep=`, `ready: {log: …}`, the TUI's `/`).
@@ -67,13 +71,14 @@ export function compileUserPattern(source: string, options: UserPatternOptions =
   }
   const unsupported = unsupportedSyntax(source);
   if (unsupported !== null) throw new UserPatternError(key, source, unsupported);
+  const { RE2JS: Re2, RE2JSException } = re2js();
   let re2: RE2JS;
   try {
     const mask =
-      (ignoreCase ? RE2JS.CASE_INSENSITIVE : 0) |
-      (flags.multiline ? RE2JS.MULTILINE : 0) |
-      (flags.dotAll ? RE2JS.DOTALL : 0);
-    re2 = RE2JS.compile(RE2JS.translateRegExp(source), mask);
+      (ignoreCase ? Re2.CASE_INSENSITIVE : 0) |
+      (flags.multiline ? Re2.MULTILINE : 0) |
+      (flags.dotAll ? Re2.DOTALL : 0);
+    re2 = Re2.compile(Re2.translateRegExp(source), mask);
   } catch (error) {
     const reason = errorMessage(error).replace(/^error parsing regexp: /, '');
     if (error instanceof RE2JSException) {

@@ -1,5 +1,5 @@
 import { DEFAULT_SHELL } from '../config/defaults.js';
-import { expandInstanceVariables, type Variables } from '../config/interpolate.js';
+import { expandInstanceVariables, type Variables } from '../config/interpolate-string.js';
 import type { CommandSpec } from '../config/spec.js';
 import { shQuote } from '../shell-quote.js';
 

@@ -21,13 +21,13 @@ import {
   stopBatches,
   stopLevels,
 } from './graph.js';
-import { nodeCrypto } from './lazy-builtin.js';
 import { perLine } from './line-batch.js';
 import { ManagedProcess, type ManagedProcessContext, type ProcessInfo } from './managed-process.js';
 import type { Plugin } from './plugin.js';
 import { PluginHost } from './plugin-host.js';
 import { createProbe } from './probes/create-probe.js';
 import type { ProbeFactory } from './probes/probe.js';
+import { projectIdOf } from './project-id.js';
 import { resolveSelectors, type SelectOptions, selectInstances } from './selectors.js';
 import { type ShutdownResult, ShutdownSequence } from './shutdown.js';
 import { SpawnPacer } from './spawn-pacer.js';
@@ -55,6 +55,7 @@ export interface ProcessManagerOptions {
 }
 
 export type { ShutdownResult };
+export { projectIdOf };
 
 /**
  * Runs a project: starts processes as soon as their dependencies' conditions hold (dependency tier
@@ -523,15 +524,6 @@ export class ProcessManager {
       });
     });
   }
-}
-
-/** Stable per config file (or per directory and name for a spec built in code). */
-export function projectIdOf(spec: ProjectSpec): string {
-  return nodeCrypto()
-    .createHash('sha256')
-    .update(spec.file ?? `${spec.dir}\0${spec.name}`)
-    .digest('hex')
-    .slice(0, 16);
 }
 
 /** Whether `start()` may stop waiting for this instance. */

@@ -1,5 +1,5 @@
 import type { ProjectSpec } from '../../config/spec.js';
-import { projectIdOf } from '../../core/process-manager.js';
+import { projectIdOf } from '../../core/project-id.js';
 import { OvrseerError } from '../../errors.js';
 import { EXIT_FAILURE, EXIT_OK } from '../../exit-codes.js';
 import { statePaths } from '../../os/state-dir.js';

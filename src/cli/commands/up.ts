@@ -1,17 +1,8 @@
 import { loadProject } from '../../config/load.js';
 import { resolveSelectors } from '../../core/selectors.js';
 import { OvrseerError } from '../../errors.js';
-import { attachMetrics } from '../../metrics/attach.js';
 import { resolveExitRule } from '../../supervisor/exit-rule.js';
-import { runSession } from '../../supervisor/session.js';
-import { Supervisor } from '../../supervisor/supervisor.js';
-import { shouldUseColor } from '../../terminal/format.js';
-import { Printer, SUPERVISOR_BACKLOG } from '../../terminal/printer.js';
-import { TerminalGuard } from '../../terminal/terminal-guard.js';
-import { importTui } from '../../tui/load.js';
-import { shouldUseTui } from '../../tui/should-use.js';
 import { printConfigWarnings } from '../config-warnings.js';
-import { runDetached } from './up-detached.js';
 
 export interface UpOptions {
   names: string[];
@@ -65,46 +56,10 @@ export async function runUp(options: UpOptions): Promise<number> {
     );
     if (flag)
       throw new OvrseerError('OVRSEER_USAGE', `${exit?.source} ends a foreground up: leave out -d/--wait`);
+    const { runDetached } = await import('./up-detached.js');
     return runDetached(spec, options.names, stdout, options.file, options.wait === true);
   }
-  // From here a closed terminal or pipe must end in a shutdown, never in an uncaught EPIPE/EIO.
-  const terminal =
-    stdout === process.stdout
-      ? TerminalGuard.forProcess()
-      : new TerminalGuard({ stdout, stderr: process.stderr, stdin: process.stdin });
-  try {
-    // This process ends with the session: `down` may wait for it.
-    const supervisor = await Supervisor.open(spec, { exitsAfterShutdown: true, subreaper: true });
-    if (options.deps === false && options.names.length > 0)
-      supervisor.manager.withoutDependencies(selected.map((process) => process.name));
-    if (shouldUseTui(options.tui, stdout, process.stdin)) {
-      // Loaded only here: ink and React cost start-up time no other command needs.
-      const { runTuiSession } = await importTui(() => import('../../tui/up-session.js'));
-      return await runTuiSession(supervisor, {
-        names: options.names,
-        stdout,
-        color: shouldUseColor(stdout),
-        terminal,
-        exit,
-      });
-    }
-    // stderr lines keep their stream, as with compose and foreman (`up 2>err.txt`).
-    const stderr = stdout === process.stdout ? process.stderr : stdout;
-    const printer = new Printer({
-      out: stdout,
-      color: shouldUseColor(stdout),
-      err: { out: stderr, color: shouldUseColor(stderr) },
-      instances: supervisor.manager.instances(),
-      maxBacklog: SUPERVISOR_BACKLOG,
-    });
-    attachMetrics(supervisor, (warning) => printer.warning(warning));
-    return await runSession(supervisor, {
-      printer,
-      names: options.names,
-      terminal,
-      exit,
-    });
-  } finally {
-    if (terminal !== TerminalGuard.forProcess()) terminal.dispose();
-  }
+  // Loaded only for the foreground: `up -d` needs none of the engine in this process.
+  const { runForeground } = await import('./up-foreground.js');
+  return runForeground(spec, selected, exit, options, stdout);
 }

@@ -14,7 +14,7 @@ import {
   TOP_HANDLED,
   TOP_REASONS,
 } from './compose-keys.js';
-import { type ComposeService, composeProjectSchema } from './compose-schema.js';
+import { type ComposeService, composeSchemas } from './compose-schema.js';
 import { composeEnv, composeHealth, composeRestart, firstPort, parsePort } from './compose-service.js';
 import { unknownComposeKeys } from './compose-spec-keys.js';
 import { isRecord, parseSource, shellQuote, Untranslated } from './source.js';
@@ -160,7 +160,7 @@ export function importCompose(text: string, context: ImportContext): Imported {
   // Before the schema: a misspelt `comand:` would otherwise read as "neither command: nor image:".
   const unknown = unknownComposeKeys(data, at);
   if (unknown.length > 0) throw new ConfigError(unknown);
-  const project = parseSource(composeProjectSchema, data, at);
+  const project = parseSource(composeSchemas().composeProjectSchema, data, at);
   const notes = new Untranslated();
   notes.rest(data, [], TOP_HANDLED, TOP_REASONS, FALLBACK);
   const projectName = (project.name ?? basename(context.dir)).toLowerCase().replace(/[^a-z0-9_-]+/g, '-');

@@ -114,8 +114,12 @@ function isProcfileText(text: string): boolean {
   return lines.length > 0 && lines.every((line) => PROCFILE_LINE.test(line));
 }
 
-/** The format the content of a YAML/JSON/Procfile text is written in. */
-export function classifyContent(text: string, file = ''): Classified {
+/**
+ * The format the content of a YAML/JSON/Procfile text is written in. `parsed`: the text as
+ * `yaml.parse` reads it, when the caller has it already (see `parsedAlike` in load.ts).
+ */
+export function classifyContent(text: string, file = '', parsed?: { data: unknown }): Classified {
+  if (parsed !== undefined) return classifyData(parsed.data, text);
   const ruledOut: string[] = [];
   let data: unknown;
   try {
@@ -130,6 +134,11 @@ export function classifyContent(text: string, file = ''): Classified {
     ruledOut.push(`not YAML or JSON (${first}), and not Procfile lines (name: command)`);
     return { found: null, ruledOut };
   }
+  return classifyData(data, text);
+}
+
+function classifyData(data: unknown, text: string): Classified {
+  const ruledOut: string[] = [];
   if (Array.isArray(data)) {
     if (data.length > 0 && data.every((app) => isMap(app) && 'script' in app))
       return { found: { kind: 'pm2', why: 'a list of apps with script:' }, ruledOut };
@@ -184,7 +193,12 @@ const TYPICAL: Readonly<Record<ConfigKind, string>> = {
  * The format of `file` (shown as `display`) with `text`. Throws when its name and content disagree,
  * or when a neutral name holds content of no known format.
  */
-export function detectKind(file: string, text: string, display = file): ConfigKind {
+export function detectKind(
+  file: string,
+  text: string,
+  display = file,
+  parsed?: { data: unknown },
+): ConfigKind {
   const named = kindOfName(file);
   // A JavaScript ecosystem file is code: what it exports is known only once it runs (pm2-load.ts).
   if (named === 'pm2' && /\.(c|m)?js$/.test(file)) return 'pm2';
@@ -193,7 +207,7 @@ export function detectKind(file: string, text: string, display = file): ConfigKi
       'OVRSEER_USAGE',
       `${display}: a JavaScript file is read only as a pm2 ecosystem file named *.config.js (or .cjs/.mjs), as pm2 itself does; rename it, e.g. ecosystem.config.js`,
     );
-  const { found, ruledOut } = classifyContent(text, file);
+  const { found, ruledOut } = classifyContent(text, file, parsed);
   if (named !== null) {
     // Weak fits do not contradict a name: compose and process-compose accept services/processes of
     // commands only, and a Procfile's lines are also YAML.

@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { runInThisContext } from 'node:vm';
 import { ConfigError, errorMessage, isErrnoException } from '../../errors.js';
 import type { Locator } from '../input.js';
 import { formatPath } from '../yaml-source.js';
@@ -73,7 +72,13 @@ export function loadEcosystem(text: string, context: ImportContext): LoadedEcosy
     // pm2 evaluates a .json process file as a JavaScript expression (lib/Common.js parseConfig):
     // comments, trailing commas and expressions work there, so they do here.
     try {
-      return { at, data: runInThisContext(`(${text}\n)`, { filename: context.path, timeout: 1000 }) };
+      return {
+        at,
+        data: (process.getBuiltinModule('node:vm') as typeof import('node:vm')).runInThisContext(
+          `(${text}\n)`,
+          { filename: context.path, timeout: 1000 },
+        ),
+      };
     } catch (error) {
       throw loadingError(error, context);
     }

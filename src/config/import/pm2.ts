@@ -8,7 +8,7 @@ import type { Path } from '../yaml-source.js';
 import { defaultName, pm2Command } from './pm2-command.js';
 import { loadEcosystem } from './pm2-load.js';
 import { pm2Restart, pm2Stop } from './pm2-policy.js';
-import { type App, appSchema, appsSchema } from './pm2-schema.js';
+import { type App, pm2Schemas } from './pm2-schema.js';
 import { isRecord, parseSource, Untranslated } from './source.js';
 import type { EnvironmentOverlay, ImportContext, Imported } from './types.js';
 
@@ -115,7 +115,9 @@ interface AppList {
 /** Where the apps are: `apps`, else `pm2`, else the whole value (lib/API.js `_startJson`). */
 function appsOf(data: unknown, at: Locator): AppList {
   const list = (key: 'apps' | 'pm2', value: unknown): AppList => {
-    const parsed = parseSource(z.looseObject({ [key]: appsSchema }), value, at)[key] as App | App[];
+    const parsed = parseSource(z.looseObject({ [key]: pm2Schemas().appsSchema }), value, at)[key] as
+      | App
+      | App[];
     return Array.isArray(parsed)
       ? { key, apps: parsed, paths: parsed.map((_, i) => [key, i]), processesPath: [key] }
       : { key, apps: [parsed], paths: [[key]], processesPath: [key] };
@@ -123,11 +125,16 @@ function appsOf(data: unknown, at: Locator): AppList {
   if (isRecord(data) && data.apps !== undefined) return list('apps', data);
   if (isRecord(data) && data.pm2 !== undefined) return list('pm2', data);
   if (Array.isArray(data)) {
-    const apps = parseSource(z.array(appSchema), data, at);
+    const apps = parseSource(z.array(pm2Schemas().appSchema), data, at);
     return { key: null, apps, paths: apps.map((_, i) => [i]), processesPath: [] };
   }
   if (isRecord(data) && data.script !== undefined)
-    return { key: null, apps: [parseSource(appSchema, data, at)], paths: [[]], processesPath: [] };
+    return {
+      key: null,
+      apps: [parseSource(pm2Schemas().appSchema, data, at)],
+      paths: [[]],
+      processesPath: [],
+    };
   throw new ConfigError([
     at([], 'expected module.exports = { apps: [{ name, script, … }] } (or one app: { script, … })'),
   ]);

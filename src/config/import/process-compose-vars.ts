@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { errorMessage } from '../../errors.js';
 import type { ShellEnv } from '../env.js';
 import { isRecord } from './source.js';
@@ -95,7 +94,9 @@ export function runEnvCmds(
   const program = shell.COMPOSE_SHELL || 'bash';
   for (const [name, cmd] of Object.entries(cmds)) {
     try {
-      const out = execFileSync(program, ['-c', cmd], {
+      const out = (
+        process.getBuiltinModule('node:child_process') as typeof import('node:child_process')
+      ).execFileSync(program, ['-c', cmd], {
         cwd,
         env: shell,
         timeout: ENV_CMD_TIMEOUT,

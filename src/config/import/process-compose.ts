@@ -5,7 +5,7 @@ import type { ExitTrigger } from '../spec.js';
 import type { Path } from '../yaml-source.js';
 import { checksOf, type PcShell } from './process-compose-probes.js';
 import { type PcContext, processNotes, replica } from './process-compose-process.js';
-import { type PcProject, pcProjectSchema } from './process-compose-schema.js';
+import { type PcProject, processComposeSchemas } from './process-compose-schema.js';
 import { extendProcesses, runEnvCmds } from './process-compose-vars.js';
 import { envEntries, isRecord, parseSource, readYamlSource, Untranslated } from './source.js';
 import type { ImportContext, Imported } from './types.js';
@@ -98,7 +98,7 @@ export function importProcessCompose(text: string, context: ImportContext): Impo
   if ('error' in extended)
     throw new ConfigError([at(['processes', extended.name, 'extends'], extended.error)]);
   const merged = isRecord(data) ? { ...data, processes: extended.processes } : data;
-  const project = parseSource(pcProjectSchema, merged, at);
+  const project = parseSource(processComposeSchemas().pcProjectSchema, merged, at);
   const notes = new Untranslated();
   const issues: ConfigIssue[] = [];
   const strict = project.is_strict === true;

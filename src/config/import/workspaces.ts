@@ -1,7 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import picomatch from 'picomatch';
 import { parse as parseYaml } from 'yaml';
+import { lazyPackage } from '../lazy-package.js';
+
+/** Loaded by the first package.json with workspaces. */
+const picomatch = lazyPackage<typeof import('picomatch')>('picomatch');
 
 const SKIP = new Set(['node_modules', '.git']);
 const MAX_DEPTH = 4;
@@ -32,8 +35,8 @@ export function workspaceDirs(dir: string, patterns: readonly string[]): string[
   const include = patterns.filter((p) => !p.startsWith('!')).map(clean);
   const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => clean(p.slice(1)));
   if (include.length === 0) return [];
-  const matches = picomatch(include);
-  const excluded = exclude.length > 0 ? picomatch(exclude) : () => false;
+  const matches = picomatch()(include);
+  const excluded = exclude.length > 0 ? picomatch()(exclude) : () => false;
   const found: string[] = [];
   const walk = (current: string, depth: number): void => {
     for (const entry of readdirSync(current, { withFileTypes: true })) {

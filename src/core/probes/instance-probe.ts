@@ -1,4 +1,4 @@
-import { expandInstanceVariables, type Variables } from '../../config/interpolate.js';
+import { expandInstanceVariables, type Variables } from '../../config/interpolate-string.js';
 import type { ProbeSpec } from '../../config/spec.js';
 import { withInstanceVariables } from '../command.js';
 
