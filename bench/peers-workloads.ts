@@ -2,7 +2,7 @@
  * The workloads of the peers benchmark, each run once under one supervisor in a fresh directory;
  * each returns its figures by name. Every run ends its supervisor, whatever happens.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   argvCounter,
@@ -74,9 +74,18 @@ function inBackground(promise: Promise<unknown>): { check: () => void; done: () 
 }
 
 /** `seq 1 1000000` behind a script that first notes when it starts printing (ns since the epoch). */
+/** Bytes `seq 1 LINES` prints. */
+const OUTPUT_BYTES = Array.from({ length: LINES }, (_, i) => String(i + 1).length + 1).reduce(
+  (a, b) => a + b,
+  0,
+);
+
 function seqProgram(dir: string, autostart: boolean): Program {
   const script = join(dir, 'seqjob.sh');
-  writeFileSync(script, `date +%s%N > ${join(dir, 'start')}\nexec seq 1 ${LINES}\n`);
+  // Started into an idle supervisor, the job waits a second first: what the start command costs the
+  // supervisor (a request, a spawn) is then over before the lines are measured.
+  const pause = autostart ? '' : 'sleep 1\n';
+  writeFileSync(script, `${pause}date +%s%N > ${join(dir, 'start')}\nexec seq 1 ${LINES}\n`);
   return { name: 'seq', argv: ['/bin/sh', script], autostart, oneshot: true };
 }
 
@@ -110,18 +119,25 @@ export function seqWarm(peer: Peer, dir: string, timing: Timing): Promise<Figure
     await run.start();
     const pid = run.pid();
     await sleep(timing.warmMs);
+    const commanded = inBackground(run.startProgram('seq'));
+    const deadline = wallMs() + WAIT.timeoutMs;
+    while (!existsSync(join(dir, 'start'))) {
+      if (wallMs() > deadline) throw new Error('the job never started printing');
+      await sleep(1);
+    }
     const idleRss = rssBytes(pid);
     const sampler = rssSampler(pid);
     const cpu0 = cpuNs(pid);
     const written0 = writtenBytes(pid);
-    const commanded = inBackground(run.startProgram('seq'));
     // NaN when lines were lost: no latency then, but what the supervisor spent still counts.
     const last =
       (await waitForLastLine(run.logFiles('seq')[0] as string, LINES, WAIT, commanded.check)) ?? Number.NaN;
     await commanded.done();
     await sleep(timing.jobSettleMs);
     const cpu = (cpuNs(pid) - cpu0) / 1e6;
-    const written = writtenBytes(pid) - written0;
+    // wchar of a process includes what its reaped children wrote: the job's own output is not the
+    // supervisor's writing.
+    const written = writtenBytes(pid) - written0 - OUTPUT_BYTES;
     const peak = sampler.stop();
     const kept = keptBytes(run);
     return {
