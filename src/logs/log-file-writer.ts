@@ -134,7 +134,9 @@ export class LogFileWriter {
     const index = this.#index;
     if (index === null)
       throw new OvrseerError('OVRSEER_INTERNAL', 'enqueueSystem needs a writer with an index');
-    if (this.#closed || this.#failed) {
+    // Bounded like text, but on their own share: a crash loop during a stalled disk must not grow
+    // memory, and the notice of dropped output must still find room.
+    if (this.#closed || this.#failed || index.queue.systemBytes > this.#maxQueued / 8) {
       this.#drop(1);
       return;
     }
