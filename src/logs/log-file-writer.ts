@@ -1,12 +1,11 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import type { LogStream } from '../core/events.js';
 import type { LineBatch } from '../core/line-batch.js';
 import { OvrseerError } from '../errors.js';
 import { closeFd, openFd, sizeOf, writeFd } from './fd.js';
 import type { FileLineFormatter } from './format.js';
-import { IndexQueue } from './index-queue.js';
+import { IndexFile } from './index-file.js';
 import { LineQueue, skipBytes } from './line-queue.js';
-import { INDEX_MAGIC, indexPathOf } from './log-index.js';
 import { Rotation } from './rotation.js';
 import { SKIPPED } from './types.js';
 
@@ -70,7 +69,7 @@ export class LogFileWriter {
   #retryTimer: NodeJS.Timeout | null = null;
   readonly #rotation: Rotation;
   /** With `index`: the index file, its records waiting, its rotation. */
-  readonly #index: { fd: number | null; queue: IndexQueue; rotation: Rotation } | null;
+  readonly #index: IndexFile | null;
   #waiters: (() => void)[] = [];
   #closed = false;
   #opened = false;
@@ -89,13 +88,7 @@ export class LogFileWriter {
     );
     this.#index =
       options.index === true
-        ? {
-            fd: null,
-            queue: new IndexQueue(),
-            rotation: new Rotation(indexPathOf(options.path), options.keep, (error, operation) =>
-              this.#report(error, operation),
-            ),
-          }
+        ? new IndexFile(options.path, options.keep, (error, operation) => this.#report(error, operation))
         : null;
   }
 
@@ -248,11 +241,10 @@ export class LogFileWriter {
     const fd = this.#fd;
     this.#fd = null;
     if (fd !== null) await closeFd(fd).catch((error: unknown) => this.#report(error, 'close'));
-    const index = this.#index;
-    const indexFd = index?.fd ?? null;
-    if (index !== null) index.fd = null;
-    if (indexFd !== null) await closeFd(indexFd).catch((error: unknown) => this.#report(error, 'close'));
-    await Promise.all([this.#rotation.finish(compressBudgetMs), index?.rotation.finish(compressBudgetMs)]);
+    await Promise.all([
+      this.#rotation.finish(compressBudgetMs),
+      this.#index?.close(compressBudgetMs).catch((error: unknown) => this.#report(error, 'close')),
+    ]);
   }
 
   async #drain(): Promise<void> {
@@ -296,25 +288,11 @@ export class LogFileWriter {
     this.#size += batch.bytes;
     // Text first, then its records: a crash between the two leaves text without a record, which the
     // next anchor marks (shown as plain output), never a record pointing at text that is not there.
-    if (this.#index !== null) await this.#writeIndex(this.#index.queue.take(batch.bytes, batch.lines));
+    await this.#index?.written(batch.bytes, batch.lines);
     this.#inFlight = { lines: 0, bytes: 0 };
     this.#release(batch.bytes);
     this.#broken = false;
     this.#queue.release(batch.buffers);
-  }
-
-  async #writeIndex(records: Buffer): Promise<void> {
-    const index = this.#index;
-    if (index === null || records.length === 0) return;
-    let buffers = [records];
-    let left = records.length;
-    while (left > 0) {
-      const fd = index.fd;
-      if (fd === null) throw new OvrseerError('OVRSEER_INTERNAL', 'log index closed during a write');
-      const written = await writeFd(fd, buffers);
-      left -= written;
-      if (left > 0) buffers = skipBytes(buffers, written);
-    }
   }
 
   async #open(): Promise<void> {
@@ -323,25 +301,17 @@ export class LogFileWriter {
       this.#fd = await openFd(this.path);
       this.#size = await sizeOf(this.#fd);
       const index = this.#index;
-      if (index !== null) {
-        index.fd = await openFd(indexPathOf(this.path));
-        const indexSize = await sizeOf(index.fd);
-        if (indexSize === 0 && this.#size > 0 && !this.#opened) {
-          // Text without an index: a file of the earlier, prefixed format. It is rotated away whole
-          // (and still read as it is), so the new pair starts clean.
-          this.#rotation.recover(this.#options.directoryEntries);
-          index.rotation.recover(this.#options.directoryEntries);
-          this.#opened = true;
-          closeSync(this.#fd);
-          this.#rotation.rotate();
-          this.#fd = openSync(this.path, 'a', 0o600);
-          this.#size = 0;
-        }
-        // The magic and the anchor go out before any text: a reader that finds text beside an empty
-        // index would take the file for one of the earlier, prefixed format.
-        index.queue.anchor(Date.now(), this.#size);
-        const head = index.queue.take(0, 0);
-        await writeFd(index.fd, indexSize === 0 ? [Buffer.from(INDEX_MAGIC), head] : [head]);
+      if (index !== null && (await index.open(this.#size, !this.#opened))) {
+        // Text without an index: a file of the earlier, prefixed format. It is rotated away whole
+        // (and still read as it is), so the new pair starts clean.
+        this.#rotation.recover(this.#options.directoryEntries);
+        index.recover(this.#options.directoryEntries);
+        this.#opened = true;
+        closeSync(this.#fd);
+        this.#rotation.rotate();
+        this.#fd = openSync(this.path, 'a', 0o600);
+        this.#size = 0;
+        await index.openedEmpty();
       }
     } finally {
       this.#opening = null;
@@ -349,7 +319,7 @@ export class LogFileWriter {
     if (this.#opened) return;
     this.#opened = true;
     this.#rotation.recover(this.#options.directoryEntries);
-    this.#index?.rotation.recover(this.#options.directoryEntries);
+    this.#index?.recover(this.#options.directoryEntries);
   }
 
   /** Synchronous, like the renames it does (see `Rotation`). */
@@ -358,17 +328,9 @@ export class LogFileWriter {
     this.#fd = null;
     if (fd !== null) closeSync(fd);
     this.#rotation.rotate();
-    const index = this.#index;
-    if (index !== null) {
-      // In this order — old text away, old index away, new index, new text — a follower never pairs
-      // an old index with new text (docs/log-format.md).
-      if (index.fd !== null) closeSync(index.fd);
-      index.fd = null;
-      index.rotation.rotate();
-      index.fd = openSync(indexPathOf(this.path), 'a', 0o600);
-      index.queue.restart(Date.now());
-      writeSync(index.fd, Buffer.concat([Buffer.from(INDEX_MAGIC), index.queue.take(0, 0)]));
-    }
+    // In this order — old text away, old index away, new index, new text — a follower never pairs
+    // an old index with new text (docs/log-format.md).
+    this.#index?.rotate();
     this.#fd = openSync(this.path, 'a', 0o600);
     this.#size = 0;
   }
@@ -398,9 +360,7 @@ export class LogFileWriter {
     this.#inFlight = { lines: 0, bytes: 0 };
     this.#dropping += lost;
     this.dropped += lost;
-    const indexFd = this.#index?.fd ?? null;
-    if (this.#index !== null) this.#index.fd = null;
-    if (indexFd !== null) closeFd(indexFd).catch(() => undefined);
+    this.#index?.abandon();
     const fd = this.#fd;
     this.#fd = null;
     // The file may be what failed; closing it can fail too, which adds nothing to the report above.
