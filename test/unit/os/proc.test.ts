@@ -40,6 +40,8 @@ describe('parseStat', () => {
       ticks: 175,
       startTime: 98765,
       rssPages: 2048,
+      threads: 1,
+      faults: 10,
     });
   });
 
