@@ -162,7 +162,18 @@ function isBlank(byte: number): boolean {
 }
 
 export function emptyStat(): ProcStat {
-  return { pid: 0, state: '?', ppid: 0, pgrp: 0, session: 0, ticks: 0, startTime: 0, rssPages: 0, threads: 0, faults: 0 };
+  return {
+    pid: 0,
+    state: '?',
+    ppid: 0,
+    pgrp: 0,
+    session: 0,
+    ticks: 0,
+    startTime: 0,
+    rssPages: 0,
+    threads: 0,
+    faults: 0,
+  };
 }
 
 /**

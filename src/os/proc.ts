@@ -121,7 +121,8 @@ export class ProcReader {
       if (this.#files.ended > 0) this.#listNext = true;
       const created = lastPid !== this.#listedLastPid;
       this.#listedLastPid = lastPid;
-      this.changed = changed || (created && this.#readNewChildren(table, skip, foreign, pass));
+      const found = created && this.#readNewChildren(table, skip, foreign, pass);
+      this.changed = changed || found;
       return false;
     }
     // Read before listing: a process created during the listing is found by the next pass.
@@ -161,13 +162,19 @@ export class ProcReader {
    * Adds the children not followed yet of the processes that ran this pass, and of `self`; whether
    * there was any. A process that forked ran: its figures changed (the fork's copy-on-write faults).
    */
-  #readNewChildren(table: ProcTable, self: number, foreign: Map<number, number> | null, pass: number): boolean {
+  #readNewChildren(
+    table: ProcTable,
+    self: number,
+    foreign: Map<number, number> | null,
+    pass: number,
+  ): boolean {
     let found = false;
     const ran = this.#files.ran;
     for (let i = 0; i < ran.length; i += 1) {
       const pid = ran[i] ?? 0;
       if (this.#files.threadsOf(pid) <= 1) {
-        if (this.#addChildren(`${this.root}/${pid}/task/${pid}/children`, table, self, foreign, pass)) found = true;
+        if (this.#addChildren(`${this.root}/${pid}/task/${pid}/children`, table, self, foreign, pass))
+          found = true;
         continue;
       }
       let tasks: string[];
@@ -178,7 +185,8 @@ export class ProcReader {
         throw error;
       }
       for (const task of tasks) {
-        if (this.#addChildren(`${this.root}/${pid}/task/${task}/children`, table, self, foreign, pass)) found = true;
+        if (this.#addChildren(`${this.root}/${pid}/task/${task}/children`, table, self, foreign, pass))
+          found = true;
       }
     }
     if (self > 0) {
