@@ -107,6 +107,7 @@ export class ProcReader {
   ): boolean {
     table.clear();
     const lastPid = this.#readLastPid();
+    this.#files.lastPid = lastPid;
     this.#passesSinceListing += 1;
     const sweepDue = this.#listNext && this.#passesSinceListing >= this.sweepEvery;
     if (
@@ -121,7 +122,9 @@ export class ProcReader {
       if (this.#files.ended > 0) this.#listNext = true;
       const created = lastPid !== this.#listedLastPid;
       this.#listedLastPid = lastPid;
-      const found = created && this.#readNewChildren(table, skip, foreign, pass);
+      const found =
+        (created || this.#files.ran.length > 0) &&
+        this.#readNewChildren(table, created ? skip : -1, foreign, pass);
       this.changed = changed || found;
       return false;
     }

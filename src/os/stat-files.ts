@@ -13,6 +13,8 @@ interface KeptStat {
   due: number;
   /** The pass it was last read in. */
   lastRead: number;
+  /** The host's last pid as of its last read: its children are looked at only if one came since. */
+  lastPid: number;
 }
 
 function isGoneOrForbidden(error: unknown): boolean {
@@ -36,8 +38,13 @@ export class StatFiles {
   #changed = false;
   /** Stat reads so far (for tests and the benchmark). */
   reads = 0;
-  /** Processes of the last `readAll` whose figures changed (those that ran), and how many ended. */
+  /**
+   * Processes of the last `readAll` whose figures changed (they ran) while some process was created
+   * on the host since their previous read — the ones that may have forked —, and how many ended.
+   */
   readonly ran: number[] = [];
+  /** The host's last pid (/proc/loadavg), set by the caller before each pass. */
+  lastPid = -1;
   ended = 0;
 
   constructor(
@@ -68,7 +75,7 @@ export class StatFiles {
         if (isGoneOrForbidden(error)) return false;
         throw error;
       }
-      kept = { fd, stat: emptyStat(), idle: 0, due: pass + 1, lastRead: pass - 1 };
+      kept = { fd, stat: emptyStat(), idle: 0, due: pass + 1, lastRead: pass - 1, lastPid: this.lastPid };
       this.#files.set(pid, kept);
       if (!this.#readKept(kept, pass)) {
         this.release(pid);
@@ -141,6 +148,7 @@ export class StatFiles {
       return;
     }
     const lastRead = kept.lastRead;
+    const created = kept.lastPid !== this.lastPid;
     if (!this.#readKept(kept, pass)) {
       // Ended: its pid cannot be in use again without a process having been created.
       this.release(pid);
@@ -150,7 +158,7 @@ export class StatFiles {
     }
     if (kept.idle === 0) {
       this.#changed = true;
-      this.ran.push(pid);
+      if (created) this.ran.push(pid);
     }
     table.add(kept.stat, Math.max(1, pass - lastRead));
   };
@@ -185,6 +193,7 @@ export class StatFiles {
     const skip = kept.idle < 2 ? 1 : Math.min(this.maxSkip, 2 ** (kept.idle - 1));
     kept.due = pass + skip;
     kept.lastRead = pass;
+    kept.lastPid = this.lastPid;
     return true;
   }
 }
