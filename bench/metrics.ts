@@ -39,7 +39,40 @@ async function timedPass(sampler: MetricsSampler): Promise<{ wall: number; cpu: 
   return { wall: performance.now() - started, cpu: cpuMs() - cpu };
 }
 
+/**
+ * Mean CPU time of an idle pass over `count` sleepers (one process each), after warm-up passes:
+ * what the project's size costs a supervisor that has nothing to report — the host's other
+ * processes are not read at all. The detached supervisor runs interpreted (see compiler-tier.ts),
+ * a few times slower than this.
+ */
+async function idlePassCpu(count: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'ovrseer-bench-idle-'));
+  const lines = [
+    `name: bench-idle-${count}`,
+    `settings: { limits: { max_processes: ${count} } }`,
+    'processes:',
+  ];
+  for (let i = 0; i < count; i += 1) lines.push(`  s${i}: { command: "sleep 1000" }`);
+  writeFileSync(join(dir, 'ovrseer.yml'), `${lines.join('\n')}\n`);
+  const manager = new ProcessManager(loadProject({ file: join(dir, 'ovrseer.yml') }));
+  try {
+    await manager.start();
+    const sampler = new MetricsSampler(manager, { interval: 1000 });
+    for (let i = 0; i < 20; i += 1) await sampler.sample();
+    const before = sampler.stats();
+    const passes = 100;
+    for (let i = 0; i < passes; i += 1) await sampler.sample();
+    const after = sampler.stats();
+    return (after.totalCpuMs - before.totalCpuMs) / passes;
+  } finally {
+    await manager.shutdown({ force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function benchMetrics(): Promise<BenchRow[]> {
+  const idle100 = await idlePassCpu(100);
+  const idle500 = await idlePassCpu(500);
   const dir = mkdtempSync(join(tmpdir(), 'ovrseer-bench-metrics-'));
   const lines = ['name: bench-metrics', 'processes:'];
   // `; true` keeps each shell alive above its sleep: a tree of two, as `sh -c 'node server.js'` is.
@@ -121,6 +154,20 @@ export async function benchMetrics(): Promise<BenchRow[]> {
       row('cost of sampling at 1 Hz (difference)', cost, '% of a core', '< 0.5 %', cost < 0.5),
       row(`pass CPU time at 1 Hz, mean of ${passesInWindow}`, passCpu, 'ms', '< 5 ms', passCpu < 5),
       row(`pass wall time at 1 Hz, mean of ${passesInWindow}`, passTime, 'ms'),
+      row(
+        'idle pass CPU time, 100 sleepers, mean of 100 (≤ 0.07 % of a core at 1 Hz)',
+        idle100,
+        'ms',
+        '< 0.7 ms',
+        idle100 < 0.7,
+      ),
+      row(
+        'idle pass CPU time, 500 sleepers, mean of 100 (≤ 0.2 % of a core at 1 Hz)',
+        idle500,
+        'ms',
+        '< 2 ms',
+        idle500 < 2,
+      ),
       row(`metricsText() first call (loads prom-client), ${TREES} processes`, textMs, 'ms'),
       row('supervisor RSS growth on the first metricsText()', promRss / MB, 'MB'),
       row('metricsText() size', text.length / 1024, 'KB'),

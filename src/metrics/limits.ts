@@ -46,6 +46,9 @@ export class LimitWatcher {
   #runStart = 0;
   #lastLeakCheck = Number.NEGATIVE_INFINITY;
   #lastLeakWarning = Number.NEGATIVE_INFINITY;
+  /** Lowest and highest memory of this run: a run that never moved by a leak's growth has none. */
+  #memoryMin = Number.POSITIVE_INFINITY;
+  #memoryMax = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: LimitOptions = LIMIT_DEFAULTS) {}
 
@@ -58,6 +61,8 @@ export class LimitWatcher {
     this.#runStart = time;
     this.#lastLeakCheck = time;
     this.#lastLeakWarning = Number.NEGATIVE_INFINITY;
+    this.#memoryMin = Number.POSITIVE_INFINITY;
+    this.#memoryMax = Number.NEGATIVE_INFINITY;
   }
 
   /** What the sample calls for, appended to `actions` (a caller's reused array: most samples call for nothing). */
@@ -67,6 +72,8 @@ export class LimitWatcher {
     history: MetricsHistory,
     actions: LimitAction[] = [],
   ): LimitAction[] {
+    if (sample.memory < this.#memoryMin) this.#memoryMin = sample.memory;
+    if (sample.memory > this.#memoryMax) this.#memoryMax = sample.memory;
     this.#checkMemory(sample, limits.memory, actions);
     this.#checkCpu(sample, limits, actions);
     this.#checkLeak(sample.time, history, actions);
@@ -113,6 +120,10 @@ export class LimitWatcher {
     if (time - this.#lastLeakCheck < this.options.leakCheckMs) return;
     this.#lastLeakCheck = time;
     if (time - this.#lastLeakWarning < this.options.leakRepeatMs) return;
+    // Through evenly spaced samples, a fitted line rises at most 1.5 times the range of its points
+    // (2 leaves room for gaps): an idle process's flat history is not fitted at all — the fit walks
+    // the whole ring, for every instance.
+    if ((this.#memoryMax - this.#memoryMin) * 2 < this.options.leak.minGrowthBytes) return;
     // Only this run: a restart's drop would hide a leak, and the previous run's leak is gone.
     const trend = detectLeak(rssTrend(history, this.#runStart), this.options.leak);
     if (trend === null) return;

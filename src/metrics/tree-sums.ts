@@ -74,6 +74,18 @@ export class TreeSums {
     return result;
   }
 
+  /**
+   * The figures of a pass in which nothing was seen to change (no figure read differs, no process
+   * came or went, the same roots): the last call's, with no CPU used — `uptime` moves the time base
+   * on. The tables are left as they are: the next pass compares with the last one that changed.
+   */
+  unchanged(uptime: number): (TreeFigures | null)[] {
+    this.#previousUptime = uptime;
+    const result = this.#result;
+    for (const figures of result) if (figures !== null) figures.cpu = 0;
+    return result;
+  }
+
   #figuresAt(index: number): TreeFigures {
     let figures = this.#figures[index];
     if (figures === undefined) {
@@ -105,7 +117,8 @@ export class TreeSums {
       const previousRow = previous.rowOf.get(table.pid[row] ?? 0);
       let delta = 0;
       if (previousRow !== undefined && previous.startTime[previousRow] === startTime) {
-        delta = ticks - (previous.ticks[previousRow] ?? 0);
+        // An idle process left unread for a few passes: what it used is spread over them.
+        delta = (ticks - (previous.ticks[previousRow] ?? 0)) / Math.max(1, table.span[row] ?? 1);
       } else if (startTime >= bornAfter - 1) {
         delta = ticks;
       }

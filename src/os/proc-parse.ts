@@ -16,6 +16,14 @@ export interface ProcStat {
   startTime: number;
   /** Resident set, in pages. */
   rssPages: number;
+  /** Threads of the process (field 20). */
+  threads: number;
+  /**
+   * Minor page faults of the process and of its reaped children (fields 10 and 11): they move
+   * whenever it does almost anything — a fork's copy-on-write, a reaped child — even when no whole
+   * clock tick was spent.
+   */
+  faults: number;
 }
 
 const CLOSE_PAREN = 0x29;
@@ -50,6 +58,7 @@ export function parseStat(buffer: Uint8Array, length: number, out: ProcStat): bo
   out.pid = pid;
   out.state = String.fromCharCode(buffer[close + 2] ?? 63);
   let utime = 0;
+  let faults = 0;
   let field = 4;
   let i = close + 4;
   for (; field <= LAST_FIELD && i <= length; field += 1) {
@@ -70,19 +79,31 @@ export function parseStat(buffer: Uint8Array, length: number, out: ProcStat): bo
     i += 1;
     const number = negative ? -value : value;
     if (field === 4) out.ppid = number;
+    else if (field === 10) faults = number;
+    else if (field === 11) out.faults = faults + number;
     else if (field === 5) out.pgrp = number;
     else if (field === 6) out.session = number;
     else if (field === 14) utime = number;
     else if (field === 15) out.ticks = utime + number;
+    else if (field === 20) out.threads = number;
     else if (field === 22) out.startTime = number;
     else out.rssPages = number;
   }
   return field > LAST_FIELD;
 }
 
-/** ppid, pgrp, session, utime, stime, starttime, rss. */
+/** ppid, pgrp, session, minflt, cminflt, utime, stime, num_threads, starttime, rss. */
 function isWanted(field: number): boolean {
-  return field <= 6 || field === 14 || field === 15 || field === 22 || field === 24;
+  return (
+    field <= 6 ||
+    field === 10 ||
+    field === 11 ||
+    field === 14 ||
+    field === 15 ||
+    field === 20 ||
+    field === 22 ||
+    field === 24
+  );
 }
 
 /**
@@ -141,7 +162,18 @@ function isBlank(byte: number): boolean {
 }
 
 export function emptyStat(): ProcStat {
-  return { pid: 0, state: '?', ppid: 0, pgrp: 0, session: 0, ticks: 0, startTime: 0, rssPages: 0 };
+  return {
+    pid: 0,
+    state: '?',
+    ppid: 0,
+    pgrp: 0,
+    session: 0,
+    ticks: 0,
+    startTime: 0,
+    rssPages: 0,
+    threads: 0,
+    faults: 0,
+  };
 }
 
 /**

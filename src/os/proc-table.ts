@@ -12,6 +12,12 @@ export class ProcTable {
   startTime = new Float64Array(256);
   rssPages = new Float64Array(256);
   zombie = new Uint8Array(256);
+  /**
+   * Passes since the row's figures were last read, as of this read: 1 when read in consecutive
+   * passes, more when an idle process was left unread for a while, 0 when not read this pass (its
+   * figures are the last read's). A tick delta over a span of n passes is spread over them.
+   */
+  span = new Int32Array(256);
   /** pid → row (refilled every pass without allocating). */
   readonly rowOf = new PidIndex();
 
@@ -20,7 +26,7 @@ export class ProcTable {
     this.rowOf.clear();
   }
 
-  add(stat: ProcStat): void {
+  add(stat: ProcStat, span = 1): void {
     if (this.size === this.pid.length) this.#grow();
     const row = this.size;
     this.pid[row] = stat.pid;
@@ -31,6 +37,7 @@ export class ProcTable {
     this.startTime[row] = stat.startTime;
     this.rssPages[row] = stat.rssPages;
     this.zombie[row] = stat.state === 'Z' ? 1 : 0;
+    this.span[row] = span;
     this.rowOf.set(stat.pid, row);
     this.size = row + 1;
   }
@@ -50,5 +57,6 @@ export class ProcTable {
     this.startTime = grow(this.startTime, (n) => new Float64Array(n));
     this.rssPages = grow(this.rssPages, (n) => new Float64Array(n));
     this.zombie = grow(this.zombie, (n) => new Uint8Array(n));
+    this.span = grow(this.span, (n) => new Int32Array(n));
   }
 }

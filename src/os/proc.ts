@@ -2,6 +2,7 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } fr
 import { isErrnoException } from '../errors.js';
 import { emptyStat, type ProcStat, parseLastPid, parseStat, parseUptime } from './proc-parse.js';
 import type { ProcTable } from './proc-table.js';
+import { StatFiles } from './stat-files.js';
 
 export {
   CLOCK_TICKS,
@@ -37,12 +38,8 @@ export class ProcReader {
   readonly #buffer = Buffer.allocUnsafe(4096);
   #large = Buffer.allocUnsafe(64 * 1024);
   readonly #stat = emptyStat();
-  /**
-   * Open /proc/<pid>/stat files of the processes read by `readAll`: re-reading an open file at
-   * offset 0 gives fresh figures with one syscall instead of three. The descriptor stays bound to
-   * its process, so a reused pid reads ESRCH and is opened anew.
-   */
-  readonly #statFds = new Map<number, number>();
+  /** Open /proc/<pid>/stat files of the processes followed between passes (see StatFiles). */
+  readonly #files: StatFiles;
   /** Whether this kernel reports the fd count as the size of /proc/<pid>/fd (Linux 6.2+). */
   #fdSizeIsCount: boolean | null = null;
 
@@ -50,33 +47,56 @@ export class ProcReader {
     readonly root = '/proc',
     /** Most stat files kept open (each is a descriptor of the supervisor). */
     private readonly maxOpen = 1024,
+    /** An idle process is read at least every this many passes (see StatFiles). @default 8 */
+    idleReadEvery = 8,
+    /** After a followed process ended, /proc is listed at most every this many passes. @default 5 */
+    private readonly sweepEvery = 5,
   ) {
     this.#loadavg = { path: `${root}/loadavg`, fd: -1 };
     this.#uptime = { path: `${root}/uptime`, fd: -1 };
+    this.#files = new StatFiles(this.#buffer, Math.max(1, idleReadEvery));
   }
 
   /**
-   * The last pid of the listing the open stat files come from, from /proc/loadavg: while it has not
-   * moved, no process was created anywhere on the host, so the listing of /proc (the costliest part
-   * of an idle pass: the kernel walks every task) would show nothing new.
+   * The last pid handed out as of the previous pass, from /proc/loadavg: while it has not moved, no
+   * process (nor thread) was created anywhere on the host, and the trees can only have lost members.
    */
   #listedLastPid = -1;
   /** /proc/loadavg and /proc/uptime, opened on first use and re-read at offset 0 every pass. */
   readonly #loadavg: KeptFile;
   readonly #uptime: KeptFile;
-  /** The table `#rereadOne` fills (a bound callback: `Map#forEach` allocates no iterator). */
-  #rereadTable: ProcTable | null = null;
+  /** The supervisor's own children list as last read: most passes it is the same, and is not parsed. */
+  #selfChildren = Buffer.alloc(0);
+  /** A followed process ended: the next pass lists /proc (its children may have been reparented). */
+  #listNext = false;
+  #passesSinceListing = 0;
+  readonly #pids: number[] = [];
+
+  /** Whether the last `readAll` saw anything change: a figure, a process that ended or appeared. */
+  changed = true;
+  /** Listings of /proc and children lists read so far (for tests and the benchmark). */
+  listings = 0;
+  childrenReads = 0;
+
+  /** Stat reads so far (for tests and the benchmark). */
+  get statReads(): number {
+    return this.#files.reads;
+  }
 
   /**
    * Fills `table` with every process (one pass); `skip` (the supervisor itself) is left out, and so
    * are the pids in `foreign` — known not to be ours — whose entries are stamped with `pass` instead,
    * so the caller can forget the ones that are gone.
    *
-   * With `reuse`, the pass may re-read only the processes of the previous one (through their open
-   * stat files; one that ended reads ESRCH and drops out) when no process was created since: `reuse`
-   * lists pids that must be among them (the trees' leaders), or the whole listing is done. Such a
-   * pass leaves `foreign` as it is (nothing was listed, so nothing is known to be gone) and returns
-   * false; a pass that listed /proc returns true.
+   * With `reuse`, the pass takes only the processes followed since the previous one (through their
+   * open stat files, idle ones at a slower pace; one that ended drops out) and, when a process was
+   * created somewhere since, the new children of those that ran and of `skip` (the supervisor: its
+   * children are the leaders, and the orphans reparented to it as subreaper) — never the host's other
+   * processes. `reuse` lists pids that must be among them (the trees' leaders), or the whole listing
+   * is done; so it is in the pass after a followed process ended (a double fork's middle process:
+   * without a subreaper its child went to init), at most every `sweepEvery` passes. Such a pass
+   * leaves `foreign` as it is (nothing was listed, so nothing is known to be gone) and returns false;
+   * a pass that listed /proc returns true.
    */
   readAll(
     table: ProcTable,
@@ -87,20 +107,33 @@ export class ProcReader {
   ): boolean {
     table.clear();
     const lastPid = this.#readLastPid();
+    this.#files.lastPid = lastPid;
+    this.#passesSinceListing += 1;
+    const sweepDue = this.#listNext && this.#passesSinceListing >= this.sweepEvery;
     if (
       reuse !== null &&
       lastPid !== -1 &&
-      lastPid === this.#listedLastPid &&
-      this.#statFds.size < this.maxOpen &&
+      this.#listedLastPid !== -1 &&
+      !sweepDue &&
+      this.#files.size < this.maxOpen &&
       this.#allOpen(reuse)
     ) {
-      this.#rereadTable = table;
-      this.#statFds.forEach(this.#rereadOne);
-      this.#rereadTable = null;
+      const changed = this.#files.readAll(table, pass);
+      if (this.#files.ended > 0) this.#listNext = true;
+      const created = lastPid !== this.#listedLastPid;
+      this.#listedLastPid = lastPid;
+      const found =
+        (created || this.#files.ran.length > 0) &&
+        this.#readNewChildren(table, created ? skip : -1, foreign, pass);
+      this.changed = changed || found;
       return false;
     }
-    // Read before listing: a process created during the listing makes the next pass list again.
+    // Read before listing: a process created during the listing is found by the next pass.
     this.#listedLastPid = lastPid;
+    this.#listNext = false;
+    this.#passesSinceListing = 0;
+    this.listings += 1;
+    this.changed = true;
     for (const entry of readdirSync(this.root)) {
       const first = entry.charCodeAt(0);
       if (first < 48 || first > 57) continue;
@@ -110,41 +143,108 @@ export class ProcReader {
         foreign.set(pid, pass);
         continue;
       }
-      if (this.#readCached(pid, entry)) table.add(this.#stat);
+      const span = this.#files.spanOf(pid, pass);
+      if (this.#readFollowed(pid, entry, pass)) table.add(this.#stat, span);
     }
     // Files of processes that ended, or that are foreign now, are closed.
-    for (const [pid, fd] of this.#statFds) {
-      if (table.rowOf.has(pid)) continue;
-      this.#statFds.delete(pid);
-      closeSync(fd);
-    }
+    this.#files.releaseMissing(table);
     return true;
+  }
+
+  /** Stops following a process that is not ours (its stat file is closed). */
+  release(pid: number): void {
+    this.#files.release(pid);
   }
 
   #allOpen(pids: readonly { pid: number }[]): boolean {
-    for (let i = 0; i < pids.length; i += 1) if (!this.#statFds.has(pids[i]?.pid ?? -1)) return false;
+    for (let i = 0; i < pids.length; i += 1) if (!this.#files.has(pids[i]?.pid ?? -1)) return false;
     return true;
   }
 
-  /** Re-reads one open stat file into `#rereadTable` (deleting the entry being visited is allowed). */
-  readonly #rereadOne = (fd: number, pid: number): void => {
-    if (this.#rereadStat(fd)) {
-      this.#rereadTable?.add(this.#stat);
-      return;
+  /**
+   * Adds the children not followed yet of the processes that ran this pass, and of `self`; whether
+   * there was any. A process that forked ran: its figures changed (the fork's copy-on-write faults).
+   */
+  #readNewChildren(
+    table: ProcTable,
+    self: number,
+    foreign: Map<number, number> | null,
+    pass: number,
+  ): boolean {
+    let found = false;
+    const ran = this.#files.ran;
+    for (let i = 0; i < ran.length; i += 1) {
+      const pid = ran[i] ?? 0;
+      if (this.#files.threadsOf(pid) <= 1) {
+        if (this.#addChildren(`${this.root}/${pid}/task/${pid}/children`, table, self, foreign, pass))
+          found = true;
+        continue;
+      }
+      let tasks: string[];
+      try {
+        tasks = readdirSync(`${this.root}/${pid}/task`);
+      } catch (error) {
+        if (isGone(error) || isForbidden(error)) continue;
+        throw error;
+      }
+      for (const task of tasks) {
+        if (this.#addChildren(`${this.root}/${pid}/task/${task}/children`, table, self, foreign, pass))
+          found = true;
+      }
     }
-    // Ended: its pid cannot be in use again without a process having been created.
-    this.#statFds.delete(pid);
-    closeSync(fd);
-  };
+    if (self > 0) {
+      // Orphans go to the subreaper's first live thread: the main one.
+      this.childrenReads += 1;
+      const length = this.#readSmall(`${this.root}/${self}/task/${self}/children`);
+      const text = this.#buffer.subarray(0, Math.max(0, length));
+      if (!text.equals(this.#selfChildren)) {
+        this.#selfChildren = Buffer.from(text);
+        if (this.#addPids(this.#selfChildren, table, self, foreign, pass)) found = true;
+      }
+    }
+    return found;
+  }
 
-  #rereadStat(fd: number): boolean {
-    try {
-      const length = readSync(fd, this.#buffer, 0, this.#buffer.length, 0);
-      return length > 0 && parseStat(this.#buffer, length, this.#stat);
-    } catch (error) {
-      if (isGone(error)) return false;
-      throw error;
+  /** Adds the children listed in a `children` file that are not followed yet. */
+  #addChildren(
+    path: string,
+    table: ProcTable,
+    self: number,
+    foreign: Map<number, number> | null,
+    pass: number,
+  ): boolean {
+    this.childrenReads += 1;
+    const length = this.#readSmall(path);
+    return length > 0 && this.#addPids(this.#buffer.subarray(0, length), table, self, foreign, pass);
+  }
+
+  /** Adds the pids of a space-separated list not followed yet (the list is parsed before any read). */
+  #addPids(
+    list: Buffer,
+    table: ProcTable,
+    self: number,
+    foreign: Map<number, number> | null,
+    pass: number,
+  ): boolean {
+    const pids = this.#pids;
+    pids.length = 0;
+    let value = 0;
+    for (let i = 0; i <= list.length; i += 1) {
+      const byte = i < list.length ? (list[i] ?? 32) : 32;
+      if (byte >= 48 && byte <= 57) {
+        value = value * 10 + (byte - 48);
+        continue;
+      }
+      if (value > 0 && value !== self && !this.#files.has(value) && !foreign?.has(value)) pids.push(value);
+      value = 0;
     }
+    let found = false;
+    for (const pid of pids) {
+      if (!this.#readFollowed(pid, String(pid), pass)) continue;
+      table.add(this.#stat, 1);
+      found = true;
+    }
+    return found;
   }
 
   /** The fifth field of /proc/loadavg (the pid the kernel handed out last), or -1. */
@@ -155,8 +255,7 @@ export class ProcReader {
 
   /** Closes the files kept open. */
   close(): void {
-    for (const fd of this.#statFds.values()) closeSync(fd);
-    this.#statFds.clear();
+    this.#files.close();
     for (const file of [this.#loadavg, this.#uptime]) {
       if (file.fd !== -1) closeSync(file.fd);
       file.fd = -1;
@@ -180,30 +279,11 @@ export class ProcReader {
     return readSync(file.fd, this.#buffer, 0, this.#buffer.length, 0);
   }
 
-  #readCached(pid: number, entry: string): boolean {
-    const cached = this.#statFds.get(pid);
-    if (cached !== undefined) {
-      try {
-        const length = readSync(cached, this.#buffer, 0, this.#buffer.length, 0);
-        if (length > 0) return parseStat(this.#buffer, length, this.#stat);
-      } catch (error) {
-        if (!isGone(error)) throw error;
-      }
-      // The process ended (ESRCH); a new one may have its pid.
-      this.#statFds.delete(pid);
-      closeSync(cached);
-    }
-    if (this.#statFds.size >= this.maxOpen)
-      return this.readStatInto(`${this.root}/${entry}/stat`, this.#stat);
-    let fd: number;
-    try {
-      fd = openSync(`${this.root}/${entry}/stat`, 'r');
-    } catch (error) {
-      if (isGone(error) || isForbidden(error)) return false;
-      throw error;
-    }
-    this.#statFds.set(pid, fd);
-    return this.#rereadStat(fd);
+  /** Reads a process's stat into `#stat`, through a file kept open while there is room for one. */
+  #readFollowed(pid: number, entry: string, pass: number): boolean {
+    const path = `${this.root}/${entry}/stat`;
+    if (!this.#files.has(pid) && this.#files.size >= this.maxOpen) return this.readStatInto(path, this.#stat);
+    return this.#files.read(pid, path, pass, this.#stat);
   }
 
   /** One process's stat, or null when it is gone. */

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -88,7 +88,24 @@ export class FakeProc {
     return this;
   }
 
+  /** `/proc/<pid>/task/<pid>/children`: the children list of the process's main thread. */
+  children(pid: number, children: number[]): this {
+    const dir = join(this.root, String(pid), 'task', String(pid));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'children'), children.map((child) => `${child} `).join(''));
+    return this;
+  }
+
+  /** `/proc/loadavg`, whose last field is the pid the kernel handed out last. */
+  lastPid(pid: number): this {
+    writeFileSync(join(this.root, 'loadavg'), `0.00 0.01 0.05 1/80 ${pid}\n`);
+    return this;
+  }
+
   remove(pid: number): this {
+    // A stat file kept open reads nothing once the process is gone, as the kernel's reads ESRCH.
+    const stat = join(this.root, String(pid), 'stat');
+    if (existsSync(stat)) writeFileSync(stat, '');
     rmSync(join(this.root, String(pid)), { recursive: true, force: true });
     return this;
   }

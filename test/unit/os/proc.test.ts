@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -40,6 +40,8 @@ describe('parseStat', () => {
       ticks: 175,
       startTime: 98765,
       rssPages: 2048,
+      threads: 1,
+      faults: 10,
     });
   });
 
@@ -240,7 +242,7 @@ describe('ProcReader between process creations', () => {
   let proc: FakeProc;
   afterEach(() => proc.cleanup());
 
-  it('re-reads the open stat files without listing /proc until the last pid moves', () => {
+  it('re-reads the open stat files and finds new processes by children lists, not by listing /proc', () => {
     proc = new FakeProc().add({ pid: 1, ppid: 0 }).add({ pid: 20, ppid: 1 });
     writeFileSync(join(proc.root, 'loadavg'), '0.00 0.01 0.05 1/80 20\n');
     const reader = new ProcReader(proc.root);
@@ -249,23 +251,31 @@ describe('ProcReader between process creations', () => {
     expect(reader.readAll(table, -1, foreign, 1, [{ pid: 20 }])).toBe(true);
     expect([...table.rowOf.keys()]).toEqual([20]);
     expect(foreign.get(1)).toBe(1);
-    // A process appears but the last pid says none was created: the listing is skipped, and with
-    // it the stamping of foreign pids (the caller forgets unstamped ones only after a listing).
+    // A process appears but the last pid says none was created: no listing, and no stamping of
+    // foreign pids (the caller forgets unstamped ones only after a listing).
     proc.add({ pid: 21, ppid: 20 });
     expect(reader.readAll(table, -1, foreign, 2, [{ pid: 20 }])).toBe(false);
     expect([...table.rowOf.keys()]).toEqual([20]);
-    expect(foreign.get(1)).toBe(1);
+    expect(reader.changed).toBe(false);
     // A leader the last pass did not read forces the listing.
     expect(reader.readAll(table, -1, foreign, 3, [{ pid: 20 }, { pid: 21 }])).toBe(true);
     expect([...table.rowOf.keys()].sort()).toEqual([20, 21]);
     expect(foreign.get(1)).toBe(3);
-    proc.add({ pid: 22, ppid: 20 });
+    // A process was created, and 20 ran (its figures moved): its children list shows the new one.
+    proc.add({ pid: 20, ppid: 1, utime: 5 }).add({ pid: 22, ppid: 20 });
+    mkdirSync(join(proc.root, '20/task/20'), { recursive: true });
+    writeFileSync(join(proc.root, '20/task/20/children'), '21 22 ');
     writeFileSync(join(proc.root, 'loadavg'), '0.00 0.01 0.05 1/81 22\n');
-    reader.readAll(table, -1, foreign, 4, [{ pid: 20 }]);
+    // 20 was idle, so it is read again within a few passes, not necessarily the next one.
+    let pass = 4;
+    for (; pass < 8 && !table.rowOf.has(22); pass += 1) {
+      expect(reader.readAll(table, -1, foreign, pass, [{ pid: 20 }])).toBe(false);
+    }
     expect([...table.rowOf.keys()].sort()).toEqual([20, 21, 22]);
+    expect(reader.listings).toBe(2);
     // Without `reuse` (a full pass), /proc is always listed.
     proc.add({ pid: 23, ppid: 20 });
-    reader.readAll(table, -1, foreign, 5);
+    reader.readAll(table, -1, foreign, pass);
     expect(table.rowOf.has(23)).toBe(true);
     reader.close();
   });

@@ -1,0 +1,171 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { LinuxTreeSource } from '../../../src/metrics/linux-source.js';
+import type { TreeRoot } from '../../../src/metrics/tree.js';
+import { FakeProc, type FakeProcess, markedEnv, PROJECT_ID } from './fake-proc.js';
+
+/**
+ * How the Linux source finds the project's processes between listings of /proc: the children lists
+ * of its processes that ran and of the supervisor (pid 10 here), never the host's other processes.
+ */
+let proc: FakeProc;
+afterEach(() => proc.cleanup());
+
+const SELF = 10;
+const api: TreeRoot = { pid: 100, marker: 'shop/api/1' };
+const leader = (over: Partial<FakeProcess> = {}): FakeProcess => ({
+  pid: 100,
+  ppid: SELF,
+  start: 500,
+  env: markedEnv('shop/api/1'),
+  ...over,
+});
+
+/** A host with two processes of another user's session, the supervisor's leader 100, pid 100 handed out last. */
+function host(): FakeProc {
+  return new FakeProc()
+    .add({ pid: 30, ppid: 1 })
+    .add({ pid: 31, ppid: 30, pgrp: 30 })
+    .add(leader())
+    .children(SELF, [100])
+    .lastPid(100);
+}
+
+function source(idleReadEvery = 8): LinuxTreeSource {
+  return new LinuxTreeSource({
+    projectId: PROJECT_ID,
+    root: proc.root,
+    pageSize: 4096,
+    selfPid: SELF,
+    fdsEvery: 1000,
+    idleReadEvery,
+  });
+}
+
+describe('LinuxTreeSource between listings of /proc', () => {
+  it('does not read processes outside the project’s trees, however many the host creates', () => {
+    proc = host();
+    const s = source();
+    s.sample([api]);
+    expect(s.reader.listings).toBe(1);
+    const readsAfterListing = s.reader.statReads;
+    const environs = s.attributor.environReads;
+    for (let pid = 101; pid < 110; pid += 1) {
+      // Another session's shell starts a process every pass: the last pid moves each time.
+      proc.add({ pid, ppid: 30, pgrp: 30 }).lastPid(pid);
+      expect(s.sample([api])[0]?.processes).toBe(1);
+    }
+    expect(s.reader.listings).toBe(1);
+    expect(s.attributor.environReads).toBe(environs);
+    // Only the leader was read again (idle: not even every pass), not 30, 31 or the new ones.
+    expect(s.reader.statReads - readsAfterListing).toBeLessThanOrEqual(9);
+  });
+
+  it('finds a new child of a process that ran, through its children list', () => {
+    proc = host();
+    const s = source();
+    s.sample([api]);
+    proc
+      .add(leader({ utime: 3 }))
+      .add({ pid: 101, ppid: 100, pgrp: 100, start: 600 })
+      .children(100, [101])
+      .lastPid(101);
+    expect(s.sample([api])[0]?.processes).toBe(2);
+    expect(s.reader.listings).toBe(1);
+  });
+
+  it('finds an escapee reparented to the supervisor (its subreaper) by its marker, without a listing', () => {
+    proc = host();
+    const s = source();
+    s.sample([api]);
+    proc
+      .add({ pid: 101, ppid: SELF, session: 101, start: 600, env: markedEnv('shop/api/1') })
+      .children(SELF, [100, 101])
+      .lastPid(101);
+    expect(s.sample([api])[0]?.processes).toBe(2);
+    expect(s.reader.listings).toBe(1);
+  });
+
+  it('sweeps /proc by marker after a followed process ended, not because the host made processes', () => {
+    proc = host();
+    const s = source(1);
+    s.sample([api]);
+    proc
+      .add(leader({ utime: 3 }))
+      .add({ pid: 101, ppid: 100, pgrp: 100, start: 600 })
+      .children(100, [101])
+      .lastPid(101);
+    expect(s.sample([api])[0]?.processes).toBe(2);
+    // A double fork: 101 forks 102, which leaves the session, and ends; without a subreaper 102 goes
+    // to init, where no children list of ours shows it.
+    proc
+      .remove(101)
+      .children(100, [])
+      .add({ pid: 102, ppid: 1, session: 102, start: 700, env: markedEnv('shop/api/1') })
+      .lastPid(102);
+    let processes = 0;
+    expect(s.sample([api])[0]?.processes).toBe(1);
+    for (let pass = 0; pass < 6 && processes !== 2; pass += 1) processes = s.sample([api])[0]?.processes ?? 0;
+    expect(processes).toBe(2);
+    expect(s.reader.listings).toBe(2);
+  });
+
+  it('reads an idle process less often, and again every pass once it runs', () => {
+    proc = host();
+    const s = source(8);
+    s.sample([api]);
+    const before = s.reader.statReads;
+    for (let pass = 0; pass < 20; pass += 1) s.sample([api]);
+    // Every pass for two, then every 2, 4, 8 passes.
+    expect(s.reader.statReads - before).toBeLessThanOrEqual(7);
+    let utime = 0;
+    let reads = s.reader.statReads;
+    // It ran: found within 8 passes, then read every pass while it keeps running.
+    for (let pass = 0; pass < 8 && s.reader.statReads === reads; pass += 1) {
+      utime += 10;
+      proc.add(leader({ utime }));
+      s.sample([api]);
+    }
+    reads = s.reader.statReads;
+    for (let pass = 0; pass < 5; pass += 1) {
+      utime += 10;
+      proc.add(leader({ utime }));
+      s.sample([api]);
+    }
+    expect(s.reader.statReads - reads).toBe(5);
+  });
+
+  it('a pass in which nothing changed gives the last figures, with no CPU, and does not attribute', () => {
+    proc = host();
+    const s = source(1);
+    proc.uptime(1000);
+    s.sample([api]);
+    proc.uptime(1001).add(leader({ utime: 50 }));
+    const busy = s.sample([api])[0];
+    expect(busy?.cpu).toBeCloseTo(50, 5);
+    proc.uptime(1002);
+    const idle = s.sample([api])[0];
+    expect(s.unchangedPasses).toBe(1);
+    expect(idle).toMatchObject({ cpu: 0, processes: 1, memory: 100 * 4096 });
+    // And the next change is measured over its own interval only.
+    proc.uptime(1003).add(leader({ utime: 70 }));
+    expect(s.sample([api])[0]?.cpu).toBeCloseTo(20, 5);
+  });
+
+  it('spreads the ticks of an idle process left unread over the passes it was not read', () => {
+    proc = host();
+    const s = source(8);
+    for (let second = 0; second < 12; second += 1) {
+      proc.uptime(1000 + second);
+      s.sample([api]);
+    }
+    // It used 40 ticks at some point since its last read (up to 8 passes ago).
+    proc.uptime(1012).add(leader({ utime: 40 }));
+    let cpu: number | null | undefined = 0;
+    for (let second = 12; second < 21 && cpu === 0; second += 1) {
+      proc.uptime(1000 + second);
+      cpu = s.sample([api])[0]?.cpu;
+    }
+    expect(cpu).toBeGreaterThan(0);
+    expect(cpu).toBeLessThan(40);
+  });
+});
