@@ -1,27 +1,19 @@
 // Bundles the CLI (dist/cli/bin.js and everything it imports, as tsc built them) into ES modules in
 // dist/cli/bundle/, and makes dist/cli/bin.js the two-line entry that imports it. Why: docs/startup.md.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { ownImportMeta } from './own-import-meta.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = resolve(root, 'dist/cli/bin.js');
 const outdir = resolve(root, 'dist/cli/bundle');
 
-/** Each module's `import.meta.url` stays the URL of its own file in dist/, as if it were not bundled. */
-const ownImportMeta = {
-  name: 'own-import-meta',
-  setup(builder) {
-    builder.onLoad({ filter: /\/dist\/.*\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      if (!source.includes('import.meta.url')) return { contents: source, loader: 'js' };
-      // Entry and chunks are all in `outdir`, so one relative path serves wherever the code lands.
-      const url = `new URL(${JSON.stringify(relative(outdir, args.path))}, import.meta.url).href`;
-      return { contents: source.replaceAll('import.meta.url', url), loader: 'js' };
-    });
-  },
-};
+// Entry and chunks are all in `outdir`, so one relative path serves wherever the code lands.
+const ownMeta = ownImportMeta(
+  (path) => `new URL(${JSON.stringify(relative(outdir, path))}, import.meta.url).href`,
+);
 
 /**
  * zod's `z.locales` re-exports its ~45 translations (a third of its source, parsed on every start); ovrseer
@@ -75,7 +67,7 @@ await build({
   minifySyntax: true,
   charset: 'ascii',
   legalComments: 'none',
-  plugins: [ownImportMeta, englishOnly],
+  plugins: [ownMeta, englishOnly],
   logLevel: 'warning',
 });
 

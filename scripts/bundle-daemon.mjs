@@ -1,27 +1,18 @@
 // Bundles the detached supervisor (dist/supervisor/daemon.js, as tsc built it) into one CommonJS file,
 // dist/supervisor/daemon.cjs. Why: see docs/decisions.md, "The detached supervisor is one CommonJS file".
-import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { ownImportMeta } from './own-import-meta.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = resolve(root, 'dist/supervisor/daemon.js');
 const outfile = resolve(root, 'dist/supervisor/daemon.cjs');
 
-/** Each module's `import.meta.url` stays the URL of its own file in dist/, as if it were not bundled. */
-const ownImportMeta = {
-  name: 'own-import-meta',
-  setup(builder) {
-    builder.onLoad({ filter: /\/dist\/.*\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      if (!source.includes('import.meta.url')) return { contents: source, loader: 'js' };
-      const fromBundle = relative(dirname(outfile), args.path);
-      const url = `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${JSON.stringify(fromBundle)})).href`;
-      return { contents: source.replaceAll('import.meta.url', url), loader: 'js' };
-    });
-  },
-};
+const ownMeta = ownImportMeta(
+  (path) =>
+    `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${JSON.stringify(relative(dirname(outfile), path))})).href`,
+);
 
 await build({
   entryPoints: [entry],
@@ -57,6 +48,6 @@ await build({
   minifySyntax: true,
   charset: 'ascii',
   legalComments: 'none',
-  plugins: [ownImportMeta],
+  plugins: [ownMeta],
   logLevel: 'warning',
 });
