@@ -9,6 +9,8 @@ const SLAB = 256 * 1024;
  */
 const POOL = 192;
 const NEWLINE = 0x0a;
+/** Raw bytes shorter than this are copied into a slab (a quiet process's lines); longer ones are kept as they are. */
+const RAW_COPY_BELOW = 4096;
 
 interface Slab {
   buffer: Buffer;
@@ -28,6 +30,7 @@ export class LineQueue {
   #slabs: Slab[] = [];
   #current: Slab | null = null;
   readonly #pool: Buffer[] = [];
+  readonly #own = new WeakSet<ArrayBufferLike>();
   #prefix = '';
   #prefixBytes = Buffer.alloc(0);
   /** Bytes queued. */
@@ -97,14 +100,20 @@ export class LineQueue {
    * Appends bytes that are whole lines already (each ending in a newline), as they are: the output of
    * a process for its raw log file. One copy per pipe read, nothing per line.
    */
-  pushRaw(bytes: Uint8Array, from: number, to: number, lines: number): void {
+  pushRaw(bytes: Buffer, from: number, to: number, lines: number): void {
     const size = to - from;
     if (size <= 0) return;
-    let slab = this.#current;
-    if (slab === null || slab.end + size > slab.buffer.length) slab = this.#open(size);
-    slab.buffer.set(from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to), slab.end);
-    slab.end += size;
-    slab.lines += lines;
+    if (size < RAW_COPY_BELOW) {
+      let slab = this.#current;
+      if (slab === null || slab.end + size > slab.buffer.length) slab = this.#open(size);
+      slab.buffer.set(bytes.subarray(from, to), slab.end);
+      slab.end += size;
+      slab.lines += lines;
+    } else {
+      // A pipe read is not written to again: the write takes it as it is, no copy to hold beside it.
+      this.#seal();
+      this.#slabs.push({ buffer: bytes.subarray(from, to), start: 0, end: size, lines });
+    }
     this.bytes += size;
     this.lines += lines;
   }
@@ -165,6 +174,8 @@ export class LineQueue {
   /** Gives written buffers back for reuse. */
   release(buffers: readonly Buffer[]): void {
     for (const buffer of buffers) {
+      // Only slabs this queue allocated: raw bytes kept as they came are someone else's too.
+      if (!this.#own.has(buffer.buffer)) continue;
       if (buffer.byteOffset === 0 && buffer.buffer.byteLength === SLAB && this.#pool.length < POOL) {
         this.#pool.push(Buffer.from(buffer.buffer, 0, SLAB));
       }
@@ -188,10 +199,17 @@ export class LineQueue {
 
   #open(worst: number): Slab {
     this.#seal();
-    const buffer = worst <= SLAB ? (this.#pool.pop() ?? Buffer.allocUnsafe(SLAB)) : Buffer.allocUnsafe(worst);
+    const buffer = worst <= SLAB ? (this.#pool.pop() ?? this.#allocate(SLAB)) : this.#allocate(worst);
     const slab: Slab = { buffer, start: 0, end: 0, lines: 0 };
     this.#current = slab;
     return slab;
+  }
+
+  #allocate(size: number): Buffer {
+    // `allocUnsafeSlow`: never a slice of Node's shared pool, so the ArrayBuffer is this slab's alone.
+    const buffer = Buffer.allocUnsafeSlow(size);
+    this.#own.add(buffer.buffer);
+    return buffer;
   }
 
   #seal(): void {

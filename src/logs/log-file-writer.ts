@@ -105,7 +105,7 @@ export class LogFileWriter {
     time: number,
     instance: number | null,
     stream: LogStream,
-    bytes: Uint8Array,
+    bytes: Buffer,
     from: number,
     to: number,
     lines: number,
