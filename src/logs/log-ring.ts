@@ -133,6 +133,8 @@ export class LogRing {
   }
 
   push(seq: number, time: number, level: number, stream: number, text: string): void {
+    // Batches still waiting are older than this line: they go into the columns first.
+    this.#settle();
     const slot = this.#nextSlot();
     this.#bytes.write(slot, text, this.#size === 0 ? -1 : this.#head);
     this.#filled(slot, seq, time, level, stream);

@@ -150,6 +150,21 @@ describe('the terminal UI in a real terminal (tmux)', () => {
     expect(sleeper === undefined || sleeper === null || !isRunning(sleeper)).toBe(true);
   }, 60_000);
 
+  it('shows the line that made a process ready above the line that says it is ready', async () => {
+    const dir = projectDir({
+      'ovrseer.yml': `name: x\nprocesses:\n  db:\n    command: ${fixtureCommand('ready-after.mjs', 200)}\n    ready: { log: "ready to accept", timeout: 10s }\n`,
+    });
+    const term = open(dir, `${node} up`);
+    await term.waitFor(/db\s+\* ready: ready \(log/, 'the ready line');
+    await term.waitFor(/ready to accept connections/, 'the line that made it ready');
+    const screen = term.screen();
+    expect(screen.indexOf('ready to accept connections')).toBeLessThan(screen.indexOf('* ready: ready (log'));
+    term.keys('q');
+    await term.waitFor(/Stop every process and quit\? \[y\/N\]/, 'the quit question');
+    term.keys('y');
+    await term.waitFor(/\[exit 0\]/, 'up ended by q');
+  }, 60_000);
+
   it('up --no-tui on a terminal prints prefixed lines instead', async () => {
     const dir = projectDir({
       'ovrseer.yml': `name: x\nprocesses:\n  ticker: { command: ${fixtureCommand('log-ticker.mjs', 'tick', 100000, 200)} }\n`,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LineBatch } from '../../../src/core/line-batch.js';
 import { INFO, WARN } from '../../../src/logs/levels.js';
 import { LogRing } from '../../../src/logs/log-ring.js';
 import { compileQuery } from '../../../src/logs/query.js';
@@ -19,6 +20,19 @@ describe('LogRing', () => {
   it('rejects a line bound that is not a positive integer', () => {
     expect(() => new LogRing('a', 'a', null, 0, 10)).toThrow(RangeError);
     expect(() => new LogRing('a', 'a', null, 1.5, 10)).toThrow(RangeError);
+  });
+
+  it('keeps a line pushed after a waiting batch after that batch (a state line after the output that caused it)', () => {
+    const ring = new LogRing('db', 'db', null, 100, 1_000_000);
+    ring.pushBatch(1, 1000, 0, LineBatch.fromTexts(['warming up', 'ready to accept connections']));
+    ring.push(3, 1001, INFO, 2, 'ready: ready (log /ready to accept/)');
+    expect(texts(ring)).toEqual([
+      'warming up',
+      'ready to accept connections',
+      'ready: ready (log /ready to accept/)',
+    ]);
+    const seqs = ring.scan(compileQuery({})).map((slot) => ring.entry(slot).seq);
+    expect(seqs).toEqual([1, 2, 3]);
   });
 
   it('keeps at most maxLines, dropping the oldest, and counts what it dropped', () => {
