@@ -1,6 +1,7 @@
 import { apiSettingsProblems, remoteWarning } from '../config/api-listen.js';
 import type { ProjectSpec } from '../config/spec.js';
 import type { ManagerEvents } from '../core/events.js';
+import { buildDependencyGraph, type DependencyGraph } from '../core/graph.js';
 import { processStartTime } from '../core/kill.js';
 import { instanceEnv } from '../core/launch.js';
 import { ProcessManager, projectIdOf, type ShutdownResult } from '../core/process-manager.js';
@@ -47,6 +48,8 @@ export interface SupervisorOptions {
    * is a supervisor and nothing else (the CLI's). @default false
    */
   subreaper?: boolean;
+  /** The dashboard's built page the API serves at `/`. @default dist/web/ of this package */
+  webRoot?: string;
 }
 
 /**
@@ -112,6 +115,7 @@ export class Supervisor implements ApiBackend {
       allowRemote: spec.settings.api.allowRemote,
       tls: spec.settings.api.tls,
       limits: this.#limits,
+      ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
       onLimit: (text) => this.log.note(text, 'warn'),
     });
     this.manager.on('state', () => this.#scheduleStateWrite());
@@ -304,6 +308,10 @@ export class Supervisor implements ApiBackend {
       this.paths.logs,
       this.manager.instances(),
     ).processes;
+  }
+
+  graph(): DependencyGraph {
+    return buildDependencyGraph(this.manager.spec.processes);
   }
 
   reports(): ReturnType<CrashReporter['list']> {

@@ -25,6 +25,10 @@ export async function runForeground(
   try {
     // This process ends with the session: `down` may wait for it.
     const supervisor = await Supervisor.open(spec, { exitsAfterShutdown: true, subreaper: true });
+    if (options.dashboard === true) {
+      const { dashboardFor } = await import('./up-dashboard.js');
+      await dashboardFor(supervisor, spec, options);
+    }
     if (options.deps === false && options.names.length > 0)
       supervisor.manager.withoutDependencies(selected.map((process) => process.name));
     if (shouldUseTui(options.tui, stdout, process.stdin)) {

@@ -29,6 +29,8 @@ export interface ApiServerOptions extends Omit<ApiListenSettings, 'allowRemote' 
   onLimit?(text: string): void;
   /** @default systemClock */
   clock?: Clock;
+  /** The dashboard's built page (`GET /`, `/assets/*`). @default dist/web/ of this package */
+  webRoot?: string;
 }
 
 /** What one listener (the socket, or TCP) holds: its own counts, so one cannot starve the other. */
@@ -242,7 +244,14 @@ export class ApiServer {
       if (on.token?.(bearerToken(request.headers.authorization)) === true)
         on.gate?.authenticated(request.socket);
       handler ??= Promise.all([import('@hono/node-server'), import('./routes.js')]).then(([node, routes]) =>
-        node.getRequestListener(routes.createApp(this.backend, on.token, this.#limits).fetch),
+        node.getRequestListener(
+          routes.createApp(
+            this.backend,
+            on.token,
+            this.#limits,
+            this.options.webRoot === undefined ? {} : { webRoot: this.options.webRoot },
+          ).fetch,
+        ),
       );
       handler.then(
         (listener) => listener(request, response),
