@@ -24,7 +24,12 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
   const cwd = options.cwd ?? process.cwd();
   const located = { cwd, ...(options.file === undefined ? {} : { file: options.file }) };
   const client = await locateSupervisor(located);
-  const served = await startDashboard(client.socketPath, options, () => locateProject(located));
+  // The URL is this command's output (stdout); `up --dashboard` prints it on stderr, beside the logs.
+  const served = await startDashboard(
+    client.socketPath,
+    { ...options, out: options.out ?? process.stdout },
+    () => locateProject(located),
+  );
   await untilSignal();
   await served.close();
   return EXIT_OK;

@@ -36,6 +36,7 @@ function queryString(query: Query, follow: boolean): string {
   if (query.level !== '') params.set('level', query.level);
   params.set('limit', String(follow ? BACKLOG : 0));
   if (follow) params.set('follow', '1');
+  if (follow) params.set('batch', '1');
   return params.toString();
 }
 
@@ -109,8 +110,8 @@ export function Logs({ rows, process, onProcess, searchRef }: LogsProps) {
       if (stopped) return;
       source = new EventSource(`/v1/logs?${queryString(query, true)}`);
       source.onopen = () => setStatus('live');
-      source.addEventListener('log', (event) => {
-        pending.push(JSON.parse((event as MessageEvent<string>).data) as LogLine);
+      source.addEventListener('logs', (event) => {
+        for (const line of JSON.parse((event as MessageEvent<string>).data) as LogLine[]) pending.push(line);
         frame ??= requestAnimationFrame(flush);
       });
       source.onerror = () => {
