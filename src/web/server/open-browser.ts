@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { shQuote } from '../../shell-quote.js';
 
 /**
  * Whether a browser can be opened here: `$BROWSER` names one, or there is a display (X11, Wayland),
@@ -22,7 +23,7 @@ export function browserCommand(
   const browser = (env.BROWSER ?? '').split(':')[0]?.trim() ?? '';
   if (browser !== '')
     return browser.includes('%s')
-      ? ['/bin/sh', ['-c', browser.replace('%s', JSON.stringify(url))]]
+      ? ['/bin/sh', ['-c', browser.replace('%s', shQuote(url))]]
       : [browser, [url]];
   if (platform === 'darwin') return ['open', [url]];
   if (platform === 'win32') return ['cmd', ['/c', 'start', '', url]];
