@@ -346,3 +346,47 @@ processes:
     expect(JSON.parse(rows.body)).toMatchObject([{ name: 'web' }]);
   });
 });
+
+describe('up --dashboard', () => {
+  const urlIn = (text: string): string => /dashboard: (http:\/\/\S+)/.exec(text)?.[1] ?? '';
+
+  it('in the foreground: the URL on stderr beside the logs; the page is served until up ends', async () => {
+    const p = project(`
+name: "{{name}}"
+processes:
+  web: { command: ${fixtureCommand('sleeper.mjs')} }
+`);
+    const up = startCli(['up', '--dashboard', '--no-open', '--no-tui'], { cwd: p.dir });
+    await waitFor(() => urlIn(up.stderr()) !== '', `the dashboard URL; got:\n${up.stderr()}`);
+    const url = urlIn(up.stderr());
+    const base = url.replace(/\/\?token=.*$/, '');
+    expect((await get(`${base}/v1/processes`)).status).toBe(401);
+    const cookie = String((await get(url)).headers['set-cookie']).split(';')[0] ?? '';
+    await waitFor(
+      async () => /"status":"running"/.test((await get(`${base}/v1/processes`, { cookie })).body),
+      'web running, seen through the dashboard',
+    );
+    up.signal('SIGINT');
+    expect(await up.exited).toBe(0);
+    await expect(get(`${base}/`, { cookie })).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('with -d: the supervisor detaches, the dashboard serves until Ctrl-C, and the processes go on', async () => {
+    const p = project(`
+name: "{{name}}"
+processes:
+  web: { command: ${fixtureCommand('sleeper.mjs')} }
+`);
+    const up = startCli(['up', '-d', '--dashboard', '--no-open'], { cwd: p.dir });
+    await waitFor(() => urlIn(up.stderr()) !== '', `the dashboard URL; got:\n${up.stderr()}`);
+    const url = urlIn(up.stderr());
+    const cookie = String((await get(url)).headers['set-cookie']).split(';')[0] ?? '';
+    const page = await get(`${url.replace(/\/\?token=.*$/, '')}/`, { cookie });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<div id="root">');
+    up.signal('SIGINT');
+    expect(await up.exited).toBe(0);
+    const ps = await runCli(['ps', '--json'], { cwd: p.dir });
+    expect(JSON.parse(ps.stdout)).toMatchObject([{ name: 'web', status: 'running' }]);
+  });
+});
