@@ -16,7 +16,10 @@ const result = await build({
   entryPoints: [resolve(root, 'src/web/page/main.tsx')],
   outdir: assets,
   entryNames: '[name]-[hash]',
+  chunkNames: '[name]-[hash]',
   bundle: true,
+  // Each view other than the process table is its own chunk, imported when it opens.
+  splitting: true,
   format: 'esm',
   platform: 'browser',
   target: ['es2022', 'chrome110', 'firefox110', 'safari16'],
@@ -29,7 +32,8 @@ const result = await build({
   logLevel: 'warning',
 });
 const outputs = Object.keys(result.metafile.outputs).map((file) => basename(file));
-const script = outputs.find((file) => file.endsWith('.js'));
+const entry = Object.entries(result.metafile.outputs).find(([, output]) => output.entryPoint !== undefined);
+const script = entry === undefined ? undefined : basename(entry[0]);
 const styles = outputs.filter((file) => file.endsWith('.css'));
 if (script === undefined) throw new Error('bundle-web: esbuild wrote no .js file');
 const html = `<!doctype html>

@@ -1,11 +1,14 @@
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { act } from './api.js';
-import { GraphView } from './graph.js';
 import { useLive } from './live.js';
-import { Logs } from './logs.js';
 import { Processes } from './processes.js';
-import { Reports } from './reports.js';
-import { Resources } from './resources.js';
+
+// The first view needs none of these: each is its own chunk (dagre, uPlot, the virtualizer), loaded
+// when its view opens, so the page's first rows wait only for React and the table.
+const Logs = lazy(() => import('./logs.js').then((module) => ({ default: module.Logs })));
+const GraphView = lazy(() => import('./graph.js').then((module) => ({ default: module.GraphView })));
+const Reports = lazy(() => import('./reports.js').then((module) => ({ default: module.Reports })));
+const Resources = lazy(() => import('./resources.js').then((module) => ({ default: module.Resources })));
 
 const VIEWS = ['processes', 'logs', 'graph', 'reports', 'resources'] as const;
 type View = (typeof VIEWS)[number];
@@ -103,28 +106,30 @@ export function App() {
         </span>
       </header>
       <main>
-        {view === 'processes' && (
-          <Processes
-            live={live}
-            filter={filter}
-            onFilter={setFilter}
-            filterRef={filterRef}
-            selected={selected}
-            onSelect={setSelected}
-            onLogs={(name) => go('logs', name)}
-          />
-        )}
-        {view === 'logs' && (
-          <Logs
-            rows={live.rows}
-            process={logProcess}
-            onProcess={(name) => go('logs', name)}
-            searchRef={searchRef}
-          />
-        )}
-        {view === 'graph' && <GraphView live={live} />}
-        {view === 'reports' && <Reports version={live.version} onLogs={(name) => go('logs', name)} />}
-        {view === 'resources' && <Resources live={live} />}
+        <Suspense fallback={<p className="empty">loading…</p>}>
+          {view === 'processes' && (
+            <Processes
+              live={live}
+              filter={filter}
+              onFilter={setFilter}
+              filterRef={filterRef}
+              selected={selected}
+              onSelect={setSelected}
+              onLogs={(name) => go('logs', name)}
+            />
+          )}
+          {view === 'logs' && (
+            <Logs
+              rows={live.rows}
+              process={logProcess}
+              onProcess={(name) => go('logs', name)}
+              searchRef={searchRef}
+            />
+          )}
+          {view === 'graph' && <GraphView live={live} />}
+          {view === 'reports' && <Reports version={live.version} onLogs={(name) => go('logs', name)} />}
+          {view === 'resources' && <Resources live={live} />}
+        </Suspense>
       </main>
     </div>
   );
