@@ -108,7 +108,7 @@ function get(
 }
 
 describe.skipIf(missing)('the web dashboard in chromium', () => {
-  it('shows the rows; restart changes the restart count and pid; stop shows the state; stop all asks first', async () => {
+  it('shows the rows; restart changes the restart count and pid; stop shows the state; stop all asks first; scale +', async () => {
     // web crashes on every odd run and its policy restarts it: up, it has restarts 1; the restart
     // clicked makes run 3, which crashes and is restarted again: restarts 2. (A restart by hand is
     // not counted itself, as with `ovrseer restart`.)
@@ -151,9 +151,13 @@ processes:
     await page.getByRole('alertdialog').getByRole('button', { name: 'no' }).click();
     await row(page, 'web').locator('[data-status="running"]').waitFor();
 
+    // Scale +: the worker gets a second replica (rows worker.1 and worker.2).
+    await row(page, 'worker').locator('button[data-action="scale-up"]').click();
+    await row(page, 'worker.2').waitFor();
+
     // `/` focuses the filter; typing filters the rows by name.
     await page.keyboard.press('/');
-    await page.keyboard.type('work');
+    await page.keyboard.type('web');
     await waitFor(async () => (await page.locator('tbody tr').count()) === 1, 'one row after filtering');
     await page.context().close();
   });
@@ -301,7 +305,7 @@ processes:
     await phone.context().close();
   });
 
-  it('says "reconnecting…" while the supervisor restarts, then shows the new one', async () => {
+  it('says "reconnecting…" while the supervisor restarts (an action meanwhile shows its error), then shows the new one', async () => {
     const p = project(`
 name: "{{name}}"
 processes:
@@ -313,6 +317,9 @@ processes:
     const firstPid = await row(page, 'web').locator('td.num').first().textContent();
     expect((await runCli(['down'], { cwd: p.dir })).code).toBe(0);
     await page.locator('[data-connection="reconnecting"]').waitFor();
+    // An action meanwhile fails, and says why beside the button clicked.
+    await row(page, 'web').locator('button[data-action="restart"]').click();
+    await row(page, 'web').locator('.action-error', { hasText: 'no supervisor answers' }).waitFor();
     expect((await runCli(['up', '-d'], { cwd: p.dir })).code).toBe(0);
     await page.locator('[data-connection="live"]').waitFor({ timeout: 15_000 });
     await waitFor(

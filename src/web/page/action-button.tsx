@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { type Action, act } from './api.js';
+import { type Action, act, postJson } from './api.js';
 
 export interface ActionButtonProps {
   action: Action;
@@ -59,6 +59,50 @@ export function ActionButton({ action, targets, label, confirm, disabled, title 
           <button type="button" className="link" aria-label="dismiss" onClick={() => setError(null)}>
             ×
           </button>
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** `−` / `+`: one replica fewer or more (`POST /v1/processes/:name/scale`), its error beside it. */
+export function ScaleButtons({ process, replicas }: { process: string; replicas: number }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const scale = async (to: number): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await postJson(`/v1/processes/${encodeURIComponent(process)}/scale`, { replicas: to });
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <span className="action scale">
+      <button
+        type="button"
+        data-action="scale-down"
+        title={`${process}: ${replicas - 1} replicas`}
+        disabled={busy || replicas <= 1}
+        onClick={() => void scale(replicas - 1)}
+      >
+        −
+      </button>
+      <button
+        type="button"
+        data-action="scale-up"
+        title={`${process}: ${replicas + 1} replicas`}
+        disabled={busy}
+        onClick={() => void scale(replicas + 1)}
+      >
+        +
+      </button>
+      {error !== null && (
+        <span className="action-error" role="alert" title={error}>
+          {error}
         </span>
       )}
     </span>

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { ActionButton } from './action-button.js';
+import { ActionButton, ScaleButtons } from './action-button.js';
 import type { Row } from './api.js';
 import { bytes, duration, percent, stateClass } from './format.js';
 import type { LiveState } from './live.js';
@@ -94,6 +94,14 @@ export function Processes({ live, filter, onFilter, filterRef, selected, onSelec
               <option key={name}>{name}</option>
             ))}
           </select>
+        )}
+        {scope !== '' && (
+          <span className="scope">
+            {scope}:
+            {(['start', 'stop', 'restart'] as const).map((action) => (
+              <ActionButton key={action} action={action} targets={[scope]} />
+            ))}
+          </span>
         )}
         <span className="spacer" />
         <span className="selection">
@@ -196,6 +204,12 @@ export function Processes({ live, filter, onFilter, filterRef, selected, onSelec
                     <ActionButton action="start" targets={[row.name]} />
                     <ActionButton action="stop" targets={[row.name]} />
                     <ActionButton action="restart" targets={[row.name]} />
+                    {firstOf(live.rows, row) && (
+                      <ScaleButtons
+                        process={row.process}
+                        replicas={live.rows.filter((other) => other.process === row.process).length}
+                      />
+                    )}
                   </td>
                 </tr>
               );
@@ -210,6 +224,11 @@ export function Processes({ live, filter, onFilter, filterRef, selected, onSelec
       </div>
     </section>
   );
+}
+
+/** The row that carries a process's scale buttons: its first instance. */
+function firstOf(rows: Row[], row: Row): boolean {
+  return rows.find((other) => other.process === row.process) === row;
 }
 
 function inScope(row: Row, scope: string): boolean {
