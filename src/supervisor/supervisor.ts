@@ -10,6 +10,7 @@ import { isLive } from '../core/states.js';
 import { errorMessage, OvrseerError } from '../errors.js';
 import { createProjectLogs, type ProjectLogs } from '../logs/project-logs.js';
 import { resolveLogTargets } from '../logs/targets.js';
+import type { HistoryPoint } from '../metrics/history.js';
 import { ensureStateDir, type StatePaths } from '../os/state-dir.js';
 import { Subreaper } from '../os/subreaper.js';
 import { loadPlugins } from '../plugins/load.js';
@@ -32,7 +33,12 @@ export interface SupervisorOptions {
   /** The environment processes inherit. @default process.env */
   env?: NodeJS.ProcessEnv;
   /** Per-instance figures for `ps` and the API, once a metrics sampler runs. */
-  metrics?: { latest(id: string): InstanceMetrics | null; text(): Promise<string> };
+  metrics?: {
+    latest(id: string): InstanceMetrics | null;
+    text(): Promise<string>;
+    /** The kept resource history of an instance, oldest first (the dashboard's graphs). */
+    history?(id: string): HistoryPoint[];
+  };
   /** @default `projectIdOf(spec)`; the detached supervisor gets it from the CLI, which computed it */
   projectId?: string;
   /**
@@ -308,6 +314,15 @@ export class Supervisor implements ApiBackend {
       this.paths.logs,
       this.manager.instances(),
     ).processes;
+  }
+
+  history(id: string): { points: HistoryPoint[]; memoryLimit: number | null; cpuLimit: number | null } {
+    const instance = this.#instance(id);
+    return {
+      points: this.#metrics?.history?.(instance.id) ?? [],
+      memoryLimit: instance.spec.limits.memory,
+      cpuLimit: instance.spec.limits.cpu,
+    };
   }
 
   graph(): DependencyGraph {

@@ -281,7 +281,7 @@ processes:
     const p = project(`
 name: "{{name}}"
 processes:
-  steady: { command: ${fixtureCommand('sleeper.mjs')} }
+  steady: { command: ${fixtureCommand('sleeper.mjs')}, limits: { memory: 512MB } }
   broken:
     command: ${fixtureCommand('exit-with.mjs', 3, 300)}
     restart: { policy: "no" }
@@ -294,8 +294,16 @@ processes:
     await page.locator('.report h2', { hasText: 'broken' }).waitFor();
     await page.locator('.report-lines', { hasText: 'exiting with 3' }).waitFor();
     await page.screenshot({ path: join(SHOTS, 'reports.png') });
+    await page.getByRole('button', { name: 'its logs at that time' }).click();
+    await page.locator('.log-line .text', { hasText: 'exiting with 3' }).waitFor();
     await page.locator('header nav button', { hasText: 'resources' }).click();
+    await page.getByLabel('process').selectOption('steady');
     await page.locator('.chart canvas').first().waitFor();
+    // The supervisor's kept history is drawn at once, not only what arrives after the page opened.
+    await waitFor(
+      async () => Number(await page.locator('.chart').first().getAttribute('data-points')) >= 2,
+      'points in the CPU chart',
+    );
     await page.screenshot({ path: join(SHOTS, 'resources.png') });
     await page.context().close();
     // A phone-sized window shows the same page, in one column.

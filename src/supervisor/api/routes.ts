@@ -171,6 +171,7 @@ export function createApp(
       throw new OvrseerError('OVRSEER_INVALID_STATE', `${name} is not running`);
     return c.json({ ok: true, bytes: data.length });
   });
+  app.get('/v1/processes/:name/history', (c) => c.json(backend.history(validId(c.req.param('name')))));
   app.get('/v1/processes/:name/context', (c) => c.json(backend.context(validId(c.req.param('name')))));
   app.post('/v1/processes/:name/:action', async (c) => {
     const action = validAction(c.req.param('action'));

@@ -26,13 +26,15 @@ export function App() {
   const live = useLive();
   const [view, setView] = useState<View>(viewFromHash);
   const [logProcess, setLogProcess] = useState(() => decodeURIComponent(location.hash.split('/')[1] ?? ''));
+  const [logSince, setLogSince] = useState('');
   const [filter, setFilter] = useState('');
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [notice, setNotice] = useState<string | null>(null);
   const filterRef = useRef<HTMLInputElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
-  const go = (next: View, process?: string): void => {
+  const go = (next: View, process?: string, since = ''): void => {
     setView(next);
+    setLogSince(since);
     if (process !== undefined) setLogProcess(process);
     history.replaceState(
       null,
@@ -127,7 +129,9 @@ export function App() {
             />
           )}
           {view === 'graph' && <GraphView live={live} />}
-          {view === 'reports' && <Reports version={live.version} onLogs={(name) => go('logs', name)} />}
+          {view === 'reports' && (
+            <Reports version={live.version} onLogs={(name, since) => go('logs', name, since)} />
+          )}
           {view === 'resources' && <Resources live={live} />}
         </Suspense>
       </main>

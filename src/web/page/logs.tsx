@@ -14,11 +14,14 @@ export interface LogsProps {
   rows: Row[];
   process: string;
   onProcess(name: string): void;
+  /** Lines from this time on (ISO; a crash report's "its logs at that time"), or '' for all kept. */
+  since?: string;
   searchRef: React.RefObject<HTMLInputElement | null>;
 }
 
 interface Query {
   process: string;
+  since: string;
   search: string;
   regex: boolean;
   caseSensitive: boolean;
@@ -34,6 +37,7 @@ function queryString(query: Query, follow: boolean): string {
     if (!query.caseSensitive) params.set('ignore_case', '1');
   }
   if (query.level !== '') params.set('level', query.level);
+  if (query.since !== '') params.set('since', query.since);
   params.set('limit', String(follow ? BACKLOG : 0));
   if (follow) params.set('follow', '1');
   if (follow) params.set('batch', '1');
@@ -56,7 +60,9 @@ function highlighter(query: Query): RegExp | null {
  * The log view: merged or one process, followed live over `GET /v1/logs?follow=1` (search and level
  * filtering done by the supervisor), virtualized so only the visible rows are in the DOM.
  */
-export function Logs({ rows, process, onProcess, searchRef }: LogsProps) {
+export function Logs({ rows, process, onProcess, searchRef, since: from = '' }: LogsProps) {
+  const [since, setSince] = useState(from);
+  useEffect(() => setSince(from), [from]);
   const [search, setSearch] = useState('');
   const [regex, setRegex] = useState(false);
   const [caseSensitive, setCaseSensitive] = useState(false);
@@ -72,8 +78,8 @@ export function Logs({ rows, process, onProcess, searchRef }: LogsProps) {
     return () => clearTimeout(timer);
   }, [search]);
   const query = useMemo<Query>(
-    () => ({ process, search: debounced, regex, caseSensitive, level }),
-    [process, debounced, regex, caseSensitive, level],
+    () => ({ process, since, search: debounced, regex, caseSensitive, level }),
+    [process, since, debounced, regex, caseSensitive, level],
   );
 
   useEffect(() => {
@@ -223,6 +229,15 @@ export function Logs({ rows, process, onProcess, searchRef }: LogsProps) {
       </div>
     </section>
   );
+}
+
+/** `HH:MM[:SS]` today as an ISO time ('' for an empty input). */
+function timeToday(value: string): string {
+  if (value === '') return '';
+  const [hours = 0, minutes = 0, seconds = 0] = value.split(':').map(Number);
+  const date = new Date();
+  date.setHours(hours, minutes, seconds, 0);
+  return date.toISOString();
 }
 
 function renderText(text: string, mark: RegExp | null): React.ReactNode {

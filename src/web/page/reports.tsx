@@ -3,7 +3,13 @@ import { getJson, type Report, type ReportSummary } from './api.js';
 import { clock } from './format.js';
 
 /** Crash reports, newest first; one opens in full with its last log lines and restart history. */
-export function Reports({ onLogs, version }: { onLogs(process: string): void; version: number }) {
+export function Reports({
+  onLogs,
+  version,
+}: {
+  onLogs(process: string, since: string): void;
+  version: number;
+}) {
   const [list, setList] = useState<ReportSummary[] | null>(null);
   const [open, setOpen] = useState<Report | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -52,8 +58,14 @@ export function Reports({ onLogs, version }: { onLogs(process: string): void; ve
               {new Date(open.time).toLocaleString()} · {open.reason}
               {open.exitCode !== null && ` · exit code ${open.exitCode}`}
               {open.signal !== null && ` · signal ${open.signal}`}{' '}
-              <button type="button" className="link" onClick={() => onLogs(open.process)}>
-                open its logs
+              <button
+                type="button"
+                className="link"
+                onClick={() =>
+                  onLogs(open.process, new Date((open.lines[0]?.time ?? open.time) - 1000).toISOString())
+                }
+              >
+                its logs at that time
               </button>
             </p>
             {open.restartHistory.length > 0 && (

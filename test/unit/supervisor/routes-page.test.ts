@@ -17,6 +17,11 @@ function app(token: string | null): ReturnType<typeof createApp> {
   const backend = {
     rows: () => [],
     graph: () => ({ nodes: ['api'], edges: [], processes: [] }),
+    history: (id: string) => ({
+      points: [{ time: 1, cpu: null, rss: 2 }],
+      memoryLimit: id === 'api' ? 3 : null,
+      cpuLimit: null,
+    }),
     reportError: () => undefined,
   } as unknown as ApiBackend;
   return createApp(backend, token === null ? null : createTokenCheck(token), undefined, { webRoot: root });
