@@ -296,6 +296,9 @@ processes:
     await page.screenshot({ path: join(SHOTS, 'reports.png') });
     await page.getByRole('button', { name: 'its logs at that time' }).click();
     await page.locator('.log-line .text', { hasText: 'exiting with 3' }).waitFor();
+    // The view is the process's lines from the report's time on, and says so.
+    expect(await page.getByLabel('time range').inputValue()).toBe('at');
+    expect(await page.getByLabel('process').inputValue()).toBe('broken');
     await page.locator('header nav button', { hasText: 'resources' }).click();
     await page.getByLabel('process').selectOption('steady');
     await page.locator('.chart canvas').first().waitFor();

@@ -124,6 +124,7 @@ export function App() {
             <Logs
               rows={live.rows}
               process={logProcess}
+              since={logSince}
               onProcess={(name) => go('logs', name)}
               searchRef={searchRef}
             />

@@ -187,6 +187,24 @@ export function Logs({ rows, process, onProcess, searchRef, since: from = '' }: 
           <option value="warn">warn+</option>
           <option value="error">error</option>
         </select>
+        <select
+          aria-label="time range"
+          value={/^\d+[mh]$/.test(since) || since === '' ? since : 'at'}
+          onChange={(event) => setSince(event.target.value === 'at' ? since : event.target.value)}
+        >
+          <option value="">all kept</option>
+          <option value="5m">last 5 min</option>
+          <option value="15m">last 15 min</option>
+          <option value="1h">last hour</option>
+          {!/^\d+[mh]$/.test(since) && since !== '' && <option value="at">from {clock(since)}</option>}
+        </select>
+        <input
+          type="time"
+          step="1"
+          aria-label="jump to a time"
+          title="lines from this time of day on"
+          onChange={(event) => setSince(timeToday(event.target.value))}
+        />
         <button
           type="button"
           className={follow ? 'on' : ''}
