@@ -13,16 +13,20 @@ function dashboardOptions(options: UpOptions): Parameters<typeof startDashboard>
   };
 }
 
-/** `up --dashboard` in the foreground: the dashboard lives until the supervisor's shutdown begins. */
+/**
+ * `up --dashboard` in the foreground: the dashboard lives until the supervisor's shutdown begins.
+ * Returns its URL, which the TUI shows too (what was printed before it is hidden behind it).
+ */
 export async function dashboardFor(
   supervisor: Supervisor,
   spec: ProjectSpec,
   options: UpOptions,
-): Promise<void> {
+): Promise<string> {
   const served = await startDashboard(supervisor.socketPath, dashboardOptions(options), async () => ({
     spec,
   }));
   supervisor.onShutdown(() => void served.close());
+  return served.url;
 }
 
 /**
