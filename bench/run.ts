@@ -1,6 +1,7 @@
 /** `npm run bench [-- NAME]`: every benchmark in turn (or the one named); each prints its table and writes bench/results/<name>.json. */
 import { benchApiAbuse } from './api-abuse.js';
 import { benchCli } from './cli.js';
+import { benchDashboard } from './dashboard.js';
 import { benchLogs, queries } from './logs.js';
 import { benchMetrics } from './metrics.js';
 import { benchPeers } from './peers.js';
@@ -16,6 +17,7 @@ const benches: [string, () => Promise<unknown>][] = [
   ['cli', benchCli],
   ['tui', benchTui],
   ['api-abuse', benchApiAbuse],
+  ['dashboard', benchDashboard],
 ];
 /** Run only when named (`npm run bench -- soak`): they take minutes. */
 const named: [string, () => Promise<unknown>][] = [

@@ -61,6 +61,9 @@ function buildProgram(): Command {
     .addOption(new Option('--abort-on-container-exit', "compose's name of --abort-on-exit").hideHelp())
     .addOption(new Option('--abort-on-container-failure', "compose's name of --abort-on-failure").hideHelp())
     .option('-d, --detach', 'start a detached supervisor, print the process table and return')
+    .option('--dashboard', 'also serve the web dashboard (as `ovrseer dashboard`) and open it in a browser')
+    .option('--dashboard-port <port>', 'port of the dashboard (default: a free one)', parsePort)
+    .option('--no-open', 'with --dashboard: print its URL only; do not open a browser')
     .option(
       '--wait',
       "compose's up --wait: as -d, returning once every process is ready (exit 1 if one failed)",
@@ -235,6 +238,17 @@ function registerControlCommands(program: Command): void {
     .action(async (options: { file?: string; mouse?: boolean }) => {
       const { runTui } = await import('./commands/tui.js');
       throw new ExitRequest(await runTui(options));
+    });
+  program
+    .command('dashboard')
+    .description('serve the web dashboard of the running project on this machine and open it in a browser')
+    .option('-f, --file <file>', FILE_HELP)
+    .option('--port <port>', 'port to listen on (default: a free one)', parsePort)
+    .option('--host <host>', 'address to listen on: loopback unless settings.api.token is set', '127.0.0.1')
+    .option('--no-open', 'print the URL only; do not open a browser')
+    .action(async (options: { file?: string; port?: number; host?: string; open?: boolean }) => {
+      const { runDashboard } = await import('./commands/dashboard.js');
+      throw new ExitRequest(await runDashboard(options));
     });
   program
     .command('down')

@@ -1,4 +1,5 @@
 import type { WarningEvent } from '../core/events.js';
+import type { HistoryPoint } from './history.js';
 import { MetricsSampler } from './sampler.js';
 import type { MetricsHost, MetricsSamplerOptions, ProcessFigures } from './types.js';
 
@@ -7,7 +8,11 @@ export interface MetricsTarget {
   readonly manager: MetricsHost & {
     on(event: 'warning', listener: (warning: WarningEvent) => void): () => void;
   };
-  setMetrics(metrics: { latest(id: string): ProcessFigures | null; text(): Promise<string> }): void;
+  setMetrics(metrics: {
+    latest(id: string): ProcessFigures | null;
+    text(): Promise<string>;
+    history(id: string): HistoryPoint[];
+  }): void;
   onShutdown(listener: () => void): () => void;
 }
 
@@ -22,7 +27,11 @@ export function attachMetrics(
   options: MetricsSamplerOptions = {},
 ): MetricsSampler {
   const sampler = new MetricsSampler(target.manager, options);
-  target.setMetrics({ latest: (id) => sampler.figures(id), text: () => sampler.metricsText() });
+  target.setMetrics({
+    latest: (id) => sampler.figures(id),
+    text: () => sampler.metricsText(),
+    history: (id) => sampler.history(id),
+  });
   if (onWarning !== undefined) target.manager.on('warning', onWarning);
   target.onShutdown(() => void sampler.stop());
   sampler.start();

@@ -1,6 +1,7 @@
 import { apiSettingsProblems, remoteWarning } from '../config/api-listen.js';
 import type { ProjectSpec } from '../config/spec.js';
 import type { ManagerEvents } from '../core/events.js';
+import { buildDependencyGraph, type DependencyGraph } from '../core/graph.js';
 import { processStartTime } from '../core/kill.js';
 import { instanceEnv } from '../core/launch.js';
 import { ProcessManager, projectIdOf, type ShutdownResult } from '../core/process-manager.js';
@@ -9,6 +10,7 @@ import { isLive } from '../core/states.js';
 import { errorMessage, OvrseerError } from '../errors.js';
 import { createProjectLogs, type ProjectLogs } from '../logs/project-logs.js';
 import { resolveLogTargets } from '../logs/targets.js';
+import type { HistoryPoint } from '../metrics/history.js';
 import { ensureStateDir, type StatePaths } from '../os/state-dir.js';
 import { Subreaper } from '../os/subreaper.js';
 import { loadPlugins } from '../plugins/load.js';
@@ -31,7 +33,12 @@ export interface SupervisorOptions {
   /** The environment processes inherit. @default process.env */
   env?: NodeJS.ProcessEnv;
   /** Per-instance figures for `ps` and the API, once a metrics sampler runs. */
-  metrics?: { latest(id: string): InstanceMetrics | null; text(): Promise<string> };
+  metrics?: {
+    latest(id: string): InstanceMetrics | null;
+    text(): Promise<string>;
+    /** The kept resource history of an instance, oldest first (the dashboard's graphs). */
+    history?(id: string): HistoryPoint[];
+  };
   /** @default `projectIdOf(spec)`; the detached supervisor gets it from the CLI, which computed it */
   projectId?: string;
   /**
@@ -47,6 +54,8 @@ export interface SupervisorOptions {
    * is a supervisor and nothing else (the CLI's). @default false
    */
   subreaper?: boolean;
+  /** The dashboard's built page the API serves at `/`. @default dist/web/ of this package */
+  webRoot?: string;
 }
 
 /**
@@ -112,6 +121,7 @@ export class Supervisor implements ApiBackend {
       allowRemote: spec.settings.api.allowRemote,
       tls: spec.settings.api.tls,
       limits: this.#limits,
+      ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
       onLimit: (text) => this.log.note(text, 'warn'),
     });
     this.manager.on('state', () => this.#scheduleStateWrite());
@@ -304,6 +314,19 @@ export class Supervisor implements ApiBackend {
       this.paths.logs,
       this.manager.instances(),
     ).processes;
+  }
+
+  history(id: string): { points: HistoryPoint[]; memoryLimit: number | null; cpuLimit: number | null } {
+    const instance = this.#instance(id);
+    return {
+      points: this.#metrics?.history?.(instance.id) ?? [],
+      memoryLimit: instance.spec.limits.memory,
+      cpuLimit: instance.spec.limits.cpu,
+    };
+  }
+
+  graph(): DependencyGraph {
+    return buildDependencyGraph(this.manager.spec.processes);
   }
 
   reports(): ReturnType<CrashReporter['list']> {

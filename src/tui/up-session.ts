@@ -19,6 +19,8 @@ export interface TuiSessionOptions {
   color: boolean;
   /** The terminal's guard: when the terminal goes away the session shuts down (see `runSession`). */
   terminal?: SessionOptions['terminal'];
+  /** Said in the TUI's messages once it shows (the web dashboard's URL of `up --dashboard`). */
+  notices?: readonly string[];
 }
 
 /**
@@ -51,6 +53,7 @@ export async function runTuiSession(supervisor: Supervisor, options: TuiSessionO
       if (kind === 'now') interrupt?.('SIGINT');
     },
   });
+  for (const text of options.notices ?? []) printer.message(text);
   let failed = false;
   void ui.ended.then((error) => {
     if (error === null) return;

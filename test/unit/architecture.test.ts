@@ -22,6 +22,7 @@ const LEVELS: Record<string, number> = {
   export: 3,
   terminal: 4,
   tui: 5,
+  web: 5,
   cli: 6,
   'index.ts': 7,
 };

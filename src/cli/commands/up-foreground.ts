@@ -25,6 +25,11 @@ export async function runForeground(
   try {
     // This process ends with the session: `down` may wait for it.
     const supervisor = await Supervisor.open(spec, { exitsAfterShutdown: true, subreaper: true });
+    const notices: string[] = [];
+    if (options.dashboard === true) {
+      const { dashboardFor } = await import('./up-dashboard.js');
+      notices.push(`dashboard: ${await dashboardFor(supervisor, spec, options)}`);
+    }
     if (options.deps === false && options.names.length > 0)
       supervisor.manager.withoutDependencies(selected.map((process) => process.name));
     if (shouldUseTui(options.tui, stdout, process.stdin)) {
@@ -36,6 +41,7 @@ export async function runForeground(
         color: shouldUseColor(stdout),
         terminal,
         exit,
+        notices,
       });
     }
     // stderr lines keep their stream, as with compose and foreman (`up 2>err.txt`).

@@ -22,6 +22,11 @@ export interface UpOptions {
   detach?: boolean;
   /** compose's `--wait`: detached, returning once everything is ready. */
   wait?: boolean;
+  /** `--dashboard`: serve the web dashboard too (in the foreground: for as long as `up` runs). */
+  dashboard?: boolean;
+  dashboardPort?: number;
+  /** `--no-open` sets it false: the dashboard's URL is printed, no browser opened. @default true */
+  open?: boolean;
   /** `--no-tui` sets it false; the TUI shows only on a terminal and not under CI. */
   tui?: boolean;
   cwd?: string;
@@ -57,7 +62,11 @@ export async function runUp(options: UpOptions): Promise<number> {
     if (flag)
       throw new OvrseerError('OVRSEER_USAGE', `${exit?.source} ends a foreground up: leave out -d/--wait`);
     const { runDetached } = await import('./up-detached.js');
-    return runDetached(spec, options.names, stdout, options.file, options.wait === true);
+    const code = await runDetached(spec, options.names, stdout, options.file, options.wait === true);
+    if (options.dashboard !== true) return code;
+    // The supervisor runs on without this process; the dashboard's server lives until Ctrl-C.
+    const { dashboardUntilSignal } = await import('./up-dashboard.js');
+    return dashboardUntilSignal(spec, options, code);
   }
   // Loaded only for the foreground: `up -d` needs none of the engine in this process.
   const { runForeground } = await import('./up-foreground.js');

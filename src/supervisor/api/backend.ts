@@ -1,5 +1,7 @@
 import type { ManagerEvents } from '../../core/events.js';
+import type { DependencyGraph } from '../../core/graph.js';
 import type { LogStore } from '../../logs/log-store.js';
+import type { HistoryPoint } from '../../metrics/history.js';
 import type { CrashReport, CrashReportSummary } from '../../reports/types.js';
 import type { ProcessRow } from '../process-rows.js';
 
@@ -17,6 +19,10 @@ export interface ApiBackend {
    * the instances that run now; `undefined` means every process. Unknown ones throw.
    */
   logTargets(selectors: readonly string[]): string[] | undefined;
+  /** An instance's kept CPU/RSS history and its limits; unknown ones throw. */
+  history(id: string): { points: HistoryPoint[]; memoryLimit: number | null; cpuLimit: number | null };
+  /** The dependency graph the engine waits by (`ovrseer graph --json`), for the dashboard. */
+  graph(): DependencyGraph;
   reports(): CrashReportSummary[];
   report(id: string): CrashReport | undefined;
   metricsText(): Promise<string>;

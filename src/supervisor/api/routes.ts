@@ -13,6 +13,8 @@ import type { ApiBackend } from './backend.js';
 import { bearerToken } from './bearer-token.js';
 import { DroppingQueue } from './event-queue.js';
 import { type ApiLimits, DEFAULT_API_LIMITS } from './limits.js';
+import { cookieValue, queryToken, TOKEN_COOKIE, tokenCookie, withoutToken } from './page-token.js';
+import { defaultWebRoot, readStaticFile } from './static-files.js';
 
 const ACTIONS = ['start', 'stop', 'restart'] as const;
 /** Names as the config allows them, optionally with a replica suffix: nothing else reaches the engine. */
@@ -45,6 +47,7 @@ const logQuery = z.strictObject({
   fixed: z.enum(['0', '1']).optional(),
   ignore_case: z.enum(['0', '1']).optional(),
   after: countParam('entries (a seq)', Number.MAX_SAFE_INTEGER).optional(),
+  batch: z.enum(['0', '1']).optional(),
 });
 
 /**
@@ -89,12 +92,19 @@ function badRequest(error: z.ZodError): OvrseerError {
   return new OvrseerError('OVRSEER_USAGE', `${where}: ${issue?.message ?? 'invalid request'}`);
 }
 
+export interface AppOptions {
+  /** The dashboard's built page (`GET /`, `/assets/*`). @default defaultWebRoot() (dist/web/) */
+  webRoot?: string;
+}
+
 /** Builds the HTTP API (README, "The API") over a backend; `token` guards TCP listeners. */
 export function createApp(
   backend: ApiBackend,
   token: ((presented: string | undefined) => boolean) | null,
   limits: Pick<ApiLimits, 'maxBodyBytes' | 'eventQueue'> = DEFAULT_API_LIMITS,
+  options: AppOptions = {},
 ): Hono {
+  const webRoot = options.webRoot ?? defaultWebRoot();
   const app = new Hono();
   // Before the token check: the size is known from the head, and nothing of the body is read.
   app.use(
@@ -112,8 +122,22 @@ export function createApp(
   );
   if (token !== null) {
     app.use('*', async (c, next) => {
-      if (!token(bearerToken(c.req.header('authorization')))) {
-        return fail(c, 401, 'OVRSEER_UNAUTHORIZED', 'missing or wrong bearer token');
+      // The page's first request brings the token in its URL; it gets the cookie and a clean URL.
+      const inUrl = c.req.method === 'GET' && c.req.path === '/' ? queryToken(c.req.url) : undefined;
+      if (inUrl !== undefined && token(inUrl)) {
+        c.header('set-cookie', tokenCookie(inUrl));
+        const url = new URL(c.req.url);
+        return c.redirect(withoutToken(url.pathname + url.search), 302);
+      }
+      const presented =
+        bearerToken(c.req.header('authorization')) ?? cookieValue(c.req.header('cookie'), TOKEN_COOKIE);
+      if (!token(presented)) {
+        return fail(
+          c,
+          401,
+          'OVRSEER_UNAUTHORIZED',
+          'missing or wrong token: send `Authorization: Bearer <token>`, or open the dashboard with the URL `ovrseer dashboard` printed (?token=…)',
+        );
       }
       await next();
       return undefined;
@@ -147,6 +171,7 @@ export function createApp(
       throw new OvrseerError('OVRSEER_INVALID_STATE', `${name} is not running`);
     return c.json({ ok: true, bytes: data.length });
   });
+  app.get('/v1/processes/:name/history', (c) => c.json(backend.history(validId(c.req.param('name')))));
   app.get('/v1/processes/:name/context', (c) => c.json(backend.context(validId(c.req.param('name')))));
   app.post('/v1/processes/:name/:action', async (c) => {
     const action = validAction(c.req.param('action'));
@@ -174,6 +199,26 @@ export function createApp(
     const pid = backend.exitingPid();
     return c.json(pid === null ? { ok: true } : { ok: true, pid }, 202);
   });
+  app.get('/v1/graph', (c) => c.json(backend.graph()));
+  const page = async (c: Context): Promise<Response> => {
+    const file = await readStaticFile(webRoot, c.req.path);
+    if (file === null)
+      return fail(
+        c,
+        404,
+        'OVRSEER_NOT_FOUND',
+        c.req.path === '/'
+          ? `the dashboard is not built: no ${webRoot}index.html (run \`npm run build\`)`
+          : `no file ${c.req.path}`,
+      );
+    return c.body(new Uint8Array(file.body), 200, {
+      'content-type': file.type,
+      'cache-control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'x-content-type-options': 'nosniff',
+    });
+  };
+  app.get('/', page);
+  app.get('/assets/*', page);
   app.get('/metrics', async (c) =>
     c.text(await backend.metricsText(), 200, { 'content-type': 'text/plain; version=0.0.4' }),
   );
@@ -248,11 +293,25 @@ function logs(c: Context, backend: ApiBackend): Response | Promise<Response> {
   const query = toQuery(parsed.data, backend);
   const first = store.query({ ...query, budgetMs: SEARCH_BUDGET_MS });
   const follow = parsed.data.follow === '1' || parsed.data.follow === 'true';
+  // `batch=1` (the dashboard): `event: logs` with an array of up to LOG_BATCH entries, in place of
+  // one `event: log` per line: a flood costs both ends a thousand times fewer events.
+  const batched = parsed.data.batch === '1';
   if (!follow) return c.json(first.entries.map(entryJson));
   return streamSSE(c, async (stream) => {
     let cursor = first.cursor;
-    for (const entry of first.entries)
-      await stream.writeSSE({ event: 'log', data: JSON.stringify(entryJson(entry)) });
+    const send = async (entries: readonly LogEntry[]): Promise<void> => {
+      if (!batched) {
+        for (const entry of entries)
+          await stream.writeSSE({ event: 'log', data: JSON.stringify(entryJson(entry)) });
+        return;
+      }
+      for (let at = 0; at < entries.length; at += LOG_BATCH)
+        await stream.writeSSE({
+          event: 'logs',
+          data: JSON.stringify(entries.slice(at, at + LOG_BATCH).map(entryJson)),
+        });
+    };
+    await send(first.entries);
     let wake: (() => void) | null = null;
     const off = store.onAppend(() => wake?.());
     stream.onAbort(() => wake?.());
@@ -261,8 +320,7 @@ function logs(c: Context, backend: ApiBackend): Response | Promise<Response> {
         // Only lines that arrived since: no budget, a follower must not stop mid-stream.
         const next = store.query({ ...query, after: cursor, limit: 10_000 });
         cursor = next.cursor;
-        for (const entry of next.entries)
-          await stream.writeSSE({ event: 'log', data: JSON.stringify(entryJson(entry)) });
+        await send(next.entries);
         if (next.entries.length === 10_000) continue;
         await new Promise<void>((resolve) => {
           wake = resolve;
@@ -275,6 +333,9 @@ function logs(c: Context, backend: ApiBackend): Response | Promise<Response> {
   });
 }
 
+/** Entries per `event: logs` of a `batch=1` stream. */
+const LOG_BATCH = 1_000;
+
 /** An entry as the API sends it: the `logs --json` record, plus `seq` (the cursor for `after=`). */
 export function entryJson(entry: LogEntry): LogRecord & { seq: number } {
   return { ...logRecord(entry), seq: entry.seq };
@@ -285,19 +346,44 @@ export function entryJson(entry: LogEntry): LogRecord & { seq: number } {
  * `event: dropped` `{"count": N}` in place of the N oldest it missed (see `DroppingQueue`).
  */
 function events(c: Context, backend: ApiBackend, capacity: number): Response {
+  // `rows=1` (the dashboard): the whole `GET /v1/processes` answer as `event: rows`, at once, after
+  // changes (coalesced) and every ROWS_INTERVAL_MS for the figures that change without an event.
+  const withRows = c.req.query('rows') === '1';
   return streamSSE(c, async (stream) => {
-    const queue = new DroppingQueue<{ event: keyof ManagerEvents; data: unknown }>(capacity);
+    const queue = new DroppingQueue<{ event: keyof ManagerEvents | 'rows'; data: unknown }>(capacity);
     let wake: (() => void) | null = null;
+    let rowsDue = withRows;
+    let rowsTimer: NodeJS.Timeout | null = null;
+    const rowsSoon = (): void => {
+      rowsTimer ??= setTimeout(() => {
+        rowsTimer = null;
+        rowsDue = true;
+        wake?.();
+      }, ROWS_COALESCE_MS);
+    };
     const push = (event: keyof ManagerEvents) => (data: unknown) => {
       queue.push({ event, data: event === 'error' ? errorJson(data) : data });
+      if (withRows && (event === 'state' || event === 'health')) rowsSoon();
       wake?.();
     };
-    const offs = (['state', 'health', 'error', 'idle'] as const).map((event) =>
-      backend.on(event, push(event)),
-    );
+    // Warnings (leak, limits) only for the dashboard: older clients know the four others.
+    const kinds: (keyof ManagerEvents)[] = ['state', 'health', 'error', 'idle'];
+    if (withRows) kinds.push('warning');
+    const offs = kinds.map((event) => backend.on(event, push(event)));
+    const ticker = withRows
+      ? setInterval(() => {
+          rowsDue = true;
+          wake?.();
+        }, ROWS_INTERVAL_MS)
+      : null;
     stream.onAbort(() => wake?.());
     try {
       while (!stream.aborted && !stream.closed) {
+        if (rowsDue) {
+          rowsDue = false;
+          await stream.writeSSE({ event: 'rows', data: JSON.stringify(backend.rows()) });
+          continue;
+        }
         const taken = queue.take();
         if (taken?.kind === 'dropped') {
           await stream.writeSSE({ event: 'dropped', data: JSON.stringify({ count: taken.count }) });
@@ -314,9 +400,16 @@ function events(c: Context, backend: ApiBackend, capacity: number): Response {
       }
     } finally {
       for (const off of offs) off();
+      if (ticker !== null) clearInterval(ticker);
+      if (rowsTimer !== null) clearTimeout(rowsTimer);
     }
   });
 }
+
+/** How often `rows=1` sends the rows without a change (CPU, memory and uptime move on their own). */
+export const ROWS_INTERVAL_MS = 2_000;
+/** State changes within this window are sent as one `rows` event. */
+const ROWS_COALESCE_MS = 50;
 
 function errorJson(data: unknown): unknown {
   const event = data as ManagerEvents['error'];

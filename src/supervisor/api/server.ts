@@ -8,6 +8,7 @@ import type { StatePaths } from '../../os/state-dir.js';
 import type { ApiBackend } from './backend.js';
 import { bearerToken } from './bearer-token.js';
 import { type ApiLimits, DEFAULT_API_LIMITS, LimitNotice, UnauthenticatedGate } from './limits.js';
+import { cookieValue, TOKEN_COOKIE } from './page-token.js';
 import { type QuickResponse, type RequestHead, serveQuickly } from './quick-answer.js';
 import { ensureSocketDir, socketPathFor } from './socket-path.js';
 
@@ -29,6 +30,8 @@ export interface ApiServerOptions extends Omit<ApiListenSettings, 'allowRemote' 
   onLimit?(text: string): void;
   /** @default systemClock */
   clock?: Clock;
+  /** The dashboard's built page (`GET /`, `/assets/*`). @default dist/web/ of this package */
+  webRoot?: string;
 }
 
 /** What one listener (the socket, or TCP) holds: its own counts, so one cannot starve the other. */
@@ -225,7 +228,11 @@ export class ApiServer {
 
   #quickAnswer(head: RequestHead, on: Listening, socket: Socket): QuickResponse | null {
     return head.method === 'GET' && isProcessList(head.target)
-      ? this.#processList(head.headers.get('authorization'), on, socket)
+      ? this.#processList(
+          presentedToken(head.headers.get('authorization'), head.headers.get('cookie')),
+          on,
+          socket,
+        )
       : null;
   }
 
@@ -235,14 +242,25 @@ export class ApiServer {
       if (request.method === 'GET' && isProcessList(request.url)) {
         // A body on a GET means nothing here, but it must be read for the connection to be reusable.
         request.resume();
-        const { status, body } = this.#processList(request.headers.authorization, on, request.socket);
+        const { status, body } = this.#processList(
+          presentedToken(request.headers.authorization, request.headers.cookie),
+          on,
+          request.socket,
+        );
         sendJson(response, status, body);
         return;
       }
-      if (on.token?.(bearerToken(request.headers.authorization)) === true)
+      if (on.token?.(presentedToken(request.headers.authorization, request.headers.cookie)) === true)
         on.gate?.authenticated(request.socket);
       handler ??= Promise.all([import('@hono/node-server'), import('./routes.js')]).then(([node, routes]) =>
-        node.getRequestListener(routes.createApp(this.backend, on.token, this.#limits).fetch),
+        node.getRequestListener(
+          routes.createApp(
+            this.backend,
+            on.token,
+            this.#limits,
+            this.options.webRoot === undefined ? {} : { webRoot: this.options.webRoot },
+          ).fetch,
+        ),
       );
       handler.then(
         (listener) => listener(request, response),
@@ -256,8 +274,8 @@ export class ApiServer {
   }
 
   /** `GET /v1/processes` as the Hono route answers it (same body, status and error shapes). */
-  #processList(authorization: string | undefined, on: Listening, socket: Socket): QuickResponse {
-    if (on.token !== null && !on.token(bearerToken(authorization))) {
+  #processList(presented: string | undefined, on: Listening, socket: Socket): QuickResponse {
+    if (on.token !== null && !on.token(presented)) {
       const error = { code: 'OVRSEER_UNAUTHORIZED', message: 'missing or wrong bearer token' };
       return { status: 401, body: JSON.stringify({ error }) };
     }
@@ -272,6 +290,11 @@ export class ApiServer {
       };
     }
   }
+}
+
+/** The bearer token, else the dashboard page's cookie (see page-token.ts). */
+function presentedToken(authorization: string | undefined, cookie: string | undefined): string | undefined {
+  return bearerToken(authorization) ?? cookieValue(cookie, TOKEN_COOKIE);
 }
 
 /** `/v1/processes`, with or without a query string (which that route ignores, as Hono's does). */
