@@ -1,9 +1,12 @@
-// Bundles the CLI (dist/cli/bin.js and everything it imports, as tsc built them) into ES modules in
-// dist/cli/bundle/, and makes dist/cli/bin.js the two-line entry that imports it; and the command
-// lines of src/cli/fast-args.ts into one CommonJS file, dist/cli/fast.cjs, which bin.js compiles with
-// V8's code cache (src/os/code-cache.ts). Why: docs/startup.md.
+// Bundles the CLI, as tsc built it, three ways (why: docs/startup.md):
+// - dist/cli/fast.cjs: the command lines of src/cli/fast-args.ts, one CommonJS file that bin.js
+//   compiles with V8's code cache (src/os/code-cache.ts);
+// - dist/cli/bundle/: the full program (dist/cli/cli-entry.js and everything it imports) as ES
+//   modules, each `import()` of a command's module a chunk of its own;
+// - dist/cli/bin.js itself: the entry, one small CommonJS file (dist/cli/package.json says so; the
+//   bundle's directory says `module` again).
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +15,12 @@ import { ownImportMeta } from './own-import-meta.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = resolve(root, 'dist/cli/bin.js');
+const fullEntry = resolve(root, 'dist/cli/cli-entry.js');
+// Left by the previous build: tsc's modules here are ES modules, and esbuild reads them as such.
+await rm(resolve(root, 'dist/cli/package.json'), { force: true });
 const outdir = resolve(root, 'dist/cli/bundle');
+// Chunks are named by their content: those of earlier builds would pile up.
+await rm(outdir, { recursive: true, force: true });
 
 // Entry and chunks are all in `outdir`, so one relative path serves wherever the code lands.
 const ownMeta = ownImportMeta(
@@ -20,10 +28,10 @@ const ownMeta = ownImportMeta(
 );
 const fastEntry = resolve(root, 'dist/cli/fast-cli.js');
 const fastFile = resolve(root, 'dist/cli/fast.cjs');
-const fastOwnMeta = ownImportMeta(
-  (path) =>
-    `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${JSON.stringify(relative(dirname(fastFile), path))})).href`,
-);
+const cjsUrlOf = (path) =>
+  `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${JSON.stringify(relative(dirname(fastFile), path))})).href`;
+// fast.cjs runs through V8's code cache, where Node 20 cannot `import()` (src/os/code-cache.ts).
+const fastOwnMeta = ownImportMeta(cjsUrlOf, { importFunction: '__ovrseerImport' });
 
 /**
  * zod's `z.locales` re-exports its ~45 translations (a third of its source, parsed on every start); ovrseer
@@ -96,7 +104,8 @@ const fast = await build({
   entryPoints: [fastEntry],
   outfile: fastFile,
   format: 'cjs',
-  // Node's own `import()` of a builtin would start its ES module loader, for nothing but node:http.
+  // Node 20 cannot `import()` from code-cached code; Node's `import()` of a builtin would also start
+  // its ES module loader, for nothing but node:http.
   supported: { 'dynamic-import': false },
   external,
   metafile: true,
@@ -115,7 +124,7 @@ await writeFile(fastFile, `${fastSource}\n//# ovrseer-bundle-hash=${hash}\n`);
 
 await build({
   ...common,
-  entryPoints: [entry],
+  entryPoints: [fullEntry],
   outdir,
   // `import()` of a command's module stays an import of its own chunk: `tui` never parses the exporters.
   splitting: true,
@@ -128,7 +137,24 @@ await build({
   plugins: [ownMeta, englishOnly],
 });
 
-await writeFile(
-  entry,
-  "#!/usr/bin/env node\n// The CLI as one set of bundled modules (scripts/bundle-cli.mjs).\nimport './bundle/bin.js';\n",
-);
+/** bin.js imports the full program from its bundle, as the ES module it is. */
+const fullFromBundle = {
+  name: 'full-from-bundle',
+  setup(builder) {
+    builder.onResolve({ filter: /\/cli-entry\.js$/ }, () => ({
+      path: './bundle/cli-entry.js',
+      external: true,
+    }));
+  },
+};
+const loader = await build({
+  ...common,
+  entryPoints: [entry],
+  write: false,
+  outfile: entry,
+  format: 'cjs',
+  plugins: [ownImportMeta(cjsUrlOf), fullFromBundle],
+});
+await writeFile(entry, loader.outputFiles[0].contents, { mode: 0o755 });
+await writeFile(resolve(root, 'dist/cli/package.json'), '{ "type": "commonjs" }\n');
+await writeFile(resolve(outdir, 'package.json'), '{ "type": "module" }\n');

@@ -7,7 +7,7 @@ const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync 
   builtin<typeof import('node:fs')>('node:fs');
 const { createRequire } = builtin<typeof import('node:module')>('node:module');
 const { basename, dirname, join } = builtin<typeof import('node:path')>('node:path');
-const { constants: vmConstants, Script } = builtin<typeof import('node:vm')>('node:vm');
+const { Script } = builtin<typeof import('node:vm')>('node:vm');
 
 function builtin<T>(id: string): T {
   return process.getBuiltinModule(id) as T;
@@ -45,7 +45,16 @@ export interface CodeCacheOptions {
    * (V8 caches what had run when the cache was made, not what another command will run). @default 'main'
    */
   key?: string;
+  /**
+   * What the bundle's `import()` of a computed specifier calls (scripts/own-import-meta.mjs): the
+   * loader's own `import()`. Node 20 cannot import from a script made from cached data.
+   * @default a function that rejects
+   */
+  importModule?: (specifier: string) => Promise<unknown>;
 }
+
+/** The name the bundle scripts give that function in a bundle. */
+export const IMPORT_FUNCTION = '__ovrseerImport';
 
 /** The last line a bundle script appends to a bundle: its content's hash, so that a rebuilt bundle gets a new cache. */
 const HASH_LINE = '\n//# ovrseer-bundle-hash=';
@@ -69,17 +78,25 @@ export function requireCodeCached(bundle: string, options: CodeCacheOptions = {}
     cachedData = readIfThere(join(dir, name));
     if (cachedData !== undefined) break;
   }
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  const parameters = `exports, require, module, __filename, __dirname, ${IMPORT_FUNCTION}`;
+  const script = new Script(`(function (${parameters}) {${source}\n})`, {
     filename: bundle,
     ...(cachedData === undefined ? {} : { cachedData }),
-    // `import()` in the bundle (an ES-only package) goes to Node's own loader, as in a module.
-    importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const status: CodeCacheStatus =
     cachedData === undefined ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
   const module = { exports: {} as unknown };
   const body = script.runInThisContext() as (...args: unknown[]) => void;
-  body.call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  const importModule = options.importModule ?? noImport;
+  body.call(
+    module.exports,
+    module.exports,
+    createRequire(bundle),
+    module,
+    bundle,
+    dirname(bundle),
+    importModule,
+  );
   let saved = status === 'hit';
   return {
     get exports() {
@@ -104,6 +121,10 @@ function flagsKey(): string {
     hash = Math.imul(hash ^ (char.codePointAt(0) as number), 0x01000193) >>> 0;
   }
   return hash.toString(16).padStart(8, '0');
+}
+
+function noImport(specifier: string): Promise<never> {
+  return Promise.reject(new Error(`cannot import ${specifier}: the bundle's loader passed no importModule`));
 }
 
 function bundleHash(source: string): string {
