@@ -1,17 +1,17 @@
-/*
- * Builtins through `process.getBuiltinModule`, not `import`: the CLI's entry is an ES module, and
- * Node's ES module view of node:fs reads every export once — `fs.promises` too, which loads the
- * promises API, readline and the stream classes (~10 ms) for a command that uses none of them.
- */
-const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } =
-  builtin<typeof import('node:fs')>('node:fs');
-const { createRequire } = builtin<typeof import('node:module')>('node:module');
-const { basename, dirname, join } = builtin<typeof import('node:path')>('node:path');
-const { Script } = builtin<typeof import('node:vm')>('node:vm');
-
-function builtin<T>(id: string): T {
-  return process.getBuiltinModule(id) as T;
-}
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { Script } from 'node:vm';
 
 /**
  * Where a bundle's compiled code is looked for and kept: beside the bundle (a checkout, a user's own
@@ -140,7 +140,9 @@ function bundleHash(source: string): string {
 
 function readIfThere(file: string): Buffer | undefined {
   try {
-    return readFileSync(file);
+    const data = readFileSync(file);
+    // Empty (a disk that filled up): as if there were none.
+    return data.length === 0 ? undefined : data;
   } catch (error) {
     // Not there yet (the first run of a build), or not readable: compiled as without a cache.
     if (isFsRefusal(error)) return undefined;
@@ -159,12 +161,12 @@ function writeCache(
     const temporary = `${file}.${process.pid}.tmp`;
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      writeFileSync(temporary, data, { mode: 0o600 });
+      writeDurably(temporary, data);
       renameSync(temporary, file);
     } catch (error) {
       // Read-only (a system-wide install): the next directory, or no cache at all.
       if (!isFsRefusal(error)) throw error;
-      rmSync(temporary, { force: true });
+      removeIfThere(temporary);
       continue;
     }
     for (const other of readdirSync(dir)) {
@@ -174,6 +176,29 @@ function writeCache(
     return file;
   }
   return null;
+}
+
+function removeIfThere(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch (error) {
+    // Its directory could not be made: there is nothing to remove.
+    if (!isFsRefusal(error)) throw error;
+  }
+}
+
+/**
+ * On the disk before the rename: V8 checks a cache's version, flags, source and length, but not its
+ * content (a damaged payload crashes it), so a power cut must not leave a renamed file with holes.
+ */
+function writeDurably(file: string, data: Buffer): void {
+  const fd = openSync(file, 'w', 0o600);
+  try {
+    for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const REFUSALS = new Set(['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ENOSPC', 'EDQUOT']);
