@@ -106,7 +106,14 @@ export function requireCodeCached(bundle: string, options: CodeCacheOptions = {}
     save() {
       if (saved) return null;
       saved = true;
-      return writeCache(dirs, { prefix, build, name }, script.createCachedData());
+      try {
+        return writeCache(dirs, { prefix, build, name }, script.createCachedData());
+      } catch (error) {
+        // Called at exit or from a timer: a cache that could not be written must not fail the command
+        // or the supervisor that has done its work; the next run compiles, and tries again.
+        if (error instanceof Error) return null;
+        throw error;
+      }
     },
   };
 }
@@ -201,7 +208,7 @@ function writeDurably(file: string, data: Buffer): void {
   }
 }
 
-const REFUSALS = new Set(['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ENOSPC', 'EDQUOT']);
+const REFUSALS = new Set(['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ENOSPC', 'EDQUOT']);
 
 function isFsRefusal(error: unknown): boolean {
   return REFUSALS.has((error as NodeJS.ErrnoException).code ?? '');

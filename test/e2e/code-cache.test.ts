@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -20,19 +21,23 @@ import { waitFor } from '../helpers/wait-for.js';
 
 /*
  * The CLI's fast bundle and the detached supervisor's bundle run through V8's code cache
- * (src/os/code-cache.ts, docs/startup.md). Each test runs a copy of the built entry points in a
- * directory of its own under dist/ (packages still resolve from the checkout's node_modules), so
- * that its caches are its own and the other tests' runs never meet a cache it damaged on purpose.
+ * (src/os/code-cache.ts, docs/startup.md). Each test runs a copy of the built CLI and supervisor
+ * (`<top>/dist/…`, package.json beside it as in the checkout) in a directory of its own under dist/
+ * (packages still resolve from the checkout's node_modules), so that its caches are its own and
+ * the other tests never meet a cache damaged here on purpose.
  */
 
-const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
 
+let top: string;
 let copy: string;
 const projects: TempProject[] = [];
 
 beforeEach(() => {
-  copy = mkdtempSync(join(DIST, '.e2e-code-cache-'));
+  top = mkdtempSync(join(ROOT, 'dist', '.e2e-code-cache-'));
+  copy = join(top, 'dist');
+  copyFileSync(join(ROOT, 'package.json'), join(top, 'package.json'));
   for (const file of [
     'cli/bin.js',
     'cli/fast.cjs',
@@ -41,8 +46,10 @@ beforeEach(() => {
     'supervisor/daemon-main.cjs',
   ]) {
     mkdirSync(dirname(join(copy, file)), { recursive: true });
-    copyFileSync(join(DIST, file), join(copy, file));
+    copyFileSync(join(ROOT, 'dist', file), join(copy, file));
   }
+  // `down` and the rest: the full program, as ES modules.
+  cpSync(join(ROOT, 'dist/cli/bundle'), join(copy, 'cli/bundle'), { recursive: true });
 });
 
 afterEach(async () => {
@@ -51,7 +58,7 @@ afterEach(async () => {
     killMarked(created.name);
     created.remove();
   }
-  rmSync(copy, { recursive: true, force: true });
+  rmSync(top, { recursive: true, force: true });
 });
 
 function project(): TempProject {
