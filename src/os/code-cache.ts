@@ -208,7 +208,17 @@ function writeDurably(file: string, data: Buffer): void {
   }
 }
 
-const REFUSALS = new Set(['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ENOSPC', 'EDQUOT']);
+const REFUSALS = new Set([
+  'ENOENT',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOTDIR',
+  'EISDIR',
+  'EEXIST',
+  'ENOSPC',
+  'EDQUOT',
+]);
 
 function isFsRefusal(error: unknown): boolean {
   return REFUSALS.has((error as NodeJS.ErrnoException).code ?? '');
