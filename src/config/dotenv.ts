@@ -1,8 +1,11 @@
-import { parse as parseDotenv } from 'dotenv';
 import { composeSubstitute } from './dotenv-compose.js';
 import { parseHonchoLine } from './dotenv-shlex.js';
 import type { EnvDialect, EnvVars } from './env.js';
 import type { Variables } from './interpolate.js';
+import { lazyPackage } from './lazy-package.js';
+
+/** dotenv's module requires node:crypto (for its vault) and node:os on load: only when an env file is read. */
+const dotenv = lazyPackage<typeof import('dotenv')>('dotenv');
 
 /** A problem at a 1-based line of an env file. */
 export interface EnvTextProblem {
@@ -25,7 +28,7 @@ export interface ParsedEnvText {
 export function parseEnvText(text: string, dialect: EnvDialect, vars: Variables = {}): ParsedEnvText {
   switch (dialect) {
     case 'ovrseer':
-      return { vars: parseDotenv(text), errors: [], ignored: [] };
+      return { vars: dotenv().parse(text), errors: [], ignored: [] };
     case 'foreman':
       return parseForeman(text);
     case 'honcho':

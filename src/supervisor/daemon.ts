@@ -12,6 +12,14 @@ import { recoverySummary } from './recovery.js';
 import { runSession, type SessionPrinter } from './session.js';
 import { Supervisor } from './supervisor.js';
 
+/**
+ * The metrics sampler's first pass (a sweep of every process of the host for escapees, ~20 ms) waits
+ * this long: run at once, it comes before the first spawn and delays the whole start-up by that much on
+ * a 2-core machine. Memory limits act on the samples, so they act this much later after a start.
+ * @default 1500
+ */
+export const METRICS_AFTER_MS = 1500;
+
 /** What `up -d` hands the supervisor, as JSON in a file only the user can read. */
 export interface DaemonStart {
   spec: ProjectSpec;
@@ -32,7 +40,8 @@ async function main(argv: string[]): Promise<number> {
   for (const line of recoverySummary(supervisor.recovered, supervisor.paths.supervisorLog))
     process.stderr.write(`${line}\n`);
   // The supervisor's log follows the engine itself; nobody watches this process's output.
-  attachMetrics(supervisor);
+  const metrics = setTimeout(() => attachMetrics(supervisor), METRICS_AFTER_MS);
+  supervisor.onShutdown(() => clearTimeout(metrics));
   tierUpUnderLoad(supervisor.manager);
   return runSession(supervisor, { printer: SILENT, names, endWhenIdle: false });
 }
