@@ -12,6 +12,7 @@ import {
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { crc32 } from 'node:zlib';
 
 /**
  * Where a bundle's compiled code is looked for and kept: beside the bundle (a checkout, a user's own
@@ -74,17 +75,26 @@ export function requireCodeCached(bundle: string, options: CodeCacheOptions = {}
   const build = `${prefix}${bundleHash(source)}-`;
   const name = `${build}${process.versions.v8}-${flagsKey()}.bin`;
   let cachedData: Buffer | undefined;
+  let damaged = false;
   for (const dir of dirs) {
-    cachedData = readIfThere(join(dir, name));
-    if (cachedData !== undefined) break;
+    const file = readIfThere(join(dir, name));
+    if (file === undefined) continue;
+    cachedData = checkedPayload(file);
+    damaged = cachedData === undefined;
+    break;
   }
   const parameters = `exports, require, module, __filename, __dirname, ${IMPORT_FUNCTION}`;
   const script = new Script(`(function (${parameters}) {${source}\n})`, {
     filename: bundle,
     ...(cachedData === undefined ? {} : { cachedData }),
   });
-  const status: CodeCacheStatus =
-    cachedData === undefined ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
+  const status: CodeCacheStatus = damaged
+    ? 'rejected'
+    : cachedData === undefined
+      ? 'miss'
+      : script.cachedDataRejected
+        ? 'rejected'
+        : 'hit';
   const module = { exports: {} as unknown };
   const body = script.runInThisContext() as (...args: unknown[]) => void;
   const importModule = options.importModule ?? noImport;
@@ -157,6 +167,30 @@ function readIfThere(file: string): Buffer | undefined {
   }
 }
 
+/**
+ * V8 checks a cache's version, flags, source and length, but not its content: a damaged payload
+ * crashes it (seen with 16 bytes flipped mid-file). Each file ends with a magic and the CRC-32 of the
+ * payload, so a file damaged on the disk or written by something else is compiled around instead.
+ */
+const TRAILER_MAGIC = 0x3163766f; // "ovc1"
+const TRAILER_BYTES = 8;
+
+function withTrailer(payload: Buffer): Buffer {
+  const trailer = Buffer.allocUnsafe(TRAILER_BYTES);
+  trailer.writeUInt32LE(TRAILER_MAGIC, 0);
+  trailer.writeUInt32LE(crc32(payload), 4);
+  return Buffer.concat([payload, trailer]);
+}
+
+/** The payload of a cache file, or undefined when its trailer or checksum does not hold. */
+export function checkedPayload(file: Buffer): Buffer | undefined {
+  if (file.length <= TRAILER_BYTES) return undefined;
+  const end = file.length - TRAILER_BYTES;
+  if (file.readUInt32LE(end) !== TRAILER_MAGIC) return undefined;
+  const payload = file.subarray(0, end);
+  return crc32(payload) === file.readUInt32LE(end + 4) ? payload : undefined;
+}
+
 /** Into the first directory that takes it, atomically (a rename), removing that key's caches of other builds. */
 function writeCache(
   dirs: readonly string[],
@@ -168,7 +202,7 @@ function writeCache(
     const temporary = `${file}.${process.pid}.tmp`;
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      writeDurably(temporary, data);
+      writeDurably(temporary, withTrailer(data));
       renameSync(temporary, file);
     } catch (error) {
       // Read-only (a system-wide install): the next directory, or no cache at all.
@@ -194,10 +228,7 @@ function removeIfThere(file: string): void {
   }
 }
 
-/**
- * On the disk before the rename: V8 checks a cache's version, flags, source and length, but not its
- * content (a damaged payload crashes it), so a power cut must not leave a renamed file with holes.
- */
+/** On the disk before the rename: a power cut must not leave a renamed file with holes. */
 function writeDurably(file: string, data: Buffer): void {
   const fd = openSync(file, 'w', 0o600);
   try {

@@ -66,7 +66,16 @@ describe('requireCodeCached', () => {
     const { file, cache } = bundle('module.exports = f2(21);', 'a1');
     const written = requireCodeCached(fresh(file), { dirs: [cache] }).save() as string;
     const good = readFileSync(written);
-    const damages = [Buffer.from('not a code cache'), good.subarray(0, good.length >> 1), Buffer.alloc(0)];
+    const flipped = Buffer.from(good);
+    for (let at = flipped.length >> 1, end = at + 16; at < end; at += 1)
+      flipped[at] = (flipped[at] ?? 0) ^ 0xff;
+    // Same length, damaged payload: V8 does not check the content and crashes on it; the trailer's CRC does.
+    const damages = [
+      Buffer.from('not a code cache'),
+      good.subarray(0, good.length >> 1),
+      Buffer.alloc(0),
+      flipped,
+    ];
     for (const [index, damaged] of damages.entries()) {
       writeFileSync(written, damaged);
       const loaded = requireCodeCached(fresh(file), { dirs: [cache] });
