@@ -52,6 +52,16 @@ export class LimitWatcher {
 
   constructor(private readonly options: LimitOptions = LIMIT_DEFAULTS) {}
 
+  /**
+   * Whether a rule waits for the next sample to decide: memory over the limit once (a second sample
+   * in a row ends the run), or CPU over it for less than the window (a sample under it ends that).
+   */
+  get pending(): boolean {
+    return (
+      (this.#memoryOver > 0 && !this.#memoryTripped) || (this.#cpuOverSince !== null && !this.#cpuTripped)
+    );
+  }
+
   /** A new run began at `time`: every rule starts over. */
   reset(time: number): void {
     this.#memoryOver = 0;

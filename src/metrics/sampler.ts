@@ -33,6 +33,15 @@ interface Tracked {
   snapshot: InstanceMetrics | null;
   /** The leader pid the current run was first sampled with. */
   runPid: number | null;
+  /**
+   * The full pass (see `MetricsSampler.#fullPasses`) it was last recorded in: when that is the last
+   * one, the quiet passes since stand for it too (same figures, 0 % CPU, their time).
+   */
+  recorded: number;
+  /** Quiet passes since that full pass already pushed to its history. */
+  padded: number;
+  /** `snapshot` is of the sample as of this many quiet passes after `recorded`. */
+  snapshotQuiet: number;
 }
 
 /**
@@ -57,6 +66,22 @@ export class MetricsSampler {
   readonly #roots: TreeRoot[] = [];
   readonly #actions: LimitAction[] = [];
   readonly #stats: SamplerStats = { passes: 0, lastPassMs: 0, totalPassMs: 0, totalCpuMs: 0 };
+  readonly #measureCpu: boolean;
+  /**
+   * Passes that recorded every instance. Between two of them, passes in which neither the instances
+   * (no state event) nor the source's figures (`TreeSource.unchanged`) moved — quiet passes — only
+   * note their time in `#quietTimes`: each history gets those points when it is next read or
+   * recorded, so an idle pass costs nothing per instance.
+   */
+  #fullPasses = 0;
+  readonly #quietTimes: Float64Array;
+  #quietCount = 0;
+  /** Live instances whose limits wait for a next sample (see `LimitWatcher.pending`): checked in quiet passes too. */
+  #pending = 0;
+  /** A state event came since the live list was built (or no host events to tell): build it again. */
+  #dirty = true;
+  #lastInstances: readonly MetricsInstance[] | null = null;
+  #offState: (() => void) | null = null;
   #timer: ClockTimer | null = null;
   #running = false;
   #pass: Promise<void> | null = null;
@@ -76,6 +101,8 @@ export class MetricsSampler {
       leakRepeatMs: LIMIT_DEFAULTS.leakRepeatMs,
       leak: { ...LEAK_DEFAULTS, ...options.leak },
     };
+    this.#quietTimes = new Float64Array(this.#historySize);
+    this.#measureCpu = options.measureCpu ?? false;
     this.#source = options.source === undefined ? createTreeSource(host.projectId) : options.source;
     this.#branches = new BranchCache(options.branchRefreshMs ?? 30_000, (error) =>
       this.#report(error, 'read git branch'),
@@ -91,12 +118,18 @@ export class MetricsSampler {
   start(): void {
     if (this.#running || this.#source === null) return;
     this.#running = true;
+    this.#offState =
+      this.#host.on?.('state', () => {
+        this.#dirty = true;
+      }) ?? null;
     void this.#tick();
   }
 
   /** Stops sampling; resolves once a pass in flight has finished. */
   async stop(): Promise<void> {
     this.#running = false;
+    this.#offState?.();
+    this.#offState = null;
     if (this.#timer !== null) this.#clock.clearTimeout(this.#timer);
     this.#timer = null;
     await this.#pass;
@@ -120,7 +153,10 @@ export class MetricsSampler {
   /** The instance's history ring (about 10 minutes), oldest first, across its restarts. */
   history(id: string): HistoryPoint[] {
     const instance = this.#instance(id);
-    return (instance === undefined ? undefined : this.#tracked.get(instance))?.history.toArray() ?? [];
+    const tracked = instance === undefined ? undefined : this.#tracked.get(instance);
+    if (tracked === undefined) return [];
+    this.#pad(tracked);
+    return tracked.history.toArray();
   }
 
   /** What `ps` and the API show: CPU, memory, ports and the git branch of the cwd. */
@@ -150,9 +186,11 @@ export class MetricsSampler {
   }
 
   async #tick(): Promise<void> {
-    this.#timer = null;
     await this.sample();
-    if (this.#running) this.#timer = this.#clock.setTimeout(() => void this.#tick(), this.#interval);
+    if (!this.#running) return;
+    // The same timer again, where the clock can (no new timer object each second).
+    if (this.#timer !== null && this.#clock.refresh !== undefined) this.#clock.refresh(this.#timer);
+    else this.#timer = this.#clock.setTimeout(() => void this.#tick(), this.#interval);
   }
 
   async #sampleOnce(): Promise<void> {
@@ -160,37 +198,33 @@ export class MetricsSampler {
     if (source === null) return;
     // hrtime, not performance.now(): the global `performance` loads perf_hooks (~0.4 MB of RSS).
     const started = process.hrtime.bigint();
-    const cpu = process.cpuUsage();
+    const cpu = this.#measureCpu ? process.cpuUsage() : null;
     try {
       const instances = this.#host.instances();
       // Only one pass runs at a time (see `sample`), so these arrays are this pass's alone.
       const live = this.#live;
       const liveTracked = this.#liveTracked;
-      const roots = this.#roots;
-      live.length = 0;
-      liveTracked.length = 0;
-      roots.length = 0;
-      for (const instance of instances) {
-        const tracked = this.#track(instance);
-        if (instance.pid === null || !isLive(instance.state)) {
-          this.#forget(tracked);
-          tracked.runPid = null;
-          continue;
-        }
-        tracked.root.pid = instance.pid;
-        live.push(instance);
-        liveTracked.push(tracked);
-        roots.push(tracked.root);
-      }
-      this.#prune(instances);
-      const figures = await source.sample(roots);
+      // No state event since the last pass: the same instances run with the same pids.
+      const known =
+        !this.#dirty && instances === this.#lastInstances && this.#quietCount < this.#quietTimes.length;
+      if (!known) this.#collect(instances);
+      const figures = await source.sample(this.#roots, known);
       const time = this.#clock.now();
+      if (known && source.unchanged === true && !this.#dirty) {
+        this.#quiet(time, figures);
+        return;
+      }
+      let pending = 0;
       for (let index = 0; index < live.length; index += 1) {
         const instance = live[index];
         const tracked = liveTracked[index];
         if (instance === undefined || tracked === undefined) continue;
         this.#record(instance, tracked, figures[index] ?? null, time);
+        if (tracked.limits.pending) pending += 1;
       }
+      this.#pending = pending;
+      this.#fullPasses += 1;
+      this.#quietCount = 0;
     } catch (error) {
       this.#report(error, 'sample metrics');
     } finally {
@@ -198,9 +232,66 @@ export class MetricsSampler {
       this.#stats.passes += 1;
       this.#stats.lastPassMs = elapsed;
       this.#stats.totalPassMs += elapsed;
-      const used = process.cpuUsage(cpu);
-      this.#stats.totalCpuMs += (used.user + used.system) / 1000;
+      if (cpu !== null) {
+        const used = process.cpuUsage(cpu);
+        this.#stats.totalCpuMs += (used.user + used.system) / 1000;
+      }
     }
+  }
+
+  /** The running instances, their state and roots, for this pass and the quiet ones after it. */
+  #collect(instances: readonly MetricsInstance[]): void {
+    const live = this.#live;
+    const liveTracked = this.#liveTracked;
+    const roots = this.#roots;
+    live.length = 0;
+    liveTracked.length = 0;
+    roots.length = 0;
+    // Events from here on are of a state this list may not have seen.
+    this.#dirty = this.#offState === null;
+    this.#lastInstances = instances;
+    for (const instance of instances) {
+      const tracked = this.#track(instance);
+      if (instance.pid === null || !isLive(instance.state)) {
+        this.#forget(tracked);
+        tracked.runPid = null;
+        continue;
+      }
+      tracked.root.pid = instance.pid;
+      live.push(instance);
+      liveTracked.push(tracked);
+      roots.push(tracked.root);
+    }
+    this.#prune(instances);
+  }
+
+  /**
+   * A pass that saw nothing move: its time stands for every instance recorded in the last full pass
+   * (see `#pad`, `#snapshot`). Only instances whose limits wait for a next sample are looked at.
+   */
+  #quiet(time: number, figures: readonly (TreeFigures | null)[]): void {
+    this.#quietTimes[this.#quietCount] = time;
+    this.#quietCount += 1;
+    if (this.#pending === 0) return;
+    let pending = 0;
+    for (let index = 0; index < this.#live.length; index += 1) {
+      const instance = this.#live[index];
+      const tracked = this.#liveTracked[index];
+      if (instance === undefined || tracked === undefined || !tracked.limits.pending) continue;
+      if (tracked.recorded === this.#fullPasses) this.#check(instance, tracked, figures[index] ?? null, time);
+      if (tracked.limits.pending) pending += 1;
+    }
+    this.#pending = pending;
+  }
+
+  /** Gives the history the points of the quiet passes since it was last recorded. */
+  #pad(tracked: Tracked): void {
+    if (tracked.recorded !== this.#fullPasses) return;
+    const memory = tracked.sample.memory;
+    for (let index = tracked.padded; index < this.#quietCount; index += 1) {
+      tracked.history.push(this.#quietTimes[index] ?? 0, 0, memory);
+    }
+    tracked.padded = this.#quietCount;
   }
 
   #record(instance: MetricsInstance, tracked: Tracked, figures: TreeFigures | null, time: number): void {
@@ -213,6 +304,7 @@ export class MetricsSampler {
       tracked.runPid = instance.pid;
       tracked.limits.reset(time);
     }
+    this.#pad(tracked);
     // Copied field by field into the instance's own object: the source may reuse its figures.
     const sample = tracked.sample;
     sample.cpu = figures.cpu;
@@ -223,18 +315,48 @@ export class MetricsSampler {
     sample.time = time;
     tracked.sampled = true;
     tracked.snapshot = null;
+    tracked.recorded = this.#fullPasses + 1;
+    tracked.padded = 0;
     tracked.history.push(time, figures.cpu, figures.memory);
+    this.#limits(instance, tracked, sample, time);
+  }
+
+  /** A quiet pass for an instance whose limits wait for it: its history and its limits see the sample. */
+  #check(instance: MetricsInstance, tracked: Tracked, figures: TreeFigures | null, time: number): void {
+    if (figures === null || instance.pid !== tracked.root.pid) return;
+    this.#pad(tracked);
+    this.#limits(instance, tracked, this.#snapshot(tracked), time);
+  }
+
+  #limits(instance: MetricsInstance, tracked: Tracked, sample: InstanceMetrics, time: number): void {
     if (this.#host.isShuttingDown) return;
     const actions = this.#actions;
     actions.length = 0;
     tracked.limits.check(sample, instance.spec.limits, tracked.history, actions);
     for (const action of actions) {
-      applyLimitAction(action, instance, snapshot(tracked), {
+      applyLimitAction(action, instance, this.#snapshot(tracked), {
         host: this.#host,
         history: () => tracked.history.toArray(time - 60_000),
         onError: (error) => this.#report(error, `end run (${action.kind})`, instance.id),
       });
     }
+  }
+
+  /**
+   * What readers get of the last sample: a copy, the same one until the next pass. After quiet
+   * passes, it is the last full pass's figures at the last quiet pass's time, with 0 % CPU.
+   */
+  #snapshot(tracked: Tracked): InstanceMetrics {
+    const quiet = tracked.recorded === this.#fullPasses ? this.#quietCount : 0;
+    if (tracked.snapshot === null || tracked.snapshotQuiet !== quiet) {
+      const { cpu, memory, processes, fds, ports, time } = tracked.sample;
+      tracked.snapshot =
+        quiet === 0
+          ? { cpu, memory, processes, fds, ports, time }
+          : { cpu: 0, memory, processes, fds, ports, time: this.#quietTimes[quiet - 1] ?? time };
+      tracked.snapshotQuiet = quiet;
+    }
+    return tracked.snapshot;
   }
 
   #track(instance: MetricsInstance): Tracked {
@@ -248,6 +370,9 @@ export class MetricsSampler {
         sampled: false,
         snapshot: null,
         runPid: null,
+        recorded: -1,
+        padded: 0,
+        snapshotQuiet: 0,
       };
       this.#tracked.set(instance, tracked);
     }
@@ -269,12 +394,13 @@ export class MetricsSampler {
   #current(instance: MetricsInstance): InstanceMetrics | null {
     const tracked = this.#tracked.get(instance);
     if (tracked === undefined || instance.pid === null || !isLive(instance.state)) return null;
-    return instance.pid === tracked.root.pid && tracked.sampled ? snapshot(tracked) : null;
+    return instance.pid === tracked.root.pid && tracked.sampled ? this.#snapshot(tracked) : null;
   }
 
   #forget(tracked: Tracked): void {
     tracked.sampled = false;
     tracked.snapshot = null;
+    tracked.recorded = -1;
   }
 
   #report(error: unknown, operation: string, processId?: string): void {
@@ -289,13 +415,4 @@ export class MetricsSampler {
       ...(processId === undefined ? {} : { processId }),
     });
   }
-}
-
-/** What readers get of the last sample: a copy, the same one until the next pass. */
-function snapshot(tracked: Tracked): InstanceMetrics {
-  if (tracked.snapshot === null) {
-    const { cpu, memory, processes, fds, ports, time } = tracked.sample;
-    tracked.snapshot = { cpu, memory, processes, fds, ports, time };
-  }
-  return tracked.snapshot;
 }
