@@ -88,6 +88,11 @@ export class ProcReader {
     return this.#files.reads;
   }
 
+  /** Stat reads that gave the bytes of the file's last read, so were not parsed (for tests). */
+  get sameStatReads(): number {
+    return this.#files.sameReads;
+  }
+
   /**
    * Fills `table` with every process (one pass); `skip` (the supervisor itself) is left out, and so
    * are the pids in `foreign` — known not to be ours — whose entries are stamped with `pass` instead,
@@ -193,8 +198,9 @@ export class ProcReader {
    * Whether, since `forked` was last cleared by the caller, a followed process ran while a process
    * was created on the host, or one ended: only then can a pid of ours have appeared that the
    * children lists did not show (a reused pid of a foreign process, a double fork's grandchild).
+   * The first pass lists everything, with nothing known to be foreign yet: nothing is owed before it.
    */
-  forked = true;
+  forked = false;
 
   /** Stops following a process that is not ours (its stat file is closed). */
   release(pid: number): void {
