@@ -62,6 +62,18 @@ export class LimitWatcher {
     );
   }
 
+  /**
+   * Whether a sample at `time` would fit the history for a leak: the check is due, not within the
+   * repeat time of a warning, and this run's memory moved by enough to be one (see `#checkLeak`).
+   */
+  leakCheckDue(time: number): boolean {
+    return (
+      time - this.#lastLeakCheck >= this.options.leakCheckMs &&
+      time - this.#lastLeakWarning >= this.options.leakRepeatMs &&
+      (this.#memoryMax - this.#memoryMin) * 2 >= this.options.leak.minGrowthBytes
+    );
+  }
+
   /** A new run began at `time`: every rule starts over. */
   reset(time: number): void {
     this.#memoryOver = 0;

@@ -34,14 +34,16 @@ interface Tracked {
   /** The leader pid the current run was first sampled with. */
   runPid: number | null;
   /**
-   * The full pass (see `MetricsSampler.#fullPasses`) it was last recorded in: when that is the last
-   * one, the quiet passes since stand for it too (same figures, 0 % CPU, their time).
+   * Whether its last figures stand for the passes after `pushed` (see `MetricsSampler.#times`): it
+   * ran in none of them — same figures, 0 % CPU —, so they were not recorded one by one.
    */
-  recorded: number;
-  /** Quiet passes since that full pass already pushed to its history. */
-  padded: number;
-  /** `snapshot` is of the sample as of this many quiet passes after `recorded`. */
-  snapshotQuiet: number;
+  standing: boolean;
+  /** The last pass (a number of `#passSeq`) whose point is in its history. */
+  pushed: number;
+  /** The pass it was last recorded in (its `sample` is of that pass). */
+  recordedPass: number;
+  /** `snapshot` is of the sample as of this pass. */
+  snapshotPass: number;
 }
 
 /**
@@ -68,14 +70,14 @@ export class MetricsSampler {
   readonly #stats: SamplerStats = { passes: 0, lastPassMs: 0, totalPassMs: 0, totalCpuMs: 0 };
   readonly #measureCpu: boolean;
   /**
-   * Passes that recorded every instance. Between two of them, passes in which neither the instances
-   * (no state event) nor the source's figures (`TreeSource.unchanged`) moved — quiet passes — only
-   * note their time in `#quietTimes`: each history gets those points when it is next read or
-   * recorded, so an idle pass costs nothing per instance.
+   * The time of each pass, the last `historySize` of them (pass n at `n % historySize`). An instance
+   * whose figures did not move in a pass is not recorded in it: its history gets the points of the
+   * passes it stood still in (last figures, 0 % CPU, their times) when it is next read or recorded,
+   * so a pass costs nothing per idle instance — and a pass in which neither the instances (no state
+   * event) nor the source's figures (`TreeSource.unchanged`) moved does not look at them at all.
    */
-  #fullPasses = 0;
-  readonly #quietTimes: Float64Array;
-  #quietCount = 0;
+  readonly #times: Float64Array;
+  #passSeq = -1;
   /** Live instances whose limits wait for a next sample (see `LimitWatcher.pending`): checked in quiet passes too. */
   #pending = 0;
   /** A state event came since the live list was built (or no host events to tell): build it again. */
@@ -101,7 +103,7 @@ export class MetricsSampler {
       leakRepeatMs: LIMIT_DEFAULTS.leakRepeatMs,
       leak: { ...LEAK_DEFAULTS, ...options.leak },
     };
-    this.#quietTimes = new Float64Array(this.#historySize);
+    this.#times = new Float64Array(this.#historySize);
     this.#measureCpu = options.measureCpu ?? false;
     this.#source = options.source === undefined ? createTreeSource(host.projectId) : options.source;
     this.#branches = new BranchCache(options.branchRefreshMs ?? 30_000, (error) =>
@@ -205,11 +207,12 @@ export class MetricsSampler {
       const live = this.#live;
       const liveTracked = this.#liveTracked;
       // No state event since the last pass: the same instances run with the same pids.
-      const known =
-        !this.#dirty && instances === this.#lastInstances && this.#quietCount < this.#quietTimes.length;
+      const known = !this.#dirty && instances === this.#lastInstances;
       if (!known) this.#collect(instances);
       const figures = await source.sample(this.#roots, known);
       const time = this.#clock.now();
+      this.#passSeq += 1;
+      this.#times[this.#passSeq % this.#times.length] = time;
       if (known && source.unchanged === true && !this.#dirty) {
         this.#quiet(time, figures);
         return;
@@ -219,12 +222,12 @@ export class MetricsSampler {
         const instance = live[index];
         const tracked = liveTracked[index];
         if (instance === undefined || tracked === undefined) continue;
-        this.#record(instance, tracked, figures[index] ?? null, time);
+        const current = figures[index] ?? null;
+        if (this.#stillStanding(instance, tracked, current, time)) continue;
+        this.#record(instance, tracked, current, time);
         if (tracked.limits.pending) pending += 1;
       }
       this.#pending = pending;
-      this.#fullPasses += 1;
-      this.#quietCount = 0;
     } catch (error) {
       this.#report(error, 'sample metrics');
     } finally {
@@ -266,32 +269,54 @@ export class MetricsSampler {
   }
 
   /**
-   * A pass that saw nothing move: its time stands for every instance recorded in the last full pass
-   * (see `#pad`, `#snapshot`). Only instances whose limits wait for a next sample are looked at.
+   * Whether the instance's last figures stand for this pass too: the same leader, the same figures
+   * with no CPU used, and no limit waiting for this sample (nor a leak check due) — then nothing is
+   * recorded for it.
+   */
+  #stillStanding(
+    instance: MetricsInstance,
+    tracked: Tracked,
+    figures: TreeFigures | null,
+    time: number,
+  ): boolean {
+    if (!tracked.standing || figures === null || instance.pid !== tracked.root.pid) return false;
+    const sample = tracked.sample;
+    return (
+      figures.cpu === 0 &&
+      sample.cpu === 0 &&
+      figures.memory === sample.memory &&
+      figures.processes === sample.processes &&
+      figures.fds === sample.fds &&
+      (figures.ports === sample.ports || (figures.ports.length === 0 && sample.ports.length === 0)) &&
+      !tracked.limits.pending &&
+      !tracked.limits.leakCheckDue(time)
+    );
+  }
+
+  /**
+   * A pass that saw nothing move: its time stands for every standing instance (see `#pad`,
+   * `#snapshot`). Only instances whose limits wait for a next sample are looked at.
    */
   #quiet(time: number, figures: readonly (TreeFigures | null)[]): void {
-    this.#quietTimes[this.#quietCount] = time;
-    this.#quietCount += 1;
     if (this.#pending === 0) return;
     let pending = 0;
     for (let index = 0; index < this.#live.length; index += 1) {
       const instance = this.#live[index];
       const tracked = this.#liveTracked[index];
       if (instance === undefined || tracked === undefined || !tracked.limits.pending) continue;
-      if (tracked.recorded === this.#fullPasses) this.#check(instance, tracked, figures[index] ?? null, time);
+      if (tracked.standing) this.#check(instance, tracked, figures[index] ?? null, time);
       if (tracked.limits.pending) pending += 1;
     }
     this.#pending = pending;
   }
 
-  /** Gives the history the points of the quiet passes since it was last recorded. */
-  #pad(tracked: Tracked): void {
-    if (tracked.recorded !== this.#fullPasses) return;
-    const memory = tracked.sample.memory;
-    for (let index = tracked.padded; index < this.#quietCount; index += 1) {
-      tracked.history.push(this.#quietTimes[index] ?? 0, 0, memory);
-    }
-    tracked.padded = this.#quietCount;
+  /** Gives the history the points of the passes it stood still in, up to `through` (the ring's at most). */
+  #pad(tracked: Tracked, through = this.#passSeq): void {
+    if (!tracked.standing) return;
+    const size = this.#times.length;
+    const from = Math.max(tracked.pushed + 1, through - size + 1);
+    tracked.history.pushStill(this.#times, from, through, tracked.sample.memory);
+    tracked.pushed = Math.max(tracked.pushed, through);
   }
 
   #record(instance: MetricsInstance, tracked: Tracked, figures: TreeFigures | null, time: number): void {
@@ -304,7 +329,7 @@ export class MetricsSampler {
       tracked.runPid = instance.pid;
       tracked.limits.reset(time);
     }
-    this.#pad(tracked);
+    this.#pad(tracked, this.#passSeq - 1);
     // Copied field by field into the instance's own object: the source may reuse its figures.
     const sample = tracked.sample;
     sample.cpu = figures.cpu;
@@ -315,8 +340,9 @@ export class MetricsSampler {
     sample.time = time;
     tracked.sampled = true;
     tracked.snapshot = null;
-    tracked.recorded = this.#fullPasses + 1;
-    tracked.padded = 0;
+    tracked.standing = true;
+    tracked.pushed = this.#passSeq;
+    tracked.recordedPass = this.#passSeq;
     tracked.history.push(time, figures.cpu, figures.memory);
     this.#limits(instance, tracked, sample, time);
   }
@@ -347,14 +373,14 @@ export class MetricsSampler {
    * passes, it is the last full pass's figures at the last quiet pass's time, with 0 % CPU.
    */
   #snapshot(tracked: Tracked): InstanceMetrics {
-    const quiet = tracked.recorded === this.#fullPasses ? this.#quietCount : 0;
-    if (tracked.snapshot === null || tracked.snapshotQuiet !== quiet) {
+    const still = tracked.standing && tracked.recordedPass < this.#passSeq;
+    if (tracked.snapshot === null || tracked.snapshotPass !== this.#passSeq) {
       const { cpu, memory, processes, fds, ports, time } = tracked.sample;
-      tracked.snapshot =
-        quiet === 0
-          ? { cpu, memory, processes, fds, ports, time }
-          : { cpu: 0, memory, processes, fds, ports, time: this.#quietTimes[quiet - 1] ?? time };
-      tracked.snapshotQuiet = quiet;
+      const now = this.#times[this.#passSeq % this.#times.length] ?? time;
+      tracked.snapshot = still
+        ? { cpu: 0, memory, processes, fds, ports, time: now }
+        : { cpu, memory, processes, fds, ports, time };
+      tracked.snapshotPass = this.#passSeq;
     }
     return tracked.snapshot;
   }
@@ -370,9 +396,10 @@ export class MetricsSampler {
         sampled: false,
         snapshot: null,
         runPid: null,
-        recorded: -1,
-        padded: 0,
-        snapshotQuiet: 0,
+        standing: false,
+        pushed: -1,
+        recordedPass: -1,
+        snapshotPass: -1,
       };
       this.#tracked.set(instance, tracked);
     }
@@ -400,7 +427,7 @@ export class MetricsSampler {
   #forget(tracked: Tracked): void {
     tracked.sampled = false;
     tracked.snapshot = null;
-    tracked.recorded = -1;
+    tracked.standing = false;
   }
 
   #report(error: unknown, operation: string, processId?: string): void {

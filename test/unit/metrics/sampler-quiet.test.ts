@@ -46,6 +46,9 @@ describe('MetricsSampler: passes in which nothing moved', () => {
     await clock.advanceAsync(3000);
     expect(source.hints).toEqual([false, true, true, true]);
     expect(sampler.latest('api')).toMatchObject({ cpu: 0, memory: 30 * MB, time: 1_003_000 });
+    expect(sampler.history('api')).toHaveLength(4);
+    // Read or not in between, the latest sample is the pass's.
+    expect(sampler.latest('api')).toMatchObject({ cpu: 0, time: 1_003_000 });
     expect(sampler.history('api')).toEqual([
       { time: 1_000_000, cpu: 5, rss: 30 * MB },
       { time: 1_001_000, cpu: 0, rss: 30 * MB },
@@ -60,6 +63,24 @@ describe('MetricsSampler: passes in which nothing moved', () => {
       1_000_000, 1_001_000, 1_002_000, 1_003_000, 1_004_000,
     ]);
     expect(sampler.latest('api')).toMatchObject({ cpu: 7, memory: 31 * MB, time: 1_004_000 });
+    await sampler.stop();
+  });
+
+  it('a full pass does not record an instance whose figures stood still, yet its history has the pass', async () => {
+    const api = new FakeInstance('api', 100);
+    const db = new FakeInstance('db', 200);
+    const { clock, source, sampler } = setupQuiet([api, db]);
+    source.set(100, { cpu: 0, memory: 30 * MB });
+    source.set(200, { cpu: 0, memory: 40 * MB });
+    sampler.start();
+    await clock.advanceAsync(1000);
+    // db moves, api does not: not a quiet pass, but api keeps standing.
+    source.set(200, { cpu: 3, memory: 41 * MB });
+    await clock.advanceAsync(1000);
+    expect(sampler.latest('api')).toMatchObject({ cpu: 0, memory: 30 * MB, time: 1_002_000 });
+    expect(sampler.latest('db')).toMatchObject({ cpu: 3, memory: 41 * MB, time: 1_002_000 });
+    expect(sampler.history('api').map((point) => point.time)).toEqual([1_000_000, 1_001_000, 1_002_000]);
+    expect(sampler.history('db').map((point) => point.rss)).toEqual([40 * MB, 40 * MB, 41 * MB]);
     await sampler.stop();
   });
 
