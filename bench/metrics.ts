@@ -57,7 +57,7 @@ async function idlePassCpu(count: number): Promise<number> {
   const manager = new ProcessManager(loadProject({ file: join(dir, 'ovrseer.yml') }));
   try {
     await manager.start();
-    const sampler = new MetricsSampler(manager, { interval: 1000 });
+    const sampler = new MetricsSampler(manager, { interval: 1000, measureCpu: true });
     for (let i = 0; i < 20; i += 1) await sampler.sample();
     const before = sampler.stats();
     const passes = 100;
@@ -83,7 +83,7 @@ export async function benchMetrics(): Promise<BenchRow[]> {
     await manager.start();
     // Let the shells fork their sleeps before anything is measured.
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const sampler = new MetricsSampler(manager, { interval: 1000 });
+    const sampler = new MetricsSampler(manager, { interval: 1000, measureCpu: true });
     const cold = await timedPass(sampler);
     const walls: number[] = [];
     const cpus: number[] = [];

@@ -3,6 +3,11 @@ export interface Clock {
   now(): number;
   setTimeout(callback: () => void, ms: number): ClockTimer;
   clearTimeout(timer: ClockTimer): void;
+  /**
+   * Arms `timer` again for its delay from now (it may have fired already): a repeating owner keeps
+   * one timer rather than making one a tick. Clocks without it get a new `setTimeout` instead.
+   */
+  refresh?(timer: ClockTimer): void;
 }
 
 export interface ClockTimer {
@@ -18,6 +23,9 @@ export const systemClock: Clock = {
   },
   clearTimeout(timer) {
     clearTimeout(timer.id as NodeJS.Timeout);
+  },
+  refresh(timer) {
+    (timer.id as NodeJS.Timeout).refresh();
   },
 };
 

@@ -49,6 +49,14 @@ export class MetricsHistory {
     else this.#start = (this.#start + 1) % this.capacity;
   }
 
+  /**
+   * The points of passes `from`..`through` in which a process stood still: their times from a ring
+   * of pass times (pass n at `n % times.length`), 0 % CPU, the same `rss`.
+   */
+  pushStill(times: Float64Array, from: number, through: number, rss: number): void {
+    for (let pass = from; pass <= through; pass += 1) this.push(times[pass % times.length] ?? 0, 0, rss);
+  }
+
   #grow(): void {
     const points = Math.min(this.capacity, this.#time.length * 2);
     const time = new Float64Array(points);

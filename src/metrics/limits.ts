@@ -52,6 +52,28 @@ export class LimitWatcher {
 
   constructor(private readonly options: LimitOptions = LIMIT_DEFAULTS) {}
 
+  /**
+   * Whether a rule waits for the next sample to decide: memory over the limit once (a second sample
+   * in a row ends the run), or CPU over it for less than the window (a sample under it ends that).
+   */
+  get pending(): boolean {
+    return (
+      (this.#memoryOver > 0 && !this.#memoryTripped) || (this.#cpuOverSince !== null && !this.#cpuTripped)
+    );
+  }
+
+  /**
+   * Whether a sample at `time` would fit the history for a leak: the check is due, not within the
+   * repeat time of a warning, and this run's memory moved by enough to be one (see `#checkLeak`).
+   */
+  leakCheckDue(time: number): boolean {
+    return (
+      time - this.#lastLeakCheck >= this.options.leakCheckMs &&
+      time - this.#lastLeakWarning >= this.options.leakRepeatMs &&
+      (this.#memoryMax - this.#memoryMin) * 2 >= this.options.leak.minGrowthBytes
+    );
+  }
+
   /** A new run began at `time`: every rule starts over. */
   reset(time: number): void {
     this.#memoryOver = 0;

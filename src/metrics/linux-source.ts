@@ -42,6 +42,8 @@ export class LinuxTreeSource implements TreeSource {
   #passes = 0;
   /** Passes cut short so far (for tests and the benchmark). */
   unchangedPasses = 0;
+  /** Whether the last pass was cut short: its figures are the pass before's, with no CPU used. */
+  unchanged = false;
 
   constructor(options: LinuxSourceOptions) {
     this.reader = new ProcReader(options.root ?? '/proc', undefined, options.idleReadEvery ?? 8);
@@ -53,17 +55,30 @@ export class LinuxTreeSource implements TreeSource {
     this.#selfPid = options.selfPid ?? process.pid;
   }
 
-  sample(roots: readonly TreeRoot[]): (TreeFigures | null)[] {
+  /**
+   * @param sameRoots the caller knows the roots are those of the last call, the same pids in the
+   *   same order (it saw no state change since): they are not compared again
+   */
+  sample(roots: readonly TreeRoot[], sameRoots?: boolean): (TreeFigures | null)[] {
     this.#passes += 1;
+    const same = this.#sameRoots(roots, sameRoots === true);
+    const refresh = this.#passes % this.#refreshEvery === 0;
+    if (same && !refresh && this.attributor.quiet(this.#selfPid)) {
+      // Nothing read moved: the tables stay as they are, the figures are the last ones.
+      this.unchanged = true;
+      this.unchangedPasses += 1;
+      return this.#sums.unchanged(this.reader.readUptime());
+    }
     const table = this.#sums.next();
     this.attributor.read(table, roots, this.#selfPid);
     const uptime = this.reader.readUptime();
-    const sameRoots = this.#sameRoots(roots);
-    if (sameRoots && !this.reader.changed && this.#passes % this.#refreshEvery !== 0) {
+    if (same && !this.reader.changed && !refresh) {
+      this.unchanged = true;
       this.unchangedPasses += 1;
       // The table just filled equals the last one; the next pass compares with it.
       return this.#sums.unchanged(uptime);
     }
+    this.unchanged = false;
     const owner = this.attributor.attribute(table, roots);
     this.#releaseForeign(table, owner);
     const ports = this.ports.scan(table, owner, roots.length);
@@ -77,7 +92,8 @@ export class LinuxTreeSource implements TreeSource {
   }
 
   /** Whether the roots are those of the last pass, in the same order (and remembers them). */
-  #sameRoots(roots: readonly TreeRoot[]): boolean {
+  #sameRoots(roots: readonly TreeRoot[], known: boolean): boolean {
+    if (known && roots.length === this.#lastRootCount) return true;
     let same = roots.length === this.#lastRootCount;
     if (this.#lastRoots.length < roots.length) {
       this.#lastRoots = new Int32Array(Math.max(roots.length, this.#lastRoots.length * 2));

@@ -33,6 +33,17 @@ interface Tracked {
   snapshot: InstanceMetrics | null;
   /** The leader pid the current run was first sampled with. */
   runPid: number | null;
+  /**
+   * Whether its last figures stand for the passes after `pushed` (see `MetricsSampler.#times`): it
+   * ran in none of them — same figures, 0 % CPU —, so they were not recorded one by one.
+   */
+  standing: boolean;
+  /** The last pass (a number of `#passSeq`) whose point is in its history. */
+  pushed: number;
+  /** The pass it was last recorded in (its `sample` is of that pass). */
+  recordedPass: number;
+  /** `snapshot` is of the sample as of this pass. */
+  snapshotPass: number;
 }
 
 /**
@@ -57,6 +68,22 @@ export class MetricsSampler {
   readonly #roots: TreeRoot[] = [];
   readonly #actions: LimitAction[] = [];
   readonly #stats: SamplerStats = { passes: 0, lastPassMs: 0, totalPassMs: 0, totalCpuMs: 0 };
+  readonly #measureCpu: boolean;
+  /**
+   * The time of each pass, the last `historySize` of them (pass n at `n % historySize`). An instance
+   * whose figures did not move in a pass is not recorded in it: its history gets the points of the
+   * passes it stood still in (last figures, 0 % CPU, their times) when it is next read or recorded,
+   * so a pass costs nothing per idle instance — and a pass in which neither the instances (no state
+   * event) nor the source's figures (`TreeSource.unchanged`) moved does not look at them at all.
+   */
+  readonly #times: Float64Array;
+  #passSeq = -1;
+  /** Live instances whose limits wait for a next sample (see `LimitWatcher.pending`): checked in quiet passes too. */
+  #pending = 0;
+  /** A state event came since the live list was built (or no host events to tell): build it again. */
+  #dirty = true;
+  #lastInstances: readonly MetricsInstance[] | null = null;
+  #offState: (() => void) | null = null;
   #timer: ClockTimer | null = null;
   #running = false;
   #pass: Promise<void> | null = null;
@@ -76,6 +103,8 @@ export class MetricsSampler {
       leakRepeatMs: LIMIT_DEFAULTS.leakRepeatMs,
       leak: { ...LEAK_DEFAULTS, ...options.leak },
     };
+    this.#times = new Float64Array(this.#historySize);
+    this.#measureCpu = options.measureCpu ?? false;
     this.#source = options.source === undefined ? createTreeSource(host.projectId) : options.source;
     this.#branches = new BranchCache(options.branchRefreshMs ?? 30_000, (error) =>
       this.#report(error, 'read git branch'),
@@ -91,12 +120,18 @@ export class MetricsSampler {
   start(): void {
     if (this.#running || this.#source === null) return;
     this.#running = true;
+    this.#offState =
+      this.#host.on?.('state', () => {
+        this.#dirty = true;
+      }) ?? null;
     void this.#tick();
   }
 
   /** Stops sampling; resolves once a pass in flight has finished. */
   async stop(): Promise<void> {
     this.#running = false;
+    this.#offState?.();
+    this.#offState = null;
     if (this.#timer !== null) this.#clock.clearTimeout(this.#timer);
     this.#timer = null;
     await this.#pass;
@@ -120,7 +155,10 @@ export class MetricsSampler {
   /** The instance's history ring (about 10 minutes), oldest first, across its restarts. */
   history(id: string): HistoryPoint[] {
     const instance = this.#instance(id);
-    return (instance === undefined ? undefined : this.#tracked.get(instance))?.history.toArray() ?? [];
+    const tracked = instance === undefined ? undefined : this.#tracked.get(instance);
+    if (tracked === undefined) return [];
+    this.#pad(tracked);
+    return tracked.history.toArray();
   }
 
   /** What `ps` and the API show: CPU, memory, ports and the git branch of the cwd. */
@@ -150,9 +188,11 @@ export class MetricsSampler {
   }
 
   async #tick(): Promise<void> {
-    this.#timer = null;
     await this.sample();
-    if (this.#running) this.#timer = this.#clock.setTimeout(() => void this.#tick(), this.#interval);
+    if (!this.#running) return;
+    // The same timer again, where the clock can (no new timer object each second).
+    if (this.#timer !== null && this.#clock.refresh !== undefined) this.#clock.refresh(this.#timer);
+    else this.#timer = this.#clock.setTimeout(() => void this.#tick(), this.#interval);
   }
 
   async #sampleOnce(): Promise<void> {
@@ -160,37 +200,34 @@ export class MetricsSampler {
     if (source === null) return;
     // hrtime, not performance.now(): the global `performance` loads perf_hooks (~0.4 MB of RSS).
     const started = process.hrtime.bigint();
-    const cpu = process.cpuUsage();
+    const cpu = this.#measureCpu ? process.cpuUsage() : null;
     try {
       const instances = this.#host.instances();
       // Only one pass runs at a time (see `sample`), so these arrays are this pass's alone.
       const live = this.#live;
       const liveTracked = this.#liveTracked;
-      const roots = this.#roots;
-      live.length = 0;
-      liveTracked.length = 0;
-      roots.length = 0;
-      for (const instance of instances) {
-        const tracked = this.#track(instance);
-        if (instance.pid === null || !isLive(instance.state)) {
-          this.#forget(tracked);
-          tracked.runPid = null;
-          continue;
-        }
-        tracked.root.pid = instance.pid;
-        live.push(instance);
-        liveTracked.push(tracked);
-        roots.push(tracked.root);
-      }
-      this.#prune(instances);
-      const figures = await source.sample(roots);
+      // No state event since the last pass: the same instances run with the same pids.
+      const known = !this.#dirty && instances === this.#lastInstances;
+      if (!known) this.#collect(instances);
+      const figures = await source.sample(this.#roots, known);
       const time = this.#clock.now();
+      this.#passSeq += 1;
+      this.#times[this.#passSeq % this.#times.length] = time;
+      if (known && source.unchanged === true && !this.#dirty) {
+        this.#quiet(time, figures);
+        return;
+      }
+      let pending = 0;
       for (let index = 0; index < live.length; index += 1) {
         const instance = live[index];
         const tracked = liveTracked[index];
         if (instance === undefined || tracked === undefined) continue;
-        this.#record(instance, tracked, figures[index] ?? null, time);
+        const current = figures[index] ?? null;
+        if (this.#stillStanding(instance, tracked, current, time)) continue;
+        this.#record(instance, tracked, current, time);
+        if (tracked.limits.pending) pending += 1;
       }
+      this.#pending = pending;
     } catch (error) {
       this.#report(error, 'sample metrics');
     } finally {
@@ -198,9 +235,88 @@ export class MetricsSampler {
       this.#stats.passes += 1;
       this.#stats.lastPassMs = elapsed;
       this.#stats.totalPassMs += elapsed;
-      const used = process.cpuUsage(cpu);
-      this.#stats.totalCpuMs += (used.user + used.system) / 1000;
+      if (cpu !== null) {
+        const used = process.cpuUsage(cpu);
+        this.#stats.totalCpuMs += (used.user + used.system) / 1000;
+      }
     }
+  }
+
+  /** The running instances, their state and roots, for this pass and the quiet ones after it. */
+  #collect(instances: readonly MetricsInstance[]): void {
+    const live = this.#live;
+    const liveTracked = this.#liveTracked;
+    const roots = this.#roots;
+    live.length = 0;
+    liveTracked.length = 0;
+    roots.length = 0;
+    // Events from here on are of a state this list may not have seen.
+    this.#dirty = this.#offState === null;
+    this.#lastInstances = instances;
+    for (const instance of instances) {
+      const tracked = this.#track(instance);
+      if (instance.pid === null || !isLive(instance.state)) {
+        this.#forget(tracked);
+        tracked.runPid = null;
+        continue;
+      }
+      tracked.root.pid = instance.pid;
+      live.push(instance);
+      liveTracked.push(tracked);
+      roots.push(tracked.root);
+    }
+    this.#prune(instances);
+  }
+
+  /**
+   * Whether the instance's last figures stand for this pass too: the same leader, the same figures
+   * with no CPU used, and no limit waiting for this sample (nor a leak check due) — then nothing is
+   * recorded for it.
+   */
+  #stillStanding(
+    instance: MetricsInstance,
+    tracked: Tracked,
+    figures: TreeFigures | null,
+    time: number,
+  ): boolean {
+    if (!tracked.standing || figures === null || instance.pid !== tracked.root.pid) return false;
+    const sample = tracked.sample;
+    return (
+      figures.cpu === 0 &&
+      sample.cpu === 0 &&
+      figures.memory === sample.memory &&
+      figures.processes === sample.processes &&
+      figures.fds === sample.fds &&
+      (figures.ports === sample.ports || (figures.ports.length === 0 && sample.ports.length === 0)) &&
+      !tracked.limits.pending &&
+      !tracked.limits.leakCheckDue(time)
+    );
+  }
+
+  /**
+   * A pass that saw nothing move: its time stands for every standing instance (see `#pad`,
+   * `#snapshot`). Only instances whose limits wait for a next sample are looked at.
+   */
+  #quiet(time: number, figures: readonly (TreeFigures | null)[]): void {
+    if (this.#pending === 0) return;
+    let pending = 0;
+    for (let index = 0; index < this.#live.length; index += 1) {
+      const instance = this.#live[index];
+      const tracked = this.#liveTracked[index];
+      if (instance === undefined || tracked === undefined || !tracked.limits.pending) continue;
+      if (tracked.standing) this.#check(instance, tracked, figures[index] ?? null, time);
+      if (tracked.limits.pending) pending += 1;
+    }
+    this.#pending = pending;
+  }
+
+  /** Gives the history the points of the passes it stood still in, up to `through` (the ring's at most). */
+  #pad(tracked: Tracked, through = this.#passSeq): void {
+    if (!tracked.standing) return;
+    const size = this.#times.length;
+    const from = Math.max(tracked.pushed + 1, through - size + 1);
+    tracked.history.pushStill(this.#times, from, through, tracked.sample.memory);
+    tracked.pushed = Math.max(tracked.pushed, through);
   }
 
   #record(instance: MetricsInstance, tracked: Tracked, figures: TreeFigures | null, time: number): void {
@@ -213,6 +329,7 @@ export class MetricsSampler {
       tracked.runPid = instance.pid;
       tracked.limits.reset(time);
     }
+    this.#pad(tracked, this.#passSeq - 1);
     // Copied field by field into the instance's own object: the source may reuse its figures.
     const sample = tracked.sample;
     sample.cpu = figures.cpu;
@@ -223,18 +340,49 @@ export class MetricsSampler {
     sample.time = time;
     tracked.sampled = true;
     tracked.snapshot = null;
+    tracked.standing = true;
+    tracked.pushed = this.#passSeq;
+    tracked.recordedPass = this.#passSeq;
     tracked.history.push(time, figures.cpu, figures.memory);
+    this.#limits(instance, tracked, sample, time);
+  }
+
+  /** A quiet pass for an instance whose limits wait for it: its history and its limits see the sample. */
+  #check(instance: MetricsInstance, tracked: Tracked, figures: TreeFigures | null, time: number): void {
+    if (figures === null || instance.pid !== tracked.root.pid) return;
+    this.#pad(tracked);
+    this.#limits(instance, tracked, this.#snapshot(tracked), time);
+  }
+
+  #limits(instance: MetricsInstance, tracked: Tracked, sample: InstanceMetrics, time: number): void {
     if (this.#host.isShuttingDown) return;
     const actions = this.#actions;
     actions.length = 0;
     tracked.limits.check(sample, instance.spec.limits, tracked.history, actions);
     for (const action of actions) {
-      applyLimitAction(action, instance, snapshot(tracked), {
+      applyLimitAction(action, instance, this.#snapshot(tracked), {
         host: this.#host,
         history: () => tracked.history.toArray(time - 60_000),
         onError: (error) => this.#report(error, `end run (${action.kind})`, instance.id),
       });
     }
+  }
+
+  /**
+   * What readers get of the last sample: a copy, the same one until the next pass. After quiet
+   * passes, it is the last full pass's figures at the last quiet pass's time, with 0 % CPU.
+   */
+  #snapshot(tracked: Tracked): InstanceMetrics {
+    const still = tracked.standing && tracked.recordedPass < this.#passSeq;
+    if (tracked.snapshot === null || tracked.snapshotPass !== this.#passSeq) {
+      const { cpu, memory, processes, fds, ports, time } = tracked.sample;
+      const now = this.#times[this.#passSeq % this.#times.length] ?? time;
+      tracked.snapshot = still
+        ? { cpu: 0, memory, processes, fds, ports, time: now }
+        : { cpu, memory, processes, fds, ports, time };
+      tracked.snapshotPass = this.#passSeq;
+    }
+    return tracked.snapshot;
   }
 
   #track(instance: MetricsInstance): Tracked {
@@ -248,6 +396,10 @@ export class MetricsSampler {
         sampled: false,
         snapshot: null,
         runPid: null,
+        standing: false,
+        pushed: -1,
+        recordedPass: -1,
+        snapshotPass: -1,
       };
       this.#tracked.set(instance, tracked);
     }
@@ -269,12 +421,13 @@ export class MetricsSampler {
   #current(instance: MetricsInstance): InstanceMetrics | null {
     const tracked = this.#tracked.get(instance);
     if (tracked === undefined || instance.pid === null || !isLive(instance.state)) return null;
-    return instance.pid === tracked.root.pid && tracked.sampled ? snapshot(tracked) : null;
+    return instance.pid === tracked.root.pid && tracked.sampled ? this.#snapshot(tracked) : null;
   }
 
   #forget(tracked: Tracked): void {
     tracked.sampled = false;
     tracked.snapshot = null;
+    tracked.standing = false;
   }
 
   #report(error: unknown, operation: string, processId?: string): void {
@@ -289,13 +442,4 @@ export class MetricsSampler {
       ...(processId === undefined ? {} : { processId }),
     });
   }
-}
-
-/** What readers get of the last sample: a copy, the same one until the next pass. */
-function snapshot(tracked: Tracked): InstanceMetrics {
-  if (tracked.snapshot === null) {
-    const { cpu, memory, processes, fds, ports, time } = tracked.sample;
-    tracked.snapshot = { cpu, memory, processes, fds, ports, time };
-  }
-  return tracked.snapshot;
 }

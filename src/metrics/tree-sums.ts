@@ -19,6 +19,8 @@ export class TreeSums {
   /** The figures of the last call, one object per root index, reused (see `figures`). */
   readonly #figures: TreeFigures[] = [];
   readonly #result: (TreeFigures | null)[] = [];
+  /** Whether `unchanged` has set every figure's CPU to 0 since `figures` last ran. */
+  #zeroed = false;
 
   constructor(
     /** Bytes per unit of the table's `rssPages`. */
@@ -45,6 +47,7 @@ export class TreeSums {
   ): (TreeFigures | null)[] {
     const table = this.#table;
     const previous = this.#previous;
+    this.#zeroed = false;
     this.#sum(table, previous, owner, roots.length);
     const elapsed = this.#previousUptime === null ? 0 : uptime - this.#previousUptime;
     this.#previousUptime = uptime;
@@ -82,7 +85,9 @@ export class TreeSums {
   unchanged(uptime: number): (TreeFigures | null)[] {
     this.#previousUptime = uptime;
     const result = this.#result;
-    for (const figures of result) if (figures !== null) figures.cpu = 0;
+    // Once per stretch of such passes: the figures stay as they are until `figures` runs again.
+    if (!this.#zeroed) for (const figures of result) if (figures !== null) figures.cpu = 0;
+    this.#zeroed = true;
     return result;
   }
 

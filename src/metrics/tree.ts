@@ -64,17 +64,45 @@ export class TreeAttributor {
     this.#foreignSession.clear();
   }
 
+  /**
+   * Begins a pass that may end at once (see `ProcReader.probe`): true when it is known to find
+   * nothing new — then there is nothing to read or attribute. Otherwise `read` goes on with the same
+   * pass. For roots that are those of the last pass only (their pids are not foreign, their files open).
+   */
+  quiet(selfPid: number): boolean {
+    this.#pass += 1;
+    this.#begun = this.#pass;
+    if (this.#fullDue()) return false;
+    return this.reader.probe(selfPid, this.#pass);
+  }
+
   /** Reads the process table for this pass: every process but the known foreign ones. */
   read(table: ProcTable, roots: readonly TreeRoot[], selfPid: number): void {
-    this.#pass += 1;
-    const full = this.#pass % this.fullPassEvery === 0;
-    if (full) this.resetForeign();
+    if (this.#begun !== this.#pass) this.#pass += 1;
+    const full = this.#fullDue();
+    if (full) {
+      this.resetForeign();
+      this.reader.forked = false;
+    }
     // A leader whose pid was a foreign process's until a moment ago must be read.
     for (const root of roots) this.foreign.delete(root.pid);
     // Between full passes, /proc is listed again only when a process was created somewhere.
     this.#listed = this.reader.readAll(table, selfPid, this.foreign, this.#pass, full ? null : roots);
     // Only a listing tells which foreign pids are gone: those it did not stamp.
     if (this.#listed) this.foreign.forEach(this.#forgetGone);
+  }
+
+  /** The pass `quiet` began (so `read` does not count it twice). */
+  #begun = -1;
+
+  /**
+   * Every `fullPassEvery` passes the host's processes are read again (foreign pids forgotten), for a
+   * reused pid or a fork the children lists missed — but only when one of the trees' processes ran
+   * while a process was created, or ended, since the last such pass (`ProcReader.forked`): a project
+   * that forks nothing cannot have a new process, whatever the rest of the host does.
+   */
+  #fullDue(): boolean {
+    return this.#pass % this.fullPassEvery === 0 && this.reader.forked;
   }
 
   /** Whether this pass listed /proc (rather than re-reading the open stat files). */

@@ -41,7 +41,16 @@ export interface ProcessFigures {
  * leader is gone gets null.
  */
 export interface TreeSource {
-  sample(roots: readonly TreeRoot[]): (TreeFigures | null)[] | Promise<(TreeFigures | null)[]>;
+  /** `sameRoots`: the caller knows the roots are those of the last call (same pids, same order). */
+  sample(
+    roots: readonly TreeRoot[],
+    sameRoots?: boolean,
+  ): (TreeFigures | null)[] | Promise<(TreeFigures | null)[]>;
+  /**
+   * Whether the last `sample` saw nothing move: its figures are the call before's with 0 % CPU (the
+   * sampler then has nothing to record but the time). A source that does not tell leaves it unset.
+   */
+  readonly unchanged?: boolean;
   /** Releases what the source keeps open between passes. */
   close?(): void;
 }
@@ -70,6 +79,11 @@ export interface MetricsHost {
   get(id: string): MetricsInstance | undefined;
   reportError(error: Error, context: ErrorContext): void;
   emitWarning(warning: WarningEvent): void;
+  /**
+   * State events (a start, an exit, a restart): with them, a pass after none reuses the last list of
+   * running instances instead of walking them all. A host without them is walked every pass.
+   */
+  on?(event: 'state', listener: () => void): () => void;
 }
 
 export interface MetricsSamplerOptions {
@@ -88,6 +102,11 @@ export interface MetricsSamplerOptions {
   branchRefreshMs?: number;
   /** @default one pass over /proc on Linux, none elsewhere; see `createTreeSource` */
   source?: TreeSource | null;
+  /**
+   * Count the supervisor's CPU time during passes in `stats().totalCpuMs` (for benchmarks: two
+   * `process.cpuUsage()` calls a pass are a fair share of an idle pass). @default false
+   */
+  measureCpu?: boolean;
 }
 
 export interface SamplerStats {
@@ -95,6 +114,6 @@ export interface SamplerStats {
   /** Wall time of the last pass and of all passes, in ms (a loaded machine adds waiting to it). */
   lastPassMs: number;
   totalPassMs: number;
-  /** CPU time of the supervisor during all passes, in ms: what sampling costs. */
+  /** CPU time of the supervisor during all passes, in ms: what sampling costs (0 unless `measureCpu`). */
   totalCpuMs: number;
 }

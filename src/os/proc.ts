@@ -67,6 +67,11 @@ export class ProcReader {
   readonly #uptime: KeptFile;
   /** The supervisor's own children list as last read: most passes it is the same, and is not parsed. */
   #selfChildren = Buffer.alloc(0);
+  /** Its children file, kept open, and the buffer it is read into (thousands of pids need more than 4 KiB). */
+  #selfChildrenFile: KeptFile | null = null;
+  #childrenBuffer = Buffer.allocUnsafe(8192);
+  /** `#selfChildren` changed and was not parsed yet. */
+  #selfChildrenNew = false;
   /** A followed process ended: the next pass lists /proc (its children may have been reparented). */
   #listNext = false;
   #passesSinceListing = 0;
@@ -81,6 +86,11 @@ export class ProcReader {
   /** Stat reads so far (for tests and the benchmark). */
   get statReads(): number {
     return this.#files.reads;
+  }
+
+  /** Stat reads that gave the bytes of the file's last read, so were not parsed (for tests). */
+  get sameStatReads(): number {
+    return this.#files.sameReads;
   }
 
   /**
@@ -106,7 +116,9 @@ export class ProcReader {
     reuse: readonly { pid: number }[] | null = null,
   ): boolean {
     table.clear();
-    const lastPid = this.#readLastPid();
+    this.#files.begin(pass);
+    // A pass `probe` began has read the last pid already.
+    const lastPid = this.#probed === pass ? this.#probedLastPid : this.#readLastPid();
     this.#files.lastPid = lastPid;
     this.#passesSinceListing += 1;
     const sweepDue = this.#listNext && this.#passesSinceListing >= this.sweepEvery;
@@ -122,6 +134,7 @@ export class ProcReader {
       if (this.#files.ended > 0) this.#listNext = true;
       const created = lastPid !== this.#listedLastPid;
       this.#listedLastPid = lastPid;
+      if (this.#files.ended > 0 || this.#files.ran.length > 0) this.forked = true;
       const found =
         (created || this.#files.ran.length > 0) &&
         this.#readNewChildren(table, created ? skip : -1, foreign, pass);
@@ -150,6 +163,44 @@ export class ProcReader {
     this.#files.releaseMissing(table);
     return true;
   }
+
+  /**
+   * The cheap start of pass `pass` between listings: reads the last pid, the stat files due in this
+   * pass (not the others: see StatFiles), and — only when a process was created somewhere since the
+   * last pass — the supervisor's (`self`) children list, compared as bytes with the last one. True
+   * when that proves the pass would find nothing new (no figure read moved, nothing ended, no child
+   * appeared): the caller ends the pass there, with the last figures, and nothing was allocated.
+   * False when it cannot tell (a listing is due, something changed): the caller goes on with
+   * `readAll(…, pass, reuse)`, which does not read again what the probe read.
+   */
+  probe(self: number, pass: number): boolean {
+    if (this.#listedLastPid === -1 || this.#files.size >= this.maxOpen) return false;
+    if (this.#listNext && this.#passesSinceListing + 1 >= this.sweepEvery) return false;
+    const lastPid = this.#readLastPid();
+    this.#probed = pass;
+    this.#probedLastPid = lastPid;
+    if (lastPid === -1) return false;
+    this.#files.begin(pass);
+    this.#files.lastPid = lastPid;
+    if (this.#files.readDue()) return false;
+    const created = lastPid !== this.#listedLastPid;
+    if (created && self > 0 && this.#selfChildrenChanged(self)) return false;
+    this.#passesSinceListing += 1;
+    this.#listedLastPid = lastPid;
+    this.changed = false;
+    return true;
+  }
+
+  /** The pass `probe` last began, and the last pid it read. */
+  #probed = -1;
+  #probedLastPid = -1;
+  /**
+   * Whether, since `forked` was last cleared by the caller, a followed process ran while a process
+   * was created on the host, or one ended: only then can a pid of ours have appeared that the
+   * children lists did not show (a reused pid of a foreign process, a double fork's grandchild).
+   * The first pass lists everything, with nothing known to be foreign yet: nothing is owed before it.
+   */
+  forked = false;
 
   /** Stops following a process that is not ours (its stat file is closed). */
   release(pid: number): void {
@@ -193,16 +244,34 @@ export class ProcReader {
       }
     }
     if (self > 0) {
-      // Orphans go to the subreaper's first live thread: the main one.
-      this.childrenReads += 1;
-      const length = this.#readSmall(`${this.root}/${self}/task/${self}/children`);
-      const text = this.#buffer.subarray(0, Math.max(0, length));
-      if (!text.equals(this.#selfChildren)) {
-        this.#selfChildren = Buffer.from(text);
+      this.#selfChildrenChanged(self);
+      // Changed since it was last parsed (maybe read by this pass's probe already).
+      if (this.#selfChildrenNew) {
+        this.#selfChildrenNew = false;
         if (this.#addPids(this.#selfChildren, table, self, foreign, pass)) found = true;
       }
     }
     return found;
+  }
+
+  /**
+   * Reads the supervisor's children list (orphans go to the subreaper's first live thread: the main
+   * one) into `#selfChildren`; whether it differs from the last read.
+   */
+  #selfChildrenChanged(self: number): boolean {
+    this.childrenReads += 1;
+    this.#selfChildrenFile ??= { path: `${this.root}/${self}/task/${self}/children`, fd: -1 };
+    let length = this.#readKept(this.#selfChildrenFile, this.#childrenBuffer);
+    while (length >= this.#childrenBuffer.length) {
+      this.#childrenBuffer = Buffer.allocUnsafe(this.#childrenBuffer.length * 2);
+      length = this.#readKept(this.#selfChildrenFile, this.#childrenBuffer);
+    }
+    const size = Math.max(0, length);
+    const last = this.#selfChildren;
+    if (size === last.length && this.#childrenBuffer.compare(last, 0, size, 0, size) === 0) return false;
+    this.#selfChildren = Buffer.from(this.#childrenBuffer.subarray(0, size));
+    this.#selfChildrenNew = true;
+    return true;
   }
 
   /** Adds the children listed in a `children` file that are not followed yet. */
@@ -256,7 +325,8 @@ export class ProcReader {
   /** Closes the files kept open. */
   close(): void {
     this.#files.close();
-    for (const file of [this.#loadavg, this.#uptime]) {
+    for (const file of [this.#loadavg, this.#uptime, this.#selfChildrenFile]) {
+      if (file === null) continue;
       if (file.fd !== -1) closeSync(file.fd);
       file.fd = -1;
     }
@@ -267,7 +337,7 @@ export class ProcReader {
    * again at offset 0 is generated afresh, and the open and close of every pass are saved. Bytes
    * read into the shared buffer; 0 when the file does not exist.
    */
-  #readKept(file: KeptFile): number {
+  #readKept(file: KeptFile, buffer: Buffer = this.#buffer): number {
     if (file.fd === -1) {
       try {
         file.fd = openSync(file.path, 'r');
@@ -276,7 +346,7 @@ export class ProcReader {
         throw error;
       }
     }
-    return readSync(file.fd, this.#buffer, 0, this.#buffer.length, 0);
+    return readSync(file.fd, buffer, 0, buffer.length, 0);
   }
 
   /** Reads a process's stat into `#stat`, through a file kept open while there is room for one. */

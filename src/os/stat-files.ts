@@ -7,12 +7,17 @@ import type { ProcTable } from './proc-table.js';
 interface KeptStat {
   readonly fd: number;
   readonly stat: ProcStat;
+  /** The line as last read: a read that gives the same bytes is not parsed (a sleeper's never moves). */
+  bytes: Buffer;
+  length: number;
   /** Reads in a row that found the same figures. */
   idle: number;
   /** The pass from which it is read again. */
   due: number;
   /** The pass it was last read in. */
   lastRead: number;
+  /** Passes between its last read and the one before (what its last tick delta is spread over). */
+  span: number;
   /** The host's last pid as of its last read: its children are looked at only if one came since. */
   lastPid: number;
 }
@@ -20,6 +25,8 @@ interface KeptStat {
 function isGoneOrForbidden(error: unknown): boolean {
   return isErrnoException(error) && ['ENOENT', 'ESRCH', 'EACCES', 'EPERM'].includes(error.code ?? '');
 }
+
+const NO_BYTES = Buffer.alloc(0);
 
 /**
  * The stat files of the processes being followed, kept open: re-reading an open file at offset 0
@@ -29,18 +36,29 @@ function isGoneOrForbidden(error: unknown): boolean {
  * until then the last figures stand for it. One that ran is read every pass again. An idle process
  * cannot grow or use CPU without running, so what this misses is only how soon a sleeper that
  * wakes is seen: within `maxSkip` passes.
+ *
+ * Which files are due in a pass is kept in a ring of `maxSkip + 1` buckets of pids, so that a pass
+ * reads the due ones without walking the others (`readDue`); only a pass that saw a change walks
+ * them all, to fill the process table (`readAll`).
  */
 export class StatFiles {
   readonly #files = new Map<number, KeptStat>();
   readonly #scratch = emptyStat();
+  /** Bucket `p % length`: pids due in pass p (stale entries — read since, or released — are skipped). */
+  readonly #due: Int32Array[];
+  readonly #dueCount: Int32Array;
+  /** The pass `begin` last set up, and whether its due files were read. */
+  #pass = -1;
+  #dueRead = false;
   #table: ProcTable | null = null;
-  #pass = 0;
   #changed = false;
   /** Stat reads so far (for tests and the benchmark). */
   reads = 0;
+  /** Reads whose bytes were those of the previous read, so not parsed (for tests). */
+  sameReads = 0;
   /**
-   * Processes of the last `readAll` whose figures changed (they ran) while some process was created
-   * on the host since their previous read — the ones that may have forked —, and how many ended.
+   * Processes of this pass whose figures changed (they ran) while some process was created on the
+   * host since their previous read — the ones that may have forked —, and how many ended.
    */
   readonly ran: number[] = [];
   /** The host's last pid (/proc/loadavg), set by the caller before each pass. */
@@ -51,7 +69,10 @@ export class StatFiles {
     private readonly buffer: Buffer,
     /** An idle process is read at least every this many passes. @default 8 */
     private readonly maxSkip = 8,
-  ) {}
+  ) {
+    this.#due = Array.from({ length: maxSkip + 1 }, () => new Int32Array(16));
+    this.#dueCount = new Int32Array(maxSkip + 1);
+  }
 
   get size(): number {
     return this.#files.size;
@@ -59,6 +80,41 @@ export class StatFiles {
 
   has(pid: number): boolean {
     return this.#files.has(pid);
+  }
+
+  /**
+   * Starts pass `pass` (once: a second call for the same pass keeps what was read): takes the bucket
+   * of the files due in it, and clears what the last pass found.
+   */
+  begin(pass: number): void {
+    if (pass === this.#pass) return;
+    this.#pass = pass;
+    this.#dueRead = false;
+    this.#changed = false;
+    this.ran.length = 0;
+    this.ended = 0;
+  }
+
+  /**
+   * Reads the files due in the pass `begin` started, and only those; whether anything changed (a
+   * figure read differs, or a process ended). Called again in the same pass, reads nothing more.
+   */
+  readDue(): boolean {
+    if (this.#dueRead) return this.#changed;
+    this.#dueRead = true;
+    const pass = this.#pass;
+    const slot = pass % this.#due.length;
+    const pids = this.#due[slot] ?? new Int32Array(0);
+    const count = this.#dueCount[slot] ?? 0;
+    // Reading schedules into other buckets only (a skip is 1 to maxSkip passes), never this one.
+    this.#dueCount[slot] = 0;
+    for (let index = 0; index < count; index += 1) {
+      const pid = pids[index] ?? 0;
+      const kept = this.#files.get(pid);
+      if (kept === undefined || kept.due !== pass || kept.lastRead >= pass) continue;
+      this.#readScheduled(kept, pid, pass);
+    }
+    return this.#changed;
   }
 
   /**
@@ -75,13 +131,23 @@ export class StatFiles {
         if (isGoneOrForbidden(error)) return false;
         throw error;
       }
-      kept = { fd, stat: emptyStat(), idle: 0, due: pass + 1, lastRead: pass - 1, lastPid: this.lastPid };
+      kept = {
+        fd,
+        stat: emptyStat(),
+        bytes: NO_BYTES,
+        length: -1,
+        idle: 0,
+        due: pass + 1,
+        lastRead: pass - 1,
+        span: 1,
+        lastPid: this.lastPid,
+      };
       this.#files.set(pid, kept);
-      if (!this.#readKept(kept, pass)) {
+      if (!this.#readKept(kept, pid, pass)) {
         this.release(pid);
         return false;
       }
-    } else if (!this.#readKept(kept, pass)) {
+    } else if (!this.#readKept(kept, pid, pass)) {
       this.release(pid);
       return false;
     }
@@ -101,12 +167,10 @@ export class StatFiles {
    * process ended.
    */
   readAll(table: ProcTable, pass: number): boolean {
+    this.begin(pass);
+    this.readDue();
     this.#table = table;
-    this.#pass = pass;
-    this.#changed = false;
-    this.ran.length = 0;
-    this.ended = 0;
-    this.#files.forEach(this.#readOne);
+    this.#files.forEach(this.#addOne);
     this.#table = null;
     return this.#changed;
   }
@@ -136,20 +200,19 @@ export class StatFiles {
   close(): void {
     for (const kept of this.#files.values()) closeSync(kept.fd);
     this.#files.clear();
+    this.#dueCount.fill(0);
   }
 
-  /** One process of `readAll` (a bound callback: `Map#forEach` allocates no iterator; deleting is allowed). */
-  readonly #readOne = (kept: KeptStat, pid: number): void => {
-    const table = this.#table;
-    if (table === null) return;
-    const pass = this.#pass;
-    if (kept.due > pass) {
-      table.add(kept.stat, 0);
-      return;
-    }
-    const lastRead = kept.lastRead;
+  /** One process of `readAll` (a bound callback: `Map#forEach` allocates no iterator). */
+  readonly #addOne = (kept: KeptStat): void => {
+    // Read this pass: with the span of that read; otherwise its last figures stand (span 0).
+    this.#table?.add(kept.stat, kept.lastRead === this.#pass ? kept.span : 0);
+  };
+
+  /** A due file of `readDue`: read; one that ended is released. */
+  #readScheduled(kept: KeptStat, pid: number, pass: number): void {
     const created = kept.lastPid !== this.lastPid;
-    if (!this.#readKept(kept, pass)) {
+    if (!this.#readKept(kept, pid, pass)) {
       // Ended: its pid cannot be in use again without a process having been created.
       this.release(pid);
       this.#changed = true;
@@ -160,40 +223,67 @@ export class StatFiles {
       this.#changed = true;
       if (created) this.ran.push(pid);
     }
-    table.add(kept.stat, Math.max(1, pass - lastRead));
-  };
+  }
 
   /** Reads into the kept figures and updates the idle schedule; false when the process is gone. */
-  #readKept(kept: KeptStat, pass: number): boolean {
-    const scratch = this.#scratch;
+  #readKept(kept: KeptStat, pid: number, pass: number): boolean {
+    const buffer = this.buffer;
     let length: number;
     try {
-      length = readSync(kept.fd, this.buffer, 0, this.buffer.length, 0);
+      length = readSync(kept.fd, buffer, 0, buffer.length, 0);
     } catch (error) {
       if (isGoneOrForbidden(error)) return false;
       throw error;
     }
     this.reads += 1;
-    if (length <= 0 || !parseStat(this.buffer, length, scratch)) return false;
-    const stat = kept.stat;
-    const same =
-      kept.lastRead < pass &&
-      scratch.ticks === stat.ticks &&
-      scratch.rssPages === stat.rssPages &&
-      scratch.faults === stat.faults &&
-      scratch.state === stat.state &&
-      scratch.ppid === stat.ppid &&
-      scratch.pgrp === stat.pgrp &&
-      scratch.session === stat.session &&
-      scratch.threads === stat.threads;
-    Object.assign(stat, scratch);
+    if (length <= 0) return false;
+    let same: boolean;
+    if (length === kept.length && buffer.compare(kept.bytes, 0, length, 0, length) === 0) {
+      this.sameReads += 1;
+      same = kept.lastRead < pass;
+    } else {
+      const scratch = this.#scratch;
+      if (!parseStat(buffer, length, scratch)) return false;
+      const stat = kept.stat;
+      same =
+        kept.length !== -1 &&
+        kept.lastRead < pass &&
+        scratch.ticks === stat.ticks &&
+        scratch.rssPages === stat.rssPages &&
+        scratch.faults === stat.faults &&
+        scratch.state === stat.state &&
+        scratch.ppid === stat.ppid &&
+        scratch.pgrp === stat.pgrp &&
+        scratch.session === stat.session &&
+        scratch.threads === stat.threads;
+      Object.assign(stat, scratch);
+      if (kept.bytes.length < length) kept.bytes = Buffer.allocUnsafe(Math.max(256, length + 32));
+      buffer.copy(kept.bytes, 0, 0, length);
+      kept.length = length;
+    }
     // A first read is a change; so is any figure that moved.
     kept.idle = same ? kept.idle + 1 : 0;
     // Read every pass while it changes; after two quiet reads, every 2, 4, … `maxSkip` passes.
     const skip = kept.idle < 2 ? 1 : Math.min(this.maxSkip, 2 ** (kept.idle - 1));
+    kept.span = Math.max(1, pass - kept.lastRead);
     kept.due = pass + skip;
     kept.lastRead = pass;
     kept.lastPid = this.lastPid;
+    this.#schedule(pid, kept.due);
     return true;
+  }
+
+  #schedule(pid: number, due: number): void {
+    const slot = due % this.#due.length;
+    let pids = this.#due[slot] ?? new Int32Array(16);
+    const count = this.#dueCount[slot] ?? 0;
+    if (count === pids.length) {
+      const grown = new Int32Array(pids.length * 2);
+      grown.set(pids);
+      pids = grown;
+      this.#due[slot] = pids;
+    }
+    pids[count] = pid;
+    this.#dueCount[slot] = count + 1;
   }
 }

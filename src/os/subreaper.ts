@@ -1,5 +1,5 @@
 import { ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { errorMessage, isErrnoException } from '../errors.js';
 
@@ -57,11 +57,76 @@ export class Subreaper {
 
   /** Collects the exit of every orphan that has ended; returns how many. */
   reap(): number {
+    this.looks += 1;
     let reaped = 0;
+    let left = 0;
     for (const pid of this.orphans()) {
       if (this.#libc.waitpid(pid, [0], WNOHANG) === pid) reaped += 1;
+      else left += 1;
     }
+    this.#orphansLeft = left > 0;
     return reaped;
+  }
+
+  /**
+   * `reap`, when there can be anything to reap: the children list of the main thread (where the
+   * kernel puts orphans while it lives, and where Node's own children are) differs from the last
+   * look, or orphans were alive then (one that ends stays listed, as a zombie). Otherwise one read of
+   * a file kept open, compared as bytes, and no allocation: what a periodic caller pays while idle.
+   */
+  reapChanged(): number {
+    if (!this.#children.changed() && !this.#orphansLeft) return 0;
+    return this.reap();
+  }
+
+  /** Times the children of every thread were listed (for tests). */
+  looks = 0;
+  /** Orphans were still running at the last `reap`. */
+  #orphansLeft = true;
+  readonly #children = new ChildrenList(`/proc/self/task/${process.pid}/children`);
+
+  /** Closes the file `reapChanged` keeps open. */
+  close(): void {
+    this.#children.close();
+  }
+}
+
+/** A /proc children file kept open, re-read at offset 0 into a reused buffer and compared with the last read. */
+class ChildrenList {
+  #fd = -1;
+  #buffer = Buffer.allocUnsafe(4096);
+  #last = Buffer.allocUnsafe(4096);
+  #lastLength = -1;
+
+  constructor(private readonly path: string) {}
+
+  /** Whether the list differs from the last call's (true the first time, and when it cannot be read). */
+  changed(): boolean {
+    try {
+      if (this.#fd === -1) this.#fd = openSync(this.path, 'r');
+      let length = readSync(this.#fd, this.#buffer, 0, this.#buffer.length, 0);
+      while (length === this.#buffer.length) {
+        this.#buffer = Buffer.allocUnsafe(this.#buffer.length * 2);
+        length = readSync(this.#fd, this.#buffer, 0, this.#buffer.length, 0);
+      }
+      const same =
+        length === this.#lastLength && this.#buffer.compare(this.#last, 0, length, 0, length) === 0;
+      if (!same) {
+        if (this.#last.length < length) this.#last = Buffer.allocUnsafe(this.#buffer.length);
+        this.#buffer.copy(this.#last, 0, 0, length);
+        this.#lastLength = length;
+      }
+      return !same;
+    } catch (error) {
+      // A kernel without CONFIG_PROC_CHILDREN: say "changed", and the caller looks the long way.
+      if (isErrnoException(error) && (error.code === 'ENOENT' || error.code === 'ESRCH')) return true;
+      throw error;
+    }
+  }
+
+  close(): void {
+    if (this.#fd !== -1) closeSync(this.#fd);
+    this.#fd = -1;
   }
 }
 

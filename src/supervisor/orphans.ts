@@ -21,7 +21,8 @@ export class OrphanKeeper {
     this.#subreaper = subreaper;
     this.#timer = setInterval(() => {
       try {
-        subreaper.reap();
+        // One read of a file kept open while nothing was reparented here (see `reapChanged`).
+        subreaper.reapChanged();
       } catch (error) {
         log.note(`reaping orphans failed: ${errorMessage(error)}`, 'warn');
       }
@@ -51,6 +52,7 @@ export class OrphanKeeper {
    */
   async endAll(graceMs: number): Promise<number[]> {
     clearInterval(this.#timer);
+    this.#subreaper.close();
     const ended: number[] = [];
     for (let round = 0; round < 10; round += 1) {
       this.#subreaper.reap();

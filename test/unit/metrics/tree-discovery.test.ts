@@ -168,4 +168,54 @@ describe('LinuxTreeSource between listings of /proc', () => {
     expect(cpu).toBeGreaterThan(0);
     expect(cpu).toBeLessThan(40);
   });
+
+  it('a pass in which nothing moved reads only the files due, parses none whose bytes did not change', () => {
+    proc = host();
+    // Five sleepers of the tree (children of the leader), the leader itself, nothing else read.
+    for (let pid = 101; pid <= 105; pid += 1) proc.add({ pid, ppid: 100, pgrp: 100, start: 600 });
+    proc.children(100, [101, 102, 103, 104, 105]).lastPid(105);
+    const s = source(8);
+    s.sample([api]);
+    expect(s.sample([api])[0]?.processes).toBe(6);
+    for (let pass = 0; pass < 12; pass += 1) s.sample([api]);
+    const reads = s.reader.statReads;
+    const same = s.reader.sameStatReads;
+    const quiet = s.unchangedPasses;
+    for (let pass = 0; pass < 16; pass += 1) {
+      // Another session makes processes all along: only the supervisor's children list is looked at.
+      proc.add({ pid: 200 + pass, ppid: 30, pgrp: 30 }).lastPid(200 + pass);
+      expect(s.sample([api])[0]).toMatchObject({ processes: 6, cpu: 0 });
+    }
+    expect(s.unchangedPasses - quiet).toBe(16);
+    // Six sleepers read every 8 passes at most: 12 reads in 16 passes, not 96.
+    expect(s.reader.statReads - reads).toBeLessThanOrEqual(12);
+    expect(s.reader.sameStatReads - same).toBe(s.reader.statReads - reads);
+    expect(s.reader.listings).toBe(1);
+    // A sleeper that wakes is seen within 8 passes.
+    proc.add({ pid: 103, ppid: 100, pgrp: 100, start: 600, utime: 30 });
+    let cpu = 0;
+    for (let pass = 0; pass < 8 && cpu === 0; pass += 1) {
+      proc.uptime(1001 + pass);
+      cpu = s.sample([api])[0]?.cpu ?? 0;
+    }
+    expect(cpu).toBeGreaterThan(0);
+  });
+
+  it('reads the host again every 60 passes only if a process of the trees ran while one was created', () => {
+    proc = host();
+    const s = source(8);
+    for (let pass = 0; pass < 125; pass += 1) {
+      proc.add({ pid: 300 + pass, ppid: 30, pgrp: 30 }).lastPid(300 + pass);
+      s.sample([api]);
+    }
+    // The host made a process every pass, the tree none: no sweep after the first listing.
+    expect(s.reader.listings).toBe(1);
+    // The leader ran (a fork's faults) while pids were handed out: the next 60th pass sweeps.
+    proc.add(leader({ utime: 5 }));
+    for (let pass = 0; pass < 70; pass += 1) {
+      proc.lastPid(500 + pass);
+      s.sample([api]);
+    }
+    expect(s.reader.listings).toBe(2);
+  });
 });

@@ -44,4 +44,37 @@ describe.runIf(process.platform === 'linux')('Subreaper', () => {
       await new Promise((resolve) => own.once('exit', resolve));
     expect(own.signalCode).toBe('SIGKILL');
   });
+
+  it('reapChanged lists the threads’ children only when the main thread’s list moved or orphans were alive', async () => {
+    const subreaper = Subreaper.enable();
+    if (!(subreaper instanceof Subreaper)) throw new Error('no subreaper here');
+    subreaper.reapChanged();
+    subreaper.reapChanged();
+    const looks = subreaper.looks;
+    // Nothing was spawned or reparented since: one read of the kept file, no listing.
+    for (let tick = 0; tick < 5; tick += 1) expect(subreaper.reapChanged()).toBe(0);
+    expect(subreaper.looks).toBe(looks);
+    const parent = spawn('sh', ['-c', 'env -i setsid sleep 32 & echo $!'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let out = '';
+    parent.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    await new Promise((resolve) => parent.once('exit', resolve));
+    const orphan = Number(out.trim());
+    try {
+      await waitFor(() => subreaper.orphans().includes(orphan), 'the orphan to be reparented here');
+      subreaper.reapChanged();
+      expect(subreaper.looks).toBeGreaterThan(looks);
+      process.kill(orphan, 'SIGKILL');
+      await waitFor(() => state(orphan) === 'Z', 'the orphan to be a zombie');
+      // Its list did not move (a zombie stays listed), but it was alive at the last look.
+      expect(subreaper.reapChanged()).toBe(1);
+      expect(state(orphan)).toBeNull();
+    } finally {
+      if (state(orphan) !== null) process.kill(orphan, 'SIGKILL');
+      subreaper.close();
+    }
+  });
 });
