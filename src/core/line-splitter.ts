@@ -66,7 +66,9 @@ export class LineSplitter implements ReadTarget {
       });
       this.#slab = slab;
     }
-    return slab.subarray(this.#slabUsed);
+    // No more than 64 KiB per read, as Node reads: with the default cap, new bytes that few cannot hold
+    // an over-long line, which spares the line-by-line check (`#emit`) — a read of 256 KiB took it.
+    return slab.subarray(this.#slabUsed, this.#slabUsed + MIN_READ);
   }
 
   pushRead(count: number): void {

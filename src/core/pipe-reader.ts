@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 
 /** Bytes per read slab: reads follow each other in it until less than `MIN_READ` is left. */
 export const READ_SLAB = 256 * 1024;
-/** A read gets at least this much room: what a pipe holds (Linux's default pipe size). */
+/** A read gets this much room (what Node gives a read, and Linux's default pipe size). */
 export const MIN_READ = 64 * 1024;
 
 /** Where a reader puts the bytes of its reads, and what it does with them. */
