@@ -39,6 +39,14 @@ export class TypedEmitter<Events extends { [K in keyof Events]: unknown }> {
     }
   }
 
+  /** Whether `test` holds for every listener of `event` (true with none). */
+  everyListener(event: keyof Events, test: (listener: object) => boolean): boolean {
+    const set = this.#listeners.get(event);
+    if (set === undefined) return true;
+    for (const listener of set) if (!test(listener)) return false;
+    return true;
+  }
+
   listenerCount(event: keyof Events): number {
     return this.#listeners.get(event)?.size ?? 0;
   }

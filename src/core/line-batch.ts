@@ -5,6 +5,70 @@ const SHORT_COPY = 48;
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
+/**
+ * A read slab's bytes, shared by the batches made of it (see `LineSplitter.readTarget`). The slab is
+ * handed back for the next reads only once the reader is past it (`close`) and every batch made of it
+ * was released by all that held it; a batch someone keeps without `hold` keeps its slab from ever
+ * being reused (`pin`), and the collector frees it as before.
+ */
+export class SlabLease {
+  #holds = 0;
+  #open = true;
+  #pinned = false;
+
+  constructor(
+    readonly buffer: Buffer,
+    readonly onFree: (buffer: Buffer) => void,
+  ) {}
+
+  /** Outstanding holds, for tests. */
+  get holds(): number {
+    return this.#holds;
+  }
+
+  hold(): void {
+    this.#holds += 1;
+  }
+
+  release(): void {
+    this.#holds -= 1;
+    this.#freeIfDone();
+  }
+
+  /** Never reused: a batch of it is kept by someone who does not release. */
+  pin(): void {
+    this.#pinned = true;
+  }
+
+  /** The reader writes no more into it. */
+  close(): void {
+    this.#open = false;
+    this.#freeIfDone();
+  }
+
+  #freeIfDone(): void {
+    if (this.#holds === 0 && !this.#open && !this.#pinned) {
+      this.#pinned = true;
+      this.onFree(this.buffer);
+    }
+  }
+}
+
+const borrowers = new WeakSet<object>();
+
+/**
+ * Marks an `output` listener (or a log sink) that keeps no batch past the call without `hold`ing it.
+ * Batches of a process with any unmarked listener pin their read slabs (see `SlabLease`).
+ */
+export function borrows<T extends object>(listener: T): T {
+  borrowers.add(listener);
+  return listener;
+}
+
+export function isBorrower(listener: object): boolean {
+  return borrowers.has(listener);
+}
+
 /** Where the line ending after `end` (a line's end without its ending) ends. */
 function lineEnd(bytes: Uint8Array, end: number): number {
   if (bytes[end] === CARRIAGE_RETURN && bytes[end + 1] === NEWLINE) return end + 2;
@@ -32,6 +96,9 @@ export class LineBatch {
   #starts: Int32Array | null;
   #ends: Int32Array | null;
   #decoded: string | null = null;
+  /** The read slab `bytes` is (null: bytes of its own), and how many holds this batch has on it. */
+  #lease: SlabLease | null = null;
+  #holds = 0;
 
   /**
    * With offsets, or (`starts` null) the `count` lines of `bytes[regionStart, regionEnd)`, which ends
@@ -62,6 +129,41 @@ export class LineBatch {
   /** The `count` lines of `bytes[from, to)`, which ends with a newline. */
   static region(bytes: Buffer, from: number, to: number, count: number, ascii: boolean): LineBatch {
     return new LineBatch(bytes, null, null, count, ascii, { start: from, end: to });
+  }
+
+  /** A `region` in a read slab: its bytes may be reused once released (`hold`, `release`). */
+  static leased(
+    bytes: Buffer,
+    from: number,
+    to: number,
+    count: number,
+    ascii: boolean,
+    lease: SlabLease,
+  ): LineBatch {
+    const batch = LineBatch.region(bytes, from, to, count, ascii);
+    batch.#lease = lease;
+    return batch;
+  }
+
+  /**
+   * Whoever keeps a batch past the call that handed it over holds it, and releases it once done with
+   * it: the read slab under it is reused only then. No-ops for a batch with bytes of its own.
+   */
+  hold(): void {
+    if (this.#lease === null) return;
+    this.#holds += 1;
+    this.#lease.hold();
+  }
+
+  release(): void {
+    if (this.#lease === null || this.#holds === 0) return;
+    this.#holds -= 1;
+    this.#lease.release();
+  }
+
+  /** Kept by someone who will not release it: its slab is never reused. */
+  pin(): void {
+    this.#lease?.pin();
   }
 
   /** Where line `index` ends in `bytes`, its line ending included. */

@@ -1,8 +1,11 @@
 import { isAscii, isUtf8 } from 'node:buffer';
-import { LineBatch } from './line-batch.js';
+import { LineBatch, SlabLease } from './line-batch.js';
 import { countNewlines } from './newline-count.js';
+import { MIN_READ, READ_SLAB, type ReadTarget } from './pipe-reader.js';
 
 const NEWLINE = 0x0a;
+/** Released read slabs kept for the next reads (one stream's flood cycles through few). */
+const FREE_SLABS = 4;
 const CARRIAGE_RETURN = 0x0d;
 
 /** @default 65536 — lines longer than this are cut, so one runaway line cannot exhaust memory. */
@@ -19,17 +22,61 @@ export const TRUNCATION_MARKER = ' … [ovrseer: line cut';
  *
  * The common chunk — valid UTF-8, no line over the cap — is not copied: the batch points into it.
  */
-export class LineSplitter {
+export class LineSplitter implements ReadTarget {
   readonly #maxLineBytes: number;
   readonly #onLines: (lines: LineBatch) => void;
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   /** Bytes dropped from the current over-long line, still waiting for its newline. */
   #discarding = 0;
+  /** Where reads go (`readTarget`): bytes before `#slabUsed` are batches' and held lines', never written again. */
+  #slab: Buffer | null = null;
+  #slabUsed = 0;
+  #lease: SlabLease | null = null;
+  readonly #free: Buffer[] = [];
 
   constructor(onLines: (lines: LineBatch) => void, maxLineBytes = DEFAULT_MAX_LINE_BYTES) {
     this.#onLines = onLines;
     this.#maxLineBytes = maxLineBytes;
+  }
+
+  /**
+   * The room for the next pipe read: right after the previous one, so that a line split between them
+   * is one run of bytes. A new slab starts with a copy of the held start of a line (at most the cap):
+   * what the splitter joins is then still contiguous.
+   */
+  readTarget(): Buffer {
+    let slab = this.#slab;
+    if (slab === null || slab.length - this.#slabUsed < MIN_READ) {
+      const size = Math.max(READ_SLAB, this.#pendingBytes + MIN_READ);
+      const reused = size === READ_SLAB ? this.#free.pop() : undefined;
+      // `allocUnsafeSlow`: a slab of its own, not a slice of Node's shared pool.
+      slab = reused ?? Buffer.allocUnsafeSlow(size);
+      this.#slabUsed = 0;
+      if (this.#pendingBytes > 0) {
+        const held = this.#pending.length === 1 ? (this.#pending[0] as Buffer) : Buffer.concat(this.#pending);
+        held.copy(slab, 0);
+        this.#pending = [slab.subarray(0, held.length)];
+        this.#slabUsed = held.length;
+      }
+      // The old slab's held line is copied: only its batches keep it now.
+      this.#lease?.close();
+      this.#lease = new SlabLease(slab, (buffer) => {
+        if (buffer.length === READ_SLAB && this.#free.length < FREE_SLABS) this.#free.push(buffer);
+      });
+      this.#slab = slab;
+    }
+    // No more than 64 KiB per read, as Node reads: with the default cap, new bytes that few cannot hold
+    // an over-long line, which spares the line-by-line check (`#emit`) — a read of 256 KiB took it.
+    return slab.subarray(this.#slabUsed, this.#slabUsed + MIN_READ);
+  }
+
+  pushRead(count: number): void {
+    const slab = this.#slab;
+    if (slab === null || count <= 0) return;
+    const chunk = slab.subarray(this.#slabUsed, this.#slabUsed + count);
+    this.#slabUsed += count;
+    this.push(chunk);
   }
 
   push(chunk: Buffer): void {
@@ -51,8 +98,13 @@ export class LineSplitter {
       return;
     }
     if (this.#pendingBytes > 0) {
-      // The held start of the first line joins the chunk's complete lines: one region, one batch.
-      bytes = Buffer.concat([...this.#pending, chunk.subarray(0, last + 1)]);
+      // The held start of the first line joins the chunk's complete lines: one region, one batch —
+      // a view when the chunk was read right after it (`readTarget`), else a copy.
+      const held = this.#pending.length === 1 ? (this.#pending[0] as Buffer) : null;
+      bytes =
+        held !== null && held.buffer === chunk.buffer && held.byteOffset + held.length === chunk.byteOffset
+          ? Buffer.from(chunk.buffer, held.byteOffset, held.length + last + 1)
+          : Buffer.concat([...this.#pending, chunk.subarray(0, last + 1)]);
       const newline = chunk.indexOf(NEWLINE);
       const endsWithCr =
         (newline > 0 ? chunk[newline - 1] : bytes[this.#pendingBytes - 1]) === CARRIAGE_RETURN;
@@ -85,7 +137,7 @@ export class LineSplitter {
     const ascii = isAscii(region);
     if (to - from - heldLine <= this.#maxLineBytes + 1 && heldLine <= this.#maxLineBytes) {
       if (ascii || isUtf8(region)) {
-        this.#onLines(LineBatch.region(bytes, from, to, countNewlines(bytes, from, to), ascii));
+        this.#hand(this.#batch(bytes, from, to, countNewlines(bytes, from, to), ascii));
         return;
       }
     } else if (this.#emitChecked(bytes, from, to, ascii)) {
@@ -113,8 +165,27 @@ export class LineSplitter {
       start = newline + 1;
     }
     if (!ascii && !isUtf8(bytes.subarray(from, to))) return false;
-    this.#onLines(LineBatch.region(bytes, from, to, count, ascii));
+    this.#hand(this.#batch(bytes, from, to, count, ascii));
     return true;
+  }
+
+  /** A batch of `bytes[from, to)`, leased when those bytes are the current read slab's. */
+  #batch(bytes: Buffer, from: number, to: number, count: number, ascii: boolean): LineBatch {
+    const lease = this.#lease;
+    if (lease !== null && bytes.buffer === lease.buffer.buffer) {
+      return LineBatch.leased(bytes, from, to, count, ascii, lease);
+    }
+    return LineBatch.region(bytes, from, to, count, ascii);
+  }
+
+  /** Hands a batch on, holding it for the call: whoever keeps it holds it too. */
+  #hand(batch: LineBatch): void {
+    batch.hold();
+    try {
+      this.#onLines(batch);
+    } finally {
+      batch.release();
+    }
   }
 
   #hold(part: Buffer): void {
@@ -122,7 +193,21 @@ export class LineSplitter {
       this.#discarding += part.length;
       return;
     }
-    this.#pending.push(part);
+    const last = this.#pending[this.#pending.length - 1];
+    if (
+      last !== undefined &&
+      last.buffer === part.buffer &&
+      last.byteOffset + last.length === part.byteOffset
+    ) {
+      // Read right after it: one view of both.
+      this.#pending[this.#pending.length - 1] = Buffer.from(
+        part.buffer,
+        last.byteOffset,
+        last.length + part.length,
+      );
+    } else {
+      this.#pending.push(part);
+    }
     this.#pendingBytes += part.length;
     // One byte of slack: the CR of a CRLF ending must not count against the cap.
     if (this.#pendingBytes > this.#maxLineBytes + 1) {

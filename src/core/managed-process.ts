@@ -6,7 +6,7 @@ import type { TypedEmitter } from './emitter.js';
 import type { CrashReportSink, CrashReportType, ErrorContext, LogStream, ManagerEvents } from './events.js';
 import { signalGroup } from './kill.js';
 import { instanceEnv, launch } from './launch.js';
-import { LineBatch } from './line-batch.js';
+import { isBorrower, LineBatch } from './line-batch.js';
 import { HealthMonitor } from './probes/health-monitor.js';
 import { probeForInstance } from './probes/instance-probe.js';
 import type { Probe, ProbeContext, ProbeFactory } from './probes/probe.js';
@@ -400,6 +400,8 @@ export class ManagedProcess {
   #emitLines(stream: LogStream, lines: LineBatch): void {
     const time = this.context.clock.now();
     this.recentLines.push(time, stream, lines);
+    // A listener that does not say it holds what it keeps may keep the batch: its slab stays its own.
+    if (!this.context.emitter.everyListener('output', isBorrower)) lines.pin();
     if (this.#lineListeners.size > 0) {
       for (let i = 0; i < lines.count; i += 1) {
         const text = lines.text(i);

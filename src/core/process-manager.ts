@@ -21,7 +21,7 @@ import {
   stopBatches,
   stopLevels,
 } from './graph.js';
-import { perLine } from './line-batch.js';
+import { borrows, perLine } from './line-batch.js';
 import { ManagedProcess, type ManagedProcessContext, type ProcessInfo } from './managed-process.js';
 import type { Plugin } from './plugin.js';
 import { PluginHost } from './plugin-host.js';
@@ -171,7 +171,7 @@ export class ProcessManager {
   /** Subscribes; `log` listeners get each line of the `output` batches on its own. */
   on<K extends keyof ManagerEvents>(event: K, listener: (payload: ManagerEvents[K]) => void): () => void {
     if (event === 'log')
-      return this.#emitter.on('output', perLine(listener as (event: LogLineEvent) => void));
+      return this.#emitter.on('output', borrows(perLine(listener as (event: LogLineEvent) => void)));
     return this.#emitter.on(event, listener);
   }
 

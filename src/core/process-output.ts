@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import type { ErrorContext, LogStream } from './events.js';
 import type { LineBatch } from './line-batch.js';
 import { LineSplitter } from './line-splitter.js';
+import { readPipe } from './pipe-reader.js';
 
 /** After the leader exits, output still in the pipes is awaited this long before the exit is handled. */
 const STDIO_DRAIN_MS = 200;
@@ -24,24 +25,33 @@ export function followChild(
   reportError: (error: Error, context: Omit<ErrorContext, 'processId'>) => void,
 ): Promise<ChildExit> {
   const splitters: LineSplitter[] = [];
+  const ends: Promise<void>[] = [];
   for (const [stream, source] of [
     ['out', child.stdout],
     ['err', child.stderr],
   ] as const) {
     if (source === null) continue;
     const splitter = new LineSplitter((lines) => onLines(stream, lines));
-    source.on('data', (chunk: Buffer) => splitter.push(chunk));
-    source.on('error', (error) => reportError(error, { operation: `read ${stream}`, severity: 'warning' }));
+    ends.push(
+      new Promise((ended) =>
+        readPipe(source, splitter, ended, (error) =>
+          reportError(error, { operation: `read ${stream}`, severity: 'warning' }),
+        ),
+      ),
+    );
     splitters.push(splitter);
   }
   child.stdin?.on('error', (error) => reportError(error, { operation: 'write stdin', severity: 'warning' }));
+  // The pipes are read by sockets of our own (see pipe-reader.ts): the child's `close` no longer
+  // says they are read to the end, their own ends do.
+  const read = Promise.all(ends);
   return new Promise((resolve) => {
     child.once('exit', (code, signal) => {
       // Input nobody will read any more: what still waits for the pipe is dropped now.
       child.stdin?.destroy();
       const drained = new Promise<void>((done) => {
         const timer = clock.setTimeout(done, STDIO_DRAIN_MS);
-        child.once('close', () => {
+        void read.then(() => {
           clock.clearTimeout(timer);
           done();
         });

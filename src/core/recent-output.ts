@@ -37,11 +37,13 @@ export class RecentOutput {
 
   push(time: number, stream: LogStream, lines: LineBatch): void {
     if (lines.count === 0) return;
+    lines.hold();
     this.#segments.push({ time, stream, lines });
     this.#lines += lines.count;
     for (let oldest = this.#segments[0]; oldest !== undefined; oldest = this.#segments[0]) {
       if (this.#lines - oldest.lines.count < this.capacity) break;
       this.#segments.shift();
+      oldest.lines.release();
       this.#lines -= oldest.lines.count;
     }
   }

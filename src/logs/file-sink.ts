@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogSpec } from '../config/spec.js';
 import type { LogStream } from '../core/events.js';
-import type { LineBatch } from '../core/line-batch.js';
+import { borrows, type LineBatch } from '../core/line-batch.js';
 import { OvrseerError } from '../errors.js';
 import { instanceOf } from './format.js';
 import { type DropReason, LogFileWriter, type QueueBudget } from './log-file-writer.js';
@@ -49,6 +49,8 @@ export class FileSink implements LogSink {
   #entries: string[] | null = null;
 
   constructor(options: FileSinkOptions) {
+    // What it keeps of a batch (a read queued by reference) it holds until written.
+    borrows(this);
     this.#options = options;
     this.#specs = new Map(options.processes.map((process) => [process.name, process.log]));
     // Per file and in total: several processes flooding at once must not add up without bound.
@@ -97,7 +99,16 @@ export class FileSink implements LogSink {
       return;
     }
     if (levels === null) {
-      writer.enqueueRaw(time, instance, stream, lines.bytes, lines.regionStart, lines.regionEnd, lines.count);
+      writer.enqueueRaw(
+        time,
+        instance,
+        stream,
+        lines.bytes,
+        lines.regionStart,
+        lines.regionEnd,
+        lines.count,
+        lines,
+      );
       if (!lines.terminated) writer.enqueueRaw(time, instance, stream, NEWLINE, 0, 1, 0);
       return;
     }
@@ -111,7 +122,7 @@ export class FileSink implements LogSink {
       while (to < lines.count && levels[to] !== SKIPPED) to += 1;
       const start = lines.starts[from] as number;
       const end = lines.lineEnd(to - 1);
-      writer.enqueueRaw(time, instance, stream, lines.bytes, start, end, to - from);
+      writer.enqueueRaw(time, instance, stream, lines.bytes, start, end, to - from, lines);
       if (lines.bytes[end - 1] !== 0x0a) writer.enqueueRaw(time, instance, stream, NEWLINE, 0, 1, 0);
       from = to;
     }

@@ -19,6 +19,8 @@ interface Slab {
   /** End of the encoded lines. */
   end: number;
   lines: number;
+  /** The batch whose read slab `buffer` is part of, held until the bytes are written. */
+  held?: LineBatch;
 }
 
 /**
@@ -98,9 +100,10 @@ export class LineQueue {
 
   /**
    * Appends bytes that are whole lines already (each ending in a newline), as they are: the output of
-   * a process for its raw log file. One copy per pipe read, nothing per line.
+   * a process for its raw log file. One copy per pipe read, nothing per line; a read of 4 KiB or more
+   * is kept as it is, and `holder`, the batch `bytes` belong to, held until written.
    */
-  pushRaw(bytes: Buffer, from: number, to: number, lines: number): void {
+  pushRaw(bytes: Buffer, from: number, to: number, lines: number, holder?: LineBatch): void {
     const size = to - from;
     if (size <= 0) return;
     if (size < RAW_COPY_BELOW) {
@@ -110,9 +113,11 @@ export class LineQueue {
       slab.end += size;
       slab.lines += lines;
     } else {
-      // A pipe read is not written to again: the write takes it as it is, no copy to hold beside it.
+      // A pipe read is not written to again (a read slab not before it is released): the write takes
+      // it as it is, no copy to hold beside it.
       this.#seal();
-      this.#slabs.push({ buffer: bytes.subarray(from, to), start: 0, end: size, lines });
+      holder?.hold();
+      this.#slabs.push({ buffer: bytes.subarray(from, to), start: 0, end: size, lines, held: holder });
     }
     this.bytes += size;
     this.lines += lines;
@@ -137,9 +142,10 @@ export class LineQueue {
    * Whole lines from the front, at most `limit` bytes — but at least one line, however long. The
    * buffers stay valid until `release` is called with them.
    */
-  take(limit: number): { buffers: Buffer[]; bytes: number; lines: number } {
+  take(limit: number): { buffers: Buffer[]; bytes: number; lines: number; held: LineBatch[] } {
     this.#seal();
     const buffers: Buffer[] = [];
+    const held: LineBatch[] = [];
     let bytes = 0;
     let lines = 0;
     while (this.#slabs.length > 0) {
@@ -149,6 +155,7 @@ export class LineQueue {
         buffers.push(slab.buffer.subarray(slab.start, slab.end));
         bytes += size;
         lines += slab.lines;
+        if (slab.held !== undefined) held.push(slab.held);
         this.#slabs.shift();
         continue;
       }
@@ -168,11 +175,12 @@ export class LineQueue {
     }
     this.bytes -= bytes;
     this.lines -= lines;
-    return { buffers, bytes, lines };
+    return { buffers, bytes, lines, held };
   }
 
-  /** Gives written buffers back for reuse. */
-  release(buffers: readonly Buffer[]): void {
+  /** Gives written buffers back for reuse, and lets go of the batches they were (`take`'s `held`). */
+  release(buffers: readonly Buffer[], held: readonly LineBatch[] = []): void {
+    for (const batch of held) batch.release();
     for (const buffer of buffers) {
       // Only slabs this queue allocated: raw bytes kept as they came are someone else's too.
       if (!this.#own.has(buffer.buffer)) continue;
@@ -190,6 +198,7 @@ export class LineQueue {
   /** Empties the queue; returns how many lines were in it. */
   clear(): number {
     const lines = this.lines;
+    for (const slab of this.#slabs) slab.held?.release();
     this.#slabs = [];
     this.#current = null;
     this.bytes = 0;

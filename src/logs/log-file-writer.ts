@@ -109,6 +109,7 @@ export class LogFileWriter {
     from: number,
     to: number,
     lines: number,
+    holder?: LineBatch,
   ): boolean {
     const index = this.#index;
     if (index === null) throw new OvrseerError('OVRSEER_INTERNAL', 'enqueueRaw needs a writer with an index');
@@ -116,7 +117,7 @@ export class LogFileWriter {
       this.#drop(lines);
       return false;
     }
-    this.#queue.pushRaw(bytes, from, to, lines);
+    this.#queue.pushRaw(bytes, from, to, lines, holder);
     index.queue.output(time, instance, stream, to - from, lines);
     this.#queued(to - from);
     return true;
@@ -292,7 +293,7 @@ export class LogFileWriter {
     this.#inFlight = { lines: 0, bytes: 0 };
     this.#release(batch.bytes);
     this.#broken = false;
-    this.#queue.release(batch.buffers);
+    this.#queue.release(batch.buffers, batch.held);
   }
 
   async #open(): Promise<void> {

@@ -90,6 +90,7 @@ export class LogRing {
    */
   pushBatch(seq: number, time: number, stream: number, lines: LineBatch): void {
     if (lines.count === 0) return;
+    lines.hold();
     this.#pending.push({ seq, time, stream, lines });
     this.#pendingLines += lines.count;
     this.#pendingBytes += lines.span;
@@ -99,6 +100,7 @@ export class LogRing {
       if (!fewerLines && this.#pendingBytes - oldest.lines.span < this.#bytes.maxBytes) break;
       if (!fewerLines && this.#pending.length === 1) break;
       this.#pending.shift();
+      oldest.lines.release();
       this.#pendingLines -= count;
       this.#pendingBytes -= oldest.lines.span;
       this.#evicted += count;
@@ -129,6 +131,8 @@ export class LogRing {
       for (let i = from; i < lines.count; i += 1) {
         this.pushLine(seq + i, time, detectBatchLevel(lines, i), stream, lines, i);
       }
+      // Copied into the columns: the read slab may take new reads.
+      lines.release();
     }
   }
 
@@ -209,6 +213,7 @@ export class LogRing {
   }
 
   clear(): void {
+    for (const { lines } of this.#pending) lines.release();
     this.#pending = [];
     this.#pendingLines = 0;
     this.#pendingBytes = 0;

@@ -1,4 +1,5 @@
 import type { LogLineEvent, LogOutputEvent } from '../core/events.js';
+import { isBorrower } from '../core/line-batch.js';
 import { dropMessage } from './drop-message.js';
 import { formatJsonLine, formatTextLine } from './format.js';
 import { detectBatchLevel, detectLevel, ERROR, type LogLevel, levelCode, levelName } from './levels.js';
@@ -47,6 +48,8 @@ export class LogStore {
   readonly #minLevels = new Map<string, number>();
   #defaultMinLevel = 0;
   readonly #sinks = new Set<LogSink>();
+  /** Every sink holds what it keeps of a batch (`borrows`): batches need not pin their read slabs. */
+  #sinksBorrow = true;
   readonly #logListeners = new Set<LogListener>();
   readonly #errorListeners = new Set<LogListener>();
   readonly #appendListeners = new Set<() => void>();
@@ -108,6 +111,7 @@ export class LogStore {
     if (minLevel === 0 && this.#logListeners.size === 0 && this.#errorListeners.size === 0) {
       // Nothing needs a level or a string now: the batch is kept whole, the files take its bytes.
       if (lines.count === 0) return 0;
+      if (!this.#sinksBorrow) lines.pin();
       this.#seq += lines.count;
       ring.pushBatch(firstSeq, output.time, stream, lines);
       for (const sink of this.#sinks) {
@@ -130,6 +134,7 @@ export class LogStore {
       ring.pushLine(this.#seq, output.time, code, stream, lines, i);
     }
     if (this.#seq < firstSeq) return 0;
+    if (!this.#sinksBorrow) lines.pin();
     for (const sink of this.#sinks) {
       sink.writeLines(firstSeq, output.time, output.process, output.name, output.stream, lines, levels);
     }
@@ -239,7 +244,11 @@ export class LogStore {
 
   addSink(sink: LogSink): () => void {
     this.#sinks.add(sink);
-    return () => this.#sinks.delete(sink);
+    this.#sinksBorrow &&= isBorrower(sink);
+    return () => {
+      this.#sinks.delete(sink);
+      this.#sinksBorrow = [...this.#sinks].every(isBorrower);
+    };
   }
 
   /** JSON lines (`jsonLine`: the `logs --json` record and `seq`) or text lines, each ending with a newline. */

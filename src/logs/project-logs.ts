@@ -1,5 +1,6 @@
 import type { ProjectSpec } from '../config/spec.js';
 import type { ErrorContext, LogLineEvent, StateChangeEvent } from '../core/events.js';
+import { borrows } from '../core/line-batch.js';
 import type { ProcessManager } from '../core/process-manager.js';
 import type { ProcessState } from '../core/states.js';
 import { errorMessage, OvrseerError } from '../errors.js';
@@ -89,7 +90,10 @@ export function createProjectLogs(spec: ProjectSpec, options: ProjectLogsOptions
     store,
     files: sink,
     attach: (source) => {
-      const offLog = source.on('output', (event) => store.appendLines(event));
+      const offLog = source.on(
+        'output',
+        borrows((event) => store.appendLines(event)),
+      );
       const offState = source.on('state', (event) =>
         store.append(stateLine(event), STATE_LEVELS[event.to] ?? 'info'),
       );

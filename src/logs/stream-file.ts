@@ -1,5 +1,5 @@
 import type { LogStream } from '../core/events.js';
-import type { LineBatch } from '../core/line-batch.js';
+import { borrows, type LineBatch } from '../core/line-batch.js';
 import { FileLineFormatter, jsonLine } from './format.js';
 import { levelName, levelsOf } from './levels.js';
 import { type DropReason, LogFileWriter } from './log-file-writer.js';
@@ -25,6 +25,8 @@ export class StreamFileSink implements LogSink {
     options: StreamToFileOptions,
     handlers: { onDropped(count: number, reason: DropReason): void; onError(error: Error): void },
   ) {
+    // It copies what it keeps.
+    borrows(this);
     this.#json = options.format === 'json';
     this.writer = new LogFileWriter({
       path,

@@ -1,5 +1,6 @@
 import type { LogOutputEvent } from '../core/events.js';
 import { nodeV8 } from '../core/lazy-builtin.js';
+import { borrows } from '../core/line-batch.js';
 
 /** V8 flags the detached supervisor starts with; see `tierUpUnderLoad`. */
 export const BASELINE_TIER_FLAGS = ['--no-turbofan', '--no-sparkplug'] as const;
@@ -70,6 +71,9 @@ export function tierUpUnderLoad(
     raise();
     queueMicrotask(() => stop());
   }, Date.now);
-  const stop = source.on('output', (event) => tier.observe(event.lines.count + LINES_PER_READ));
+  const stop = source.on(
+    'output',
+    borrows((event) => tier.observe(event.lines.count + LINES_PER_READ)),
+  );
   return stop;
 }

@@ -1,6 +1,7 @@
 import type { ExitRuleSpec } from '../config/spec.js';
 import { systemClock, waitAtMost } from '../core/clock.js';
 import type { ErrorEvent, HealthChangeEvent, LogOutputEvent, StateChangeEvent } from '../core/events.js';
+import { borrows } from '../core/line-batch.js';
 import type { ShutdownResult } from '../core/process-manager.js';
 import { describeShutdown } from '../core/shutdown.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM } from '../exit-codes.js';
@@ -10,6 +11,7 @@ import type { Supervisor } from './supervisor.js';
 
 /** What the session writes to, handed over by the front end: its prefixed printer, or the TUI's adapter. */
 export interface SessionPrinter {
+  /** Keeps nothing of `event.lines` past the call (copies what it prints): see `borrows`. */
   output(event: LogOutputEvent): void;
   state(event: StateChangeEvent): void;
   error(event: ErrorEvent): void;
@@ -74,7 +76,10 @@ export async function runSession(supervisor: Supervisor, options: SessionOptions
     supervisor.log.note(text, level);
   };
   const offs = [
-    manager.on('output', (event) => printer.output(event)),
+    manager.on(
+      'output',
+      borrows((event) => printer.output(event)),
+    ),
     manager.on('state', (event) => printer.state(event)),
     manager.on('error', (event) => printer.error(event)),
     manager.on('health', (event) => printer.health(event)),
