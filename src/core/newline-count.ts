@@ -1,3 +1,5 @@
+import { instantiate, name, section, sized, WASM_HEADER } from '../os/wasm-module.js';
+
 /**
  * Counts newline bytes. The supervisor counts the lines of every pipe read, and a JS loop over bytes
  * is ~4 ns a byte when optimized but ~100 ns in the interpreter the detached supervisor starts in
@@ -45,27 +47,8 @@ const BODY = [
   ...[0x20, 3, 0x0b],
 ];
 
-/** `bytes` after their length (unsigned LEB128), as a wasm section or function body is. */
-function sized(bytes: number[]): number[] {
-  const size: number[] = [];
-  let rest = bytes.length;
-  do {
-    size.push((rest & 0x7f) | (rest > 0x7f ? 0x80 : 0));
-    rest >>>= 7;
-  } while (rest > 0);
-  return [...size, ...bytes];
-}
-
-function section(id: number, bytes: number[]): number[] {
-  return [id, ...sized(bytes)];
-}
-
-function name(text: string): number[] {
-  return [text.length, ...[...text].map((char) => char.charCodeAt(0))];
-}
-
 const MODULE = new Uint8Array([
-  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+  ...WASM_HEADER,
   ...section(1, [1, 0x60, 2, 0x7f, 0x7f, 1, 0x7f]),
   ...section(3, [1, 0]),
   ...section(5, [1, 0, PAGES]),
@@ -78,28 +61,19 @@ interface Counter {
   memory: Uint8Array;
 }
 
-/** The part of the WebAssembly global used here (the project's TypeScript lib has no DOM types). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
-}
-
 let counter: Counter | null | undefined;
 
 /** Compiled on first use; `null` where WebAssembly (or its SIMD) is not there: the loop then. */
 function wasmCounter(): Counter | null {
   if (counter !== undefined) return counter;
-  counter = null;
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (api === undefined) return counter;
-  try {
-    const { exports } = new api.Instance(new api.Module(MODULE));
-    const memory = exports.memory as { buffer: ArrayBuffer };
-    counter = { count: exports.count as Counter['count'], memory: new Uint8Array(memory.buffer) };
-  } catch (error) {
-    // No WebAssembly SIMD here (an old CPU, --jitless): the JS loop counts, only slower.
-    if (!(error instanceof Error)) throw error;
-  }
+  const exports = instantiate(MODULE);
+  counter =
+    exports === null
+      ? null
+      : {
+          count: exports.count as Counter['count'],
+          memory: new Uint8Array((exports.memory as { buffer: ArrayBuffer }).buffer),
+        };
   return counter;
 }
 

@@ -12,7 +12,7 @@ import {
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { crc32 } from 'node:zlib';
+import { payloadHash } from './payload-hash.js';
 
 /**
  * Where a bundle's compiled code is looked for and kept: beside the bundle (a checkout, a user's own
@@ -169,26 +169,27 @@ function readIfThere(file: string): Buffer | undefined {
 
 /**
  * V8 checks a cache's version, flags, source and length, but not its content: a damaged payload
- * crashes it (seen with 16 bytes flipped mid-file). Each file ends with a magic and the CRC-32 of the
- * payload, so a file damaged on the disk or written by something else is compiled around instead.
+ * crashes it (seen with 16 bytes flipped mid-file). Each file ends with a magic and a hash of the
+ * payload (os/payload-hash.ts), so a file damaged on the disk or written by something else is
+ * compiled around instead.
  */
 const TRAILER_MAGIC = 0x3163766f; // "ovc1"
-const TRAILER_BYTES = 8;
+const TRAILER_BYTES = 12;
 
 function withTrailer(payload: Buffer): Buffer {
   const trailer = Buffer.allocUnsafe(TRAILER_BYTES);
   trailer.writeUInt32LE(TRAILER_MAGIC, 0);
-  trailer.writeUInt32LE(crc32(payload), 4);
+  payloadHash(payload).copy(trailer, 4);
   return Buffer.concat([payload, trailer]);
 }
 
-/** The payload of a cache file, or undefined when its trailer or checksum does not hold. */
+/** The payload of a cache file, or undefined when its trailer or hash does not hold. */
 export function checkedPayload(file: Buffer): Buffer | undefined {
   if (file.length <= TRAILER_BYTES) return undefined;
   const end = file.length - TRAILER_BYTES;
   if (file.readUInt32LE(end) !== TRAILER_MAGIC) return undefined;
   const payload = file.subarray(0, end);
-  return crc32(payload) === file.readUInt32LE(end + 4) ? payload : undefined;
+  return payloadHash(payload).equals(file.subarray(end + 4)) ? payload : undefined;
 }
 
 /** Into the first directory that takes it, atomically (a rename), removing that key's caches of other builds. */
