@@ -19,8 +19,8 @@ const ROUNDS = Number(env.OVRSEER_PEERS_ROUNDS ?? 3);
 const TIMING: Timing = {
   warmMs: Number(env.OVRSEER_PEERS_WARM_MS ?? 1500),
   jobSettleMs: Number(env.OVRSEER_PEERS_JOB_SETTLE_MS ?? 500),
-  settleMs: Number(env.OVRSEER_PEERS_SETTLE_MS ?? 3000),
-  idleMs: Number(env.OVRSEER_PEERS_IDLE_MS ?? 8000),
+  settleMs: Number(env.OVRSEER_PEERS_SETTLE_MS ?? 15_000),
+  idleMs: Number(env.OVRSEER_PEERS_IDLE_MS ?? 20_000),
 };
 const BIN = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
 const NAMES: PeerName[] = ['ovrseer', 'supervisord', 'pm2'];

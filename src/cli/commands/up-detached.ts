@@ -24,8 +24,15 @@ const DAEMON = new URL('../../supervisor/daemon.cjs', import.meta.url);
  * flood of 1M lines. V8's compilers start off and are switched on by the first heavy output (see
  * `tierUpUnderLoad`): ~7 MB less RSS for a supervisor that never sees a flood. `--lite-mode` would
  * save about as much but keeps ingestion 3.5x slower for good. Measured; see docs/decisions.md.
+ * V8's memory reducer runs 2–3 full mark-compacts some seconds after start-up (30–130 ms of CPU with
+ * 100–500 processes, more than a minute of idle sampling); one does the same job
+ * (`--memory-reducer-single-gc`; docs/metrics-sampling.md).
  */
-export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1', ...BASELINE_TIER_FLAGS];
+export const DAEMON_NODE_FLAGS = [
+  '--max-semi-space-size=1',
+  '--memory-reducer-single-gc',
+  ...BASELINE_TIER_FLAGS,
+];
 /** A supervisor spawning hundreds of processes still answers; this long without any answer is a hang. */
 const SILENCE_LIMIT_MS = 30_000;
 /** One request may wait this long: a busy supervisor is slow, not gone. */
