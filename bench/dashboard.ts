@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../test/helpers/browser.js';
 import { CLOCK_TICKS, cpuTicks } from './proc.js';
 import { type BenchRow, median, report, row, sleep } from './report.js';
 
@@ -20,7 +20,6 @@ const LOADS = 7;
 const SECONDS = Number(process.env.BENCH_DASHBOARD_SECONDS ?? 15);
 const BIN = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
 const WEB = fileURLToPath(new URL('../dist/web/', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 
 function cli(args: string[], cwd: string): string {
   const result = spawnSync(process.execPath, [BIN, ...args], {
@@ -63,19 +62,7 @@ export async function benchDashboard(): Promise<BenchRow[]> {
   const lines = ['processes:'];
   for (let i = 0; i < PROCESSES; i += 1) lines.push(`  p${i}: { command: "sleep 100000" }`);
   writeFileSync(join(dir, 'ovrseer.yml'), `${lines.join('\n')}\n`);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   let dashboard: ChildProcess | null = null;
   try {
     cli(['up', '-d'], dir);

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium } from '../helpers/browser.js';
 import { type CliRun, runCli, startCli } from '../helpers/cli.js';
 import { FIXTURES, fixtureCommand, NODE, type TempProject, tempProject } from '../helpers/project.js';
 import { endProjects, supervisorPid } from '../helpers/supervised.js';
@@ -14,7 +15,6 @@ import { waitFor } from '../helpers/wait-for.js';
  * test-results/dashboard/.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'test-results', 'dashboard');
 // On CI the browser is installed (.ci/run): a missing one must fail there, not skip.
 const missing = !existsSync(CHROMIUM) && process.env.CI === undefined;
@@ -33,20 +33,7 @@ function project(yaml: string): TempProject {
 beforeAll(async () => {
   if (missing) return;
   mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // Without the networking flags chromium keeps trying to reach Google's services.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
