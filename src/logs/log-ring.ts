@@ -1,4 +1,4 @@
-import type { LineBatch } from '../core/line-batch.js';
+import { LineBatch } from '../core/line-batch.js';
 import { detectBatchLevel, levelName } from './levels.js';
 import { type CompiledQuery, STREAMS } from './query.js';
 import { RingBytes, unrolled } from './ring-bytes.js';
@@ -10,6 +10,8 @@ const INITIAL_SLOTS = 16;
 const WHOLE_DECODE_MIN = 256;
 /** Batches waiting at most; past it they are settled (see `pushBatch`). */
 const PENDING_BATCHES = 256;
+/** A waiting batch whose lines' levels are detected when it is settled (output, not ovrseer's lines). */
+const DETECT_LEVEL = -1;
 
 /**
  * The kept lines of one process instance, oldest → newest, bounded by a line count and by bytes.
@@ -35,7 +37,7 @@ export class LogRing {
    * someone reads the ring, and then only the newest `maxLines` of them. Under a flood that nobody
    * watches, a line costs nothing here.
    */
-  #pending: { seq: number; time: number; stream: number; lines: LineBatch }[] = [];
+  #pending: { seq: number; time: number; stream: number; lines: LineBatch; level: number }[] = [];
   #pendingLines = 0;
   #pendingBytes = 0;
 
@@ -90,8 +92,13 @@ export class LogRing {
    */
   pushBatch(seq: number, time: number, stream: number, lines: LineBatch): void {
     if (lines.count === 0) return;
+    this.#enqueue(seq, time, stream, lines, DETECT_LEVEL);
+  }
+
+  /** `level` is the batch's, or DETECT_LEVEL for levels found per line when settled. */
+  #enqueue(seq: number, time: number, stream: number, lines: LineBatch, level: number): void {
     lines.hold();
-    this.#pending.push({ seq, time, stream, lines });
+    this.#pending.push({ seq, time, stream, lines, level });
     this.#pendingLines += lines.count;
     this.#pendingBytes += lines.span;
     for (let oldest = this.#pending[0]; oldest !== undefined; oldest = this.#pending[0]) {
@@ -124,12 +131,13 @@ export class LogRing {
     let skip = Math.max(0, this.#pendingLines - this.maxLines);
     this.#pendingLines = 0;
     this.#pendingBytes = 0;
-    for (const { seq, time, stream, lines } of pending) {
+    for (const { seq, time, stream, lines, level } of pending) {
       const from = Math.min(skip, lines.count);
       skip -= from;
       this.#evicted += from;
       for (let i = from; i < lines.count; i += 1) {
-        this.pushLine(seq + i, time, detectBatchLevel(lines, i), stream, lines, i);
+        const lineLevel = level === DETECT_LEVEL ? detectBatchLevel(lines, i) : level;
+        this.pushLine(seq + i, time, lineLevel, stream, lines, i);
       }
       // Copied into the columns: the read slab may take new reads.
       lines.release();
@@ -137,8 +145,12 @@ export class LogRing {
   }
 
   push(seq: number, time: number, level: number, stream: number, text: string): void {
-    // Batches still waiting are older than this line: they go into the columns first.
-    this.#settle();
+    // Batches still waiting are older than this line, which waits behind them: settling them here
+    // would cost a flood's last maxLines lines at every state line that follows it.
+    if (this.#pending.length > 0) {
+      this.#enqueue(seq, time, stream, LineBatch.fromTexts([text]), level);
+      return;
+    }
     const slot = this.#nextSlot();
     this.#bytes.write(slot, text, this.#size === 0 ? -1 : this.#head);
     this.#filled(slot, seq, time, level, stream);

@@ -25,14 +25,25 @@ describe('LogRing', () => {
   it('keeps a line pushed after a waiting batch after that batch (a state line after the output that caused it)', () => {
     const ring = new LogRing('db', 'db', null, 100, 1_000_000);
     ring.pushBatch(1, 1000, 0, LineBatch.fromTexts(['warming up', 'ready to accept connections']));
-    ring.push(3, 1001, INFO, 2, 'ready: ready (log /ready to accept/)');
+    ring.push(3, 1001, WARN, 2, 'ready: ready (log /ready to accept/)');
     expect(texts(ring)).toEqual([
       'warming up',
       'ready to accept connections',
       'ready: ready (log /ready to accept/)',
     ]);
-    const seqs = ring.scan(compileQuery({})).map((slot) => ring.entry(slot).seq);
-    expect(seqs).toEqual([1, 2, 3]);
+    const entries = ring.scan(compileQuery({})).map((slot) => ring.entry(slot));
+    expect(entries.map((entry) => entry.seq)).toEqual([1, 2, 3]);
+    expect(entries.map((entry) => entry.stream)).toEqual(['out', 'out', 'system']);
+    expect(entries[2]?.level).toBe('warn');
+  });
+
+  it('keeps a line pushed behind a flood of waiting batches without settling them', () => {
+    const ring = new LogRing('db', 'db', null, 3, 1_000_000);
+    ring.pushBatch(1, 1000, 0, LineBatch.fromTexts(['a', 'b', 'c', 'd']));
+    ring.push(5, 1001, WARN, 2, 'exited');
+    ring.pushBatch(6, 1002, 0, LineBatch.fromTexts(['e']));
+    expect(texts(ring)).toEqual(['d', 'exited', 'e']);
+    expect(ring.evicted).toBe(3);
   });
 
   it('keeps at most maxLines, dropping the oldest, and counts what it dropped', () => {
