@@ -198,7 +198,7 @@ processes:
 });
 
 describe('recovery after the supervisor was killed', () => {
-  it('stays lean while only `up -d`, `ps` and pings talk to it: no http, crypto, zlib, v8 or fs/promises', async () => {
+  it('stays lean while only `up -d`, `ps`, pings and start/stop/restart talk to it: no http, undici, crypto, zlib, v8 or fs/promises', async () => {
     const p = project(TWO_SERVICES);
     const list = join(p.dir, 'modules.txt');
     const env = {
@@ -214,14 +214,40 @@ describe('recovery after the supervisor was killed', () => {
       await waitFor(() => existsSync(list), 'the module list');
       return readFileSync(list, 'utf8').split('\n');
     };
-    const idle = await loaded();
-    expect(idle).toContain('NativeModule child_process');
-    for (const heavy of ['http', 'crypto', 'zlib', 'v8', 'fs/promises', 'perf_hooks']) {
-      expect(idle).not.toContain(`NativeModule ${heavy}`);
+    const heavy = [
+      'http',
+      'crypto',
+      'zlib',
+      'v8',
+      'fs/promises',
+      'perf_hooks',
+      'internal/deps/undici/undici',
+    ];
+    const lean = (modules: string[]): void => {
+      expect(modules).toContain('NativeModule child_process');
+      for (const name of heavy) expect(modules).not.toContain(`NativeModule ${name}`);
+    };
+    lean(await loaded());
+    // The CLI's start/stop/restart are answered without Hono: no Request, so no undici either.
+    for (const args of [
+      ['restart', 'api'],
+      ['stop', 'tag:x'],
+      ['start', 'worker'],
+    ]) {
+      const run = await runCli(args, { cwd: p.dir });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
     }
-    // The first other request loads node:http (and Hono) and is answered as before.
     await expect(client(p).post('/v1/processes/nope/restart')).rejects.toMatchObject({
       code: 'OVRSEER_UNKNOWN_PROCESS',
+    });
+    const rows = await client(p).get<ProcessRow[]>('/v1/processes');
+    expect(rows.map((row) => row.status)).toEqual(['running', 'running']);
+    lean(await loaded());
+    // A body the quick path leaves to Hono (its schema words the refusal) loads node:http and Hono.
+    await expect(client(p).post('/v1/actions/stop', { targets: [] })).rejects.toMatchObject({
+      code: 'OVRSEER_USAGE',
+      message: expect.stringContaining('targets'),
     });
     expect(await loaded()).toContain('NativeModule http');
   });

@@ -6,6 +6,8 @@ import { DEFAULT_API_LIMITS } from './limits.js';
 const MAX_HEAD_BYTES = 8 * 1024;
 /** A connection kept open by a client that says nothing more is closed after this long. */
 export const QUICK_IDLE_TIMEOUT_MS = 5_000;
+/** The largest body read here: an action's `{targets}` is far smaller; larger ones go to node:http. */
+export const QUICK_MAX_BODY_BYTES = 64 * 1024;
 
 export interface RequestHead {
   method: string;
@@ -15,6 +17,11 @@ export interface RequestHead {
   headers: Map<string, string>;
   /** Bytes of the head, the blank line included. */
   length: number;
+}
+
+/** A request with its whole body (`content-length` bytes; none without that header). */
+export interface QuickRequest extends RequestHead {
+  body: Buffer;
 }
 
 export interface QuickResponse {
@@ -33,20 +40,27 @@ export interface HeadDeadline {
 /**
  * Answers the requests that `answer` accepts straight on the socket; at the first request it does not
  * accept (or anything it cannot read), the connection and every byte read so far go to `handOff`.
- * Lets the supervisor serve `GET /v1/processes` — what `ps`, `up -d` and every ping ask — without
- * loading node:http, which costs an idle supervisor ~1 MB of RSS for as long as it lives.
+ * Lets the supervisor serve `GET /v1/processes` — what `ps`, `up -d` and every ping ask — and the
+ * CLI's start/stop/restart without loading node:http (~1 MB of RSS), Hono and zod, nor undici, which
+ * the first `Request` or `Headers` loads (~9 MB): an idle supervisor keeps them for as long as it lives.
+ * A body is read only when `content-length` gives its size, at most `maxBodyBytes` (the deadline
+ * covers it as it covers the head); a promised answer holds the connection's next request until it
+ * is written, and must not reject.
  */
 export function serveQuickly(
   socket: Socket,
-  answer: (head: RequestHead) => QuickResponse | null,
+  answer: (request: QuickRequest) => QuickResponse | Promise<QuickResponse> | null,
   handOff: (socket: Socket) => void,
   deadline: HeadDeadline = {
     ms: DEFAULT_API_LIMITS.headerTimeoutMs,
     clock: systemClock,
     onExpired: () => undefined,
   },
+  /** @default QUICK_MAX_BODY_BYTES */
+  maxBodyBytes = QUICK_MAX_BODY_BYTES,
 ): void {
   let buffered: Buffer = Buffer.alloc(0);
+  let busy = false;
   // The idle timeout below restarts with every byte: a client trickling one every few seconds would
   // hold the connection forever without this one, which does not.
   let headTimer: ClockTimer | null = null;
@@ -76,32 +90,66 @@ export function serveQuickly(
   const onTimeout = (): void => {
     socket.destroy();
   };
-  const onData = (chunk: Buffer): void => {
-    startHead();
-    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-    for (;;) {
+  /** Writes the answer; true when the connection ends with it. */
+  const send = (response: QuickResponse, close: boolean): boolean => {
+    socket.write(responseBytes(response, close));
+    if (!close) return false;
+    socket.off('data', onData);
+    socket.end();
+    return true;
+  };
+  const pump = (): void => {
+    while (!busy) {
       const head = readRequestHead(buffered);
       if (head === 'incomplete') {
         if (buffered.length > MAX_HEAD_BYTES) giveUp();
         return;
       }
-      const response = head === null || hasBody(head) ? null : answer(head);
-      if (head === null || response === null) {
+      const bodyLength = head === null ? null : readableBodyLength(head, maxBodyBytes);
+      if (head === null || bodyLength === null) {
+        giveUp();
+        return;
+      }
+      const end = head.length + bodyLength;
+      if (buffered.length < end) return;
+      const response = answer({ ...head, body: buffered.subarray(head.length, end) });
+      if (response === null) {
         giveUp();
         return;
       }
       endHead();
-      buffered = buffered.subarray(head.length);
+      buffered = buffered.subarray(end);
       const close = wantsClose(head);
-      socket.write(responseBytes(response, close));
-      if (close) {
-        socket.off('data', onData);
-        socket.end();
+      if (response instanceof Promise) {
+        busy = true;
+        socket.pause();
+        // An action may take as long as its processes take to stop: the client waits, and so do we.
+        socket.setTimeout(0);
+        response.then(
+          (resolved) => {
+            busy = false;
+            if (socket.destroyed) return;
+            socket.setTimeout(QUICK_IDLE_TIMEOUT_MS);
+            if (send(resolved, close)) return;
+            socket.resume();
+            if (buffered.length > 0) startHead();
+            pump();
+          },
+          // Documented never to happen: the answerer turns its failures into error answers.
+          () => socket.destroy(),
+        );
         return;
       }
+      if (send(response, close)) return;
       if (buffered.length === 0) return;
       startHead();
     }
+  };
+  const onData = (chunk: Buffer): void => {
+    // The next request's time starts once the one before it is answered.
+    if (!busy) startHead();
+    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+    pump();
   };
   startHead();
   socket.once('close', endHead);
@@ -132,14 +180,15 @@ export function readRequestHead(data: Buffer): RequestHead | 'incomplete' | null
   };
 }
 
-function hasBody(head: RequestHead): boolean {
-  const length = head.headers.get('content-length');
-  return (
-    head.headers.has('transfer-encoding') ||
-    head.headers.has('expect') ||
-    head.headers.has('upgrade') ||
-    (length !== undefined && length !== '0')
-  );
+/** The body's size when it is given and small enough to read here, else null (node:http reads it). */
+function readableBodyLength(head: RequestHead, max: number): number | null {
+  const { headers } = head;
+  if (headers.has('transfer-encoding') || headers.has('expect') || headers.has('upgrade')) return null;
+  const length = headers.get('content-length');
+  if (length === undefined) return 0;
+  if (!/^\d{1,9}$/.test(length)) return null;
+  const size = Number(length);
+  return size <= max ? size : null;
 }
 
 function wantsClose(head: RequestHead): boolean {
@@ -147,7 +196,15 @@ function wantsClose(head: RequestHead): boolean {
   return head.version === '1.0' ? connection !== 'keep-alive' : connection === 'close';
 }
 
-const STATUS_TEXT: Record<number, string> = { 200: 'OK', 401: 'Unauthorized', 500: 'Internal Server Error' };
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  409: 'Conflict',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
 
 function responseBytes(response: QuickResponse, close: boolean): Buffer {
   const body = Buffer.from(response.body);

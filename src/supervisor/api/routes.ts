@@ -14,18 +14,12 @@ import { bearerToken } from './bearer-token.js';
 import { DroppingQueue } from './event-queue.js';
 import { type ApiLimits, DEFAULT_API_LIMITS } from './limits.js';
 import { cookieValue, queryToken, TOKEN_COOKIE, tokenCookie, withoutToken } from './page-token.js';
+import { errorReply, MAX_TARGETS, TARGET_PATTERN, validAction, validId } from './request-checks.js';
 import { defaultWebRoot, readStaticFile } from './static-files.js';
 
-const ACTIONS = ['start', 'stop', 'restart'] as const;
-/** Names as the config allows them, optionally with a replica suffix: nothing else reaches the engine. */
-const processId = z.string().regex(/^[A-Za-z0-9_-]+(\.\d+)?$/, 'a process name such as api or worker.2');
-const target = z
-  .string()
-  .regex(
-    /^(all|(group|tag):[^\s]+|[A-Za-z0-9_-]+(\.\d+)?)$/,
-    'a target: name, name.N, group:G, tag:T or all',
-  );
-const actionBody = z.strictObject({ targets: z.array(target).min(1).max(500) });
+const target = z.string().regex(TARGET_PATTERN, 'a target: name, name.N, group:G, tag:T or all');
+/** What `actionTargets` accepts, with zod's words for what it refuses. */
+export const actionBody = z.strictObject({ targets: z.array(target).min(1).max(MAX_TARGETS) });
 const scaleBody = z.strictObject({ replicas: z.number().int().min(0).max(1000) });
 /** A count in a query string (`limit=0` is allowed: no earlier lines, as `tail -n 0`). */
 function countParam(what: string, max: number) {
@@ -55,19 +49,6 @@ const logQuery = z.strictObject({
  * meanwhile): a search over 1,000,000 ordinary lines takes well under it.
  */
 export const SEARCH_BUDGET_MS = 500;
-
-const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
-  OVRSEER_UNKNOWN_PROCESS: 404,
-  OVRSEER_NOT_FOUND: 404,
-  OVRSEER_REPORT_NOT_FOUND: 404,
-  OVRSEER_USAGE: 400,
-  OVRSEER_PATTERN_INVALID: 400,
-  OVRSEER_BAD_REQUEST: 400,
-  OVRSEER_LIMIT_EXCEEDED: 400,
-  OVRSEER_INVALID_STATE: 409,
-  OVRSEER_UNAUTHORIZED: 401,
-  OVRSEER_INPUT_FULL: 503,
-};
 
 function fail(c: Context, status: ContentfulStatusCode, code: string, message: string): Response {
   return c.json({ error: { code, message } }, status);
@@ -144,10 +125,8 @@ export function createApp(
     });
   }
   app.onError((error, c) => {
-    if (error instanceof OvrseerError)
-      return fail(c, STATUS_BY_CODE[error.code] ?? 500, error.code, error.message);
-    backend.reportError(error instanceof Error ? error : new Error(String(error)), 'api request');
-    return fail(c, 500, 'OVRSEER_INTERNAL', error instanceof Error ? error.message : String(error));
+    const reply = errorReply(error, (failure) => backend.reportError(failure, 'api request'));
+    return c.json(reply.body, reply.status as ContentfulStatusCode);
   });
   app.notFound((c) => fail(c, 404, 'OVRSEER_NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
 
@@ -223,23 +202,6 @@ export function createApp(
     c.text(await backend.metricsText(), 200, { 'content-type': 'text/plain; version=0.0.4' }),
   );
   return app;
-}
-
-function validId(name: string): string {
-  const parsed = processId.safeParse(name);
-  if (parsed.success) return parsed.data;
-  // A path segment is not a body field: say which part of the request is wrong, in the config's terms.
-  throw new OvrseerError(
-    'OVRSEER_USAGE',
-    `process name in the path: expected a name such as api or worker.2 (letters, digits, "_" and "-", then ".N" for a replica), got ${JSON.stringify(name)}`,
-  );
-}
-
-function validAction(action: string): (typeof ACTIONS)[number] {
-  const found = ACTIONS.find((known) => known === action);
-  if (found === undefined)
-    throw new OvrseerError('OVRSEER_NOT_FOUND', `unknown action "${action}" (start, stop or restart)`);
-  return found;
 }
 
 function toQuery(params: z.infer<typeof logQuery>, backend: ApiBackend): LogQuery {

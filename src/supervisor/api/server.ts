@@ -9,7 +9,9 @@ import type { ApiBackend } from './backend.js';
 import { bearerToken } from './bearer-token.js';
 import { type ApiLimits, DEFAULT_API_LIMITS, LimitNotice, UnauthenticatedGate } from './limits.js';
 import { cookieValue, TOKEN_COOKIE } from './page-token.js';
-import { type QuickResponse, type RequestHead, serveQuickly } from './quick-answer.js';
+import { quickAction } from './quick-actions.js';
+import { QUICK_MAX_BODY_BYTES, type QuickRequest, type QuickResponse, serveQuickly } from './quick-answer.js';
+import { errorReply } from './request-checks.js';
 import { ensureSocketDir, socketPathFor } from './socket-path.js';
 
 export { socketPathFor } from './socket-path.js';
@@ -45,7 +47,8 @@ interface Listening {
 /**
  * Serves the API on the project's unix socket (mode 0600 in the 0700 state dir) and optionally on TCP.
  * The listeners are plain `node:net` servers: `GET /v1/processes` — what `up -d`, `ps`, `down` and
- * every ping ask — is answered on the socket directly (see `serveQuickly`); any other request hands
+ * every ping ask — and, without a token, the CLI's start/stop/restart (quick-actions.ts) are
+ * answered on the socket directly (see `serveQuickly`); any other request hands
  * its connection to node:http, and Hono and zod, loaded on the first request that needs them. A
  * supervisor that only those clients talk to never loads them (~10 MB of RSS for as long as it lives).
  * Every listener bounds its connections, their heads, bodies and time (see `ApiLimits`).
@@ -174,9 +177,11 @@ export class ApiServer {
     socket.on('error', () => socket.destroy());
     serveQuickly(
       socket,
-      (head) => this.#quickAnswer(head, on, socket),
+      (request) => this.#quickAnswer(request, on, socket),
       (handed) => void this.#handOff(handed, on),
       { ms: this.#limits.headerTimeoutMs, clock: this.#clock, onExpired: () => on.headTimeouts.hit() },
+      // A larger body is Hono's to refuse (413) or to read.
+      Math.min(QUICK_MAX_BODY_BYTES, this.#limits.maxBodyBytes),
     );
   }
 
@@ -226,14 +231,21 @@ export class ApiServer {
     return server;
   }
 
-  #quickAnswer(head: RequestHead, on: Listening, socket: Socket): QuickResponse | null {
-    return head.method === 'GET' && isProcessList(head.target)
-      ? this.#processList(
-          presentedToken(head.headers.get('authorization'), head.headers.get('cookie')),
-          on,
-          socket,
-        )
-      : null;
+  #quickAnswer(
+    request: QuickRequest,
+    on: Listening,
+    socket: Socket,
+  ): QuickResponse | Promise<QuickResponse> | null {
+    if (request.method === 'GET' && isProcessList(request.target))
+      return request.body.length > 0
+        ? null
+        : this.#processList(
+            presentedToken(request.headers.get('authorization'), request.headers.get('cookie')),
+            on,
+            socket,
+          );
+    // With a token, Hono checks it (and the page's cookie and URL token) as for every other route.
+    return on.token === null ? quickAction(request, this.backend) : null;
   }
 
   #lazyListener(on: Listening): Listener {
@@ -283,11 +295,8 @@ export class ApiServer {
     try {
       return { status: 200, body: JSON.stringify(this.backend.rows()) };
     } catch (error) {
-      this.backend.reportError(error instanceof Error ? error : new Error(String(error)), 'api request');
-      return {
-        status: 500,
-        body: JSON.stringify({ error: { code: 'OVRSEER_INTERNAL', message: errorMessage(error) } }),
-      };
+      const reply = errorReply(error, (failure) => this.backend.reportError(failure, 'api request'));
+      return { status: reply.status, body: JSON.stringify(reply.body) };
     }
   }
 }

@@ -29,23 +29,36 @@ describe('serveQuickly', () => {
     for (const step of cleanup.splice(0)) step();
   });
 
-  /** A unix-socket server answering `GET /quick` with `{"n":<count>}`; anything else is handed off. */
+  /**
+   * A unix-socket server answering `GET /quick` without a body with `{"n":<count>}`, and `POST /later`
+   * with its body once `release` is called; anything else is handed off.
+   */
   async function serve(): Promise<{
     path: string;
     handed: { socket: Socket; data: Buffer[] }[];
     answered: () => number;
+    release: () => void;
   }> {
     const dir = mkdtempSync(join(tmpdir(), 'ovrseer-quick-'));
     const path = join(dir, 's.sock');
     const handed: { socket: Socket; data: Buffer[] }[] = [];
     let answered = 0;
+    let release = (): void => undefined;
     const sockets = new Set<Socket>();
     const server: Server = createServer((socket) => {
       sockets.add(socket);
       serveQuickly(
         socket,
-        (head) =>
-          head.target === '/quick' ? { status: 200, body: JSON.stringify({ n: ++answered }) } : null,
+        (request) => {
+          if (request.target === '/later')
+            return new Promise((resolve) => {
+              const body = request.body.toString();
+              release = () => resolve({ status: 200, body });
+            });
+          return request.target === '/quick' && request.body.length === 0
+            ? { status: 200, body: JSON.stringify({ n: ++answered }) }
+            : null;
+        },
         (taken) => {
           const entry = { socket: taken, data: [] as Buffer[] };
           handed.push(entry);
@@ -60,7 +73,7 @@ describe('serveQuickly', () => {
       server.close();
       rmSync(dir, { recursive: true, force: true });
     });
-    return { path, handed, answered: () => answered };
+    return { path, handed, answered: () => answered, release: () => release() };
   }
 
   function client(path: string): { socket: Socket; received: () => string; ended: () => boolean } {
@@ -127,5 +140,30 @@ describe('serveQuickly', () => {
     client(path).socket.write('NOT HTTP\r\n\r\n');
     await waitFor(() => handed.length === 2, 'both handed off');
     expect(answered()).toBe(0);
+  });
+
+  it('reads a body of content-length bytes in pieces, and holds the next request until a promised answer', async () => {
+    const { path, answered, release, handed } = await serve();
+    const c = client(path);
+    c.socket.write('POST /later HTTP/1.1\r\nContent-Length: 11\r\n\r\n{"a"');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    c.socket.write(':"bcd"}GET /quick HTTP/1.1\r\n\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(c.received()).toBe('');
+    expect(answered()).toBe(0);
+    release();
+    await waitFor(() => c.received().includes('{"n":1}'), 'both answers');
+    expect(c.received().indexOf('{"a":"bcd"}')).toBeLessThan(c.received().indexOf('{"n":1}'));
+    expect(handed).toHaveLength(0);
+  });
+
+  it('hands off a body it cannot size or that is over its limit', async () => {
+    const { path, handed } = await serve();
+    client(path).socket.write(
+      'POST /later HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
+    );
+    client(path).socket.write('POST /later HTTP/1.1\r\nContent-Length: 1x\r\n\r\n{}');
+    client(path).socket.write(`POST /later HTTP/1.1\r\nContent-Length: ${64 * 1024 + 1}\r\n\r\n{}`);
+    await waitFor(() => handed.length === 3, 'all handed off');
   });
 });
