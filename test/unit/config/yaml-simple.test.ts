@@ -135,4 +135,63 @@ describe('parseSimpleYaml', () => {
     }
     expect(simple).toBeGreaterThan(0);
   });
+
+  it('agrees with yaml on every mutation of the common forms it accepts (seeded)', () => {
+    const seeds = [`${BENCH}\n`, 'a:\n  b: { c: [x, "y", 1], d: -e }\n  f: g h # i\nj: true\n'];
+    const pieces = [
+      ':',
+      ': ',
+      '#',
+      ' #',
+      '-',
+      '- ',
+      ' ',
+      "'",
+      '"',
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      '\n',
+      '\n  ',
+      '0',
+      '.',
+      'e',
+      'x',
+      '~',
+      '?',
+      '&',
+      '*',
+      '!',
+      '|',
+      '%',
+      '@',
+    ];
+    let state = 20261203;
+    const random = (n: number): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state % n;
+    };
+    let accepted = 0;
+    for (let round = 0; round < 2000; round += 1) {
+      let text = seeds[round % seeds.length] as string;
+      for (let edits = 1 + random(3); edits > 0; edits -= 1) {
+        const at = random(text.length + 1);
+        text =
+          random(3) === 0
+            ? text.slice(0, at) + text.slice(at + 1)
+            : text.slice(0, at) + (pieces[random(pieces.length)] as string) + text.slice(at);
+      }
+      const { simple, yaml } = both(text);
+      if (simple === null) continue;
+      accepted += 1;
+      expect(yaml.doc.errors, JSON.stringify(text)).toEqual([]);
+      expect(yaml.doc.warnings, JSON.stringify(text)).toEqual([]);
+      expect(shape(simple.doc.contents), JSON.stringify(text)).toEqual(shape(yaml.doc.contents));
+      expect(simple.doc.toJS(), JSON.stringify(text)).toEqual(yaml.doc.toJS());
+      expect(simple.lineStarts).toEqual(yaml.lineStarts);
+    }
+    expect(accepted).toBeGreaterThan(100);
+  });
 });
