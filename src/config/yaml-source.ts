@@ -13,6 +13,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import { ConfigError, type ConfigIssue, errorMessage } from '../errors.js';
+import { parseSimpleYaml } from './yaml-simple.js';
 
 /** A key path into the document, as zod reports it: map keys and sequence indexes. */
 export type Path = readonly (string | number)[];
@@ -122,13 +123,11 @@ export function parseYaml(text: string, file: string): SourceDoc {
   // found below and reported as config errors with a position.
   // uniqueKeys false: yaml's own duplicate check compares each key with every earlier one (50,000
   // processes took minutes); `duplicateKeys` below does it with a set per map.
-  const doc = parseDocument(masked, {
-    lineCounter,
-    merge: true,
-    prettyErrors: true,
-    logLevel: 'error',
-    uniqueKeys: false,
-  });
+  const options = { merge: true, prettyErrors: true, logLevel: 'error', uniqueKeys: false } as const;
+  // The common form without yaml's parser (yaml-simple.ts); anything else, and every mistake, is yaml's.
+  const simple = parseSimpleYaml(masked, options);
+  if (simple !== null) for (const offset of simple.lineStarts) lineCounter.addNewLine(offset);
+  const doc = simple?.doc ?? parseDocument(masked, { lineCounter, ...options });
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((error): ConfigIssue => {
       const at = error.linePos?.[0];

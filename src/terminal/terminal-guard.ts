@@ -34,6 +34,7 @@ export class TerminalGuard {
   readonly #listeners = new Set<Lost>();
   #fallback: Lost | null = null;
   readonly #streams: (NodeJS.WritableStream | NodeJS.ReadableStream)[];
+  #disposed = false;
   readonly #onError = (error: Error): void =>
     this.#lose(describe(error), isErrnoException(error) && error.code === 'EIO');
   readonly #onSigpipe = (): void => this.#lose('SIGPIPE: the reader of the output went away', false);
@@ -41,12 +42,16 @@ export class TerminalGuard {
   #lost: string | null = null;
   #hungUp = false;
 
-  constructor(
-    streams: TerminalStreams = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
-  ) {
-    this.#streams = [streams.stdout, streams.stderr, streams.stdin];
-    for (const stream of this.#streams) stream.on('error', this.#onError);
-    for (const stream of [streams.stdout, streams.stderr]) setNonBlocking(stream);
+  /** Without `streams`: the process's own; its stdin is watched once something creates it. */
+  constructor(streams?: TerminalStreams) {
+    const { stdout, stderr } = streams ?? process;
+    this.#streams = [];
+    for (const stream of [stdout, stderr]) this.#watch(stream);
+    for (const stream of [stdout, stderr]) setNonBlocking(stream);
+    // Node creates `process.stdin` on its first use, which loads its stream classes (~10 ms of a
+    // command such as `validate`, which never reads it): a stdin nobody created cannot fail.
+    if (streams === undefined) onFirstGet(process, 'stdin', (stdin) => this.#watch(stdin));
+    else this.#watch(streams.stdin);
     process.on('SIGPIPE', this.#onSigpipe);
     process.on('SIGHUP', this.#onSighup);
   }
@@ -77,10 +82,17 @@ export class TerminalGuard {
   }
 
   dispose(): void {
+    this.#disposed = true;
     for (const stream of this.#streams) stream.off('error', this.#onError);
     process.off('SIGPIPE', this.#onSigpipe);
     process.off('SIGHUP', this.#onSighup);
     this.#listeners.clear();
+  }
+
+  #watch(stream: NodeJS.WritableStream | NodeJS.ReadableStream): void {
+    if (this.#disposed) return;
+    this.#streams.push(stream);
+    stream.on('error', this.#onError);
   }
 
   #lose(reason: string, hungUp: boolean): void {
@@ -99,6 +111,33 @@ function describe(error: Error): string {
     if (error.code === 'EIO') return 'the terminal went away (EIO)';
   }
   return `the terminal failed: ${errorMessage(error)}`;
+}
+
+/**
+ * Calls `then` with `target[key]` when it is first read, for a property Node defines as a lazy getter
+ * (`process.stdin`), without reading it now; at once when it is a plain value. A value the getter had
+ * made before is met on its next read.
+ */
+export function onFirstGet<T extends object, K extends keyof T>(
+  target: T,
+  key: K,
+  then: (value: T[K]) => void,
+): void {
+  const descriptor = Object.getOwnPropertyDescriptor(target, key);
+  const get = descriptor?.get;
+  if (descriptor === undefined || get === undefined || descriptor.configurable !== true) {
+    then(target[key]);
+    return;
+  }
+  Object.defineProperty(target, key, {
+    ...descriptor,
+    get(this: T) {
+      Object.defineProperty(target, key, descriptor);
+      const value = get.call(this) as T[K];
+      then(value);
+      return value;
+    },
+  });
 }
 
 /**

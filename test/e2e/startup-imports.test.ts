@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killStrayClis, runCli } from '../helpers/cli.js';
 import { killMarked } from '../helpers/processes.js';
@@ -86,6 +87,26 @@ describe('start-up loads only what the command needs', () => {
     expect([...cli]).toContain('dist/cli/bin.js');
     // No pattern to check: the regex engine is not loaded either.
     expect([...HEAVY, 're2js'].filter((name) => cli.has(name))).toEqual([]);
+  });
+
+  it('validate leaves process.stdin uncreated (its stream classes cost ~10 ms); the trace sees one created', async () => {
+    const p = project();
+    const { code, loaded } = await traced(['validate'], p.dir);
+    expect(code).toBe(0);
+    expect([...(loaded.get('cli/bin.js') ?? [])]).not.toContain('process.stdin');
+    const dir = mkdtempSync(join(tmpdir(), 'ovrseer-trace-'));
+    traces.push(dir);
+    const file = join(dir, 'trace.txt');
+    const script = join(dir, 'reads-stdin.cjs');
+    writeFileSync(script, 'process.stdin.on("error", () => {});\n');
+    const control = spawnSync(process.execPath, ['--import', join(FIXTURES, 'trace-packages.mjs'), script], {
+      env: { ...process.env, OVRSEER_TEST_PACKAGE_TRACE: file },
+      stdio: 'ignore',
+    });
+    expect(control.status).toBe(0);
+    expect([
+      ...(packagesByEntry(readFileSync(file, 'utf8')).get(`${basename(dir)}/reads-stdin.cjs`) ?? []),
+    ]).toContain('process.stdin');
   });
 
   it('up -d loads none of them in the CLI, and the detached supervisor no config parser', async () => {

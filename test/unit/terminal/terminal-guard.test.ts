@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TerminalGuard } from '../../../src/terminal/terminal-guard.js';
+import { onFirstGet, TerminalGuard } from '../../../src/terminal/terminal-guard.js';
 
 const guards: TerminalGuard[] = [];
 afterEach(() => {
@@ -63,5 +63,37 @@ describe('TerminalGuard and hang-ups', () => {
     const tty = guarded();
     tty.stdout.emit('error', errno('EIO'));
     expect(tty.guard.hungUp).toBe(true);
+  });
+});
+
+describe('onFirstGet (how the process guard meets its stdin)', () => {
+  it('waits for the first read of a lazy getter, calls back once, and leaves the getter as it was', () => {
+    let made = 0;
+    const target = {} as { stdin: { n: number } };
+    const descriptor = {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        made += 1;
+        return { n: made };
+      },
+    };
+    Object.defineProperty(target, 'stdin', descriptor);
+    const seen: unknown[] = [];
+    onFirstGet(target, 'stdin', (value) => seen.push(value));
+    expect(made).toBe(0);
+    expect(seen).toEqual([]);
+    const first = target.stdin;
+    expect(seen).toEqual([first]);
+    expect(target.stdin).toEqual({ n: 2 });
+    expect(seen).toHaveLength(1);
+    expect(Object.getOwnPropertyDescriptor(target, 'stdin')?.get).toBe(descriptor.get);
+  });
+
+  it('calls back at once for a plain value', () => {
+    const target = { stdin: 'there' };
+    const seen: string[] = [];
+    onFirstGet(target, 'stdin', (value) => seen.push(value));
+    expect(seen).toEqual(['there']);
   });
 });
