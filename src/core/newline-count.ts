@@ -1,4 +1,4 @@
-import { instantiate, name, section, sized, WASM_HEADER } from '../os/wasm-module.js';
+import { lazyWasmFunction, oneFunctionModule } from '../os/wasm-module.js';
 
 /**
  * Counts newline bytes. The supervisor counts the lines of every pipe read, and a JS loop over bytes
@@ -47,35 +47,11 @@ const BODY = [
   ...[0x20, 3, 0x0b],
 ];
 
-const MODULE = new Uint8Array([
-  ...WASM_HEADER,
-  ...section(1, [1, 0x60, 2, 0x7f, 0x7f, 1, 0x7f]),
-  ...section(3, [1, 0]),
-  ...section(5, [1, 0, PAGES]),
-  ...section(7, [2, ...name('count'), 0, 0, ...name('memory'), 2, 0]),
-  ...section(10, [1, ...sized(BODY)]),
-]);
-
-interface Counter {
-  count(at: number, length: number): number;
-  memory: Uint8Array;
-}
-
-let counter: Counter | null | undefined;
-
 /** Compiled on first use; `null` where WebAssembly (or its SIMD) is not there: the loop then. */
-function wasmCounter(): Counter | null {
-  if (counter !== undefined) return counter;
-  const exports = instantiate(MODULE);
-  counter =
-    exports === null
-      ? null
-      : {
-          count: exports.count as Counter['count'],
-          memory: new Uint8Array((exports.memory as { buffer: ArrayBuffer }).buffer),
-        };
-  return counter;
-}
+const wasmCounter = lazyWasmFunction<(at: number, length: number) => number>(
+  oneFunctionModule('count', [2, 0x7f, 0x7f, 1, 0x7f], PAGES, BODY),
+  'count',
+);
 
 /** Which counter runs here: `wasm`, or the `loop` where WebAssembly SIMD is missing. */
 export function newlineCounterKind(): 'wasm' | 'loop' {
@@ -90,7 +66,7 @@ export function countNewlines(bytes: Uint8Array, from = 0, to = bytes.length): n
   for (let at = from; at < to; at += WINDOW) {
     const end = Math.min(to, at + WINDOW);
     wasm.memory.set(bytes.subarray(at, end), 0);
-    count += wasm.count(0, end - at);
+    count += wasm.call(0, end - at);
   }
   return count;
 }

@@ -1,4 +1,4 @@
-import { instantiate, name, section, sized, WASM_HEADER } from './wasm-module.js';
+import { lazyWasmFunction, oneFunctionModule } from './wasm-module.js';
 
 /**
  * A 64-bit hash of a byte string, to tell a damaged file from a good one (os/code-cache.ts): each
@@ -45,34 +45,10 @@ const BODY = [
   ...[0x20, 2, 0x0b],
 ];
 
-const MODULE = new Uint8Array([
-  ...WASM_HEADER,
-  ...section(1, [1, 0x60, 3, 0x7f, 0x7f, 0x7e, 1, 0x7e]),
-  ...section(3, [1, 0]),
-  ...section(5, [1, 0, PAGES]),
-  ...section(7, [2, ...name('hash'), 0, 0, ...name('memory'), 2, 0]),
-  ...section(10, [1, ...sized(BODY)]),
-]);
-
-interface Hasher {
-  hash(at: number, end: number, state: bigint): bigint;
-  memory: Uint8Array;
-}
-
-let hasher: Hasher | null | undefined;
-
-function wasmHasher(): Hasher | null {
-  if (hasher !== undefined) return hasher;
-  const exports = instantiate(MODULE);
-  hasher =
-    exports === null
-      ? null
-      : {
-          hash: exports.hash as Hasher['hash'],
-          memory: new Uint8Array((exports.memory as { buffer: ArrayBuffer }).buffer),
-        };
-  return hasher;
-}
+const wasmHasher = lazyWasmFunction<(at: number, end: number, state: bigint) => bigint>(
+  oneFunctionModule('hash', [3, 0x7f, 0x7f, 0x7e, 1, 0x7e], PAGES, BODY),
+  'hash',
+);
 
 /** The hash of `bytes`, as 8 bytes (little-endian). */
 export function payloadHash(bytes: Uint8Array): Buffer {
@@ -89,7 +65,7 @@ export function payloadHash(bytes: Uint8Array): Buffer {
     }
     wasm.memory.set(bytes.subarray(at, end), 0);
     wasm.memory.fill(0, length, padded);
-    state = BigInt.asUintN(64, wasm.hash(0, padded, state));
+    state = BigInt.asUintN(64, wasm.call(0, padded, state));
   }
   const out = Buffer.allocUnsafe(8);
   out.writeBigUInt64LE(state, 0);

@@ -5,7 +5,7 @@
  */
 
 /** `bytes` after their length (unsigned LEB128), as a wasm section or function body is. */
-export function sized(bytes: readonly number[]): number[] {
+function sized(bytes: readonly number[]): number[] {
   const size: number[] = [];
   let rest = bytes.length;
   do {
@@ -15,25 +15,25 @@ export function sized(bytes: readonly number[]): number[] {
   return [...size, ...bytes];
 }
 
-export function section(id: number, bytes: readonly number[]): number[] {
+function section(id: number, bytes: readonly number[]): number[] {
   return [id, ...sized(bytes)];
 }
 
-export function name(text: string): number[] {
+function name(text: string): number[] {
   return [text.length, ...[...text].map((char) => char.charCodeAt(0))];
 }
 
 /** The magic and version every module starts with. */
-export const WASM_HEADER: readonly number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+const WASM_HEADER: readonly number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
 /** The part of the WebAssembly global used here (the project's TypeScript lib has no DOM types). */
-export interface WasmApi {
+interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object) => { exports: Record<string, unknown> };
 }
 
 /** The exports of `bytes` instantiated, or null where WebAssembly (or what the module uses) is not there. */
-export function instantiate(bytes: Uint8Array): Record<string, unknown> | null {
+function instantiate(bytes: Uint8Array): Record<string, unknown> | null {
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (api === undefined) return null;
   try {
@@ -43,4 +43,47 @@ export function instantiate(bytes: Uint8Array): Record<string, unknown> | null {
     if (!(error instanceof Error)) throw error;
     return null;
   }
+}
+
+/**
+ * A module of one function and one memory, both exported: `signature` is the function type's
+ * params and results (`[count, ...types, count, ...types]`), `body` its locals and code.
+ */
+export function oneFunctionModule(
+  exportName: string,
+  signature: readonly number[],
+  pages: number,
+  body: readonly number[],
+): Uint8Array {
+  return new Uint8Array([
+    ...WASM_HEADER,
+    ...section(1, [1, 0x60, ...signature]),
+    ...section(3, [1, 0]),
+    ...section(5, [1, 0, pages]),
+    ...section(7, [2, ...name(exportName), 0, 0, ...name('memory'), 2, 0]),
+    ...section(10, [1, ...sized(body)]),
+  ]);
+}
+
+export interface WasmFunction<F> {
+  call: F;
+  /** The module's memory, where the function's input is copied. */
+  memory: Uint8Array;
+}
+
+/** The module's function, compiled on first use; null where WebAssembly (or what it uses) is not there. */
+export function lazyWasmFunction<F>(bytes: Uint8Array, exportName: string): () => WasmFunction<F> | null {
+  let compiled: WasmFunction<F> | null | undefined;
+  return () => {
+    if (compiled !== undefined) return compiled;
+    const exports = instantiate(bytes);
+    compiled =
+      exports === null
+        ? null
+        : {
+            call: exports[exportName] as F,
+            memory: new Uint8Array((exports.memory as { buffer: ArrayBuffer }).buffer),
+          };
+    return compiled;
+  };
 }
