@@ -35,9 +35,9 @@ const NO_BYTES = Buffer.alloc(0);
  * row (a sleeper: no tick, no page fault, same parent) is read less often, up to every `maxSkip` passes;
  * until then the last figures stand for it. One that ran is read every pass again. An idle process
  * cannot grow or use CPU without running, so what this misses is only how soon a sleeper that
- * wakes is seen: within `maxSkip` passes.
+ * wakes is seen: within `maxSkip` passes (`idleSkip`: up to twice that with hundreds of sleepers).
  *
- * Which files are due in a pass is kept in a ring of `maxSkip + 1` buckets of pids, so that a pass
+ * Which files are due in a pass is kept in a ring of `2 * maxSkip + 1` buckets of pids, so that a pass
  * reads the due ones without walking the others (`readDue`); only a pass that saw a change walks
  * them all, to fill the process table (`readAll`).
  */
@@ -65,13 +65,28 @@ export class StatFiles {
   lastPid = -1;
   ended = 0;
 
+  /** Most passes between two reads of an idle process: `maxSkip`, up to twice it in a big project. */
+  readonly #longestSkip: number;
+
   constructor(
     private readonly buffer: Buffer,
-    /** An idle process is read at least every this many passes. @default 8 */
+    /** An idle process is read at least every this many passes (in a big project, twice as many). @default 8 */
     private readonly maxSkip = 8,
+    /**
+     * Idle files a pass reads, about, that the skip may grow to keep to (up to `2 * maxSkip`): with
+     * 500 sleepers, reading 1/8 of them each pass was a third of an idle supervisor's time. @default 32
+     */
+    private readonly idleReadsPerPass = 32,
   ) {
-    this.#due = Array.from({ length: maxSkip + 1 }, () => new Int32Array(16));
-    this.#dueCount = new Int32Array(maxSkip + 1);
+    this.#longestSkip = 2 * maxSkip;
+    this.#due = Array.from({ length: this.#longestSkip + 1 }, () => new Int32Array(16));
+    this.#dueCount = new Int32Array(this.#longestSkip + 1);
+  }
+
+  /** The skip an idle process reaches now: `maxSkip`, more when that would read more than `idleReadsPerPass` files a pass. */
+  get idleSkip(): number {
+    const wanted = Math.ceil(this.#files.size / this.idleReadsPerPass);
+    return Math.min(this.#longestSkip, Math.max(this.maxSkip, wanted));
   }
 
   get size(): number {
@@ -106,7 +121,7 @@ export class StatFiles {
     const slot = pass % this.#due.length;
     const pids = this.#due[slot] ?? new Int32Array(0);
     const count = this.#dueCount[slot] ?? 0;
-    // Reading schedules into other buckets only (a skip is 1 to maxSkip passes), never this one.
+    // Reading schedules into other buckets only (a skip is 1 to 2 * maxSkip passes), never this one.
     this.#dueCount[slot] = 0;
     for (let index = 0; index < count; index += 1) {
       const pid = pids[index] ?? 0;
@@ -263,8 +278,8 @@ export class StatFiles {
     }
     // A first read is a change; so is any figure that moved.
     kept.idle = same ? kept.idle + 1 : 0;
-    // Read every pass while it changes; after two quiet reads, every 2, 4, … `maxSkip` passes.
-    const skip = kept.idle < 2 ? 1 : Math.min(this.maxSkip, 2 ** (kept.idle - 1));
+    // Read every pass while it changes; after two quiet reads, every 2, 4, … `idleSkip` passes.
+    const skip = kept.idle < 2 ? 1 : Math.min(this.idleSkip, 2 ** (kept.idle - 1));
     kept.span = Math.max(1, pass - kept.lastRead);
     kept.due = pass + skip;
     kept.lastRead = pass;

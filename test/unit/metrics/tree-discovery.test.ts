@@ -201,6 +201,32 @@ describe('LinuxTreeSource between listings of /proc', () => {
     expect(cpu).toBeGreaterThan(0);
   });
 
+  it('reads the idle processes of a big project less often, about 32 files a pass, up to every 16 passes', () => {
+    proc = host();
+    const pids: number[] = [];
+    for (let pid = 1000; pid < 1400; pid += 1) {
+      proc.add({ pid, ppid: 100, pgrp: 100, start: 600 });
+      pids.push(pid);
+    }
+    proc.children(100, pids).lastPid(1399);
+    const s = source(8);
+    for (let pass = 0; pass < 40; pass += 1) s.sample([api]);
+    expect(s.sample([api])[0]?.processes).toBe(401);
+    const reads = s.reader.statReads;
+    for (let pass = 0; pass < 64; pass += 1) s.sample([api]);
+    // 401 sleepers every 13 passes (401 / 32, between 8 and 16): ~2,000 reads in 64 passes, not ~3,200.
+    expect(s.reader.statReads - reads).toBeLessThanOrEqual(Math.ceil((401 * 64) / 13) + 401);
+    expect(s.reader.statReads - reads).toBeGreaterThanOrEqual(Math.floor((401 * 64) / 16));
+    // A sleeper that wakes is seen within 16 passes.
+    proc.add({ pid: 1200, ppid: 100, pgrp: 100, start: 600, utime: 30 });
+    let cpu = 0;
+    for (let pass = 0; pass < 16 && cpu === 0; pass += 1) {
+      proc.uptime(1001 + pass);
+      cpu = s.sample([api])[0]?.cpu ?? 0;
+    }
+    expect(cpu).toBeGreaterThan(0);
+  });
+
   it('reads the host again every 60 passes only if a process of the trees ran while one was created', () => {
     proc = host();
     const s = source(8);
