@@ -13,7 +13,7 @@ type UpCliOptions = Omit<UpOptions, 'names'> & {
   abortOnContainerFailure?: boolean;
 };
 
-function buildProgram(): Command {
+export function buildProgram(): Command {
   const program = new Command('ovrseer')
     .description(
       'Start a set of processes in dependency order, watch them, and stop them with nothing left behind.',
@@ -249,6 +249,26 @@ function registerControlCommands(program: Command): void {
     .action(async (options: { file?: string; port?: number; host?: string; open?: boolean }) => {
       const { runDashboard } = await import('./commands/dashboard.js');
       throw new ExitRequest(await runDashboard(options));
+    });
+  program
+    .command('completion')
+    .description(
+      'print the shell completion script: source <(ovrseer completion bash) (README: where to put it)',
+    )
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish'] as const))
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      const { runCompletionScript } = await import('./commands/completion.js');
+      throw new ExitRequest(runCompletionScript(shell));
+    });
+  // What the completion scripts run at each Tab; not for people, so not in --help.
+  program
+    .command('__complete', { hidden: true })
+    .argument('<shell>')
+    .argument('[words...]')
+    .allowUnknownOption()
+    .action(async (shell: string, words: string[]) => {
+      const { runComplete } = await import('./commands/completion.js');
+      throw new ExitRequest(await runComplete(program, shell, words));
     });
   program
     .command('down')
