@@ -251,6 +251,14 @@ function registerControlCommands(program: Command): void {
       throw new ExitRequest(await runDashboard(options));
     });
   program
+    .command('mcp')
+    .description('a Model Context Protocol server over stdio for AI coding agents (README: how to add it)')
+    .option('-f, --file <file>', FILE_HELP)
+    .action(async (options: { file?: string }) => {
+      const { runMcp } = await import('./commands/mcp.js');
+      throw new ExitRequest(await runMcp(options));
+    });
+  program
     .command('completion')
     .description(
       'print the shell completion script: source <(ovrseer completion bash) (README: where to put it)',

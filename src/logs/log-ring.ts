@@ -198,7 +198,8 @@ export class LogRing {
       }
       return out;
     }
-    for (let i = this.#size - 1; i >= 0 && out.length < query.limit; i -= 1) {
+    const end = query.before === Number.POSITIVE_INFINITY ? this.#size : this.#firstAfter(query.before - 1);
+    for (let i = end - 1; i >= 0 && out.length < query.limit; i -= 1) {
       const slot = this.#slot(i);
       if ((this.#seqs[slot] ?? 0) <= query.after) break;
       if (this.#matches(slot, query, text)) out.push(slot);

@@ -19,6 +19,8 @@ export interface CompiledQuery {
   /** Bit per stream code. */
   streamMask: number;
   after: number;
+  /** Only entries with a smaller seq (paging back). */
+  before: number;
   /** `null` when there is no text condition. */
   matchText: ((text: string) => boolean) | null;
   limit: number;
@@ -42,6 +44,7 @@ export function compileQuery(query: LogQuery): CompiledQuery {
     minLevel: query.level === undefined ? 0 : levelCode(query.level),
     streamMask,
     after: query.after ?? 0,
+    before: query.before ?? Number.POSITIVE_INFINITY,
     matchText:
       query.grep === undefined
         ? null

@@ -49,6 +49,11 @@ export interface LogQuery {
   /** Only entries with a greater `seq` (a cursor from an earlier result). */
   after?: number;
   /**
+   * Only entries with a smaller `seq`: the page before one already read (newest `limit` of them).
+   * Entries read from files have no seq and are not returned with it.
+   */
+  before?: number;
+  /**
    * Most milliseconds a `grep` may take before the query throws OVRSEER_LIMIT_EXCEEDED (the API's
    * searches, so that one cannot hold the supervisor). @default Infinity
    */

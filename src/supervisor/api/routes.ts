@@ -41,6 +41,8 @@ const logQuery = z.strictObject({
   fixed: z.enum(['0', '1']).optional(),
   ignore_case: z.enum(['0', '1']).optional(),
   after: countParam('entries (a seq)', Number.MAX_SAFE_INTEGER).optional(),
+  /** Lines older than this seq only: the page before one read (the MCP server's paging). */
+  before: countParam('entries (a seq)', Number.MAX_SAFE_INTEGER).optional(),
   batch: z.enum(['0', '1']).optional(),
 });
 
@@ -231,6 +233,7 @@ function toQuery(params: z.infer<typeof logQuery>, backend: ApiBackend): LogQuer
   if (params.since !== undefined) query.since = parseSince(params.since);
   if (params.level !== undefined) query.level = params.level;
   if (params.limit !== undefined) query.limit = params.limit;
+  if (params.before !== undefined) query.before = params.before;
   if (params.after !== undefined) query.after = params.after;
   return query;
 }
