@@ -98,7 +98,7 @@ export function Processes({ live, filter, onFilter, filterRef, selected, onSelec
         {scope !== '' && (
           <span className="scope">
             {scope}:
-            {(['start', 'stop', 'restart'] as const).map((action) => (
+            {(['start', 'stop', 'restart', 'pause', 'resume'] as const).map((action) => (
               <ActionButton key={action} action={action} targets={[scope]} />
             ))}
           </span>
