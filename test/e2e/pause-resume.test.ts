@@ -7,7 +7,7 @@ import { runCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { isRunning, markedPids } from '../helpers/processes.js';
 import { fixtureCommand, NODE, type TempProject, tempProject } from '../helpers/project.js';
-import { endProjects } from '../helpers/supervised.js';
+import { endProjects, supervisorPid } from '../helpers/supervised.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 /**
@@ -189,5 +189,30 @@ processes:
     expect(down.code).toBe(0);
     expect(existsSync(join(p.dir, 'term-trap.txt'))).toBe(true);
     expect(markedPids(p.name)).toEqual([]);
+  });
+
+  it('a supervisor killed while a child is paused: the next up ends the paused leftover through its handler', async () => {
+    const p = project(
+      `
+name: "{{name}}"
+processes:
+  trap:
+    command: ["${NODE}", trap.mjs]
+    ready: { log: "trap pid" }
+`,
+      { 'trap.mjs': TRAP },
+    );
+    expect((await runCli(['up', '-d'], { cwd: p.dir })).code).toBe(0);
+    const { pid } = await row(p, 'trap');
+    expect((await runCli(['pause', 'trap'], { cwd: p.dir })).code).toBe(0);
+    const supervisor = supervisorPid(p) as number;
+    process.kill(supervisor, 'SIGKILL');
+    await waitFor(() => !isRunning(supervisor), 'the supervisor gone');
+    expect(procState(pid as number)).toBe('T');
+    const again = await runCli(['up', '-d'], { cwd: p.dir });
+    expect(again.code).toBe(0);
+    expect(isRunning(pid as number)).toBe(false);
+    expect(readFileSync(join(p.dir, 'term-trap.txt'), 'utf8')).toBe('handled');
+    expect((await row(p, 'trap')).status).toBe('ready');
   });
 });
