@@ -210,10 +210,17 @@ function registerControlCommands(program: Command): void {
       const { runPs } = await import('./commands/control.js');
       throw new ExitRequest(await runPs(options));
     });
-  for (const action of ['start', 'stop', 'restart'] as const) {
+  const descriptions = {
+    start: 'start processes of the running project',
+    stop: 'stop processes of the running project',
+    restart: 'restart processes of the running project',
+    pause: 'pause processes (SIGSTOP to the whole tree; probes wait) until resumed',
+    resume: 'resume paused processes (SIGCONT) in the state they were paused in',
+  } as const;
+  for (const action of ['start', 'stop', 'restart', 'pause', 'resume'] as const) {
     program
       .command(action)
-      .description(`${action} processes of the running project`)
+      .description(descriptions[action])
       .argument('<targets...>', 'name, name.N, group:G, tag:T or all')
       .option('-f, --file <file>', FILE_HELP)
       .action(async (targets: string[], options: { file?: string }) => {

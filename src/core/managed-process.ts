@@ -7,6 +7,7 @@ import type { CrashReportSink, CrashReportType, ErrorContext, LogStream, Manager
 import { signalGroup } from './kill.js';
 import { instanceEnv, launch } from './launch.js';
 import { isBorrower, LineBatch } from './line-batch.js';
+import { isPausable, notPausable, notPaused, signalTree } from './pause.js';
 import { HealthMonitor } from './probes/health-monitor.js';
 import { probeForInstance } from './probes/instance-probe.js';
 import type { Probe, ProbeContext, ProbeFactory } from './probes/probe.js';
@@ -109,6 +110,8 @@ export class ManagedProcess {
   #readiness: AbortController | null = null;
   #healthMonitor: HealthMonitor | null = null;
   #backoffTimer: ClockTimer | null = null;
+  /** While `paused`: the state `resume` returns to. */
+  #pausedFrom: 'running' | 'ready' | null = null;
   /** Counts stops (and restarts): a start asked for before the latest one is void. */
   #startIntent = 0;
   readonly #lineListeners = new Set<(text: string) => void>();
@@ -305,12 +308,62 @@ export class ManagedProcess {
   }
 
   /**
+   * SIGSTOPs the whole tree (group and escapees). Readiness and liveness checks stop with it — a paused
+   * process is never found unhealthy, and its ready timeout does not run out — and start afresh on
+   * `resume`. Pausing a paused instance does nothing; one that is not running or ready is refused
+   * (OVRSEER_NOT_PAUSABLE).
+   */
+  pause(reason = 'pause requested'): Promise<void> {
+    if (this.#state === 'paused') return Promise.resolve();
+    if (!isPausable(this.#state)) return Promise.reject(notPausable(this.id, this.#state));
+    return this.#serialize(async () => {
+      const from = this.#state;
+      // A stop or an exit got in first while this waited for the lock: nothing is left to pause.
+      if (!isPausable(from) || this.#lastPid === null || this.#stopRequested) return;
+      this.#readiness?.abort();
+      this.#readiness = null;
+      this.#healthMonitor?.stop();
+      this.#healthMonitor = null;
+      await this.#signalTree('SIGSTOP');
+      this.#pausedFrom = from;
+      this.#transition('paused', reason);
+    });
+  }
+
+  /**
+   * SIGCONTs the whole tree and returns to the state the pause left, restarting its checks: a run
+   * paused before it was ready gets its whole ready timeout again. Resuming a running instance does
+   * nothing; one that is neither is refused (OVRSEER_NOT_PAUSED).
+   */
+  resume(reason = 'resume requested'): Promise<void> {
+    if (isPausable(this.#state)) return Promise.resolve();
+    if (this.#state !== 'paused') return Promise.reject(notPaused(this.id, this.#state));
+    return this.#serialize(async () => {
+      if (this.#state !== 'paused') return;
+      await this.#signalTree('SIGCONT');
+      const to = this.#pausedFrom ?? 'running';
+      this.#pausedFrom = null;
+      this.#transition(to, reason);
+      if (to === 'running' && this.spec.ready.length > 0) void this.#checkReadiness();
+      else this.#startHealthMonitor();
+    });
+  }
+
+  #signalTree(signal: 'SIGSTOP' | 'SIGCONT'): Promise<number> {
+    const pgid = this.#lastPid;
+    if (pgid === null) return Promise.resolve(0);
+    return signalTree({ pgid, projectId: this.context.project.id, marker: this.marker }, signal);
+  }
+
+  /**
    * Ends the current run for a reason of ovrseer's (unhealthy, over its memory limit). Unlike a stop,
    * the restart policy then decides what happens, as after a crash.
    */
   endRun(cause: ExitCause): Promise<void> {
     return this.#serialize(async () => {
-      if (!isLive(this.#state) || this.#lastPid === null || this.#stopRequested) return;
+      // Liveness waits while paused (a stopped process cannot answer, nor grow).
+      if (!isLive(this.#state) || this.#state === 'paused' || this.#lastPid === null || this.#stopRequested)
+        return;
       this.#exitCause = cause;
       this.#emitLine('system', `${cause.reason}: ending the process`);
       await this.#endLeftovers(this.#exited ?? Promise.resolve());
@@ -364,6 +417,7 @@ export class ManagedProcess {
     this.#transition('starting', reason);
     this.#stopRequested = false;
     this.#exitCause = null;
+    this.#pausedFrom = null;
     const launched = await launch(this.spec, this.instance, this.context, this.marker);
     if (!launched.ok) {
       this.#transition('failed', launched.reason);
@@ -446,6 +500,8 @@ export class ManagedProcess {
 
   async #handleUnrequestedExit(exit: ExitInfo): Promise<void> {
     if (!isLive(this.#state) || this.#stopRequested) return;
+    // Killed from outside while paused: what is left of the tree is still stopped.
+    if (this.#state === 'paused') await this.#signalTree('SIGCONT');
     // Children left behind by the leader would hold ports and files the next run needs.
     await this.#endLeftovers(Promise.resolve());
     const cause = this.#exitCause;
@@ -572,6 +628,8 @@ export class ManagedProcess {
     const pid = this.#lastPid;
     this.#stopRequested = true;
     this.#readiness?.abort();
+    // A stopped process cannot run its signal handler (nor a stop command reach it) until continued.
+    if (this.#state === 'paused') await this.#continueForStop();
     const since = this.context.clock.now();
     const force = options.force ?? false;
     this.#stopProgress = {
@@ -610,6 +668,16 @@ export class ManagedProcess {
       this.#transition('stopped', reason);
     } else {
       this.#transition('failed', failure);
+    }
+  }
+
+  async #continueForStop(): Promise<void> {
+    this.#pausedFrom = null;
+    try {
+      await this.#signalTree('SIGCONT');
+    } catch (error) {
+      // The stop goes on: its signal is followed by SIGCONT anyway, and SIGKILL needs none.
+      this.context.reportError(toError(error), { operation: 'resume before stop', severity: 'warning' });
     }
   }
 

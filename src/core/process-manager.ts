@@ -23,6 +23,7 @@ import {
 } from './graph.js';
 import { borrows, perLine } from './line-batch.js';
 import { ManagedProcess, type ManagedProcessContext, type ProcessInfo } from './managed-process.js';
+import { pauseTargets } from './pause.js';
 import type { Plugin } from './plugin.js';
 import { PluginHost } from './plugin-host.js';
 import { createProbe } from './probes/create-probe.js';
@@ -255,6 +256,31 @@ export class ProcessManager {
   async stop(selectors: readonly string[]): Promise<void> {
     const targets = this.select(selectors);
     await Promise.all(targets.map((instance) => instance.stop('stop requested')));
+  }
+
+  /**
+   * SIGSTOPs the selected instances' whole trees (`api`, `worker.2`, `group:web`, `tag:db`, `all`):
+   * state `paused`, probes and liveness suspended until `resume`. A named instance that is not running
+   * or ready is refused (OVRSEER_NOT_PAUSABLE) before anything is paused; `group:`/`tag:`/`all` skip
+   * such instances. Resolves with the instances paused (already paused ones included).
+   */
+  async pause(selectors: readonly string[]): Promise<ProcessInfo[]> {
+    if (this.#shutdown !== null)
+      throw new OvrseerError('OVRSEER_INVALID_STATE', 'the project is shutting down');
+    const targets = pauseTargets(selectors, this.select(selectors), 'pause');
+    await Promise.all(targets.map((instance) => instance.pause('pause requested')));
+    return targets.map((instance) => instance.info());
+  }
+
+  /**
+   * SIGCONTs the selected paused instances; each returns to the state it was paused in (running or
+   * ready) and its checks start afresh. A named instance that is neither paused nor running is refused
+   * (OVRSEER_NOT_PAUSED).
+   */
+  async resume(selectors: readonly string[]): Promise<ProcessInfo[]> {
+    const targets = pauseTargets(selectors, this.select(selectors), 'resume');
+    await Promise.all(targets.map((instance) => instance.resume('resume requested')));
+    return targets.map((instance) => instance.info());
   }
 
   /** Restarts the selected processes; a manual restart clears a give-up. */

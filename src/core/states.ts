@@ -6,6 +6,7 @@ export type ProcessState =
   | 'starting'
   | 'running'
   | 'ready'
+  | 'paused'
   | 'stopping'
   | 'stopped'
   | 'completed'
@@ -20,8 +21,10 @@ const TRANSITIONS: Readonly<Record<ProcessState, readonly ProcessState[]>> = {
   stopped: ['pending', 'starting'],
   pending: ['starting', 'failed', 'stopped'],
   starting: ['running', 'failed', 'stopping', 'crashed', 'completed'],
-  running: ['ready', 'stopping', 'crashed', 'completed', 'failed'],
-  ready: ['stopping', 'crashed', 'completed', 'failed'],
+  running: ['ready', 'paused', 'stopping', 'crashed', 'completed', 'failed'],
+  ready: ['paused', 'stopping', 'crashed', 'completed', 'failed'],
+  // Resume returns to the state the pause left; a paused process can still die (SIGKILL from outside).
+  paused: ['running', 'ready', 'stopping', 'crashed', 'completed', 'failed'],
   // A stop that ends a failed readiness check finishes in `failed`, not `stopped`.
   stopping: ['stopped', 'failed'],
   completed: ['pending', 'starting', 'backoff'],
@@ -41,7 +44,16 @@ export function assertTransition(processId: string, from: ProcessState, to: Proc
 }
 
 /** States in which the OS process exists (or is about to). */
-export const LIVE_STATES: ReadonlySet<ProcessState> = new Set(['starting', 'running', 'ready', 'stopping']);
+export const LIVE_STATES: ReadonlySet<ProcessState> = new Set([
+  'starting',
+  'running',
+  'ready',
+  'paused',
+  'stopping',
+]);
+
+/** The states `pause` acts on (the process runs its own code, not ovrseer's start or stop). */
+export const PAUSABLE_STATES: ReadonlySet<ProcessState> = new Set(['running', 'ready']);
 
 /** States from which nothing happens without a request from outside. */
 export const SETTLED_STATES: ReadonlySet<ProcessState> = new Set([

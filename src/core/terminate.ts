@@ -37,7 +37,8 @@ export interface EndGroupOptions {
 }
 
 /**
- * Ends a whole process group: the stop command (if any), then the signal (unless `commandOnly`), then
+ * Ends a whole process group: the stop command (if any), then the signal (unless `commandOnly`) followed
+ * by SIGCONT (a stopped process acts on its signal only once continued), then
  * SIGKILL when the timeout runs out. Resolves once no process of the group is left — the leader's exit alone is not
  * enough, since children that ignore the signal outlive it.
  */
@@ -59,7 +60,7 @@ export async function endGroup(options: EndGroupOptions): Promise<{ escalated: b
     }
   }
   if (options.beforeSignal === undefined || options.commandOnly !== true) {
-    signalGroup(pgid, options.signal);
+    if (signalGroup(pgid, options.signal)) signalGroup(pgid, 'SIGCONT');
     options.onSignal?.(options.signal);
   }
   await waitAtMost(clock, options.leaderExited, Math.max(0, deadline - clock.now()));
@@ -117,7 +118,7 @@ export async function endMarkedProcesses(options: EndMarkedOptions): Promise<Mar
   const start = clock.now();
   let alive = found
     .map((escapee) => ({ ...escapee, policy: options.policyFor(escapee.marker) }))
-    .filter((escapee) => signalPid(escapee.pid, escapee.policy.signal));
+    .filter((escapee) => signalAndContinue(escapee.pid, escapee.policy.signal));
   while (alive.length > 0) {
     const now = clock.now();
     for (const escapee of alive) {
@@ -135,4 +136,14 @@ export async function endMarkedProcesses(options: EndMarkedOptions): Promise<Mar
     );
   }
   return found;
+}
+
+/**
+ * The stop signal, then SIGCONT (as systemd's `kill_and_sigcont`): a stopped process — paused by
+ * `ovrseer pause`, or left paused by a supervisor that died — only acts on its signal once continued.
+ */
+function signalAndContinue(pid: number, signal: NodeJS.Signals): boolean {
+  if (!signalPid(pid, signal)) return false;
+  if (signal !== 'SIGKILL') signalPid(pid, 'SIGCONT');
+  return true;
 }

@@ -10,6 +10,7 @@ const STATES: Record<ProcessState, true> = {
   starting: true,
   running: true,
   ready: true,
+  paused: true,
   stopping: true,
   stopped: true,
   completed: true,

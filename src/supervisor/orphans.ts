@@ -58,7 +58,8 @@ export class OrphanKeeper {
       this.#subreaper.reap();
       const orphans = this.#subreaper.orphans();
       if (orphans.length === 0) break;
-      for (const pid of orphans) signalPid(pid, 'SIGTERM');
+      // SIGCONT after it: an orphan a paused process left stopped acts on its SIGTERM only once continued.
+      for (const pid of orphans) if (signalPid(pid, 'SIGTERM')) signalPid(pid, 'SIGCONT');
       const deadline = Date.now() + graceMs;
       while (orphans.some(isPidAlive) && Date.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));

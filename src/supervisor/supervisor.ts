@@ -17,6 +17,7 @@ import { loadPlugins } from '../plugins/load.js';
 import { CrashReporter } from '../reports/crash-reporter.js';
 import type { ApiBackend } from './api/backend.js';
 import { apiLimits } from './api/limits.js';
+import type { Action } from './api/request-checks.js';
 import { ApiServer, socketPathFor } from './api/server.js';
 import { ensureSocketDir } from './api/socket-path.js';
 import { ApiClient } from './client.js';
@@ -254,10 +255,16 @@ export class Supervisor implements ApiBackend {
       .map((instance) => processRow(instance, this.#metrics?.latest(instance.id) ?? null));
   }
 
-  async act(action: 'start' | 'stop' | 'restart', targets: readonly string[]): Promise<void> {
+  async act(action: Action, targets: readonly string[]): Promise<void> {
     if (this.#shutdown !== null)
       throw new OvrseerError('OVRSEER_INVALID_STATE', 'the project is shutting down');
     this.log.note(`${action} ${targets.join(' ')} requested`);
+    if (action === 'pause' || action === 'resume') {
+      // Nothing to persist: a supervisor started after this one died finds paused leftovers and ends
+      // them like any others (their stop signal is followed by SIGCONT).
+      await (action === 'pause' ? this.manager.pause(targets) : this.manager.resume(targets));
+      return;
+    }
     // Resolved here, against the instances that run now (after any scaling), not the config's replicas.
     const selected = this.manager.select(targets);
     const touched = [...new Set(selected.map((instance) => instance.spec))].filter(

@@ -214,6 +214,8 @@ export class Printer {
         return c.red(`failed: ${event.reason}`);
       case 'backoff':
         return c.yellow(`restarting: ${event.reason}`);
+      case 'paused':
+        return c.yellow(`paused (${event.reason})`);
       case 'stopping':
         return `stopping (${event.reason})`;
       case 'stopped':

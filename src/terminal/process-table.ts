@@ -47,6 +47,7 @@ const STATUS_COLORS: Record<string, 'green' | 'yellow' | 'red' | 'dim'> = {
   stopped: 'dim',
   pending: 'yellow',
   starting: 'yellow',
+  paused: 'yellow',
   stopping: 'yellow',
   backoff: 'yellow',
   crashed: 'red',

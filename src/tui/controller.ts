@@ -2,7 +2,7 @@ import { errorMessage } from '../errors.js';
 import type { ProcessRow } from '../supervisor/process-rows.js';
 import { type Command, commandFor, editPrompt, type KeyInfo, splitKeys } from './keys.js';
 import { LogWindow, MATCH_COUNT_CAP } from './log-window.js';
-import { planAction, runAction, scaleProcess } from './process-actions.js';
+import { type ActionKey, planAction, runAction, scaleProcess } from './process-actions.js';
 import { filterChoices, SORTS, visibleRows } from './rows.js';
 import { compileSearch } from './search.js';
 import type { Notice, TuiSource } from './source.js';
@@ -135,6 +135,7 @@ export class TuiController {
       case 'restart':
       case 'toggle':
       case 'restart-group':
+      case 'pause-toggle':
         if (row !== undefined) this.#actOn(row, command.type);
         break;
       case 'scale':
@@ -224,7 +225,7 @@ export class TuiController {
     );
   }
 
-  #actOn(row: ProcessRow, what: 'restart' | 'toggle' | 'restart-group'): void {
+  #actOn(row: ProcessRow, what: ActionKey): void {
     const plan = planAction(row, what);
     if ('warning' in plan) this.notify('warn', plan.warning);
     else runAction(this.source, this.#notify, plan);

@@ -13,6 +13,7 @@ const STATUS_PAINT: Record<string, (c: Colors) => Paint> = {
   running: (c) => c.green,
   starting: (c) => c.cyan,
   pending: (c) => c.dim,
+  paused: (c) => c.magenta,
   stopping: (c) => c.yellow,
   stopped: (c) => c.dim,
   completed: (c) => c.blue,

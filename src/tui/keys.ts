@@ -13,6 +13,7 @@ export type Command =
   | { type: 'restart' }
   | { type: 'toggle' }
   | { type: 'restart-group' }
+  | { type: 'pause-toggle' }
   | { type: 'scale'; by: 1 | -1 }
   | { type: 'search' }
   | { type: 'next-match' }
@@ -58,6 +59,7 @@ export const KEY_HELP: readonly [string, string][] = [
   ['r', 'restart the selected process'],
   ['s', 'stop it, or start it when it is not running'],
   ['R', "restart the selected process's group"],
+  ['p', 'pause the selected process (SIGSTOP), or resume it when paused'],
   ['+/-', 'scale the selected process up / down'],
   ['/', 'search the logs (regex; all lower case ignores case)'],
   ['n/N', 'next match back in time / forward'],
@@ -80,6 +82,7 @@ const LETTERS: Record<string, Command> = {
   r: { type: 'restart' },
   s: { type: 'toggle' },
   R: { type: 'restart-group' },
+  p: { type: 'pause-toggle' },
   '+': { type: 'scale', by: 1 },
   '=': { type: 'scale', by: 1 },
   '-': { type: 'scale', by: -1 },

@@ -14,12 +14,19 @@ export interface ActionPlan {
 /** States in which `s` starts the process instead of stopping it. */
 const NOT_RUNNING = new Set(['stopped', 'completed', 'crashed', 'failed']);
 
-/** What `r`, `s` and `R` do to a row. */
-export function planAction(
-  row: ProcessRow,
-  what: 'restart' | 'toggle' | 'restart-group',
-): ActionPlan | { warning: string } {
+/** The keys that act on the selected row. */
+export type ActionKey = 'restart' | 'toggle' | 'restart-group' | 'pause-toggle';
+
+/** What `r`, `s`, `R` and `p` do to a row. */
+export function planAction(row: ProcessRow, what: ActionKey): ActionPlan | { warning: string } {
   if (what === 'restart') return { action: 'restart', targets: [row.name], doing: `restarting ${row.name}` };
+  if (what === 'pause-toggle') {
+    if (row.status === 'paused')
+      return { action: 'resume', targets: [row.name], doing: `resuming ${row.name}` };
+    if (row.status !== 'running' && row.status !== 'ready')
+      return { warning: `${row.name} is ${row.status}: only a running or ready process can be paused` };
+    return { action: 'pause', targets: [row.name], doing: `pausing ${row.name}` };
+  }
   if (what === 'toggle') {
     return NOT_RUNNING.has(row.status)
       ? { action: 'start', targets: [row.name], doing: `starting ${row.name}` }

@@ -8,6 +8,7 @@ const STATUS_ORDER = [
   'failed',
   'crashed',
   'backoff',
+  'paused',
   'stopping',
   'starting',
   'pending',

@@ -53,7 +53,7 @@ export interface ProcessDetails {
   lastReport: CrashReport | null;
 }
 
-export type TuiAction = 'start' | 'stop' | 'restart';
+export type TuiAction = 'start' | 'stop' | 'restart' | 'pause' | 'resume';
 
 /**
  * Everything the TUI needs from a running project, whether it runs in this process (`ovrseer up`) or

@@ -48,6 +48,7 @@ export const DETAIL_COMMANDS: ReadonlySet<Command['type']> = new Set<Command['ty
   'restart',
   'toggle',
   'restart-group',
+  'pause-toggle',
   'scale',
   'help',
   'quit-now',

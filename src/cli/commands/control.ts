@@ -23,9 +23,9 @@ export async function runPs(options: ControlOptions & { json?: boolean }): Promi
   return 0;
 }
 
-/** `ovrseer start|stop|restart TARGET…`: prints the resulting table. */
+/** `ovrseer start|stop|restart|pause|resume TARGET…`: prints the resulting table. */
 export async function runAction(
-  action: 'start' | 'stop' | 'restart',
+  action: 'start' | 'stop' | 'restart' | 'pause' | 'resume',
   targets: string[],
   options: ControlOptions,
 ): Promise<number> {
@@ -36,8 +36,9 @@ export async function runAction(
     );
   const client = await locateSupervisor(options);
   const request = (): Promise<ProcessRow[]> => client.post(`/v1/actions/${action}`, { targets });
-  // Starting says nothing while it waits (the table after it does); stopping can take a timeout.
-  const rows = action === 'start' ? await request() : await waitSaying(request, client, 'stop', options);
+  // Starting (and pausing) says nothing while it waits (the table after it does); stopping can take a timeout.
+  const quick = action === 'start' || action === 'pause' || action === 'resume';
+  const rows = quick ? await request() : await waitSaying(request, client, 'stop', options);
   const out = options.out ?? process.stdout;
   out.write(renderProcessTable(rows, { color: shouldUseColor(out) }));
   return 0;

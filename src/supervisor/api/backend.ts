@@ -4,11 +4,12 @@ import type { LogStore } from '../../logs/log-store.js';
 import type { HistoryPoint } from '../../metrics/history.js';
 import type { CrashReport, CrashReportSummary } from '../../reports/types.js';
 import type { ProcessRow } from '../process-rows.js';
+import type { Action } from './request-checks.js';
 
 /** What the HTTP API needs from the supervisor; routes never reach into the engine directly. */
 export interface ApiBackend {
   rows(): ProcessRow[];
-  act(action: 'start' | 'stop' | 'restart', targets: readonly string[]): Promise<void>;
+  act(action: Action, targets: readonly string[]): Promise<void>;
   scale(name: string, replicas: number): Promise<void>;
   sendInput(id: string, data: Buffer): boolean;
   /** Environment and cwd of an instance, for `exec`. */

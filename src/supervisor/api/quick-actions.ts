@@ -1,6 +1,13 @@
 import type { ApiBackend } from './backend.js';
 import type { QuickRequest, QuickResponse } from './quick-answer.js';
-import { type Action, actionTargets, errorReply, PROCESS_ID_PATTERN, validAction } from './request-checks.js';
+import {
+  ACTIONS,
+  type Action,
+  actionTargets,
+  errorReply,
+  PROCESS_ID_PATTERN,
+  validAction,
+} from './request-checks.js';
 
 /**
  * Headers a client of the socket sends (the CLI's, curl's) that change nothing in how routes.ts
@@ -15,11 +22,12 @@ const PLAIN_HEADERS = new Set([
   'accept',
 ]);
 
-const ONE_PROCESS = /^\/v1\/processes\/([^/]+)\/(start|stop|restart)$/;
-const BY_TARGETS = /^\/v1\/actions\/(start|stop|restart)$/;
+// Built from ACTIONS, so an action added there is answered here too rather than left to Hono.
+const ONE_PROCESS = new RegExp(`^/v1/processes/([^/]+)/(${ACTIONS.join('|')})$`);
+const BY_TARGETS = new RegExp(`^/v1/actions/(${ACTIONS.join('|')})$`);
 
 /**
- * `POST /v1/processes/:name/{start,stop,restart}` and `POST /v1/actions/{start,stop,restart}` as
+ * `POST /v1/processes/:name/{start,stop,restart,pause,resume}` and `POST /v1/actions/{…}` as
  * routes.ts answers them (the same checks, statuses and bodies), for a listener
  * without a token; null for anything else, and for a body that routes.ts would refuse (its schema
  * words the refusal). Lets the CLI's start/stop/restart leave an idle supervisor as lean as before.

@@ -6,7 +6,7 @@ import { errorMessage, OvrseerError } from '../../errors.js';
  * same requests in the same words. Free of zod and Hono: the quick path must not load them.
  */
 
-export const ACTIONS = ['start', 'stop', 'restart'] as const;
+export const ACTIONS = ['start', 'stop', 'restart', 'pause', 'resume'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** Names as the config allows them, optionally with a replica suffix: nothing else reaches the engine. */
@@ -28,7 +28,10 @@ export function validId(name: string): string {
 export function validAction(action: string): Action {
   const found = ACTIONS.find((known) => known === action);
   if (found === undefined)
-    throw new OvrseerError('OVRSEER_NOT_FOUND', `unknown action "${action}" (start, stop or restart)`);
+    throw new OvrseerError(
+      'OVRSEER_NOT_FOUND',
+      `unknown action "${action}" (start, stop, restart, pause or resume)`,
+    );
   return found;
 }
 
@@ -55,6 +58,8 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   OVRSEER_BAD_REQUEST: 400,
   OVRSEER_LIMIT_EXCEEDED: 400,
   OVRSEER_INVALID_STATE: 409,
+  OVRSEER_NOT_PAUSABLE: 409,
+  OVRSEER_NOT_PAUSED: 409,
   OVRSEER_UNAUTHORIZED: 401,
   OVRSEER_INPUT_FULL: 503,
 };

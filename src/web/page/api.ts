@@ -113,7 +113,7 @@ export async function postJson<T>(path: string, body?: unknown): Promise<T> {
   return (await response.json()) as T;
 }
 
-export type Action = 'start' | 'stop' | 'restart';
+export type Action = 'start' | 'stop' | 'restart' | 'pause' | 'resume';
 
 /** `POST /v1/actions/:action`; resolves when the supervisor has done it (or throws its error). */
 export function act(action: Action, targets: string[]): Promise<Row[]> {

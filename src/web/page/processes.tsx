@@ -98,7 +98,7 @@ export function Processes({ live, filter, onFilter, filterRef, selected, onSelec
         {scope !== '' && (
           <span className="scope">
             {scope}:
-            {(['start', 'stop', 'restart'] as const).map((action) => (
+            {(['start', 'stop', 'restart', 'pause', 'resume'] as const).map((action) => (
               <ActionButton key={action} action={action} targets={[scope]} />
             ))}
           </span>
@@ -204,6 +204,16 @@ export function Processes({ live, filter, onFilter, filterRef, selected, onSelec
                     <ActionButton action="start" targets={[row.name]} />
                     <ActionButton action="stop" targets={[row.name]} />
                     <ActionButton action="restart" targets={[row.name]} />
+                    {row.status === 'paused' ? (
+                      <ActionButton action="resume" targets={[row.name]} title="SIGCONT its whole tree" />
+                    ) : (
+                      <ActionButton
+                        action="pause"
+                        targets={[row.name]}
+                        disabled={row.status !== 'running' && row.status !== 'ready'}
+                        title="SIGSTOP its whole tree; probes wait until resumed"
+                      />
+                    )}
                     {firstOf(live.rows, row) && (
                       <ScaleButtons
                         process={row.process}

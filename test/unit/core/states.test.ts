@@ -15,6 +15,7 @@ const ALL: readonly ProcessState[] = [
   'starting',
   'running',
   'ready',
+  'paused',
   'stopping',
   'stopped',
   'completed',
@@ -28,8 +29,9 @@ const ALLOWED: Record<ProcessState, readonly ProcessState[]> = {
   stopped: ['pending', 'starting'],
   pending: ['starting', 'failed', 'stopped'],
   starting: ['running', 'failed', 'stopping', 'crashed', 'completed'],
-  running: ['ready', 'stopping', 'crashed', 'completed', 'failed'],
-  ready: ['stopping', 'crashed', 'completed', 'failed'],
+  running: ['ready', 'paused', 'stopping', 'crashed', 'completed', 'failed'],
+  ready: ['paused', 'stopping', 'crashed', 'completed', 'failed'],
+  paused: ['running', 'ready', 'stopping', 'crashed', 'completed', 'failed'],
   stopping: ['stopped', 'failed'],
   completed: ['pending', 'starting', 'backoff'],
   crashed: ['backoff', 'failed', 'pending', 'starting'],
@@ -89,8 +91,21 @@ describe('state transitions', () => {
 
 describe('isLive / isSettled', () => {
   it('live states are those where the OS process exists or is about to', () => {
-    expect(ALL.filter(isLive)).toEqual(['starting', 'running', 'ready', 'stopping']);
-    expect([...LIVE_STATES].sort()).toEqual(['ready', 'running', 'starting', 'stopping']);
+    expect(ALL.filter(isLive)).toEqual(['starting', 'running', 'ready', 'paused', 'stopping']);
+    expect([...LIVE_STATES].sort()).toEqual(['paused', 'ready', 'running', 'starting', 'stopping']);
+  });
+
+  it('a paused process returns to where it was paused, and can still be stopped or die', () => {
+    expect(canTransition('running', 'paused')).toBe(true);
+    expect(canTransition('ready', 'paused')).toBe(true);
+    expect(canTransition('paused', 'running')).toBe(true);
+    expect(canTransition('paused', 'ready')).toBe(true);
+    expect(canTransition('paused', 'stopping')).toBe(true);
+    expect(canTransition('paused', 'crashed')).toBe(true);
+    // Only a process that runs its own code can be paused; a stop goes through stopping.
+    for (const from of ['pending', 'starting', 'stopping', 'stopped', 'backoff', 'failed'] as const)
+      expect(canTransition(from, 'paused')).toBe(false);
+    expect(canTransition('paused', 'stopped')).toBe(false);
   });
 
   it('settled states are those where nothing happens without an outside request', () => {

@@ -78,13 +78,13 @@ describe('endGroup with a stop command', () => {
     expect(group.sent).toEqual(['SIGKILL']);
   });
 
-  it('without commandOnly the signal follows the command at once', async () => {
+  it('without commandOnly the signal follows the command at once, with SIGCONT for a paused group', async () => {
     const clock = new FakeClock();
     const ended = stop(clock, false, async () => undefined);
     await clock.advanceAsync(0);
-    expect(group.sent).toEqual(['SIGTERM']);
+    expect(group.sent).toEqual(['SIGTERM', 'SIGCONT']);
     await clock.advanceAsync(3010);
     expect(await ended).toEqual({ escalated: true });
-    expect(group.sent).toEqual(['SIGTERM', 'SIGKILL']);
+    expect(group.sent).toEqual(['SIGTERM', 'SIGCONT', 'SIGKILL']);
   });
 });

@@ -42,7 +42,7 @@ async function viaHono(req: QuickRequest): Promise<{ status: number; body: unkno
 }
 
 describe('quickAction', () => {
-  it('answers the CLI’s start/stop/restart exactly as the Hono routes do', async () => {
+  it('answers the CLI’s start/stop/restart/pause/resume exactly as the Hono routes do', async () => {
     const cases = [
       request('POST', '/v1/processes/api/restart'),
       request('POST', '/v1/processes/worker.1/stop'),
@@ -52,6 +52,10 @@ describe('quickAction', () => {
       request('POST', '/v1/actions/stop', JSON.stringify({ targets: ['all'] })),
       request('POST', '/v1/actions/start', JSON.stringify({ targets: ['api', 'nope'] })),
       request('POST', '/v1/processes/api/restart', '', ['User-Agent: curl/8', 'Accept: */*']),
+      request('POST', '/v1/processes/api/pause'),
+      request('POST', '/v1/processes/worker.1/resume'),
+      request('POST', '/v1/actions/pause', JSON.stringify({ targets: ['all'] })),
+      request('POST', '/v1/actions/resume', JSON.stringify({ targets: ['tag:web', 'nope'] })),
     ];
     for (const req of cases) {
       const { backend: own, acted, reported } = backend();

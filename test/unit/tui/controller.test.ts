@@ -66,6 +66,27 @@ describe('TuiController keys', () => {
     ]);
   });
 
+  it('p pauses a running process, resumes a paused one, and says why a stopped one cannot be paused', async () => {
+    const { source, controller, press } = setup([
+      row({ name: 'api' }),
+      row({ name: 'db', status: 'paused' }),
+      row({ name: 'idle', status: 'stopped' }),
+    ]);
+    press('p');
+    press('j');
+    press('p');
+    press('j');
+    press('p');
+    expect(controller.state.status?.text).toMatch(
+      /idle is stopped: only a running or ready process can be paused/,
+    );
+    await settle();
+    expect(source.actions).toEqual([
+      ['pause', ['api']],
+      ['resume', ['db']],
+    ]);
+  });
+
   it('+/- scale the selected process by one replica, never below 0', async () => {
     const { source, press } = setup();
     press('G');
