@@ -7,6 +7,7 @@
 import type { LoadOptions } from '../config/load.js';
 import type { ProjectSpec } from '../config/spec.js';
 import type { ReloadOutcome } from '../core/reload-apply.js';
+import { OvrseerError, type OvrseerErrorCode } from '../errors.js';
 
 /** How the config is read again: `loadProject` with these options, imported when first needed. */
 export function configLoader(options: LoadOptions): () => Promise<ProjectSpec> {
@@ -15,8 +16,24 @@ export function configLoader(options: LoadOptions): () => Promise<ProjectSpec> {
     // (and yaml, zod) only when a reload asks for it.
     const specifier = new URL('../config/load.js', import.meta.url).href;
     const { loadProject } = (await import(specifier)) as typeof import('../config/load.js');
-    return loadProject(options);
+    try {
+      return loadProject(options);
+    } catch (error) {
+      throw sameRealm(error);
+    }
   };
+}
+
+/**
+ * The daemon's bundle has its own copy of errors.js: an error of the imported parser is not
+ * `instanceof` its OvrseerError, and the API would answer 500 instead of the config error it is.
+ */
+function sameRealm(error: unknown): unknown {
+  if (error instanceof OvrseerError || !(error instanceof Error)) return error;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('OVRSEER_')
+    ? new OvrseerError(code as OvrseerErrorCode, error.message, { cause: error })
+    : error;
 }
 
 /** The plan and what came of it, one line each, for the supervisor's log. */
