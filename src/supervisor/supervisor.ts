@@ -314,7 +314,11 @@ export class Supervisor implements ApiBackend {
     try {
       const outcome = await this.manager.reload(await load(), { dryRun });
       for (const line of describeReload(outcome, dryRun)) this.log.note(line);
-      if (outcome.applied) this.#scheduleStateWrite();
+      if (outcome.applied) {
+        for (const process of this.manager.spec.processes)
+          this.logs.files?.configure(process.name, process.log);
+        this.#scheduleStateWrite();
+      }
       return outcome;
     } catch (error) {
       this.log.note(`reload refused, the config in force runs on: ${errorMessage(error)}`, 'warn');
