@@ -1,9 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadProject } from '../../src/config/load.js';
 import { ApiClient } from '../../src/supervisor/client.js';
 import type { ProcessRow } from '../../src/supervisor/process-rows.js';
 import { runCli } from '../helpers/cli.js';
+import { cleanupHarnesses, harness } from '../helpers/harness.js';
 import { isRunning } from '../helpers/processes.js';
 import { fixtureCommand, type TempProject, tempProject } from '../helpers/project.js';
 import { endProjects, supervisorPid } from '../helpers/supervised.js';
@@ -20,6 +22,7 @@ function project(yaml: string): TempProject {
 }
 
 afterEach(() => endProjects(projects));
+afterEach(cleanupHarnesses);
 
 const rows = (p: TempProject): Promise<ProcessRow[]> =>
   new ApiClient(join(p.dir, '.ovrseer', 'ovrseer.sock')).get<ProcessRow[]>('/v1/processes');
@@ -169,5 +172,45 @@ processes:
     expect(after.api).not.toBe(before.api);
     expect(after.side).toBe(before.side);
     expect(await statuses(p)).toEqual({ db: 'running', api: 'running', side: 'running' });
+  });
+});
+
+describe('ProcessManager.reload in place', () => {
+  it('the same instance takes the new restart policy and health check; disabled: true stops', async () => {
+    const yaml = (extra: string, other: string) => `
+name: "{{name}}"
+processes:
+  a:
+    command: ${SLEEP}
+    ${extra}
+  b: { command: ${SLEEP}${other} }
+`;
+    const h = harness(yaml('restart: { policy: "no" }', ''));
+    await h.manager.start();
+    const instance = h.manager.get('a');
+    const pid = instance?.pid;
+    expect(h.stateOf('b')).toBe('running');
+    writeFileSync(
+      h.project.file,
+      yaml(
+        'restart: { policy: always, delay: 0 }\n    health: { exec: "true", interval: 100ms }',
+        ', disabled: true',
+      ).replaceAll('{{name}}', h.project.name),
+    );
+    const outcome = await h.manager.reload(loadProject({ file: h.project.file }));
+    expect(outcome.plan.entries.map((e) => [e.name, e.action, e.keys])).toEqual([
+      ['a', 'in-place', ['health', 'restart.policy', 'restart.delay']],
+      ['b', 'in-place', ['disabled']],
+    ]);
+    expect(h.manager.get('a')).toBe(instance);
+    expect(instance?.pid).toBe(pid);
+    expect(h.stateOf('b')).toBe('stopped');
+    await waitFor(() => instance?.health === 'healthy', 'the new health check passing');
+    // Under the old policy ("no") a killed process stays down; the new one restarts it.
+    process.kill(pid as number, 'SIGKILL');
+    await waitFor(
+      () => instance?.state === 'running' && instance.pid !== null && instance.pid !== pid,
+      'a restarted by its new policy',
+    );
   });
 });
