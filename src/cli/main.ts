@@ -238,6 +238,21 @@ function registerControlCommands(program: Command): void {
       throw new ExitRequest(await runScale(assignments, options));
     });
   program
+    .command('reload')
+    .description(
+      're-read the config and apply only the difference: start added, stop removed, restart changed',
+    )
+    .option('-f, --file <file>', FILE_HELP)
+    .option('--dry-run', 'print the plan (process, action, why) and change nothing')
+    .option(
+      '--json',
+      'the plan and the outcome as JSON: {plan: {entries, settings, needsDownUp}, applied, result}',
+    )
+    .action(async (options: { file?: string; dryRun?: boolean; json?: boolean }) => {
+      const { runReload } = await import('./commands/reload.js');
+      throw new ExitRequest(await runReload(options));
+    });
+  program
     .command('tui')
     .description('attach the terminal UI to the running (detached) project: processes, logs, actions')
     .option('-f, --file <file>', FILE_HELP)

@@ -51,6 +51,8 @@ export interface DependencyInput {
   /** Where this entry was written; `key` when it is a map key (`depends_on: {db: …}`). */
   path: Path;
   key: boolean;
+  /** `depends_on: {db: {restart: true}}`. @default false */
+  restart?: boolean;
 }
 
 export interface EnvFileInput {

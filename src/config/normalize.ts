@@ -120,7 +120,9 @@ function processSpec(
     command: command(p.command, shell),
     cwd,
     env,
-    dependsOn: (p.dependsOn ?? []).map(({ name, condition }) => ({ name, condition })),
+    dependsOn: (p.dependsOn ?? []).map(({ name, condition, restart }) =>
+      restart === true ? { name, condition, restart } : { name, condition },
+    ),
     ready: (p.ready ?? []).map((r) => ({ ...READY_DEFAULTS, ...defined(r), probe: probe(r.probe, shell) })),
     health: p.health
       ? { ...HEALTH_DEFAULTS, ...defined(p.health), probe: probe(p.health.probe, shell) }

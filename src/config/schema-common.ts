@@ -219,10 +219,17 @@ export const dependsOnSchema = z
       z.array(z.string()),
       z.record(
         z.string(),
-        z.union([conditionSchema, z.strictObject({ condition: conditionSchema.optional() }), z.null()], {
-          error:
-            'expected a condition (started, ready, healthy, completed, completed_successfully) or {condition: …}',
-        }),
+        z.union(
+          [
+            conditionSchema,
+            z.strictObject({ condition: conditionSchema.optional(), restart: z.boolean().optional() }),
+            z.null(),
+          ],
+          {
+            error:
+              'expected a condition (started, ready, healthy, completed, completed_successfully) or {condition: …}',
+          },
+        ),
       ),
     ],
     { error: 'expected a list of process names or a map of name: {condition: …}' },
@@ -237,6 +244,7 @@ export const dependsOnSchema = z
       condition: typeof entry === 'string' ? entry : (entry?.condition ?? ready),
       key: true,
       segment: name,
+      ...(typeof entry === 'object' && entry?.restart === true ? { restart: true } : {}),
     }));
   });
 

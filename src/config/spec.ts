@@ -20,6 +20,11 @@ export type CommandSpec = { kind: 'shell'; script: string; shell: string } | { k
 export interface DependencySpec {
   name: string;
   condition: DependencyCondition;
+  /**
+   * compose's flag: a live reload that restarts the dependency restarts this process too.
+   * @default false (absent)
+   */
+  restart?: boolean;
 }
 
 export type ProbeSpec =

@@ -14,6 +14,7 @@ import type { Probe, ProbeContext, ProbeFactory } from './probes/probe.js';
 import { waitUntilReady } from './probes/readiness.js';
 import { followChild } from './process-output.js';
 import { RecentOutput } from './recent-output.js';
+import { same } from './reload-plan.js';
 import type { ProcessCounters, RestartRecord } from './restart/history.js';
 import type { ExitInfo } from './restart/policy.js';
 import { type ExitCause, RestartController } from './restart/restart-controller.js';
@@ -116,17 +117,41 @@ export class ManagedProcess {
   #startIntent = 0;
   readonly #lineListeners = new Set<(text: string) => void>();
   readonly #restarts: RestartController;
+  #spec: ProcessSpec;
 
   constructor(
-    readonly spec: ProcessSpec,
+    spec: ProcessSpec,
     /** 1-based; `null` when the process has a single instance. */
     instance: number | null,
     private readonly context: ManagedProcessContext,
   ) {
+    this.#spec = spec;
     this.#instance = instance;
     this.#id = instance === null ? spec.name : `${spec.name}.${instance}`;
     this.marker = `${context.project.name}/${spec.name}/${instance ?? 1}`;
     this.#restarts = new RestartController(spec.restart);
+  }
+
+  get spec(): ProcessSpec {
+    return this.#spec;
+  }
+
+  /**
+   * A live reload's new spec (core/reload-apply.ts): the next spawn, stop and check use it; the
+   * restart policy and a running health monitor are swapped now. The command a running process was
+   * started with is not touched: a change of it is a restart, planned by the caller.
+   */
+  reconfigure(spec: ProcessSpec): void {
+    const old = this.#spec;
+    this.#spec = spec;
+    if (!same(old.restart, spec.restart)) this.#restarts.reconfigure(spec.restart);
+    if (same(old.health, spec.health)) return;
+    this.#healthMonitor?.stop();
+    this.#healthMonitor = null;
+    this.#setHealth('unknown', 'health check changed by a reload');
+    // Liveness counts from readiness, as at a start: one still checking readiness starts it after.
+    if (this.#state === 'ready' || (this.#state === 'running' && this.#readiness === null))
+      this.#startHealthMonitor();
   }
 
   /** Display id: `api`, or `worker.2` for a replica. */

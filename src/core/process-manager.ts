@@ -29,6 +29,7 @@ import { PluginHost } from './plugin-host.js';
 import { createProbe } from './probes/create-probe.js';
 import type { ProbeFactory } from './probes/probe.js';
 import { projectIdOf } from './project-id.js';
+import { type ReloadHost, type ReloadOptions, type ReloadOutcome, reloadProject } from './reload-apply.js';
 import { resolveSelectors, type SelectOptions, selectInstances } from './selectors.js';
 import { type ShutdownResult, ShutdownSequence } from './shutdown.js';
 import { SpawnPacer } from './spawn-pacer.js';
@@ -64,7 +65,7 @@ export { projectIdOf };
  * down in reverse order with cleanup processes last.
  */
 export class ProcessManager {
-  readonly spec: ProjectSpec;
+  #spec: ProjectSpec;
   /** Stable per config file, carried by every child so escapees of this project — and only it — are found. */
   readonly projectId: string;
   readonly #emitter: TypedEmitter<ManagerEvents>;
@@ -76,7 +77,7 @@ export class ProcessManager {
    */
   #flat: ManagedProcess[] | null = null;
   #byId: Map<string, ManagedProcess> | null = null;
-  readonly #dependencies: Map<string, DependencySpec[]>;
+  #dependencies: Map<string, DependencySpec[]>;
   readonly #errorHandler: ErrorHandler | undefined;
   readonly #context: ManagedProcessContext;
   #scheduleQueued = false;
@@ -90,7 +91,7 @@ export class ProcessManager {
   #startedOnce = false;
 
   constructor(spec: ProjectSpec, options: ProcessManagerOptions = {}) {
-    this.spec = spec;
+    this.#spec = spec;
     this.#clock = options.clock ?? systemClock;
     this.#errorHandler = options.errorHandler;
     this.#emitter = new TypedEmitter<ManagerEvents>((error, event) =>
@@ -141,6 +142,57 @@ export class ProcessManager {
       if (this.#plugins.size > 0) this.#notifyPlugins(event);
     });
     this.#emitter.on('health', () => this.#queueSchedule());
+  }
+
+  /** The project in force: the config it was made with, or the one a live reload applied since. */
+  get spec(): ProjectSpec {
+    return this.#spec;
+  }
+
+  /**
+   * Live reload (`ovrseer reload`): plans the difference between the spec in force and `next` and,
+   * unless `dryRun`, applies it — unchanged processes are not touched (core/reload-apply.ts).
+   */
+  reload(next: ProjectSpec, options: ReloadOptions = {}): Promise<ReloadOutcome> {
+    return reloadProject(this.#reloadHost(), next, options);
+  }
+
+  #reloadHost(): ReloadHost {
+    return {
+      manager: this,
+      instancesOf: (name) => this.#instances.get(name) ?? [],
+      dependencies: () => this.#dependencies,
+      replaceSpec: (spec) => {
+        this.#spec = spec;
+        this.#dependencies = effectiveDependencies(spec.processes);
+        const before = new Map(this.#instances);
+        this.#instances.clear();
+        // Config order, as `ps` lists them; a new process gets its instances, not started yet.
+        for (const process of spec.processes) {
+          const kept = before.get(process.name);
+          if (kept !== undefined) for (const instance of kept) instance.reconfigure(process);
+          this.#instances.set(
+            process.name,
+            kept ??
+              Array.from(
+                { length: process.replicas },
+                (_, index) =>
+                  new ManagedProcess(process, process.replicas === 1 ? null : index + 1, this.#context),
+              ),
+          );
+        }
+        this.#instancesChanged();
+      },
+      triggers: this.#triggers,
+      hold: () => {
+        this.#wasActive = true;
+        this.#restarting += 1;
+        return () => {
+          this.#restarting -= 1;
+          this.#queueSchedule();
+        };
+      },
+    };
   }
 
   /** Adds a plugin (core package review, "Plugin System"); its hooks never block the engine. */

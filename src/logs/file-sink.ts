@@ -59,6 +59,14 @@ export class FileSink implements LogSink {
     for (const process of options.processes) this.#writerFor(process.name)?.start();
   }
 
+  /**
+   * A live reload's log settings for a process: a file opened from now on (an added process's) uses
+   * them; one already open keeps its size and rotation until the next `up`.
+   */
+  configure(name: string, log: LogSpec): void {
+    this.#specs.set(name, log);
+  }
+
   write(
     _seq: number,
     time: number,

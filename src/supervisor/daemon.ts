@@ -4,11 +4,13 @@
  * and stderr are `<state_dir>/ovrseer.log`.
  */
 import { readFileSync, rmSync } from 'node:fs';
+import type { LoadOptions } from '../config/load.js';
 import type { ProjectSpec } from '../config/spec.js';
 import { errorMessage } from '../errors.js';
 import { attachMetrics } from '../metrics/attach.js';
 import { tierUpUnderLoad } from './compiler-tier.js';
 import { recoverySummary } from './recovery.js';
+import { configLoader } from './reload.js';
 import { runSession, type SessionPrinter } from './session.js';
 import { Supervisor } from './supervisor.js';
 
@@ -25,6 +27,8 @@ export interface DaemonStart {
   spec: ProjectSpec;
   /** Computed by the CLI already: the supervisor need not load node:crypto to hash the path again. */
   projectId: string;
+  /** What `up` loaded the config with (`-f`, `--env`, …): `reload` and SIGHUP read it the same way. */
+  load?: LoadOptions;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -33,9 +37,14 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('usage: daemon.js <spec.json> [names…]\n');
     return 2;
   }
-  const { spec, projectId } = JSON.parse(readFileSync(specFile, 'utf8')) as DaemonStart;
+  const { spec, projectId, load } = JSON.parse(readFileSync(specFile, 'utf8')) as DaemonStart;
   rmSync(specFile, { force: true });
-  const supervisor = await Supervisor.open(spec, { projectId, exitsAfterShutdown: true, subreaper: true });
+  const supervisor = await Supervisor.open(spec, {
+    projectId,
+    exitsAfterShutdown: true,
+    subreaper: true,
+    ...(load === undefined ? {} : { loadConfig: configLoader(load) }),
+  });
   // This process's stderr is `daemon.out`, which `up -d` prints once start-up is done.
   for (const line of recoverySummary(supervisor.recovered, supervisor.paths.supervisorLog))
     process.stderr.write(`${line}\n`);
@@ -43,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
   const metrics = setTimeout(() => attachMetrics(supervisor), METRICS_AFTER_MS);
   supervisor.onShutdown(() => clearTimeout(metrics));
   tierUpUnderLoad(supervisor.manager);
-  return runSession(supervisor, { printer: SILENT, names, endWhenIdle: false });
+  return runSession(supervisor, { printer: SILENT, names, endWhenIdle: false, reloadOnHangup: true });
 }
 
 const SILENT: SessionPrinter = {

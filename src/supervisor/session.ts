@@ -4,6 +4,7 @@ import type { ErrorEvent, HealthChangeEvent, LogOutputEvent, StateChangeEvent } 
 import { borrows } from '../core/line-batch.js';
 import type { ShutdownResult } from '../core/process-manager.js';
 import { describeShutdown } from '../core/shutdown.js';
+import { errorMessage } from '../errors.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM } from '../exit-codes.js';
 import { type ExitTriggered, ExitWatch } from './exit-rule.js';
 import { installLastResort } from './last-resort.js';
@@ -24,6 +25,11 @@ export interface SessionPrinter {
 export interface SessionOptions {
   printer: SessionPrinter;
   names: readonly string[];
+  /**
+   * SIGHUP re-reads the config and applies the difference (the detached supervisor's, which has no
+   * terminal to lose) instead of ending the run. @default false
+   */
+  reloadOnHangup?: boolean;
   /**
    * What of which process ends the run and with which exit code (`resolveExitRule`: the config's
    * rule and the `--abort-on-*` / `--exit-code-from` flags). @default the project's `exit`, else none
@@ -98,6 +104,14 @@ export async function runSession(supervisor: Supervisor, options: SessionOptions
   let fatal = false;
   let signalsSeen = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
+    if (signal === 'SIGHUP' && options.reloadOnHangup === true && ended === null) {
+      say('SIGHUP received: reloading the config');
+      // The supervisor's log has the plan, or why the file was refused; the run goes on either way.
+      supervisor
+        .reload()
+        .catch((error: unknown) => printer.message(`reload refused: ${errorMessage(error)}`));
+      return;
+    }
     signalsSeen += 1;
     // Only a second signal forces: Ctrl-C on `up | cat` ends cat too, and the closed pipe that follows
     // may start the shutdown before the signal is seen — that is still the first Ctrl-C.

@@ -5,6 +5,7 @@ import { buildDependencyGraph, type DependencyGraph } from '../core/graph.js';
 import { processStartTime } from '../core/kill.js';
 import { instanceEnv } from '../core/launch.js';
 import { ProcessManager, projectIdOf, type ShutdownResult } from '../core/process-manager.js';
+import type { ReloadOutcome } from '../core/reload-apply.js';
 import { describeShutdown } from '../core/shutdown.js';
 import { isLive } from '../core/states.js';
 import { errorMessage, OvrseerError } from '../errors.js';
@@ -24,6 +25,7 @@ import { ApiClient } from './client.js';
 import { OrphanKeeper } from './orphans.js';
 import { type InstanceMetrics, type ProcessRow, processRow } from './process-rows.js';
 import { recoverLeftovers } from './recovery.js';
+import { configLoader, describeReload } from './reload.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import { SupervisorLog } from './supervisor-log.js';
 
@@ -57,6 +59,11 @@ export interface SupervisorOptions {
   subreaper?: boolean;
   /** The dashboard's built page the API serves at `/`. @default dist/web/ of this package */
   webRoot?: string;
+  /**
+   * Reads the config again for `reload` (supervisor/reload.ts `configLoader`, with the options `up`
+   * loaded it with). @default `loadProject({file: spec.file})`; none for a spec built in code
+   */
+  loadConfig?: () => Promise<ProjectSpec>;
 }
 
 /**
@@ -87,6 +94,9 @@ export class Supervisor implements ApiBackend {
   readonly #shutdownListeners = new Set<() => void>();
   readonly #exitsAfterShutdown: boolean;
   readonly #limits = apiLimits();
+  readonly #loadConfig: (() => Promise<ProjectSpec>) | null;
+  /** Reloads one after another: the second plans against what the first applied. */
+  #reloading: Promise<unknown> = Promise.resolve();
 
   private constructor(spec: ProjectSpec, paths: StatePaths, recovered: string[], options: SupervisorOptions) {
     this.paths = paths;
@@ -98,6 +108,8 @@ export class Supervisor implements ApiBackend {
     });
     this.#metrics = options.metrics ?? null;
     this.#exitsAfterShutdown = options.exitsAfterShutdown ?? false;
+    this.#loadConfig =
+      options.loadConfig ?? (spec.file === null ? null : configLoader({ file: spec.file, cwd: spec.dir }));
     this.reporter = new CrashReporter({
       dir: paths.reports,
       maxReports: spec.settings.limits.maxCrashReports,
@@ -284,6 +296,41 @@ export class Supervisor implements ApiBackend {
       else await this.manager.start(targets);
     }
     this.#scheduleStateWrite();
+  }
+
+  /**
+   * Re-reads the config and applies only the difference (`ovrseer reload`, SIGHUP). A file that does
+   * not validate changes nothing: its ConfigError is thrown, and the config in force keeps running.
+   */
+  reload(options: { dryRun?: boolean } = {}): Promise<ReloadOutcome> {
+    const run = this.#reloading.then(() => this.#reload(options.dryRun === true));
+    this.#reloading = run.catch(() => undefined);
+    return run;
+  }
+
+  async #reload(dryRun: boolean): Promise<ReloadOutcome> {
+    if (this.#shutdown !== null)
+      throw new OvrseerError('OVRSEER_INVALID_STATE', 'the project is shutting down');
+    const load = this.#loadConfig;
+    if (load === null)
+      throw new OvrseerError(
+        'OVRSEER_USAGE',
+        'this supervisor was given its project in code, not a file: call supervisor.manager.reload(spec)',
+      );
+    this.log.note(`reload${dryRun ? ' --dry-run' : ''} requested: reading ${this.manager.spec.file}`);
+    try {
+      const outcome = await this.manager.reload(await load(), { dryRun });
+      for (const line of describeReload(outcome, dryRun)) this.log.note(line);
+      if (outcome.applied) {
+        for (const process of this.manager.spec.processes)
+          this.logs.files?.configure(process.name, process.log);
+        this.#scheduleStateWrite();
+      }
+      return outcome;
+    } catch (error) {
+      this.log.note(`reload refused, the config in force runs on: ${errorMessage(error)}`, 'warn');
+      throw error;
+    }
   }
 
   async scale(name: string, replicas: number): Promise<void> {

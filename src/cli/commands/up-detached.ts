@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LoadOptions } from '../../config/load.js';
 import type { ProjectSpec } from '../../config/spec.js';
 import { projectIdOf } from '../../core/project-id.js';
 import { OvrseerError } from '../../errors.js';
@@ -101,6 +102,8 @@ export async function runDetached(
   file?: string,
   /** compose's `--wait`: processes with a health check are waited for until healthy; unhealthy fails. @default false */
   waitHealthy = false,
+  /** What the config was loaded with, for `reload` and SIGHUP. @default none: the daemon re-reads `spec.file` */
+  load?: LoadOptions,
 ): Promise<number> {
   const paths = ensureStateDir(spec.settings.stateDir, 'logs', 'reports');
   const projectId = projectIdOf(spec);
@@ -112,7 +115,7 @@ export async function runDetached(
     );
   }
   const specFile = join(paths.root, `spec.${process.pid}.json`);
-  const start: DaemonStart = { spec, projectId };
+  const start: DaemonStart = { spec, projectId, ...(load === undefined ? {} : { load }) };
   writeFileSync(specFile, JSON.stringify(start), { mode: 0o600 });
   const logStart = fileSize(paths.supervisorLog);
   // Only what Node itself prints (a fatal V8 error): the supervisor's own log is ovrseer.log.

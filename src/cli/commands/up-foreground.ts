@@ -1,3 +1,4 @@
+import { type LoadOptions, loadProject } from '../../config/load.js';
 import type { ExitRuleSpec, ProcessSpec, ProjectSpec } from '../../config/spec.js';
 import { attachMetrics } from '../../metrics/attach.js';
 import { runSession } from '../../supervisor/session.js';
@@ -16,6 +17,8 @@ export async function runForeground(
   exit: ExitRuleSpec | null,
   options: UpOptions,
   stdout: NodeJS.WriteStream,
+  /** What the config was loaded with: `ovrseer reload` reads it again the same way. @default `{file: spec.file}` */
+  load?: LoadOptions,
 ): Promise<number> {
   // From here a closed terminal or pipe must end in a shutdown, never in an uncaught EPIPE/EIO.
   const terminal =
@@ -24,7 +27,11 @@ export async function runForeground(
       : new TerminalGuard({ stdout, stderr: process.stderr, stdin: process.stdin });
   try {
     // This process ends with the session: `down` may wait for it.
-    const supervisor = await Supervisor.open(spec, { exitsAfterShutdown: true, subreaper: true });
+    const supervisor = await Supervisor.open(spec, {
+      exitsAfterShutdown: true,
+      subreaper: true,
+      ...(load === undefined ? {} : { loadConfig: async () => loadProject(load) }),
+    });
     const notices: string[] = [];
     if (options.dashboard === true) {
       const { dashboardFor } = await import('./up-dashboard.js');

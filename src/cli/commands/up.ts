@@ -1,4 +1,4 @@
-import { loadProject } from '../../config/load.js';
+import { type LoadOptions, loadProject } from '../../config/load.js';
 import { resolveSelectors } from '../../core/selectors.js';
 import { OvrseerError } from '../../errors.js';
 import { resolveExitRule } from '../../supervisor/exit-rule.js';
@@ -39,7 +39,7 @@ export interface UpOptions {
  */
 export async function runUp(options: UpOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
-  const spec = loadProject({
+  const load: LoadOptions = {
     cwd: options.cwd ?? process.cwd(),
     ...(options.file === undefined ? {} : { file: options.file }),
     ...(options.env === undefined ? {} : { envName: options.env }),
@@ -47,7 +47,10 @@ export async function runUp(options: UpOptions): Promise<number> {
     ...(options.formation === undefined ? {} : { formation: options.formation }),
     ...(options.envFile === undefined ? {} : { envFiles: options.envFile }),
     ...(options.profile === undefined ? {} : { profiles: options.profile }),
-  });
+  };
+  const spec = loadProject(load);
+  // `reload` reads the same file the same way, whatever the current directory is by then.
+  if (spec.file !== null) load.file = spec.file;
   // An unknown name is a usage error before anything starts (the daemon would only report it later).
   const selected = resolveSelectors(spec.processes, options.names);
   if (options.deps === false && (options.detach || options.wait))
@@ -62,7 +65,7 @@ export async function runUp(options: UpOptions): Promise<number> {
     if (flag)
       throw new OvrseerError('OVRSEER_USAGE', `${exit?.source} ends a foreground up: leave out -d/--wait`);
     const { runDetached } = await import('./up-detached.js');
-    const code = await runDetached(spec, options.names, stdout, options.file, options.wait === true);
+    const code = await runDetached(spec, options.names, stdout, options.file, options.wait === true, load);
     if (options.dashboard !== true) return code;
     // The supervisor runs on without this process; the dashboard's server lives until Ctrl-C.
     const { dashboardUntilSignal } = await import('./up-dashboard.js');
@@ -70,5 +73,5 @@ export async function runUp(options: UpOptions): Promise<number> {
   }
   // Loaded only for the foreground: `up -d` needs none of the engine in this process.
   const { runForeground } = await import('./up-foreground.js');
-  return runForeground(spec, selected, exit, options, stdout);
+  return runForeground(spec, selected, exit, options, stdout, load);
 }

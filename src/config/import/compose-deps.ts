@@ -122,12 +122,13 @@ export function composeDependsOn(
       );
       continue;
     }
-    if (entry.restart)
-      scope.notes.add(
-        [...at, 'restart'],
-        'not supported: ovrseer does not restart a dependent when its dependency restarts',
-      );
-    result.push({ name: entry.name, condition: CONDITION_MAP[entry.condition], path: at, key: entry.key });
+    result.push({
+      name: entry.name,
+      condition: CONDITION_MAP[entry.condition],
+      path: at,
+      key: entry.key,
+      ...(entry.restart ? { restart: true } : {}),
+    });
   }
   return result;
 }

@@ -157,8 +157,14 @@ function stop(input: NonNullable<ProcessInput['stop']>): Data | undefined {
 
 function dependsOn(input: NonNullable<ProcessInput['dependsOn']>): unknown {
   if (input.length === 0) return undefined;
-  if (input.every((dep) => dep.condition === 'ready')) return input.map((dep) => dep.name);
-  return Object.fromEntries(input.map((dep) => [dep.name, { condition: dep.condition }]));
+  if (input.every((dep) => dep.condition === 'ready' && dep.restart !== true))
+    return input.map((dep) => dep.name);
+  return Object.fromEntries(
+    input.map((dep) => [
+      dep.name,
+      dep.restart === true ? { condition: dep.condition, restart: true } : { condition: dep.condition },
+    ]),
+  );
 }
 
 function watch(input: ProcessInput['watch']): unknown {

@@ -21,14 +21,24 @@ export type ExitVerdict =
  * one place, so the ManagedProcess only acts on the verdict.
  */
 export class RestartController {
-  readonly #policy: RestartPolicy;
-  readonly #breaker: CrashLoopBreaker | null;
+  #policy: RestartPolicy;
+  #breaker: CrashLoopBreaker | null;
   readonly #history = new RingBuffer<RestartRecord>(HISTORY_SIZE);
   #restarts = 0;
   #crashes = 0;
   #lastExit: Pick<ExitInfo, 'code' | 'signal'> | null = null;
 
-  constructor(private readonly spec: RestartSpec) {
+  constructor(private spec: RestartSpec) {
+    this.#policy = new RestartPolicy(spec);
+    this.#breaker = spec.crashLoop === null ? null : new CrashLoopBreaker(spec.crashLoop);
+  }
+
+  /**
+   * A live reload changed the policy: the next exit is judged by the new one, from a fresh backoff and
+   * breaker; the history and counters stay.
+   */
+  reconfigure(spec: RestartSpec): void {
+    this.spec = spec;
     this.#policy = new RestartPolicy(spec);
     this.#breaker = spec.crashLoop === null ? null : new CrashLoopBreaker(spec.crashLoop);
   }

@@ -55,6 +55,15 @@ export class RestartTriggers {
     await Promise.all(ready);
   }
 
+  /** Ends the triggers of one process (removed, or its `watch`/`cron_restart` changed by a reload). */
+  async drop(name: string): Promise<void> {
+    this.#crons.get(name)?.stop();
+    this.#crons.delete(name);
+    const watcher = this.#watchers.get(name);
+    this.#watchers.delete(name);
+    await watcher?.close();
+  }
+
   async stop(): Promise<void> {
     for (const cron of this.#crons.values()) cron.stop();
     this.#crons.clear();

@@ -1,5 +1,6 @@
 import type { ManagerEvents } from '../../core/events.js';
 import type { DependencyGraph } from '../../core/graph.js';
+import type { ReloadOutcome } from '../../core/reload-apply.js';
 import type { LogStore } from '../../logs/log-store.js';
 import type { HistoryPoint } from '../../metrics/history.js';
 import type { CrashReport, CrashReportSummary } from '../../reports/types.js';
@@ -11,6 +12,8 @@ export interface ApiBackend {
   rows(): ProcessRow[];
   act(action: Action, targets: readonly string[]): Promise<void>;
   scale(name: string, replicas: number): Promise<void>;
+  /** `POST /v1/reload`: re-read the config and apply the difference (or only plan it). */
+  reload?(options: { dryRun?: boolean }): Promise<ReloadOutcome>;
   sendInput(id: string, data: Buffer): boolean;
   /** Environment and cwd of an instance, for `exec`. */
   context(id: string): { env: Record<string, string | undefined>; cwd: string };

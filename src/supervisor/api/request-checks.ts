@@ -62,6 +62,9 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   OVRSEER_NOT_PAUSED: 409,
   OVRSEER_UNAUTHORIZED: 401,
   OVRSEER_INPUT_FULL: 503,
+  // `POST /v1/reload` of a file that does not validate: the request was fine, the file is not.
+  OVRSEER_CONFIG_INVALID: 422,
+  OVRSEER_CONFIG_NOT_FOUND: 422,
 };
 
 export interface ErrorReply {

@@ -21,6 +21,7 @@ const target = z.string().regex(TARGET_PATTERN, 'a target: name, name.N, group:G
 /** What `actionTargets` accepts, with zod's words for what it refuses. */
 export const actionBody = z.strictObject({ targets: z.array(target).min(1).max(MAX_TARGETS) });
 const scaleBody = z.strictObject({ replicas: z.number().int().min(0).max(1000) });
+const reloadBody = z.strictObject({ dryRun: z.boolean().optional() });
 /** A count in a query string (`limit=0` is allowed: no earlier lines, as `tail -n 0`). */
 function countParam(what: string, max: number) {
   return z
@@ -144,6 +145,12 @@ export function createApp(
     const { replicas } = await parseBody(c, scaleBody);
     await backend.scale(name, replicas);
     return c.json(backend.rows().filter((row) => row.process === name));
+  });
+  app.post('/v1/reload', async (c) => {
+    const dryRun = (await parseBody(c, reloadBody.optional()))?.dryRun;
+    if (backend.reload === undefined)
+      return fail(c, 404, 'OVRSEER_NOT_FOUND', 'this supervisor cannot reload');
+    return c.json(await backend.reload({ dryRun: dryRun === true }));
   });
   app.post('/v1/processes/:name/input', async (c) => {
     const name = validId(c.req.param('name'));

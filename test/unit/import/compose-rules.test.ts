@@ -100,7 +100,7 @@ describe('compose depends_on', () => {
     ]);
   });
 
-  it('the conditions map to started, healthy and completed_successfully; restart: true is listed', () => {
+  it('the conditions map to started, healthy and completed_successfully; restart: true is kept', () => {
     const dir = compose(
       [
         'services:',
@@ -114,15 +114,10 @@ describe('compose depends_on', () => {
       ].join('\n'),
     );
     expect(proc(load(dir, 'compose.yaml'), 'api').dependsOn).toEqual([
-      { name: 'db', condition: 'healthy' },
+      { name: 'db', condition: 'healthy', restart: true },
       { name: 'init', condition: 'completed_successfully' },
     ]);
-    expect(importFile(dir, 'compose.yaml').imported.notTranslated).toEqual([
-      {
-        key: 'services.api.depends_on.db.restart',
-        reason: 'not supported: ovrseer does not restart a dependent when its dependency restarts',
-      },
-    ]);
+    expect(importFile(dir, 'compose.yaml').imported.notTranslated).toEqual([]);
   });
 });
 
