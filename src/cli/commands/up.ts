@@ -1,4 +1,5 @@
 import { loadProject } from '../../config/load.js';
+import type { ProjectSpec } from '../../config/spec.js';
 import { resolveSelectors } from '../../core/selectors.js';
 import { OvrseerError } from '../../errors.js';
 import { resolveExitRule } from '../../supervisor/exit-rule.js';
@@ -27,6 +28,8 @@ export interface UpOptions {
   dashboardPort?: number;
   /** `--no-open` sets it false: the dashboard's URL is printed, no browser opened. @default true */
   open?: boolean;
+  /** `--from-snapshot FILE`: the snapshot's config and replicas; what ran then is started. */
+  fromSnapshot?: string;
   /** `--no-tui` sets it false; the TUI shows only on a terminal and not under CI. */
   tui?: boolean;
   cwd?: string;
@@ -37,8 +40,14 @@ export interface UpOptions {
  * `ovrseer up`: in the foreground, the supervisor runs in this process and prints prefixed output;
  * with `-d`, a detached supervisor is started and this command returns once its API answers.
  */
-export async function runUp(options: UpOptions): Promise<number> {
-  const stdout = options.stdout ?? process.stdout;
+export async function runUp(given: UpOptions): Promise<number> {
+  const stdout = given.stdout ?? process.stdout;
+  if (given.fromSnapshot !== undefined) {
+    const { planFromSnapshot } = await import('./up-snapshot.js');
+    const plan = await planFromSnapshot({ ...given, fromSnapshot: given.fromSnapshot });
+    return runSpec(plan.spec, { ...given, names: plan.names }, stdout);
+  }
+  const options = given;
   const spec = loadProject({
     cwd: options.cwd ?? process.cwd(),
     ...(options.file === undefined ? {} : { file: options.file }),
@@ -48,6 +57,10 @@ export async function runUp(options: UpOptions): Promise<number> {
     ...(options.envFile === undefined ? {} : { envFiles: options.envFile }),
     ...(options.profile === undefined ? {} : { profiles: options.profile }),
   });
+  return runSpec(spec, options, stdout);
+}
+
+async function runSpec(spec: ProjectSpec, options: UpOptions, stdout: NodeJS.WriteStream): Promise<number> {
   // An unknown name is a usage error before anything starts (the daemon would only report it later).
   const selected = resolveSelectors(spec.processes, options.names);
   if (options.deps === false && (options.detach || options.wait))
