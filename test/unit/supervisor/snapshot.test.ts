@@ -58,7 +58,7 @@ function source(spec: ProjectSpec, rows: ProcessRow[], linesPer = 300): Snapshot
     dir: null,
     maxReports: 10,
     maxReportSize: 64 * 1024,
-    onError: () => {},
+    onError: errorRecorder().onError,
   });
   reporter.report(reportInput({ process: 'worker', name: 'worker' }));
   return {
