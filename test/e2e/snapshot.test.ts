@@ -5,7 +5,7 @@ import type { CrashReport } from '../../src/reports/types.js';
 import { ApiClient } from '../../src/supervisor/client.js';
 import type { ProcessRow } from '../../src/supervisor/process-rows.js';
 import type { Snapshot } from '../../src/supervisor/snapshot/format.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { fixtureCommand, type TempProject, tempProject } from '../helpers/project.js';
 import { endProjects } from '../helpers/supervised.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -116,6 +116,24 @@ processes:
       worker: 'running',
       idle: 'stopped',
     });
+  });
+
+  it('up --from-snapshot in the foreground restores the set too', async () => {
+    const p = project(`
+name: "{{name}}"
+processes:
+  web: { command: ${fixtureCommand('sleeper.mjs')} }
+  idle: { command: ${fixtureCommand('sleeper.mjs')} }
+`);
+    expect((await runCli(['up', '-d'], { cwd: p.dir })).code).toBe(0);
+    expect((await runCli(['stop', 'idle'], { cwd: p.dir })).code).toBe(0);
+    expect((await runCli(['snapshot', '-o', 'snap.json'], { cwd: p.dir })).code).toBe(0);
+    expect((await runCli(['down'], { cwd: p.dir })).code).toBe(0);
+    const up = startCli(['up', '--no-tui', '--from-snapshot', 'snap.json'], { cwd: p.dir });
+    await up.waitForOutput(/web +\| sleeping pid \d+/);
+    expect(await states(p)).toEqual({ web: 'running', idle: 'stopped' });
+    expect((await runCli(['down'], { cwd: p.dir })).code).toBe(0);
+    expect(await up.exited).toBe(0);
   });
 
   it('refuses a cut-short or foreign file with the reason, exit code 2', async () => {
