@@ -19,7 +19,7 @@ export interface SnapshotSource {
   configSource: { path: string; text: string } | null;
   supervisor: { pid: number; started: string };
   rows(): ProcessRow[];
-  /** The newest `limit` lines of an instance, oldest first. */
+  /** The newest `limit` lines of an instance, oldest first (its own ring's tail: cheap per instance). */
   lastLines(id: string, limit: number): LogRecord[];
   history(id: string): SnapshotHistory;
   reports(): CrashReportSummary[];
@@ -92,7 +92,15 @@ export function buildSnapshot(source: SnapshotSource, options: SnapshotOptions =
  * lines first, then no metrics history, no config text, no report bodies; `null` when even the bare
  * process table does not fit.
  */
-export function boundedSnapshot(source: SnapshotSource, maxBytes: number, lines = 50): Snapshot | null {
+export function boundedSnapshot(live: SnapshotSource, maxBytes: number, lines = 50): Snapshot | null {
+  // Read once: each attempt below would otherwise ask for the rows and every instance's lines again.
+  const rows = live.rows();
+  const tails = new Map(rows.map((row) => [row.name, live.lastLines(row.name, lines)]));
+  const source: SnapshotSource = {
+    ...live,
+    rows: () => rows,
+    lastLines: (id, limit) => (tails.get(id) ?? []).slice(-limit),
+  };
   // Report bodies stay out: a report embedding the others, each embedding more, would only grow.
   const attempts: SnapshotOptions[] = [
     { lines, maxReportBytes: 0 },
