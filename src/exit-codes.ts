@@ -15,6 +15,7 @@ const USAGE_CODES = new Set([
   'OVRSEER_PATTERN_INVALID',
   'OVRSEER_UNKNOWN_PROCESS',
   'OVRSEER_LIMIT_EXCEEDED',
+  'OVRSEER_SNAPSHOT_INVALID',
 ]);
 
 export function exitCodeFor(error: unknown): number {

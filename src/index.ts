@@ -97,5 +97,14 @@ export {
   type CrashReportTruncation,
   type CrashReportType,
 } from './reports/types.js';
+export type { SnapshotOptions } from './supervisor/snapshot/build.js';
+export {
+  DEFAULT_SNAPSHOT_LINES,
+  parseSnapshot,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  type Snapshot,
+} from './supervisor/snapshot/format.js';
+export { type RestorePlan, readSnapshotFile, restorePlan } from './supervisor/snapshot/restore.js';
 export { Supervisor, type SupervisorOptions } from './supervisor/supervisor.js';
 export { SupervisorLog, type SupervisorLogOptions } from './supervisor/supervisor-log.js';

@@ -68,6 +68,10 @@ export function buildProgram(): Command {
       '--wait',
       "compose's up --wait: as -d, returning once every process is ready (exit 1 if one failed)",
     )
+    .option(
+      '--from-snapshot <file>',
+      'restore the process set of a snapshot: its config and replicas; what ran runs, what was stopped stays stopped',
+    )
     .action(async (names: string[], options: UpCliOptions) => {
       const { runUp } = await import('./commands/up.js');
       const { abortOnContainerExit, abortOnContainerFailure, ...rest } = options;
@@ -81,6 +85,7 @@ export function buildProgram(): Command {
     });
 
   registerControlCommands(program);
+  registerSnapshotCommands(program);
 
   program
     .command('init')
@@ -327,6 +332,38 @@ function registerControlCommands(program: Command): void {
       const { runAttach } = await import('./commands/exec-attach.js');
       throw new ExitRequest(await runAttach(name, options));
     });
+}
+
+/** `ovrseer snapshot` and `snapshot show` (docs/snapshots.md). */
+function registerSnapshotCommands(program: Command): void {
+  const snapshot = program
+    .command('snapshot')
+    .description(
+      'write the running project to one file: config, process states, last log lines, metrics, crash reports',
+    )
+    .option('-o, --output <file>', 'where to write (default: ovrseer-snapshot-<project>-<time>.json here)')
+    .option('--lines <N>', 'newest log lines kept per process instance (default: 200)', parseLines)
+    .option('-f, --file <file>', FILE_HELP)
+    .action(async (options: { output?: string; lines?: number; file?: string }) => {
+      const { runSnapshot } = await import('./commands/snapshot.js');
+      throw new ExitRequest(await runSnapshot(options));
+    });
+  snapshot
+    .command('show')
+    .description('print a snapshot file (processes as ps does, last lines, reports); needs no supervisor')
+    .argument('<file>', 'a file written by `ovrseer snapshot`')
+    .option('--json', 'the whole snapshot as JSON, once checked')
+    .action(async (file: string, options: { json?: boolean }) => {
+      const { runSnapshotShow } = await import('./commands/snapshot.js');
+      throw new ExitRequest(runSnapshotShow(file, options));
+    });
+}
+
+function parseLines(value: string): number {
+  const lines = Number(value);
+  if (!/^\d+$/.test(value) || lines > 10_000)
+    throw new InvalidArgumentError('expected a whole number of lines from 0 to 10000');
+  return lines;
 }
 
 function parsePort(value: string): number {

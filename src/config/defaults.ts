@@ -49,6 +49,7 @@ export const SETTINGS_DEFAULTS = {
   metricsInterval: 1_000,
   limits: { maxProcesses: 200, maxCrashReports: 100, maxCrashReportSize: 1024 * 1024 },
   api: { socket: true, listen: null, token: null, allowRemote: false, tls: null },
+  reports: { snapshot: false },
 } as const;
 
 /** The files `discoverConfig` looks for, in order. */

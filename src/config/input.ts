@@ -107,6 +107,7 @@ export interface SettingsInput {
   metricsInterval?: number;
   limits?: Partial<SettingsSpec['limits']>;
   api?: Partial<SettingsSpec['api']>;
+  reports?: Partial<SettingsSpec['reports']>;
 }
 
 export interface ProjectInput {

@@ -57,6 +57,7 @@ export function normalizeSettings(input: SettingsInput | undefined, dir: string)
     logBufferLines: input?.logBufferLines ?? d.logBufferLines,
     metricsInterval: input?.metricsInterval ?? d.metricsInterval,
     limits: { ...d.limits, ...defined(input?.limits) },
+    reports: { ...d.reports, ...defined(input?.reports) },
     // `token: ${OVRSEER_TOKEN}` with the variable unset interpolates to "": that is no token, not an empty one.
     api: {
       ...api,

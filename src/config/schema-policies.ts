@@ -203,6 +203,8 @@ export const settingsSchema = z
       })
       .optional(),
     api: apiSchema.optional(),
+    /** `snapshot: true`: each crash report embeds a bounded snapshot of the project. */
+    reports: z.strictObject({ snapshot: z.boolean().optional() }).optional(),
   })
   .transform(
     (value): SettingsInput => ({
@@ -216,6 +218,7 @@ export const settingsSchema = z
         maxCrashReportSize: value.limits.max_crash_report_size,
       },
       api: value.api,
+      reports: value.reports,
     }),
   );
 

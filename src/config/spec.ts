@@ -191,6 +191,11 @@ export interface SettingsSpec {
     /** Absolute paths of the PEM files; TLS on the TCP listener when set. */
     tls: { cert: string; key: string } | null;
   };
+  /** What a crash report holds beyond the failing process. */
+  reports: {
+    /** Embed a bounded snapshot of the whole project (docs/snapshots.md). @default false */
+    snapshot: boolean;
+  };
 }
 
 /** What ends a foreground `up` before Ctrl-C: a process that ends, fails or is skipped. */

@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from '../core/clock.js';
 import type { ErrorSeverity } from '../core/events.js';
 import { OvrseerError } from '../errors.js';
-import { fitReport } from './bound.js';
+import { fitReport, MIN_REPORT_SIZE } from './bound.js';
 import { reportEnvironment } from './environment.js';
 import { toPlainData } from './plain-data.js';
 import { collectSecretValues, redactReportData } from './redact.js';
@@ -27,7 +27,15 @@ export interface CrashReporterOptions {
   onError: (error: Error, context: { operation: string; severity: ErrorSeverity }) => void;
   /** Never write or delete (the `reports` command reads a directory a running supervisor owns). */
   readOnly?: boolean;
+  /**
+   * `settings.reports.snapshot`: a snapshot of the whole project for each report, whose JSON is at
+   * most `maxBytes` (null: none fits). It is redacted as the report is. @default undefined (none)
+   */
+  snapshot?: (maxBytes: number) => unknown;
 }
+
+/** The share of `maxReportSize` an embedded snapshot may take: the failing process's own lines keep the rest. */
+const SNAPSHOT_SHARE = 0.5;
 
 /** How many report files `load()` reads at once. */
 const LOAD_CONCURRENCY = 8;
@@ -95,7 +103,15 @@ export class CrashReporter {
     // The id names the file: redaction must never rewrite it, even if a secret value occurs in it.
     redacted.id = id;
     redacted.type = input.type;
-    const fitted = fitReport(redacted, this.#options.maxReportSize);
+    const snapshot = this.#snapshot(input.env);
+    const fitted = fitReport(
+      redacted,
+      this.#options.maxReportSize - (snapshot === null ? 0 : snapshot.bytes),
+    );
+    if (snapshot !== null) {
+      fitted.report.snapshot = snapshot.value;
+      fitted.json = JSON.stringify(fitted.report);
+    }
     if (!fitted.fits) {
       const error = new OvrseerError(
         'OVRSEER_LIMIT_EXCEEDED',
@@ -190,6 +206,29 @@ export class CrashReporter {
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       this.#fail(failure, 'load crash report', 'warning', null);
+      return null;
+    }
+  }
+
+  /** The embedded snapshot, redacted, with its size; null when none is asked for or none fits. */
+  #snapshot(env: CrashReportInput['env']): { value: unknown; bytes: number } | null {
+    const take = this.#options.snapshot;
+    if (take === undefined) return null;
+    try {
+      const budget = Math.floor(Math.max(this.#options.maxReportSize, MIN_REPORT_SIZE) * SNAPSHOT_SHARE);
+      const value = take(budget);
+      if (value === null) return null;
+      // Redaction only shortens values; the size is measured after it (plus the key and a comma).
+      const redacted = redactReportData(toPlainData(value) as object, collectSecretValues(toPlainData(env)));
+      return { value: redacted, bytes: Buffer.byteLength(JSON.stringify(redacted), 'utf8') + 16 };
+    } catch (error) {
+      // The report itself matters more than its snapshot: it is written without one.
+      this.#fail(
+        error instanceof Error ? error : new Error(String(error)),
+        'snapshot for crash report',
+        'warning',
+        'snapshot',
+      );
       return null;
     }
   }

@@ -42,6 +42,8 @@ export interface CrashReport extends CrashReportInput {
    */
   inheritedEnv?: string[];
   truncated?: CrashReportTruncation;
+  /** With `settings.reports.snapshot`: the project's snapshot at the time (docs/snapshots.md), bounded. */
+  snapshot?: unknown;
 }
 
 export interface CrashReportSummary {

@@ -9,6 +9,7 @@ import type { ReloadOutcome } from '../core/reload-apply.js';
 import { describeShutdown } from '../core/shutdown.js';
 import { isLive } from '../core/states.js';
 import { errorMessage, OvrseerError } from '../errors.js';
+import { logRecord } from '../logs/format.js';
 import { createProjectLogs, type ProjectLogs } from '../logs/project-logs.js';
 import { resolveLogTargets } from '../logs/targets.js';
 import type { HistoryPoint } from '../metrics/history.js';
@@ -26,6 +27,14 @@ import { OrphanKeeper } from './orphans.js';
 import { type InstanceMetrics, type ProcessRow, processRow } from './process-rows.js';
 import { recoverLeftovers } from './recovery.js';
 import { configLoader, describeReload } from './reload.js';
+import {
+  boundedSnapshot,
+  buildSnapshot,
+  type SnapshotOptions,
+  type SnapshotSource,
+} from './snapshot/build.js';
+import { readConfigSource } from './snapshot/config-source.js';
+import type { Snapshot } from './snapshot/format.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import { SupervisorLog } from './supervisor-log.js';
 
@@ -97,6 +106,8 @@ export class Supervisor implements ApiBackend {
   readonly #loadConfig: (() => Promise<ProjectSpec>) | null;
   /** Reloads one after another: the second plans against what the first applied. */
   #reloading: Promise<unknown> = Promise.resolve();
+  /** The config file's text at start-up, for snapshots. */
+  #configSource: SnapshotSource['configSource'] = null;
 
   private constructor(spec: ProjectSpec, paths: StatePaths, recovered: string[], options: SupervisorOptions) {
     this.paths = paths;
@@ -115,6 +126,9 @@ export class Supervisor implements ApiBackend {
       maxReports: spec.settings.limits.maxCrashReports,
       maxReportSize: spec.settings.limits.maxCrashReportSize,
       onError: (error, context) => this.manager.reportError(error, context),
+      ...(spec.settings.reports.snapshot
+        ? { snapshot: (maxBytes: number) => boundedSnapshot(this.#snapshotSource(), maxBytes) }
+        : {}),
     });
     this.manager = new ProcessManager(spec, {
       reports: this.reporter,
@@ -138,6 +152,7 @@ export class Supervisor implements ApiBackend {
       onLimit: (text) => this.log.note(text, 'warn'),
     });
     this.manager.on('state', () => this.#scheduleStateWrite());
+    this.#configSource = readConfigSource(spec.file, (message) => this.log.note(message, 'warn'));
   }
 
   /**
@@ -401,6 +416,25 @@ export class Supervisor implements ApiBackend {
 
   on<K extends keyof ManagerEvents>(event: K, listener: (payload: ManagerEvents[K]) => void): () => void {
     return this.manager.on(event, listener);
+  }
+
+  /** The project as it is now, in the snapshot format (docs/snapshots.md): `GET /v1/snapshot`. */
+  snapshot(options: SnapshotOptions = {}): Snapshot {
+    return buildSnapshot(this.#snapshotSource(), options);
+  }
+
+  #snapshotSource(): SnapshotSource {
+    return {
+      spec: this.manager.spec,
+      projectId: this.manager.projectId,
+      configSource: this.#configSource,
+      supervisor: { pid: process.pid, started: this.#started },
+      rows: () => this.rows(),
+      lastLines: (id, limit) => this.logs.store.query({ processes: [id], limit }).entries.map(logRecord),
+      history: (id) => this.history(id),
+      reports: () => this.reporter.list(),
+      report: (id) => this.reporter.get(id),
+    };
   }
 
   reportError(error: Error, operation: string): void {

@@ -1,4 +1,5 @@
 import { type LoadOptions, loadProject } from '../../config/load.js';
+import type { ProjectSpec } from '../../config/spec.js';
 import { resolveSelectors } from '../../core/selectors.js';
 import { OvrseerError } from '../../errors.js';
 import { resolveExitRule } from '../../supervisor/exit-rule.js';
@@ -27,6 +28,8 @@ export interface UpOptions {
   dashboardPort?: number;
   /** `--no-open` sets it false: the dashboard's URL is printed, no browser opened. @default true */
   open?: boolean;
+  /** `--from-snapshot FILE`: the snapshot's config and replicas; what ran then is started. */
+  fromSnapshot?: string;
   /** `--no-tui` sets it false; the TUI shows only on a terminal and not under CI. */
   tui?: boolean;
   cwd?: string;
@@ -39,6 +42,14 @@ export interface UpOptions {
  */
 export async function runUp(options: UpOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
+  if (options.fromSnapshot !== undefined) {
+    const { planFromSnapshot } = await import('./up-snapshot.js');
+    const plan = await planFromSnapshot({ ...options, fromSnapshot: options.fromSnapshot });
+    // A later `reload` reads the file the snapshot's config came from.
+    const cwd = options.cwd ?? process.cwd();
+    const load: LoadOptions = plan.spec.file === null ? { cwd } : { cwd, file: plan.spec.file };
+    return runSpec(plan.spec, { ...options, names: plan.names }, stdout, load);
+  }
   const load: LoadOptions = {
     cwd: options.cwd ?? process.cwd(),
     ...(options.file === undefined ? {} : { file: options.file }),
@@ -51,6 +62,15 @@ export async function runUp(options: UpOptions): Promise<number> {
   const spec = loadProject(load);
   // `reload` reads the same file the same way, whatever the current directory is by then.
   if (spec.file !== null) load.file = spec.file;
+  return runSpec(spec, options, stdout, load);
+}
+
+async function runSpec(
+  spec: ProjectSpec,
+  options: UpOptions,
+  stdout: NodeJS.WriteStream,
+  load: LoadOptions,
+): Promise<number> {
   // An unknown name is a usage error before anything starts (the daemon would only report it later).
   const selected = resolveSelectors(spec.processes, options.names);
   if (options.deps === false && (options.detach || options.wait))

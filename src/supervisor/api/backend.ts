@@ -5,6 +5,8 @@ import type { LogStore } from '../../logs/log-store.js';
 import type { HistoryPoint } from '../../metrics/history.js';
 import type { CrashReport, CrashReportSummary } from '../../reports/types.js';
 import type { ProcessRow } from '../process-rows.js';
+import type { SnapshotOptions } from '../snapshot/build.js';
+import type { Snapshot } from '../snapshot/format.js';
 import type { Action } from './request-checks.js';
 
 /** What the HTTP API needs from the supervisor; routes never reach into the engine directly. */
@@ -30,6 +32,8 @@ export interface ApiBackend {
   reports(): CrashReportSummary[];
   report(id: string): CrashReport | undefined;
   metricsText(): Promise<string>;
+  /** The project in the snapshot format (`GET /v1/snapshot`). */
+  snapshot(options?: SnapshotOptions): Snapshot;
   on<K extends keyof ManagerEvents>(event: K, listener: (payload: ManagerEvents[K]) => void): () => void;
   /** Starts a graceful shutdown and returns at once. */
   shutdown(): void;

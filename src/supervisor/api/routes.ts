@@ -9,6 +9,7 @@ import type { ManagerEvents } from '../../core/events.js';
 import { OvrseerError } from '../../errors.js';
 import { type LogRecord, logRecord } from '../../logs/format.js';
 import type { LogEntry, LogQuery } from '../../logs/types.js';
+import { MAX_SNAPSHOT_LINES } from '../snapshot/format.js';
 import type { ApiBackend } from './backend.js';
 import { bearerToken } from './bearer-token.js';
 import { DroppingQueue } from './event-queue.js';
@@ -45,6 +46,10 @@ const logQuery = z.strictObject({
   /** Lines older than this seq only: the page before one read (the MCP server's paging). */
   before: countParam('entries (a seq)', Number.MAX_SAFE_INTEGER).optional(),
   batch: z.enum(['0', '1']).optional(),
+});
+
+const snapshotQuery = z.strictObject({
+  lines: countParam('lines per instance', MAX_SNAPSHOT_LINES).optional(),
 });
 
 /**
@@ -188,6 +193,11 @@ export function createApp(
     return c.json(pid === null ? { ok: true } : { ok: true, pid }, 202);
   });
   app.get('/v1/graph', (c) => c.json(backend.graph()));
+  app.get('/v1/snapshot', (c) => {
+    const parsed = snapshotQuery.safeParse(c.req.query());
+    if (!parsed.success) throw badRequest(parsed.error);
+    return c.json(backend.snapshot(parsed.data.lines === undefined ? {} : { lines: parsed.data.lines }));
+  });
   const page = async (c: Context): Promise<Response> => {
     const file = await readStaticFile(webRoot, c.req.path);
     if (file === null)

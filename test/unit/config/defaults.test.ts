@@ -53,6 +53,7 @@ describe('process defaults', () => {
       metricsInterval: 1000,
       limits: { maxProcesses: 200, maxCrashReports: 100, maxCrashReportSize: 1024 * 1024 },
       api: { socket: true, listen: null, token: null, allowRemote: false, tls: null },
+      reports: { snapshot: false },
     });
   });
 
@@ -483,6 +484,7 @@ describe('settings', () => {
         '  metrics_interval: 5s',
         '  limits: { max_processes: 10, max_crash_reports: 5, max_crash_report_size: 64KB }',
         '  api: { socket: false, listen: 9090, token: abc }',
+        '  reports: { snapshot: true }',
         'processes:',
         '  a: { command: x }',
       ].join('\n'),
@@ -494,6 +496,7 @@ describe('settings', () => {
       metricsInterval: 5000,
       limits: { maxProcesses: 10, maxCrashReports: 5, maxCrashReportSize: 64 * 1024 },
       api: { socket: false, listen: '127.0.0.1:9090', token: 'abc', allowRemote: false, tls: null },
+      reports: { snapshot: true },
     });
   });
 

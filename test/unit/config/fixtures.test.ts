@@ -142,6 +142,7 @@ describe('the canonical example', () => {
       metricsInterval: 1000,
       limits: { maxProcesses: 200, maxCrashReports: 100, maxCrashReportSize: 1024 * 1024 },
       api: { socket: true, listen: null, token: 's3cret', allowRemote: false, tls: null },
+      reports: { snapshot: false },
     });
   });
 
