@@ -10,6 +10,8 @@ export interface ApiBackend {
   rows(): ProcessRow[];
   act(action: 'start' | 'stop' | 'restart', targets: readonly string[]): Promise<void>;
   scale(name: string, replicas: number): Promise<void>;
+  /** Tracks the running process `pid` as the instance `name` (`POST /v1/processes/:name/adopt`). */
+  adopt(name: string, pid: number): Promise<void>;
   sendInput(id: string, data: Buffer): boolean;
   /** Environment and cwd of an instance, for `exec`. */
   context(id: string): { env: Record<string, string | undefined>; cwd: string };
