@@ -23,6 +23,8 @@ export interface AdoptableOptions {
   reader?: ProcReader;
   /** The supervisor's pid. @default process.pid */
   selfPid?: number;
+  /** Signals (0: does it exist, may we signal it). @default process.kill */
+  kill?: (pid: number, signal: 0) => void;
 }
 
 const defaultReader = new ProcReader();
@@ -42,7 +44,7 @@ export function checkAdoptable(pid: number, options: AdoptableOptions): AdoptTar
     throw new OvrseerError('OVRSEER_ADOPT_OURS', `pid ${pid} is the supervisor itself or one of its parents`);
   }
   try {
-    process.kill(pid, 0);
+    (options.kill ?? process.kill)(pid, 0);
   } catch (error) {
     if (isErrnoException(error) && error.code === 'EPERM') {
       throw new OvrseerError(
