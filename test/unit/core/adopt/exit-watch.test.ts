@@ -10,7 +10,11 @@ function fakeProc(): {
 } {
   const table = new Map<number, { startTime: number; state: string }>();
   const reads: number[] = [];
-  return { table, reads, readStat: (pid) => (reads.push(pid), table.get(pid) ?? null) };
+  const readStat = (pid: number): { startTime: number; state: string } | null => {
+    reads.push(pid);
+    return table.get(pid) ?? null;
+  };
+  return { table, reads, readStat };
 }
 
 function settledFlag(promise: Promise<void>): { done: boolean } {
