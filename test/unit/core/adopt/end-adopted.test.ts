@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkAdoptable } from '../../../../src/core/adopt/adoptable.js';
 import { endAdopted } from '../../../../src/core/adopt/end-adopted.js';
@@ -18,7 +19,8 @@ describe.skipIf(process.platform !== 'linux')('endAdopted: a pid that does not l
     const child = spawn('sh', ['-c', 'trap "" TERM; exec sleep 30'], { stdio: 'ignore' });
     const pid = child.pid as number;
     started.push(pid);
-    await waitFor(() => readProcStat(pid)?.state !== undefined, 'the shell runs');
+    // Once it is `sleep`, the trap was set before the exec (and the exec kept SIGTERM ignored).
+    await waitFor(() => readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith('sleep'), 'the exec');
     const target = checkAdoptable(pid, { projectId: 'none', isManaged: () => false });
     expect(target.leadsGroup).toBe(false);
     const watch = watchExit(pid, target.startTime, { clock: systemClock, intervalMs: 50 });
