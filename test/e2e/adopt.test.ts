@@ -62,7 +62,11 @@ processes:
     expect((await runCli(['up', '-d', 'keep'], { cwd: p.dir })).code).toBe(0);
     // SIGTERM is ignored by the shell and, inherited through exec, by its sleep: only SIGKILL ends them.
     const pid = outsider('sh', ['-c', `trap "" TERM; sleep ${uniqueSleep()} & wait`]);
-    await waitFor(() => readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('trap'), 'the shell runs');
+    // Its sleep child exists only once the trap line has run.
+    await waitFor(
+      () => readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim() !== '',
+      'the shell set its trap and started its sleep',
+    );
 
     const adopt = await runCli(['adopt', 'app', '--pid', String(pid)], { cwd: p.dir });
     expect(adopt.stderr).toBe('');
