@@ -38,6 +38,10 @@ export type OvrseerErrorCode =
   | 'OVRSEER_INPUT_FULL'
   | 'OVRSEER_UNSAFE_PATH'
   | 'OVRSEER_STATE_FILE'
+  | 'OVRSEER_ADOPT_NO_PROCESS'
+  | 'OVRSEER_ADOPT_FORBIDDEN'
+  | 'OVRSEER_ADOPT_OURS'
+  | 'OVRSEER_ADOPT_AMBIGUOUS'
   | 'OVRSEER_INTERNAL';
 
 export class OvrseerError extends Error {

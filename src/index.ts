@@ -7,6 +7,7 @@ export {
   summarizeProject,
 } from './config/index.js';
 export type * from './config/spec.js';
+export type { AdoptTarget } from './core/adopt/adoptable.js';
 export { type Clock, systemClock } from './core/clock.js';
 export type {
   ErrorContext,

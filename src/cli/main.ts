@@ -258,6 +258,16 @@ function registerControlCommands(program: Command): void {
       throw new ExitRequest(await runReload(options));
     });
   program
+    .command('adopt')
+    .description('track a running process ovrseer did not start as NAME (its output is not captured)')
+    .argument('<name>', 'the configured process to adopt it as')
+    .requiredOption('--pid <pid>', 'the process id to adopt')
+    .option('-f, --file <file>', FILE_HELP)
+    .action(async (name: string, options: { pid: string; file?: string }) => {
+      const { runAdopt } = await import('./commands/adopt.js');
+      throw new ExitRequest(await runAdopt(name, options));
+    });
+  program
     .command('tui')
     .description('attach the terminal UI to the running (detached) project: processes, logs, actions')
     .option('-f, --file <file>', FILE_HELP)

@@ -7,6 +7,7 @@
 import type { ConfigIssue } from '../errors.js';
 import type { EnvDialect } from './env.js';
 import type {
+  AdoptSpec,
   DependencyCondition,
   ExitRuleSpec,
   LogSpec,
@@ -98,6 +99,7 @@ export interface ProcessInput {
   instanceVars?: Record<string, number>;
   log?: Partial<LogSpec>;
   disabled?: boolean;
+  adopt?: AdoptSpec | null;
 }
 
 export interface SettingsInput {

@@ -22,6 +22,7 @@ import type {
   SettingsInput,
 } from './input.js';
 import { checkProbePorts } from './probe-ports.js';
+import { toAdoptSpec } from './schema-adopt.js';
 import type { CommandSpec, ProbeSpec, ProcessSpec, ProjectSpec, SettingsSpec, WatchSpec } from './spec.js';
 
 export interface NormalizeContext {
@@ -151,6 +152,7 @@ function processSpec(
     instanceVars: p.instanceVars ?? {},
     log: { ...LOG_DEFAULTS, ...defined(p.log) },
     disabled: p.disabled ?? false,
+    adopt: adoptSpec(p, ctx, issues),
   };
   // JSON escapes NUL as \u0000: one native pass finds whether the slower walk that names the key is needed.
   const nul = JSON.stringify(spec).includes('\\u0000') ? nulPath(spec) : null;
@@ -159,6 +161,16 @@ function processSpec(
     issues.push(ctx.at(p.namePath, message, { key: p.nameIsKey }));
   }
   return spec;
+}
+
+/** `adopt:` with its pidfile resolved against the config's folder; one instance only. */
+function adoptSpec(p: ProcessInput, ctx: NormalizeContext, issues: ConfigIssue[]): ProcessSpec['adopt'] {
+  if (p.adopt === undefined || p.adopt === null) return null;
+  if ((p.replicas ?? 1) > 1) {
+    const message = `${p.name}: adopt takes over one running process; remove "adopt" or set replicas to 1 (it is ${p.replicas})`;
+    issues.push(ctx.at([...p.namePath, 'adopt'], message, { key: true }));
+  }
+  return toAdoptSpec(p.adopt, (path) => resolve(ctx.dir, path));
 }
 
 /**

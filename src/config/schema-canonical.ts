@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import type { Locator, ProcessInput, ProjectInput } from './input.js';
+import { adoptSchema } from './schema-adopt.js';
 import {
   commandSchema,
   cronSchema,
@@ -69,6 +70,7 @@ export const canonicalProcessSchema = z.strictObject({
     .optional(),
   log: logSchema.optional(),
   disabled: z.boolean().optional(),
+  adopt: adoptSchema.nullable().optional(),
 });
 
 /** `environments: {production: {env, env_file, processes: {api: {replicas: 4}}}}`, chosen by `--env`. */
@@ -134,6 +136,7 @@ function processFields(p: Partial<CanonicalProcess>, path: Path): ProcessFields 
     instanceVars: p.instance_vars,
     log: p.log,
     disabled: p.disabled,
+    adopt: p.adopt,
   };
 }
 

@@ -174,7 +174,15 @@ export interface ProcessSpec {
   instanceVars: Record<string, number>;
   log: LogSpec;
   disabled: boolean;
+  /**
+   * Take over a running process instead of spawning one (docs/adopt.md): the one whose pid is in
+   * `pidfile` (absolute), or the one process of this user whose argv matches `match`. `null`: spawn.
+   * @default null
+   */
+  adopt: AdoptSpec | null;
 }
+
+export type AdoptSpec = { pidfile: string; match?: never } | { match: string; pidfile?: never };
 
 export interface SettingsSpec {
   shutdownTimeout: number;

@@ -1,10 +1,14 @@
 import type { ChildProcess, spawn as nodeSpawn } from 'node:child_process';
 import type { ProbeSpec, ProcessSpec } from '../config/spec.js';
 import { errorMessage, OvrseerError } from '../errors.js';
+import type { AdoptTarget } from './adopt/adoptable.js';
+import { endAdopted } from './adopt/end-adopted.js';
+import { type ExitWatch, readProcStat, type StatReader, watchExit } from './adopt/exit-watch.js';
+import { adoptOnStart } from './adopt/on-start.js';
 import type { Clock, ClockTimer } from './clock.js';
 import type { TypedEmitter } from './emitter.js';
 import type { CrashReportSink, CrashReportType, ErrorContext, LogStream, ManagerEvents } from './events.js';
-import { signalGroup } from './kill.js';
+import { signalGroup, signalPid } from './kill.js';
 import { instanceEnv, launch } from './launch.js';
 import { isBorrower, LineBatch } from './line-batch.js';
 import { isPausable, notPausable, notPaused, signalTree } from './pause.js';
@@ -21,7 +25,7 @@ import { type ExitCause, RestartController } from './restart/restart-controller.
 import type { SpawnPacer } from './spawn-pacer.js';
 import { assertTransition, type HealthState, isLive, isSettled, type ProcessState } from './states.js';
 import { runStopCommand } from './stop-command.js';
-import { endGroup, endMarkedProcesses } from './terminate.js';
+import { type EndGroupOptions, endGroup, endMarkedProcesses } from './terminate.js';
 
 /** Lines kept per process for failure reasons and crash reports (the searchable log store is separate). */
 const RECENT_LINES = 200;
@@ -40,6 +44,8 @@ export interface ManagedProcessContext {
   reports: CrashReportSink | null;
   /** Spreads spawns over turns of the event loop; without one, every spawn happens at once. */
   pacer?: SpawnPacer;
+  /** Adoption (docs/adopt.md): how often an adopted pid is polled, and whether a pid is an instance's. */
+  adoption?: { pollMs?: number; readStat?: StatReader; isManaged?: (pid: number) => boolean };
 }
 
 export interface StopOptions {
@@ -70,6 +76,8 @@ export interface ProcessInfo {
   tags: string[];
   /** While `stopping`: how far the stop has got (what `ovrseer stop`/`down` say they wait for). */
   stopping: StopProgress | null;
+  /** The latest run was adopted (`adopt`), not spawned: its output is not captured. */
+  adopted: boolean;
 }
 
 /** Where a stop stands. Times are the clock's epoch milliseconds. */
@@ -113,6 +121,9 @@ export class ManagedProcess {
   #backoffTimer: ClockTimer | null = null;
   /** While `paused`: the state `resume` returns to. */
   #pausedFrom: 'running' | 'ready' | null = null;
+  /** The latest run's process when it was adopted rather than spawned (until the next run). */
+  #adopted: AdoptTarget | null = null;
+  #exitWatch: ExitWatch | null = null;
   /** Counts stops (and restarts): a start asked for before the latest one is void. */
   #startIntent = 0;
   readonly #lineListeners = new Set<(text: string) => void>();
@@ -223,6 +234,7 @@ export class ManagedProcess {
       group: this.spec.group,
       tags: this.spec.tags,
       stopping: this.#state === 'stopping' ? this.#stopProgress : null,
+      adopted: this.#adopted !== null,
     };
   }
 
@@ -259,7 +271,8 @@ export class ManagedProcess {
   killNow(): void {
     if (!isLive(this.#state) || this.#lastPid === null) return;
     try {
-      signalGroup(this.#lastPid, 'SIGKILL');
+      if (this.#adopted !== null && !this.#adopted.leadsGroup) signalPid(this.#lastPid, 'SIGKILL');
+      else signalGroup(this.#lastPid, 'SIGKILL');
       this.#signalSent('SIGKILL');
     } catch (error) {
       this.context.reportError(toError(error), { operation: 'kill', severity: 'critical' });
@@ -302,8 +315,79 @@ export class ManagedProcess {
       if (isLive(this.#state)) return;
       this.#cancelBackoff();
       this.#restarts.reset();
-      await this.#spawn(reason, intent);
+      if (this.spec.adopt === null) return this.#spawn(reason, intent);
+      // `adopt:` in the config: take over the running one if there is one, else spawn as usual.
+      const found = adoptOnStart(this.spec.adopt, this.context);
+      if (found.kind === 'failed') this.#transition('failed', found.reason);
+      else if (found.kind === 'adopt') this.#takeOver(found.target, `${reason}: adopted from ${found.from}`);
+      else {
+        this.#emitLine('system', `nothing to adopt (${found.why}): starting the command`);
+        await this.#spawn(reason, intent);
+      }
     });
+  }
+
+  /**
+   * Tracks a running process ovrseer did not start (`ProcessManager.adopt`): metrics, ports, probes,
+   * stop with escalation; its exit is polled, its output cannot be captured. A restart spawns the
+   * configured command. Throws OVRSEER_INVALID_STATE while an instance of it runs.
+   */
+  adopt(target: AdoptTarget, reason = `adopt pid ${target.pid} requested`): Promise<void> {
+    return this.#serialize(async () => {
+      if (isLive(this.#state)) {
+        throw new OvrseerError(
+          'OVRSEER_INVALID_STATE',
+          `${this.id} is ${this.#state} (pid ${this.#pid ?? '?'}); stop it first (ovrseer stop ${this.id}) to adopt pid ${target.pid}`,
+        );
+      }
+      this.#cancelBackoff();
+      this.#restarts.reset();
+      this.#takeOver(target, reason);
+    });
+  }
+
+  #takeOver(target: AdoptTarget, reason: string): void {
+    const pid = target.pid;
+    this.#transition('starting', reason);
+    this.#stopRequested = false;
+    this.#exitCause = null;
+    this.#child = null;
+    this.#adopted = target;
+    this.#pid = pid;
+    this.#lastPid = pid;
+    const startedAt = this.context.clock.now();
+    this.#startedAt = startedAt;
+    this.#exit = null;
+    const adoption = this.context.adoption;
+    const watch = watchExit(pid, target.startTime, {
+      clock: this.context.clock,
+      ...(adoption?.pollMs === undefined ? {} : { intervalMs: adoption.pollMs }),
+      ...(adoption?.readStat === undefined ? {} : { readStat: adoption.readStat }),
+    });
+    this.#exitWatch = watch;
+    this.#exited = watch.exited.then(() => {
+      const info: ExitInfo = { code: null, signal: null, uptime: this.context.clock.now() - startedAt };
+      if (!this.#stopRequested)
+        this.#emitLine(
+          'system',
+          `adopted pid ${pid} exited (its exit status is unknown: it is not ovrseer's child)`,
+        );
+      this.#onExit(info);
+      return info;
+    });
+    this.#emitLine('system', `adopted pid ${pid}: output is not captured`);
+    this.#transition('running', `adopted pid ${pid} (output is not captured)`);
+    if (this.spec.ready.length > 0) void this.#checkReadiness();
+    else this.#startHealthMonitor();
+  }
+
+  /** Ends the current run's group — or, for an adopted process, what `endAdopted` decides to signal. */
+  #endProcess(pid: number, options: Omit<EndGroupOptions, 'pgid'>): Promise<unknown> {
+    const adopted = this.#adopted;
+    if (adopted === null) return endGroup({ ...options, pgid: pid });
+    return endAdopted(adopted, options, this.context.adoption?.readStat ?? readProcStat).finally(() =>
+      this.#exitWatch?.check(),
+    );
   }
 
   /** Stops the process and its whole tree. Resolves once nothing of it is left. */
@@ -377,6 +461,9 @@ export class ManagedProcess {
   #signalTree(signal: 'SIGSTOP' | 'SIGCONT'): Promise<number> {
     const pgid = this.#lastPid;
     if (pgid === null) return Promise.resolve(0);
+    // An adopted process that does not lead its group shares it with others (a shell's job): it alone.
+    if (this.#adopted !== null && !this.#adopted.leadsGroup)
+      return Promise.resolve(signalPid(pgid, signal) ? 1 : 0);
     return signalTree({ pgid, projectId: this.context.project.id, marker: this.marker }, signal);
   }
 
@@ -443,6 +530,8 @@ export class ManagedProcess {
     this.#stopRequested = false;
     this.#exitCause = null;
     this.#pausedFrom = null;
+    this.#adopted = null;
+    this.#exitWatch = null;
     const launched = await launch(this.spec, this.instance, this.context, this.marker);
     if (!launched.ok) {
       this.#transition('failed', launched.reason);
@@ -564,8 +653,7 @@ export class ManagedProcess {
     const pid = this.#lastPid;
     if (pid === null) return;
     try {
-      await endGroup({
-        pgid: pid,
+      await this.#endProcess(pid, {
         signal: this.spec.stop.signal,
         timeout: this.spec.stop.timeout,
         leaderExited,
@@ -667,8 +755,7 @@ export class ManagedProcess {
     let failure = options.failWith ?? null;
     try {
       const stopCommand = this.spec.stop.command;
-      await endGroup({
-        pgid: pid,
+      await this.#endProcess(pid, {
         signal: this.spec.stop.signal,
         timeout: this.spec.stop.timeout,
         leaderExited: this.#exited ?? Promise.resolve(),

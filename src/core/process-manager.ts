@@ -1,6 +1,7 @@
 import { spawn as nodeSpawn } from 'node:child_process';
 import type { DependencySpec, ProcessSpec, ProjectSpec } from '../config/spec.js';
 import { OvrseerError } from '../errors.js';
+import { adoptInto } from './adopt/adopt-into.js';
 import { type Clock, systemClock } from './clock.js';
 import { evaluateCondition } from './conditions.js';
 import { TypedEmitter } from './emitter.js';
@@ -54,6 +55,8 @@ export interface ProcessManagerOptions {
   projectId?: string;
   /** Spreads spawns over turns of the event loop, so the API answers while hundreds start. @default a SpawnPacer */
   spawnPacer?: SpawnPacer | null;
+  /** How often an adopted process's pid is polled for its exit. @default 500 */
+  adoptPollMs?: number;
 }
 
 export type { ShutdownResult };
@@ -116,6 +119,10 @@ export class ProcessManager {
       createProbe: options.createProbe ?? createProbe,
       baseEnv: options.env ?? process.env,
       ...(options.spawnPacer === null ? {} : { pacer: options.spawnPacer ?? new SpawnPacer() }),
+      adoption: {
+        ...(options.adoptPollMs === undefined ? {} : { pollMs: options.adoptPollMs }),
+        isManaged: (pid) => this.instances().some((instance) => instance.pid === pid),
+      },
       reports: {
         report: (request) => {
           options.reports?.report(request);
@@ -277,6 +284,16 @@ export class ProcessManager {
     await this.#triggers.start(this.spec.processes.filter((process) => closure.has(process.name)));
     await this.#until(() => targets.every((instance) => startSettled(instance)));
     return targets.map((instance) => instance.info());
+  }
+
+  /**
+   * Tracks a running process ovrseer did not start as the instance `name` (docs/adopt.md). Resolves
+   * with its info once it is `running`; throws OVRSEER_ADOPT_NO_PROCESS, OVRSEER_ADOPT_FORBIDDEN
+   * (another user's), OVRSEER_ADOPT_OURS, OVRSEER_UNKNOWN_PROCESS, or OVRSEER_INVALID_STATE when
+   * `name` runs already or has several replicas.
+   */
+  adopt(name: string, options: { pid: number }): Promise<ProcessInfo> {
+    return adoptInto(this, this.#context, name, options.pid);
   }
 
   /** The instances `start(names)` would start: the named ones and everything they depend on. */

@@ -48,6 +48,8 @@ export interface ProcessRow {
   reason: string | null;
   /** While `status` is `stopping`; `null` otherwise. */
   stopping: StopProgressRow | null;
+  /** The latest run was adopted (`ovrseer adopt`, `adopt:`), not spawned: its output is not captured. */
+  adopted?: boolean;
 }
 
 const QUIET_STATES = new Set(['running', 'ready', 'starting']);
@@ -75,7 +77,9 @@ export function processRow(
     group: info.group,
     tags: info.tags,
     branch: metrics?.branch ?? null,
-    reason: QUIET_STATES.has(info.state) ? null : info.reason,
+    // An adopted run keeps its reason in view: it says its output is not captured.
+    adopted: info.adopted,
+    reason: QUIET_STATES.has(info.state) && !info.adopted ? null : info.reason,
     stopping:
       stop === null
         ? null

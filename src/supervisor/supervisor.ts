@@ -353,6 +353,13 @@ export class Supervisor implements ApiBackend {
     await this.manager.scale(name, replicas);
   }
 
+  async adopt(name: string, pid: number): Promise<void> {
+    this.log.note(`adopt ${name} --pid ${pid} requested`);
+    await this.manager.adopt(name, { pid });
+    this.#userStopped.delete(name);
+    this.#scheduleStateWrite();
+  }
+
   sendInput(id: string, data: Buffer): boolean {
     return this.#instance(id).sendInput(data, this.#limits.maxPendingInput);
   }

@@ -16,6 +16,8 @@ export interface ApiBackend {
   scale(name: string, replicas: number): Promise<void>;
   /** `POST /v1/reload`: re-read the config and apply the difference (or only plan it). */
   reload?(options: { dryRun?: boolean }): Promise<ReloadOutcome>;
+  /** Tracks the running process `pid` as the instance `name` (`POST /v1/processes/:name/adopt`). */
+  adopt(name: string, pid: number): Promise<void>;
   sendInput(id: string, data: Buffer): boolean;
   /** Environment and cwd of an instance, for `exec`. */
   context(id: string): { env: Record<string, string | undefined>; cwd: string };

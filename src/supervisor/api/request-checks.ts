@@ -65,6 +65,10 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   // `POST /v1/reload` of a file that does not validate: the request was fine, the file is not.
   OVRSEER_CONFIG_INVALID: 422,
   OVRSEER_CONFIG_NOT_FOUND: 422,
+  OVRSEER_ADOPT_NO_PROCESS: 404,
+  OVRSEER_ADOPT_FORBIDDEN: 403,
+  OVRSEER_ADOPT_OURS: 409,
+  OVRSEER_ADOPT_AMBIGUOUS: 409,
 };
 
 export interface ErrorReply {

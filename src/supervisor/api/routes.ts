@@ -23,6 +23,13 @@ const target = z.string().regex(TARGET_PATTERN, 'a target: name, name.N, group:G
 export const actionBody = z.strictObject({ targets: z.array(target).min(1).max(MAX_TARGETS) });
 const scaleBody = z.strictObject({ replicas: z.number().int().min(0).max(1000) });
 const reloadBody = z.strictObject({ dryRun: z.boolean().optional() });
+const adoptBody = z.strictObject({
+  pid: z
+    .number()
+    .int()
+    .min(2)
+    .max(2 ** 22),
+});
 /** A count in a query string (`limit=0` is allowed: no earlier lines, as `tail -n 0`). */
 function countParam(what: string, max: number) {
   return z
@@ -156,6 +163,12 @@ export function createApp(
     if (backend.reload === undefined)
       return fail(c, 404, 'OVRSEER_NOT_FOUND', 'this supervisor cannot reload');
     return c.json(await backend.reload({ dryRun: dryRun === true }));
+  });
+  app.post('/v1/processes/:name/adopt', async (c) => {
+    const name = validId(c.req.param('name'));
+    const { pid } = await parseBody(c, adoptBody);
+    await backend.adopt(name, pid);
+    return c.json(backend.rows().filter((row) => row.name === name));
   });
   app.post('/v1/processes/:name/input', async (c) => {
     const name = validId(c.req.param('name'));

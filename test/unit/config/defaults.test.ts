@@ -40,6 +40,7 @@ describe('process defaults', () => {
       instanceVars: {},
       log: { file: true, maxSize: 10 * 1024 * 1024, keep: 5 },
       disabled: false,
+      adopt: null,
     });
   });
 

@@ -32,6 +32,7 @@ export function processSpec(name: string, overrides: Partial<Omit<ProcessSpec, '
     instanceVars: {},
     log: { ...LOG_DEFAULTS },
     disabled: false,
+    adopt: null,
     ...overrides,
   };
 }

@@ -53,6 +53,7 @@ export class FakeInstance implements MetricsInstance {
       group: null,
       tags: [],
       stopping: null,
+      adopted: false,
     };
   }
 
