@@ -1,12 +1,13 @@
 import { apiSettingsProblems, remoteWarning } from '../config/api-listen.js';
 import type { ProjectSpec } from '../config/spec.js';
 import type { ManagerEvents } from '../core/events.js';
-import { buildDependencyGraph, type DependencyGraph } from '../core/graph.js';
+import { buildDependencyGraph } from '../core/graph.js';
 import { processStartTime } from '../core/kill.js';
 import { instanceEnv } from '../core/launch.js';
 import { ProcessManager, projectIdOf, type ShutdownResult } from '../core/process-manager.js';
 import { describeShutdown } from '../core/shutdown.js';
 import { isLive } from '../core/states.js';
+import type { WhyAnswer } from '../core/why.js';
 import { errorMessage, OvrseerError } from '../errors.js';
 import { createProjectLogs, type ProjectLogs } from '../logs/project-logs.js';
 import { resolveLogTargets } from '../logs/targets.js';
@@ -25,6 +26,7 @@ import { type InstanceMetrics, type ProcessRow, processRow } from './process-row
 import { recoverLeftovers } from './recovery.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import { SupervisorLog } from './supervisor-log.js';
+import { type LiveGraph, liveGraph, whyWithReports } from './why-answer.js';
 
 /** The most often `state.json` is written while processes change state. */
 const STATE_WRITE_INTERVAL_MS = 100;
@@ -325,8 +327,12 @@ export class Supervisor implements ApiBackend {
     };
   }
 
-  graph(): DependencyGraph {
-    return buildDependencyGraph(this.manager.spec.processes);
+  graph(): LiveGraph {
+    return liveGraph(buildDependencyGraph(this.manager.spec.processes), this.manager.startTimings());
+  }
+
+  why(id: string): WhyAnswer {
+    return whyWithReports(this.manager, this.reporter, id);
   }
 
   reports(): ReturnType<CrashReporter['list']> {

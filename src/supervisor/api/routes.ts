@@ -179,6 +179,7 @@ export function createApp(
     return c.json(pid === null ? { ok: true } : { ok: true, pid }, 202);
   });
   app.get('/v1/graph', (c) => c.json(backend.graph()));
+  app.get('/v1/why/:name', (c) => c.json(backend.why(validId(c.req.param('name')))));
   const page = async (c: Context): Promise<Response> => {
     const file = await readStaticFile(webRoot, c.req.path);
     if (file === null)
