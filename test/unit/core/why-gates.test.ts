@@ -13,7 +13,7 @@ function event(
   from: ProcessState,
   to: ProcessState,
   time: number,
-  reason = to,
+  reason: string = to,
 ): StateChangeEvent {
   return {
     process,
