@@ -35,14 +35,12 @@ export async function runGraphTimings(options: WhyOptions): Promise<number> {
 export function renderWhy(answer: WhyAnswer, now: number): string {
   const lines: string[] = [];
   describe(answer, '', now, lines);
-  if (answer.firstCause !== null) {
-    const cause = answer.firstCause;
-    const own = cause.process === answer.process;
-    lines.push(
-      `${own ? 'cause' : 'first cause'}: ${cause.process} ${cause.state}: ${cause.reason}` +
-        (cause.reportId === null ? '' : ` (crash report: ovrseer reports ${cause.reportId})`),
-    );
-  }
+  const cause = answer.firstCause;
+  const report = cause?.reportId == null ? '' : ` (crash report: ovrseer reports ${cause.reportId})`;
+  // A failure of its own is the headline already: only its report is new.
+  if (cause !== null && cause.process !== answer.process)
+    lines.push(`first cause: ${cause.process} ${cause.state}: ${cause.reason}${report}`);
+  else if (report !== '') lines.push(`crash report: ovrseer reports ${cause?.reportId}`);
   return `${lines.join('\n')}\n`;
 }
 
