@@ -54,9 +54,19 @@ function limitValue(size: boolean) {
     });
 }
 
+// One schema per kind, named, so that the JSON schema defines each once instead of 15 copies.
+const countLimit = limitValue(false).meta({
+  id: 'os_limit_count',
+  description: 'a whole number, "unlimited", or {soft, hard}',
+});
+const sizeLimit = limitValue(true).meta({
+  id: 'os_limit_size',
+  description: 'a size ("64MB", bytes), "unlimited", or {soft, hard}',
+});
+
 /** The keys to spread into the `limits` object schema. */
 export const osLimitShape = Object.fromEntries(
-  Object.entries(OS_LIMIT_KEYS).map(([key, { size }]) => [key, limitValue(size).optional()]),
+  Object.entries(OS_LIMIT_KEYS).map(([key, { size }]) => [key, (size ? sizeLimit : countLimit).optional()]),
 ) as { [K in OsLimitKey]: z.ZodOptional<ReturnType<typeof limitValue>> };
 
 /** The parsed `limits` object's OS limits, in the order of `OS_LIMIT_KEYS`. */
