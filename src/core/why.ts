@@ -113,10 +113,26 @@ function dependencyConditions(
       state: verdict.kind,
       since,
       until: verdict.kind === 'waiting' ? null : (recorded?.until ?? null),
-      reason: verdict.kind === 'failed' ? verdict.reason : null,
+      reason:
+        verdict.kind === 'failed'
+          ? verdict.reason
+          : verdict.kind === 'waiting'
+            ? waitingFor(dependency, instances)
+            : null,
       blockedBy,
     };
   });
+}
+
+/** What a dependency that is up still lacks, for conditions beyond its own start (`healthy`, `completed`). */
+function waitingFor(dependency: DependencySpec, instances: readonly ManagedProcess[]): string | null {
+  const up = instances.filter((one) => one.state === 'running' || one.state === 'ready');
+  if (up.length === 0) return null;
+  if (dependency.condition === 'healthy')
+    return `health: ${up.map((one) => `${one.id} ${one.health}`).join(', ')}`;
+  if (dependency.condition === 'completed' || dependency.condition === 'completed_successfully')
+    return `${up.map((one) => one.id).join(', ')} still running`;
+  return null;
 }
 
 function own(

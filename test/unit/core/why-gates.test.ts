@@ -246,3 +246,25 @@ describe('startTimings', () => {
     ]);
   });
 });
+
+describe('explainWait beyond readiness', () => {
+  it('says what a running dependency still lacks for healthy and completed conditions', () => {
+    const gates = new GateRecorder();
+    gates.onState(event('api', 'stopped', 'pending', 0));
+    const db = instance('db', 'ready', 'ready');
+    // Only a process with a health check waits for `healthy` beyond readiness.
+    Object.assign(db.spec, { health: { onFailure: 'restart' } });
+    const migrate = instance('migrate', 'running', 'started');
+    const api = instance('api', 'pending', 'waiting');
+    const answer = explainWait(
+      api,
+      source([db, migrate, api], { api: [dep('db', 'healthy'), dep('migrate', 'completed')] }, gates),
+    );
+    expect(
+      answer.conditions.map((condition) => [condition.label, condition.state, condition.reason]),
+    ).toEqual([
+      ['db: healthy', 'waiting', 'health: db unknown'],
+      ['migrate: completed', 'waiting', 'migrate still running'],
+    ]);
+  });
+});
