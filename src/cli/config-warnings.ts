@@ -1,4 +1,5 @@
 import type { ProjectSpec } from '../config/spec.js';
+import { osLimitWarnings } from '../core/os-limits.js';
 import { formatConfigIssue } from '../errors.js';
 
 /**
@@ -7,4 +8,6 @@ import { formatConfigIssue } from '../errors.js';
  */
 export function printConfigWarnings(spec: ProjectSpec, out: NodeJS.WritableStream = process.stderr): void {
   for (const warning of spec.warnings ?? []) out.write(`ovrseer: warning: ${formatConfigIssue(warning)}\n`);
+  const file = spec.file ?? 'the config';
+  for (const warning of osLimitWarnings(spec.processes)) out.write(`ovrseer: warning: ${file}: ${warning}\n`);
 }

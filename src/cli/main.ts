@@ -117,9 +117,37 @@ export function buildProgram(): Command {
     .option('--env <name>', 'environment: .env.<name> and the rest, as for up (default: $OVRSEER_ENV)')
     .addOption(new Option('--json', 'as JSON: {nodes, edges, processes}').conflicts('dot'))
     .option('--dot', 'as Graphviz dot (pipe into `dot -Tsvg`)')
-    .action(async (options: { file?: string; env?: string; json?: boolean; dot?: boolean }) => {
-      const { runGraph } = await import('./commands/graph.js');
-      throw new ExitRequest(runGraph(options));
+    .addOption(
+      new Option(
+        '--timings',
+        'the critical chain of the last start, with how long each gate took (asks the running supervisor)',
+      ).conflicts('dot'),
+    )
+    .action(
+      async (options: { file?: string; env?: string; json?: boolean; dot?: boolean; timings?: boolean }) => {
+        if (options.timings) {
+          const { runGraphTimings } = await import('./commands/why.js');
+          throw new ExitRequest(await runGraphTimings(options));
+        }
+        const { runGraph } = await import('./commands/graph.js');
+        throw new ExitRequest(runGraph(options));
+      },
+    );
+
+  program
+    .command('why')
+    .description(
+      'print what holds a process back: the chain of conditions, each with its state and since when',
+    )
+    .argument('<name>', 'a process (name or name.N)')
+    .option('-f, --file <file>', 'config file (default: ovrseer.yml, ovrseer.yaml or Procfile here)')
+    .option(
+      '--json',
+      'as JSON: {process, state, waiting, conditions: [{label, state, since, blockedBy}], firstCause}',
+    )
+    .action(async (name: string, options: { file?: string; json?: boolean }) => {
+      const { runWhy } = await import('./commands/why.js');
+      throw new ExitRequest(await runWhy(name, options));
     });
 
   program

@@ -11,6 +11,7 @@ import type {
   DependencyCondition,
   ExitRuleSpec,
   LogSpec,
+  OsLimitSpec,
   ProbeSpec,
   ProcessType,
   RestartSpec,
@@ -92,7 +93,12 @@ export interface ProcessInput {
   replicas?: number;
   port?: number | null;
   user?: UserIds | null;
-  limits?: { memory?: number | null; cpu?: number | null; cpuAction?: 'warn' | 'restart' | undefined };
+  limits?: {
+    memory?: number | null;
+    cpu?: number | null;
+    cpuAction?: 'warn' | 'restart' | undefined;
+    os?: OsLimitSpec[];
+  };
   /** `true` watches the process's cwd. */
   watch?: boolean | Partial<WatchSpec>;
   cronRestart?: string | null;

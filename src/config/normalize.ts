@@ -146,6 +146,8 @@ function processSpec(
       memory: p.limits?.memory ?? null,
       cpu: p.limits?.cpu ?? null,
       cpuAction: p.limits?.cpuAction ?? LIMITS_DEFAULT_CPU_ACTION,
+      // Only when given: a spec without OS limits stays as it was before they existed.
+      ...(p.limits?.os !== undefined && p.limits.os.length > 0 ? { os: p.limits.os } : {}),
     },
     watch: watch(p.watch, cwd),
     cronRestart: p.cronRestart ?? null,

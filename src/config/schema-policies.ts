@@ -11,6 +11,7 @@ import {
   signalSchema,
   stringList,
 } from './schema-common.js';
+import { osLimitShape, osLimitsOf } from './schema-rlimits.js';
 import type { ExitRuleSpec, RestartPolicyName, RestartSpec, WatchSpec } from './spec.js';
 import { durationSchema, sizeSchema } from './units.js';
 
@@ -181,8 +182,14 @@ export const limitsSchema = z
     cpu: cpuSchema.nullable().optional(),
     /** What a sustained CPU over `cpu` does: a warning event, or a restart through the restart policy. */
     cpu_action: z.enum(['warn', 'restart']).optional(),
+    ...osLimitShape,
   })
-  .transform((value) => ({ memory: value.memory, cpu: value.cpu, cpuAction: value.cpu_action }));
+  .transform((value) => ({
+    memory: value.memory,
+    cpu: value.cpu,
+    cpuAction: value.cpu_action,
+    os: osLimitsOf(value),
+  }));
 
 export const settingsSchema = z
   .strictObject({

@@ -1,3 +1,4 @@
+import type { RlimitResource } from '../os/rlimits.js';
 /**
  * The canonical, fully-defaulted project description. Every accepted config format (ovrseer.yml in its
  * canonical, list and `services:` forms, Procfiles, importers) is normalized into this shape once, at
@@ -9,6 +10,16 @@
 import type { ConfigIssue } from '../errors.js';
 
 export type ProcessType = 'dependency' | 'service' | 'task' | 'cleanup';
+
+/** One OS resource limit of `limits:` (`nofile: 4096`); `null` is unlimited. */
+export interface OsLimitSpec {
+  /** The config key (`nofile`, `cpu_seconds`), for messages. */
+  key: string;
+  /** prlimit's name of the resource (`nofile`, `cpu`). */
+  resource: RlimitResource;
+  soft: number | null;
+  hard: number | null;
+}
 
 export type DependencyCondition = 'started' | 'ready' | 'healthy' | 'completed' | 'completed_successfully';
 
@@ -161,8 +172,11 @@ export interface ProcessSpec {
   port: number | null;
   /** Privilege dropping; only honoured when ovrseer runs as root. */
   user: { uid: number; gid: number } | null;
-  /** `cpu` is a percentage of one core; `cpuAction` says what a sustained excess does. */
-  limits: { memory: number | null; cpu: number | null; cpuAction: 'warn' | 'restart' };
+  /**
+   * `cpu` is a percentage of one core; `cpuAction` says what a sustained excess does; `os` are the
+   * `setrlimit` limits applied to the child before exec (absent in a spec built by hand: none).
+   */
+  limits: { memory: number | null; cpu: number | null; cpuAction: 'warn' | 'restart'; os?: OsLimitSpec[] };
   watch: WatchSpec | null;
   cronRestart: string | null;
   /**

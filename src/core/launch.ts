@@ -5,6 +5,7 @@ import { errorMessage, isErrnoException } from '../errors.js';
 import { describeCommand, spawnArgv, withInstanceVariables } from './command.js';
 import { PROCESS_MARKER_VAR, PROJECT_ID_VAR } from './kill.js';
 import type { ManagedProcessContext } from './managed-process.js';
+import { withOsLimits } from './os-limits.js';
 
 export type LaunchResult = { ok: true; child: ChildProcess } | { ok: false; reason: string };
 
@@ -59,7 +60,14 @@ export async function launch(
   const problem = preflight(spec);
   if (problem !== null) return { ok: false, reason: problem };
   const env = instanceEnv(spec, instance, context, marker);
-  const [file, ...args] = spawnArgv(withInstanceVariables(spec.command, env));
+  const limited = withOsLimits(
+    spawnArgv(withInstanceVariables(spec.command, env)),
+    spec.limits.os ?? [],
+    env,
+    spec.cwd,
+  );
+  if (!limited.ok) return { ok: false, reason: limited.reason };
+  const [file, ...args] = limited.argv;
   const dropPrivileges = spec.user !== null && process.getuid?.() === 0;
   let child: ChildProcess;
   try {

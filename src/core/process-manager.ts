@@ -4,6 +4,7 @@ import { OvrseerError } from '../errors.js';
 import { adoptInto } from './adopt/adopt-into.js';
 import { type Clock, systemClock } from './clock.js';
 import { evaluateCondition } from './conditions.js';
+import { type StartTimings, startTimings } from './critical-chain.js';
 import { TypedEmitter } from './emitter.js';
 import type {
   CrashReportSink,
@@ -14,6 +15,7 @@ import type {
   StateChangeEvent,
   WarningEvent,
 } from './events.js';
+import { GateRecorder } from './gates.js';
 import {
   buildDependencyGraph,
   type DependencyGraph,
@@ -37,6 +39,7 @@ import { SpawnPacer } from './spawn-pacer.js';
 import { isLive, isSettled } from './states.js';
 import { endMarkedProcesses } from './terminate.js';
 import { RestartTriggers } from './triggers/restart-triggers.js';
+import { explainWait, type WhyAnswer } from './why.js';
 
 export interface ProcessManagerOptions {
   /** Receives every internal failure (spawn, kill, probe…) with its context. */
@@ -92,6 +95,7 @@ export class ProcessManager {
   readonly #plugins: PluginHost;
   #pluginLogs = false;
   #startedOnce = false;
+  readonly #gates = new GateRecorder();
 
   constructor(spec: ProjectSpec, options: ProcessManagerOptions = {}) {
     this.#spec = spec;
@@ -145,6 +149,7 @@ export class ProcessManager {
         this.reportError(error, { processId, operation, severity: 'error' }),
     });
     this.#emitter.on('state', (event) => {
+      this.#gates.onState(event);
       this.#queueSchedule();
       if (this.#plugins.size > 0) this.#notifyPlugins(event);
     });
@@ -258,6 +263,28 @@ export class ProcessManager {
 
   getDependencyGraph(): DependencyGraph {
     return buildDependencyGraph(this.spec.processes);
+  }
+
+  /** `ovrseer why`: what holds an instance back now, each dependency followed down; for a failed one, the first cause. */
+  why(id: string): WhyAnswer {
+    const instance = this.get(id) ?? this.#instances.get(id)?.[0];
+    if (instance === undefined) resolveSelectors(this.spec.processes, [id]);
+    if (instance === undefined) throw new OvrseerError('OVRSEER_UNKNOWN_PROCESS', `unknown process "${id}"`);
+    return explainWait(instance, {
+      instancesOf: (name) => this.#instances.get(name) ?? [],
+      dependenciesOf: (name) => this.#dependencies.get(name) ?? [],
+      gates: (processId) => this.#gates.get(processId),
+    });
+  }
+
+  /** The timings of each gate of the last start and its critical chain (`ovrseer graph --timings`). */
+  startTimings(target?: string): StartTimings {
+    const live = new Set(this.instances().map((instance) => instance.id));
+    return startTimings(
+      this.#gates.all().filter((record) => live.has(record.process)),
+      (id) => (this.get(id)?.spec.ready.length ?? 0) > 0,
+      target,
+    );
   }
 
   get isShuttingDown(): boolean {
@@ -573,7 +600,7 @@ export class ProcessManager {
     if (this.#shutdown === null) {
       for (const instance of this.instances()) {
         if (instance.state !== 'pending') continue;
-        const verdict = this.#dependencyVerdict(instance.spec);
+        const verdict = this.#dependencyVerdict(instance);
         if (verdict.kind === 'failed') instance.failPending(verdict.reason);
         else if (verdict.kind === 'met') void instance.start('dependencies ready');
       }
@@ -587,14 +614,19 @@ export class ProcessManager {
     return `waiting for ${dependencies.map((dependency) => `${dependency.name} (${dependency.condition})`).join(', ')}`;
   }
 
-  #dependencyVerdict(spec: ProcessSpec): ReturnType<typeof evaluateCondition> {
-    let waiting = false;
-    for (const dependency of this.#dependencies.get(spec.name) ?? []) {
-      const verdict = evaluateCondition(dependency.condition, this.#instances.get(dependency.name) ?? []);
-      if (verdict.kind === 'failed') return verdict;
-      if (verdict.kind === 'waiting') waiting = true;
-    }
-    return waiting ? { kind: 'waiting' } : { kind: 'met' };
+  #dependencyVerdict(instance: ManagedProcess): ReturnType<typeof evaluateCondition> {
+    const verdicts = (this.#dependencies.get(instance.spec.name) ?? []).map((dependency) => ({
+      name: dependency.name,
+      condition: dependency.condition,
+      status: evaluateCondition(dependency.condition, this.#instances.get(dependency.name) ?? []),
+    }));
+    // Every condition is evaluated (not up to the first failure) so that `why` has each one's timings.
+    this.#gates.observe(instance.id, verdicts, this.#clock.now());
+    const failed = verdicts.find((verdict) => verdict.status.kind === 'failed');
+    if (failed !== undefined) return failed.status;
+    return verdicts.some((verdict) => verdict.status.kind === 'waiting')
+      ? { kind: 'waiting' }
+      : { kind: 'met' };
   }
 
   #checkIdle(): void {

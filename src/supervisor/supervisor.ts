@@ -1,13 +1,14 @@
 import { apiSettingsProblems, remoteWarning } from '../config/api-listen.js';
 import type { ProjectSpec } from '../config/spec.js';
 import type { ManagerEvents } from '../core/events.js';
-import { buildDependencyGraph, type DependencyGraph } from '../core/graph.js';
+import { buildDependencyGraph } from '../core/graph.js';
 import { processStartTime } from '../core/kill.js';
 import { instanceEnv } from '../core/launch.js';
 import { ProcessManager, projectIdOf, type ShutdownResult } from '../core/process-manager.js';
 import type { ReloadOutcome } from '../core/reload-apply.js';
 import { describeShutdown } from '../core/shutdown.js';
 import { isLive } from '../core/states.js';
+import type { WhyAnswer } from '../core/why.js';
 import { errorMessage, OvrseerError } from '../errors.js';
 import { logRecord } from '../logs/format.js';
 import { createProjectLogs, type ProjectLogs } from '../logs/project-logs.js';
@@ -37,6 +38,7 @@ import { readConfigSource } from './snapshot/config-source.js';
 import type { Snapshot } from './snapshot/format.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import { SupervisorLog } from './supervisor-log.js';
+import { type LiveGraph, liveGraph, whyWithReports } from './why-answer.js';
 
 /** The most often `state.json` is written while processes change state. */
 const STATE_WRITE_INTERVAL_MS = 100;
@@ -401,8 +403,12 @@ export class Supervisor implements ApiBackend {
     };
   }
 
-  graph(): DependencyGraph {
-    return buildDependencyGraph(this.manager.spec.processes);
+  graph(): LiveGraph {
+    return liveGraph(buildDependencyGraph(this.manager.spec.processes), this.manager.startTimings());
+  }
+
+  why(id: string): WhyAnswer {
+    return whyWithReports(this.manager, this.reporter, id);
   }
 
   reports(): ReturnType<CrashReporter['list']> {

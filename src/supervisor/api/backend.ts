@@ -1,12 +1,13 @@
 import type { ManagerEvents } from '../../core/events.js';
-import type { DependencyGraph } from '../../core/graph.js';
 import type { ReloadOutcome } from '../../core/reload-apply.js';
+import type { WhyAnswer } from '../../core/why.js';
 import type { LogStore } from '../../logs/log-store.js';
 import type { HistoryPoint } from '../../metrics/history.js';
 import type { CrashReport, CrashReportSummary } from '../../reports/types.js';
 import type { ProcessRow } from '../process-rows.js';
 import type { SnapshotOptions } from '../snapshot/build.js';
 import type { Snapshot } from '../snapshot/format.js';
+import type { LiveGraph } from '../why-answer.js';
 import type { Action } from './request-checks.js';
 
 /** What the HTTP API needs from the supervisor; routes never reach into the engine directly. */
@@ -29,8 +30,10 @@ export interface ApiBackend {
   logTargets(selectors: readonly string[]): string[] | undefined;
   /** An instance's kept CPU/RSS history and its limits; unknown ones throw. */
   history(id: string): { points: HistoryPoint[]; memoryLimit: number | null; cpuLimit: number | null };
-  /** The dependency graph the engine waits by (`ovrseer graph --json`), for the dashboard. */
-  graph(): DependencyGraph;
+  /** The dependency graph the engine waits by (`ovrseer graph --json`) and the last start's gate timings. */
+  graph(): LiveGraph;
+  /** `ovrseer why NAME`: what holds the instance back; unknown ones throw. */
+  why(id: string): WhyAnswer;
   reports(): CrashReportSummary[];
   report(id: string): CrashReport | undefined;
   metricsText(): Promise<string>;

@@ -211,6 +211,7 @@ export function createApp(
     if (!parsed.success) throw badRequest(parsed.error);
     return c.json(backend.snapshot(parsed.data.lines === undefined ? {} : { lines: parsed.data.lines }));
   });
+  app.get('/v1/why/:name', (c) => c.json(backend.why(validId(c.req.param('name')))));
   const page = async (c: Context): Promise<Response> => {
     const file = await readStaticFile(webRoot, c.req.path);
     if (file === null)
