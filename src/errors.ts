@@ -35,6 +35,8 @@ export type OvrseerErrorCode =
   | 'OVRSEER_INPUT_FULL'
   | 'OVRSEER_UNSAFE_PATH'
   | 'OVRSEER_STATE_FILE'
+  | 'OVRSEER_NOT_LISTENING'
+  | 'OVRSEER_NOTIFY_UNAVAILABLE'
   | 'OVRSEER_INTERNAL';
 
 export class OvrseerError extends Error {

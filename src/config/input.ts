@@ -96,6 +96,7 @@ export interface ProcessInput {
   instanceVars?: Record<string, number>;
   log?: Partial<LogSpec>;
   disabled?: boolean;
+  ipc?: 'node' | 'none';
 }
 
 export interface SettingsInput {

@@ -69,6 +69,8 @@ export const canonicalProcessSchema = z.strictObject({
     .optional(),
   log: logSchema.optional(),
   disabled: z.boolean().optional(),
+  /** `node`: a Node IPC channel for `process.send` (docs/ipc.md). @default none */
+  ipc: oneOf(['node', 'none']).optional(),
 });
 
 /** `environments: {production: {env, env_file, processes: {api: {replicas: 4}}}}`, chosen by `--env`. */
@@ -134,6 +136,7 @@ function processFields(p: Partial<CanonicalProcess>, path: Path): ProcessFields 
     instanceVars: p.instance_vars,
     log: p.log,
     disabled: p.disabled,
+    ipc: p.ipc,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ChildProcess, spawn as nodeSpawn } from 'node:child_process';
 import type { ProbeSpec, ProcessSpec } from '../config/spec.js';
 import { errorMessage, OvrseerError } from '../errors.js';
+import type { ChildChannels } from './child-channels.js';
 import type { Clock, ClockTimer } from './clock.js';
 import type { TypedEmitter } from './emitter.js';
 import type { CrashReportSink, CrashReportType, ErrorContext, LogStream, ManagerEvents } from './events.js';
@@ -38,6 +39,8 @@ export interface ManagedProcessContext {
   reports: CrashReportSink | null;
   /** Spreads spawns over turns of the event loop; without one, every spawn happens at once. */
   pacer?: SpawnPacer;
+  /** Messages and sd_notify (docs/ipc.md); without it, neither. */
+  channels?: ChildChannels;
 }
 
 export interface StopOptions {
@@ -68,6 +71,8 @@ export interface ProcessInfo {
   tags: string[];
   /** While `stopping`: how far the stop has got (what `ovrseer stop`/`down` say they wait for). */
   stopping: StopProgress | null;
+  /** The latest `STATUS=` the process sent to its `NOTIFY_SOCKET`; `null` without. */
+  statusText?: string | null;
 }
 
 /** Where a stop stands. Times are the clock's epoch milliseconds. */
@@ -195,6 +200,7 @@ export class ManagedProcess {
       group: this.spec.group,
       tags: this.spec.tags,
       stopping: this.#state === 'stopping' ? this.#stopProgress : null,
+      statusText: this.context.channels?.statusText(this.id) ?? null,
     };
   }
 
@@ -364,12 +370,18 @@ export class ManagedProcess {
     this.#transition('starting', reason);
     this.#stopRequested = false;
     this.#exitCause = null;
-    const launched = await launch(this.spec, this.instance, this.context, this.marker);
+    const channels = (await this.context.channels?.prepare(this.id, this.spec)) ?? null;
+    if (channels?.ok === false) {
+      this.#transition('failed', channels.reason);
+      return;
+    }
+    const launched = await launch(this.spec, this.instance, this.context, this.marker, channels ?? undefined);
     if (!launched.ok) {
       this.#transition('failed', launched.reason);
       return;
     }
     const child = launched.child;
+    if (channels?.nodeChannel) this.context.channels?.attach(this.id, child);
     this.#child = child;
     this.#pid = child.pid ?? null;
     this.#lastPid = this.#pid;
@@ -423,6 +435,7 @@ export class ManagedProcess {
       onLine: (listener) => this.onLine(listener),
       env: instanceEnv(this.spec, this.instance, this.context, `${this.marker}/probe`),
       cwd: this.spec.cwd,
+      ...(this.context.channels === undefined ? {} : { notify: this.context.channels.notifySource(this.id) }),
     };
   }
 

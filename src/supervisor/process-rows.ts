@@ -48,6 +48,8 @@ export interface ProcessRow {
   reason: string | null;
   /** While `status` is `stopping`; `null` otherwise. */
   stopping: StopProgressRow | null;
+  /** The latest `STATUS=` the process sent over sd_notify (`ready: {notify: true}`); `null` without. */
+  status_text?: string | null;
 }
 
 const QUIET_STATES = new Set(['running', 'ready', 'starting']);
@@ -85,5 +87,6 @@ export function processRow(
             signal_ms: stop.signalAt === null ? null : Math.max(0, now - stop.signalAt),
             kill_after_ms: stop.killAt - stop.since,
           },
+    status_text: info.statusText ?? null,
   };
 }

@@ -11,6 +11,8 @@ export interface ApiBackend {
   act(action: 'start' | 'stop' | 'restart', targets: readonly string[]): Promise<void>;
   scale(name: string, replicas: number): Promise<void>;
   sendInput(id: string, data: Buffer): boolean;
+  /** `POST /v1/messages`: from ovrseer to the instances `to` names (or `*`); throws as `sendMessage`. */
+  sendMessage(to: string, message: unknown): { delivered: string[] };
   /** Environment and cwd of an instance, for `exec`. */
   context(id: string): { env: Record<string, string | undefined>; cwd: string };
   logStore(): LogStore;

@@ -57,6 +57,8 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   OVRSEER_INVALID_STATE: 409,
   OVRSEER_UNAUTHORIZED: 401,
   OVRSEER_INPUT_FULL: 503,
+  OVRSEER_NOT_LISTENING: 409,
+  OVRSEER_PAYLOAD_TOO_LARGE: 413,
 };
 
 export interface ErrorReply {
