@@ -145,10 +145,7 @@ export function encodeDelivery(from: string, message: unknown, maxBytes = MAX_ME
   if (bytes > maxBytes) {
     return {
       ok: false,
-      error: errorLine(
-        'too_large',
-        `message of ${bytes} bytes exceeds the maximum of ${maxBytes} bytes (1 MiB)`,
-      ),
+      error: errorLine('too_large', `message of ${bytes} bytes exceeds the maximum of ${maxBytes} bytes`),
     };
   }
   return { ok: true, value: `${line}\n` };
