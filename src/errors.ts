@@ -42,6 +42,8 @@ export type OvrseerErrorCode =
   | 'OVRSEER_ADOPT_FORBIDDEN'
   | 'OVRSEER_ADOPT_OURS'
   | 'OVRSEER_ADOPT_AMBIGUOUS'
+  | 'OVRSEER_NOT_LISTENING'
+  | 'OVRSEER_NOTIFY_UNAVAILABLE'
   | 'OVRSEER_INTERNAL';
 
 export class OvrseerError extends Error {

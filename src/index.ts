@@ -23,6 +23,8 @@ export type {
   WarningEvent,
 } from './core/events.js';
 export type { DependencyGraph } from './core/graph.js';
+export { MAX_MESSAGE_BYTES } from './core/ipc/framing.js';
+export { BROADCAST, type IpcMessage, SUPERVISOR_SENDER } from './core/ipc/message-bus.js';
 export { LineBatch } from './core/line-batch.js';
 export {
   ManagedProcess,

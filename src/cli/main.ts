@@ -296,6 +296,16 @@ function registerControlCommands(program: Command): void {
       throw new ExitRequest(await runAdopt(name, options));
     });
   program
+    .command('send')
+    .description('send a JSON message to a process (through $OVRSEER_IPC or its Node IPC channel)')
+    .argument('<name>', 'name, name.N, group:G, tag:T, all, or * for every listening process')
+    .argument('<json>', 'the message: any JSON value, e.g. \'{"reload": true}\'')
+    .option('-f, --file <file>', FILE_HELP)
+    .action(async (name: string, json: string, options: { file?: string }) => {
+      const { runSend } = await import('./commands/send.js');
+      throw new ExitRequest(await runSend(name, json, options));
+    });
+  program
     .command('tui')
     .description('attach the terminal UI to the running (detached) project: processes, logs, actions')
     .option('-f, --file <file>', FILE_HELP)

@@ -106,6 +106,7 @@ export interface ProcessInput {
   log?: Partial<LogSpec>;
   disabled?: boolean;
   adopt?: AdoptSpec | null;
+  ipc?: 'node' | 'none';
 }
 
 export interface SettingsInput {

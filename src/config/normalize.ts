@@ -155,6 +155,8 @@ function processSpec(
     log: { ...LOG_DEFAULTS, ...defined(p.log) },
     disabled: p.disabled ?? false,
     adopt: adoptSpec(p, ctx, issues),
+    // Absent unless written, so a spec built without it (and the fixtures) needs no such key.
+    ...(p.ipc === undefined ? {} : { ipc: p.ipc }),
   };
   // JSON escapes NUL as \u0000: one native pass finds whether the slower walk that names the key is needed.
   const nul = JSON.stringify(spec).includes('\\u0000') ? nulPath(spec) : null;

@@ -71,6 +71,8 @@ export const canonicalProcessSchema = z.strictObject({
   log: logSchema.optional(),
   disabled: z.boolean().optional(),
   adopt: adoptSchema.nullable().optional(),
+  /** `node`: a Node IPC channel for `process.send` (docs/ipc.md). @default none */
+  ipc: oneOf(['node', 'none']).optional(),
 });
 
 /** `environments: {production: {env, env_file, processes: {api: {replicas: 4}}}}`, chosen by `--env`. */
@@ -137,6 +139,7 @@ function processFields(p: Partial<CanonicalProcess>, path: Path): ProcessFields 
     log: p.log,
     disabled: p.disabled,
     adopt: p.adopt,
+    ipc: p.ipc,
   };
 }
 

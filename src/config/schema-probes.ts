@@ -115,20 +115,31 @@ const probeShape = {
   exec: commandSchema.optional(),
 };
 
-type ProbeFields = { log?: ProbeInput; http?: ProbeInput; tcp?: ProbeInput; exec?: CommandInput };
+type ProbeFields = {
+  log?: ProbeInput;
+  http?: ProbeInput;
+  tcp?: ProbeInput;
+  exec?: CommandInput;
+  notify?: boolean;
+};
 
 /** Exactly one of log/http/tcp/exec, as a probe; `null` after reporting why not. */
-function pickProbe(value: ProbeFields, ctx: z.RefinementCtx): ProbeInput | null {
+function pickProbe(
+  value: ProbeFields,
+  ctx: z.RefinementCtx,
+  kinds = 'log, http, tcp or exec',
+): ProbeInput | null {
   const probes: ProbeInput[] = [];
   if (value.log) probes.push(value.log);
   if (value.http) probes.push(value.http);
   if (value.tcp) probes.push(value.tcp);
   if (value.exec) probes.push({ kind: 'exec', command: value.exec });
+  if (value.notify) probes.push({ kind: 'notify' });
   const [probe] = probes;
   if (probe !== undefined && probes.length === 1) return probe;
   const message =
     probe === undefined
-      ? 'expected a probe: one of log, http, tcp or exec'
+      ? `expected a probe: one of ${kinds}`
       : `one probe per entry, got ${probes.map((p) => p.kind).join(' and ')} (use a list for several)`;
   ctx.addIssue({ code: 'custom', message, input: value });
   return null;
@@ -137,12 +148,14 @@ function pickProbe(value: ProbeFields, ctx: z.RefinementCtx): ProbeInput | null 
 export const readyItemSchema = z
   .strictObject({
     ...probeShape,
+    /** systemd's sd_notify: the process gets `NOTIFY_SOCKET` and is ready at `READY=1` (docs/ipc.md). */
+    notify: z.boolean({ error: 'expected notify: true (sd_notify readiness)' }).optional(),
     interval: durationSchema.optional(),
     timeout: durationSchema.optional(),
     initial_delay: durationSchema.optional(),
   })
   .transform((value, ctx): ReadyInput => {
-    const probe = pickProbe(value, ctx);
+    const probe = pickProbe(value, ctx, 'log, http, tcp, exec or notify: true');
     if (probe === null) return z.NEVER;
     return { probe, interval: value.interval, timeout: value.timeout, initialDelay: value.initial_delay };
   });

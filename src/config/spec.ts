@@ -58,7 +58,9 @@ export type ProbeSpec =
     }
   /** A `port` given as text holds `$PORT` (or `${PORT:-…}`): each instance connects to its own. */
   | { kind: 'tcp'; host: string; port: number | string }
-  | { kind: 'exec'; command: CommandSpec };
+  | { kind: 'exec'; command: CommandSpec }
+  /** Readiness only: `READY=1` on the process's `NOTIFY_SOCKET` (systemd's sd_notify). */
+  | { kind: 'notify' };
 
 export interface ReadySpec {
   probe: ProbeSpec;
@@ -194,6 +196,12 @@ export interface ProcessSpec {
    * @default null
    */
   adopt: AdoptSpec | null;
+  /**
+   * `node`: spawned with Node's IPC channel, so `process.send`/`process.on('message')` carry messages
+   * (docs/ipc.md). Every process can use the `OVRSEER_IPC` socket regardless.
+   * @default 'none'
+   */
+  ipc?: 'node' | 'none';
 }
 
 export type AdoptSpec = { pidfile: string; match?: never } | { match: string; pidfile?: never };

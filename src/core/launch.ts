@@ -56,10 +56,12 @@ export async function launch(
   instance: number | null,
   context: ManagedProcessContext,
   marker: string,
+  /** What `ChildChannels.prepare` gave: variables on top of the instance's, and Node's IPC channel. */
+  channels: { env: Record<string, string>; nodeChannel: boolean } = { env: {}, nodeChannel: false },
 ): Promise<LaunchResult> {
   const problem = preflight(spec);
   if (problem !== null) return { ok: false, reason: problem };
-  const env = instanceEnv(spec, instance, context, marker);
+  const env = { ...instanceEnv(spec, instance, context, marker), ...channels.env };
   const limited = withOsLimits(
     spawnArgv(withInstanceVariables(spec.command, env)),
     spec.limits.os ?? [],
@@ -75,7 +77,7 @@ export async function launch(
       cwd: spec.cwd,
       env,
       detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: channels.nodeChannel ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
       ...(dropPrivileges && spec.user !== null ? { uid: spec.user.uid, gid: spec.user.gid } : {}),
     });
   } catch (error) {

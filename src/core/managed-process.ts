@@ -5,6 +5,7 @@ import type { AdoptTarget } from './adopt/adoptable.js';
 import { endAdopted } from './adopt/end-adopted.js';
 import { type ExitWatch, readProcStat, type StatReader, watchExit } from './adopt/exit-watch.js';
 import { adoptOnStart } from './adopt/on-start.js';
+import type { ChildChannels } from './child-channels.js';
 import type { Clock, ClockTimer } from './clock.js';
 import type { TypedEmitter } from './emitter.js';
 import type { CrashReportSink, CrashReportType, ErrorContext, LogStream, ManagerEvents } from './events.js';
@@ -46,6 +47,8 @@ export interface ManagedProcessContext {
   pacer?: SpawnPacer;
   /** Adoption (docs/adopt.md): how often an adopted pid is polled, and whether a pid is an instance's. */
   adoption?: { pollMs?: number; readStat?: StatReader; isManaged?: (pid: number) => boolean };
+  /** Messages and sd_notify (docs/ipc.md); without it, neither. */
+  channels?: ChildChannels;
 }
 
 export interface StopOptions {
@@ -78,6 +81,8 @@ export interface ProcessInfo {
   stopping: StopProgress | null;
   /** The latest run was adopted (`adopt`), not spawned: its output is not captured. */
   adopted: boolean;
+  /** The latest `STATUS=` the process sent to its `NOTIFY_SOCKET`; `null` without. */
+  statusText?: string | null;
 }
 
 /** Where a stop stands. Times are the clock's epoch milliseconds. */
@@ -235,6 +240,7 @@ export class ManagedProcess {
       tags: this.spec.tags,
       stopping: this.#state === 'stopping' ? this.#stopProgress : null,
       adopted: this.#adopted !== null,
+      statusText: this.context.channels?.statusText(this.id) ?? null,
     };
   }
 
@@ -532,12 +538,18 @@ export class ManagedProcess {
     this.#pausedFrom = null;
     this.#adopted = null;
     this.#exitWatch = null;
-    const launched = await launch(this.spec, this.instance, this.context, this.marker);
+    const channels = (await this.context.channels?.prepare(this.id, this.spec)) ?? null;
+    if (channels?.ok === false) {
+      this.#transition('failed', channels.reason);
+      return;
+    }
+    const launched = await launch(this.spec, this.instance, this.context, this.marker, channels ?? undefined);
     if (!launched.ok) {
       this.#transition('failed', launched.reason);
       return;
     }
     const child = launched.child;
+    if (channels?.nodeChannel) this.context.channels?.attach(this.id, child);
     this.#child = child;
     this.#pid = child.pid ?? null;
     this.#lastPid = this.#pid;
@@ -591,6 +603,7 @@ export class ManagedProcess {
       onLine: (listener) => this.onLine(listener),
       env: instanceEnv(this.spec, this.instance, this.context, `${this.marker}/probe`),
       cwd: this.spec.cwd,
+      ...(this.context.channels === undefined ? {} : { notify: this.context.channels.notifySource(this.id) }),
     };
   }
 

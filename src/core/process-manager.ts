@@ -2,6 +2,7 @@ import { spawn as nodeSpawn } from 'node:child_process';
 import type { DependencySpec, ProcessSpec, ProjectSpec } from '../config/spec.js';
 import { OvrseerError } from '../errors.js';
 import { adoptInto } from './adopt/adopt-into.js';
+import { ChildChannels, type IpcMessage } from './child-channels.js';
 import { type Clock, systemClock } from './clock.js';
 import { evaluateCondition } from './conditions.js';
 import { type StartTimings, startTimings } from './critical-chain.js';
@@ -24,6 +25,7 @@ import {
   stopBatches,
   stopLevels,
 } from './graph.js';
+import { SUPERVISOR_SENDER } from './ipc/message-bus.js';
 import { borrows, perLine } from './line-batch.js';
 import { ManagedProcess, type ManagedProcessContext, type ProcessInfo } from './managed-process.js';
 import { pauseTargets } from './pause.js';
@@ -60,6 +62,13 @@ export interface ProcessManagerOptions {
   spawnPacer?: SpawnPacer | null;
   /** How often an adopted process's pid is polled for its exit. @default 500 */
   adoptPollMs?: number;
+  /**
+   * Where the `OVRSEER_IPC` socket and the sd_notify sockets go (docs/ipc.md).
+   * @default null: a private temporary directory, made when first needed
+   */
+  runtimeDir?: string | null;
+  /** Open the `OVRSEER_IPC` socket for processes in any language. @default false (Node channels only) */
+  ipcSocket?: boolean;
 }
 
 export type { ShutdownResult };
@@ -86,6 +95,7 @@ export class ProcessManager {
   #dependencies: Map<string, DependencySpec[]>;
   readonly #errorHandler: ErrorHandler | undefined;
   readonly #context: ManagedProcessContext;
+  readonly #channels: ChildChannels;
   #scheduleQueued = false;
   /** Restarts under way (`restart` by the user): the project is not idle meanwhile. */
   #restarting = 0;
@@ -114,6 +124,15 @@ export class ProcessManager {
     }
     this.#dependencies = effectiveDependencies(spec.processes);
     this.#plugins = new PluginHost((error, errorContext) => this.reportError(error, errorContext));
+    this.#channels = new ChildChannels({
+      runtimeDir: options.runtimeDir ?? null,
+      socket: options.ipcSocket ?? false,
+      spawn: options.spawn ?? nodeSpawn,
+      now: () => this.#clock.now(),
+      resolve: (to) => this.select([to]).map((instance) => instance.id),
+      all: () => this.instances().map((instance) => instance.id),
+      reportError: (error, operation) => this.reportError(error, { operation, severity: 'warning' }),
+    });
     const context: ManagedProcessContext = {
       project: { name: spec.name, id: this.projectId },
       clock: this.#clock,
@@ -127,6 +146,7 @@ export class ProcessManager {
         ...(options.adoptPollMs === undefined ? {} : { pollMs: options.adoptPollMs }),
         isManaged: (pid) => this.instances().some((instance) => instance.pid === pid),
       },
+      channels: this.#channels,
       reports: {
         report: (request) => {
           options.reports?.report(request);
@@ -499,7 +519,12 @@ export class ProcessManager {
     });
     this.#shutdownSequence = sequence;
     if (options.force) sequence.force();
-    this.#shutdown = triggersStopped.then(() => sequence.run());
+    this.#shutdown = triggersStopped
+      .then(() => sequence.run())
+      .then(async (result) => {
+        await this.#channels.close();
+        return result;
+      });
     return this.#shutdown;
   }
 
@@ -521,6 +546,33 @@ export class ProcessManager {
       clock: this.#clock,
     });
     return found.length;
+  }
+
+  /**
+   * Sends `message` (any JSON value) to every instance `to` names (`api`, `worker.2`, `group:G`,
+   * `tag:T`, `all`), from instance `from` or, with `null`, from ovrseer itself (`@ovrseer`). Throws
+   * `OVRSEER_UNKNOWN_PROCESS`, `OVRSEER_PAYLOAD_TOO_LARGE` (over 1 MiB), or `OVRSEER_NOT_LISTENING`
+   * when none of them has a socket connection or Node channel (docs/ipc.md).
+   */
+  sendMessage(from: string | null, to: string, message: unknown): IpcMessage {
+    return this.#channels.bus.send(this.#sender(from), to, message);
+  }
+
+  /** `sendMessage` to every instance but the sender; listening ones get it, the rest are skipped. */
+  broadcast(from: string | null, message: unknown): IpcMessage {
+    return this.#channels.bus.send(this.#sender(from), '*', message);
+  }
+
+  /** Every message routed — from processes, the API or `sendMessage`; returns the unsubscriber. */
+  onMessage(handler: (message: IpcMessage) => void): () => void {
+    return this.#channels.bus.onMessage(handler);
+  }
+
+  #sender(from: string | null): string {
+    if (from === null) return SUPERVISOR_SENDER;
+    if (this.get(from) === undefined)
+      throw new OvrseerError('OVRSEER_UNKNOWN_PROCESS', `no instance "${from}" to send from`);
+    return from;
   }
 
   /** Publishes a warning (from the metrics sampler: sustained CPU, a leak, a memory limit) to every front end. */

@@ -168,6 +168,7 @@ export function probeArgv(probe: ProbeSpec, timeoutMs: number): string[] | null 
     case 'exec':
       return commandArgv(probe.command);
     case 'log':
+    case 'notify':
       return null;
   }
 }
@@ -175,6 +176,8 @@ export function probeArgv(probe: ProbeSpec, timeoutMs: number): string[] | null 
 /** Why a probe did not translate, or `null` when `probeArgv` covers it fully. */
 export function probeLoss(probe: ProbeSpec): string | null {
   if (probe.kind === 'log') return 'a log-line check needs ovrseer reading the output; no equivalent';
+  if (probe.kind === 'notify')
+    return "sd_notify readiness: systemd's Type=notify is its equivalent, other targets have none";
   if (hasUnknownPort(probe)) return 'it uses $PORT, which this process does not set: give it a "port:"';
   const https = probe.kind === 'http' && probe.url.startsWith('https:');
   if (https && (probe.status.min !== 200 || probe.status.max !== 399)) {

@@ -43,6 +43,7 @@ export function handlerOf(probe: ProbeSpec, notes: Notes, process: string, key: 
     case 'exec':
       return { exec: { command: commandArgv(probe.command) } };
     case 'log':
+    case 'notify':
       return null;
   }
 }

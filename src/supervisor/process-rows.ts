@@ -50,6 +50,8 @@ export interface ProcessRow {
   stopping: StopProgressRow | null;
   /** The latest run was adopted (`ovrseer adopt`, `adopt:`), not spawned: its output is not captured. */
   adopted?: boolean;
+  /** The latest `STATUS=` the process sent over sd_notify (`ready: {notify: true}`); `null` without. */
+  status_text?: string | null;
 }
 
 const QUIET_STATES = new Set(['running', 'ready', 'starting']);
@@ -89,5 +91,6 @@ export function processRow(
             signal_ms: stop.signalAt === null ? null : Math.max(0, now - stop.signalAt),
             kill_after_ms: stop.killAt - stop.since,
           },
+    status_text: info.statusText ?? null,
   };
 }

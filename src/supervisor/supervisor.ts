@@ -134,6 +134,8 @@ export class Supervisor implements ApiBackend {
     });
     this.manager = new ProcessManager(spec, {
       reports: this.reporter,
+      runtimeDir: paths.root,
+      ipcSocket: true,
       ...(options.env === undefined ? {} : { env: options.env }),
       ...(options.projectId === undefined ? {} : { projectId: options.projectId }),
     });
@@ -348,6 +350,12 @@ export class Supervisor implements ApiBackend {
       this.log.note(`reload refused, the config in force runs on: ${errorMessage(error)}`, 'warn');
       throw error;
     }
+  }
+
+  sendMessage(to: string, message: unknown): { delivered: string[] } {
+    const sent =
+      to === '*' ? this.manager.broadcast(null, message) : this.manager.sendMessage(null, to, message);
+    return { delivered: sent.delivered };
   }
 
   async scale(name: string, replicas: number): Promise<void> {

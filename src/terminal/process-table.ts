@@ -74,12 +74,13 @@ export function renderProcessTable(rows: readonly ProcessRow[], options: { color
     ['NAME', 'STATUS', 'HEALTH', 'PID', 'UPTIME', 'RESTARTS', 'CPU', 'MEM', 'PORTS', 'GROUP'],
     body,
   );
-  const reasons = rows
-    .filter(
-      (row) =>
-        (row.status === 'failed' || row.status === 'crashed' || row.status === 'backoff') &&
-        row.reason !== null,
-    )
-    .map((row) => `  ${row.name}: ${c.red(row.reason ?? '')}`);
-  return reasons.length === 0 ? table : `${table}\n${reasons.join('\n')}\n`;
+  const failing = (row: ProcessRow): boolean =>
+    (row.status === 'failed' || row.status === 'crashed' || row.status === 'backoff') && row.reason !== null;
+  const reasons = rows.filter(failing).map((row) => `  ${row.name}: ${c.red(row.reason ?? '')}`);
+  // What a program says of itself over sd_notify (`STATUS=`), for the others.
+  const statuses = rows
+    .filter((row) => row.status_text != null && !failing(row))
+    .map((row) => `  ${row.name}: status: ${row.status_text}`);
+  const notes = [...reasons, ...statuses];
+  return notes.length === 0 ? table : `${table}\n${notes.join('\n')}\n`;
 }

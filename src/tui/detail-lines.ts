@@ -28,6 +28,8 @@ function probeText(probe: ProbeSpec): string {
       return `tcp ${probe.host}:${probe.port}`;
     case 'exec':
       return `exec ${commandText(probe.command)}`;
+    case 'notify':
+      return 'notify READY=1';
   }
 }
 

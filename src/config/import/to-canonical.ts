@@ -92,6 +92,8 @@ function probe(input: ProbeInput): Data {
       return { tcp: `${input.host.includes(':') ? `[${input.host}]` : input.host}:${input.port}` };
     case 'exec':
       return { exec: command(input.command) };
+    case 'notify':
+      return { notify: true };
   }
 }
 

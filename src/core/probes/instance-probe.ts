@@ -20,6 +20,7 @@ export function probeForInstance(probe: ProbeSpec, env: Variables): ProbeSpec {
     case 'exec':
       return { ...probe, command: withInstanceVariables(probe.command, env) };
     case 'log':
+    case 'notify':
       return probe;
   }
 }

@@ -1,4 +1,5 @@
 import type { ProbeSpec } from '../../config/spec.js';
+import type { NotifyState } from '../notify/notify-state.js';
 
 export interface ProbeResult {
   ok: boolean;
@@ -31,6 +32,14 @@ export interface ProbeContext {
   /** Environment and cwd for exec probes: the process's own. */
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** What the process sent to its `NOTIFY_SOCKET` (`ready: {notify: true}`); absent without one. */
+  notify?: NotifySource | null;
+}
+
+/** One instance's sd_notify state, for the notify probe. */
+export interface NotifySource {
+  state(): NotifyState | undefined;
+  subscribe(listener: () => void): () => void;
 }
 
 export type ProbeFactory = (spec: ProbeSpec, context: ProbeContext) => Probe;
@@ -43,6 +52,8 @@ export function describeProbe(spec: ProbeSpec): string {
       return `http ${spec.method} ${spec.url}`;
     case 'tcp':
       return `tcp ${spec.host}:${spec.port}`;
+    case 'notify':
+      return 'notify READY=1';
     case 'exec':
       return `exec ${spec.command.kind === 'shell' ? spec.command.script : spec.command.argv.join(' ')}`;
   }

@@ -20,6 +20,8 @@ export interface ApiBackend {
   /** Tracks the running process `pid` as the instance `name` (`POST /v1/processes/:name/adopt`). */
   adopt(name: string, pid: number): Promise<void>;
   sendInput(id: string, data: Buffer): boolean;
+  /** `POST /v1/messages`: from ovrseer to the instances `to` names (or `*`); throws as `sendMessage`. */
+  sendMessage(to: string, message: unknown): { delivered: string[] };
   /** Environment and cwd of an instance, for `exec`. */
   context(id: string): { env: Record<string, string | undefined>; cwd: string };
   logStore(): LogStore;

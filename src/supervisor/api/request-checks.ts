@@ -69,6 +69,8 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   OVRSEER_ADOPT_FORBIDDEN: 403,
   OVRSEER_ADOPT_OURS: 409,
   OVRSEER_ADOPT_AMBIGUOUS: 409,
+  OVRSEER_NOT_LISTENING: 409,
+  OVRSEER_PAYLOAD_TOO_LARGE: 413,
 };
 
 export interface ErrorReply {

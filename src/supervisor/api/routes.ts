@@ -30,6 +30,11 @@ const adoptBody = z.strictObject({
     .min(2)
     .max(2 ** 22),
 });
+/** `POST /v1/messages` (docs/ipc.md): `to` a target or `*`, `message` any JSON value. */
+const messageBody = z.strictObject({
+  to: z.union([z.literal('*'), target]),
+  message: z.unknown().refine((value) => value !== undefined, 'expected any JSON value (null included)'),
+});
 /** A count in a query string (`limit=0` is allowed: no earlier lines, as `tail -n 0`). */
 function countParam(what: string, max: number) {
   return z
@@ -189,6 +194,10 @@ export function createApp(
     const { targets } = await parseBody(c, actionBody);
     await backend.act(action, targets);
     return c.json(backend.rows());
+  });
+  app.post('/v1/messages', async (c) => {
+    const { to, message } = await parseBody(c, messageBody);
+    return c.json(backend.sendMessage(to, message));
   });
   app.get('/v1/logs', (c) => logs(c, backend));
   app.get('/v1/events', (c) => events(c, backend, limits.eventQueue));

@@ -162,7 +162,7 @@ describe('schema errors point into what the user wrote', () => {
       '5:15 processes.a.replicas: expected a number >= 1, got 0',
       '6:14 processes.a.restart: expected one of no, never, always, on-failure, unless-stopped, got "sometimes"',
       '8:14 processes.b.command: the command is empty',
-      '9:12 processes.b.ready: expected a probe: one of log, http, tcp or exec',
+      '9:12 processes.b.ready: expected a probe: one of log, http, tcp, exec or notify: true',
     ]);
   });
 
