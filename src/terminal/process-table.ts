@@ -54,10 +54,19 @@ const STATUS_COLORS: Record<string, 'green' | 'yellow' | 'red' | 'dim'> = {
 };
 
 /** The `ps` table; failed and crashed processes get their reason on a line below. */
-export function renderProcessTable(rows: readonly ProcessRow[], options: { color: boolean }): string {
+export function renderProcessTable(
+  rows: readonly ProcessRow[],
+  options: {
+    color: boolean;
+    /** The project of each row (`ps --all`): a PROJECT column first. */
+    projects?: readonly string[];
+  },
+): string {
   const c = createColors(options.color);
   if (rows.length === 0) return 'no processes\n';
-  const body = rows.map((row) => [
+  const projects = options.projects;
+  const body = rows.map((row, index) => [
+    ...(projects === undefined ? [] : [projects[index] ?? '-']),
     row.name,
     c[STATUS_COLORS[row.status] ?? 'dim'](row.status),
     row.health === 'unknown' ? '-' : row.health === 'healthy' ? c.green(row.health) : c.red(row.health),
@@ -70,7 +79,19 @@ export function renderProcessTable(rows: readonly ProcessRow[], options: { color
     row.group ?? '-',
   ]);
   const table = alignTable(
-    ['NAME', 'STATUS', 'HEALTH', 'PID', 'UPTIME', 'RESTARTS', 'CPU', 'MEM', 'PORTS', 'GROUP'],
+    [
+      ...(projects === undefined ? [] : ['PROJECT']),
+      'NAME',
+      'STATUS',
+      'HEALTH',
+      'PID',
+      'UPTIME',
+      'RESTARTS',
+      'CPU',
+      'MEM',
+      'PORTS',
+      'GROUP',
+    ],
     body,
   );
   const reasons = rows
@@ -79,6 +100,9 @@ export function renderProcessTable(rows: readonly ProcessRow[], options: { color
         (row.status === 'failed' || row.status === 'crashed' || row.status === 'backoff') &&
         row.reason !== null,
     )
-    .map((row) => `  ${row.name}: ${c.red(row.reason ?? '')}`);
+    .map(
+      (row) =>
+        `  ${projects === undefined ? '' : `${projects[rows.indexOf(row)]} `}${row.name}: ${c.red(row.reason ?? '')}`,
+    );
   return reasons.length === 0 ? table : `${table}\n${reasons.join('\n')}\n`;
 }
