@@ -34,7 +34,7 @@ export function buildProgram(): Command {
     )
     .option(
       '-p, --port <port>',
-      'base port of a Procfile: PORT is port + 100 per process, + 1 per instance',
+      "base port of a Procfile: PORT is port + 100 per process, + 1 per instance (foreman's -p; on the other commands -p is the project)",
       parsePort,
     )
     .option(

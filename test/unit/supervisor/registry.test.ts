@@ -160,3 +160,33 @@ describe('resolveProject', () => {
     expect(() => resolveProject('nope', [], '/')).toThrow(/none is running/);
   });
 });
+
+describe('registerIn', () => {
+  it('only warns in the supervisor log when the registry cannot be written', async () => {
+    const { registerIn } = await import('../../../src/supervisor/registry.js');
+    const notes: string[] = [];
+    const blocked = join(tempDir(), 'file');
+    writeFileSync(blocked, 'a file where the directory should be');
+    const path = registerIn(
+      {
+        name: 'shop',
+        file: '/src/shop/ovrseer.yml',
+        dir: '/src/shop',
+        settings: { api: { listen: null } },
+      } as unknown as Parameters<typeof registerIn>[0],
+      {
+        socketPath: '/s.sock',
+        paths: { root: '/src/shop/.ovrseer' },
+        log: { note: (text) => notes.push(text) },
+      },
+      '2026-01-01T00:00:00.000Z',
+      { dir: join(blocked, 'projects') },
+    );
+    expect(path).toBeNull();
+    expect(notes).toEqual([
+      expect.stringMatching(
+        /^not listed by `ovrseer ls`: could not write to .*\/file\/projects \(.*\); set XDG_STATE_HOME/,
+      ),
+    ]);
+  });
+});
