@@ -135,6 +135,10 @@ describe('every project on the machine', () => {
       `2 running projects are named "twin": ${a.file}, ${b.file}; name one by its directory (-p DIR)`,
     );
 
+    const twins = (await runCli(['ps', '--all'], { cwd: elsewhere, env })).stdout;
+    expect(twins).toMatch(new RegExp(`^${a.dir} +web +running`, 'm'));
+    expect(twins).toMatch(new RegExp(`^${b.dir} +web +running`, 'm'));
+
     const killed = supervisorPid(a) as number;
     process.kill(killed, 'SIGKILL');
     await waitFor(() => !isRunning(killed), `supervisor ${killed} gone`);

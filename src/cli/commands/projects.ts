@@ -138,7 +138,12 @@ export async function runPsAll(options: ProjectsOptions = {}): Promise<number> {
     out.write('no running projects (start one with `ovrseer up -d`)\n');
     return 0;
   }
-  const projects = answering.flatMap((status) => (status.rows ?? []).map(() => status.entry.project));
+  // Two running projects of one name are told apart by their directories, as `-p` would need them.
+  const named = (status: ProjectStatus): string =>
+    answering.filter((other) => other.entry.project === status.entry.project).length > 1
+      ? shortPath(status.entry.directory)
+      : status.entry.project;
+  const projects = answering.flatMap((status) => (status.rows ?? []).map(() => named(status)));
   out.write(renderProcessTable(rows, { color: shouldUseColor(out), projects }));
   return 0;
 }
