@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { markSharedPorts, type ProjectStatus } from '../../../src/cli/commands/projects.js';
+import { complete, type DynamicValues } from '../../../src/cli/completion/complete.js';
+import { commandSpec } from '../../../src/cli/completion/tree.js';
 import { fastCommand } from '../../../src/cli/fast-args.js';
 import { buildProgram } from '../../../src/cli/main.js';
 import type { ProcessRow } from '../../../src/supervisor/process-rows.js';
@@ -66,5 +68,28 @@ describe('command line', () => {
     }
     expect(short('up', '-p')).toBe('--port');
     expect(program.commands.find((command) => command.name() === 'ls')?.aliases()).toEqual(['projects']);
+  });
+});
+
+describe('completion of -p', () => {
+  it('offers the running projects after -p, and the names of that project after it', async () => {
+    const asked: string[] = [];
+    const dynamic: DynamicValues = async (kind, file, project) => {
+      asked.push(`${kind} ${file} ${project}`);
+      return kind === 'projects' ? ['shop', 'blog'] : ['api', 'all'];
+    };
+    const root = commandSpec(buildProgram());
+    const values = async (before: string[], current: string): Promise<string[]> =>
+      (await complete(root, before, current, dynamic)).candidates.map((candidate) => candidate.value);
+    expect(await values(['stop', '-p'], 'sh')).toEqual(['shop']);
+    expect(await values(['stop', '--project'], '')).toEqual(['shop', 'blog']);
+    expect(await values(['stop', '-p', 'blog'], 'a')).toEqual(['api', 'all']);
+    expect(asked).toEqual([
+      'projects undefined undefined',
+      'projects undefined undefined',
+      'targets undefined blog',
+    ]);
+    // up -p is the port: nothing to offer.
+    expect(await values(['up', '-p'], '')).toEqual([]);
   });
 });
