@@ -6,6 +6,7 @@ import type { ExportCommandOptions } from './commands/export.js';
 import type { LogsOptions } from './commands/logs.js';
 import type { ReportsOptions } from './commands/reports.js';
 import type { UpOptions } from './commands/up.js';
+import { addProjectOption } from './project-option.js';
 import { reportError } from './report-error.js';
 
 type UpCliOptions = Omit<UpOptions, 'names'> & {
@@ -33,7 +34,7 @@ export function buildProgram(): Command {
     )
     .option(
       '-p, --port <port>',
-      'base port of a Procfile: PORT is port + 100 per process, + 1 per instance',
+      "base port of a Procfile: PORT is port + 100 per process, + 1 per instance (foreman's -p; on the other commands -p is the project)",
       parsePort,
     )
     .option(
@@ -224,6 +225,8 @@ export function buildProgram(): Command {
       process.stdout.write(`${JSON.stringify(projectJsonSchema(), null, 2)}\n`);
     });
 
+  // Last: every command with --file registered above (and only those) gets -p PROJECT.
+  addProjectOption(program);
   return program;
 }
 
@@ -239,9 +242,31 @@ function registerControlCommands(program: Command): void {
       '--json',
       'as JSON: one object per instance {name, status, health, pid, restarts, uptime_ms, cpu, memory, reason, …}',
     )
-    .action(async (options: { file?: string; json?: boolean }) => {
+    .addOption(
+      new Option(
+        '-a, --all',
+        'the processes of every running project (`ovrseer ls`), with a PROJECT column',
+      ).conflicts(['file', 'project']),
+    )
+    .action(async (options: { file?: string; json?: boolean; all?: boolean }) => {
+      if (options.all) {
+        const { runPsAll } = await import('./commands/projects.js');
+        throw new ExitRequest(await runPsAll(options));
+      }
       const { runPs } = await import('./commands/control.js');
       throw new ExitRequest(await runPs(options));
+    });
+  program
+    .command('ls')
+    .alias('projects')
+    .description('list every running project of this user: directory, processes up/total, ports, uptime')
+    .option(
+      '--json',
+      'as JSON: [{project, directory, config_file, pid, up, total, ports, shared_ports, uptime_ms, …}]',
+    )
+    .action(async (options: { json?: boolean }) => {
+      const { runProjects } = await import('./commands/projects.js');
+      throw new ExitRequest(await runProjects(options));
     });
   const descriptions = {
     start: 'start processes of the running project',

@@ -27,6 +27,7 @@ import { ApiClient } from './client.js';
 import { OrphanKeeper } from './orphans.js';
 import { type InstanceMetrics, type ProcessRow, processRow } from './process-rows.js';
 import { recoverLeftovers } from './recovery.js';
+import { type RegistryOptions, registerIn, unregisterSupervisor } from './registry.js';
 import { configLoader, describeReload } from './reload.js';
 import {
   boundedSnapshot,
@@ -75,6 +76,11 @@ export interface SupervisorOptions {
    * loaded it with). @default `loadProject({file: spec.file})`; none for a spec built in code
    */
   loadConfig?: () => Promise<ProjectSpec>;
+  /**
+   * Where `ovrseer ls` finds this supervisor while it runs; false: not listed.
+   * @default the user's registry (`$XDG_STATE_HOME/ovrseer/projects`)
+   */
+  registry?: RegistryOptions | false;
 }
 
 /**
@@ -99,6 +105,7 @@ export class Supervisor implements ApiBackend {
   #startTimes = new Map<number, number | null>();
   #shutdown: Promise<ShutdownResult> | null = null;
   #orphans: OrphanKeeper | null = null;
+  #registryPath: string | null = null;
   readonly #started = new Date().toISOString();
   /** `unless-stopped` processes the user stopped (docker's semantics: remembered across restarts). */
   readonly #userStopped = new Set<string>();
@@ -199,6 +206,8 @@ export class Supervisor implements ApiBackend {
     await supervisor.reporter.load();
     await supervisor.#api.listen();
     supervisor.#writeState();
+    if (options.registry !== false)
+      supervisor.#registryPath = registerIn(spec, supervisor, supervisor.#started, options.registry);
     supervisor.log.note(
       `supervisor pid ${process.pid} for ${spec.file ?? spec.dir}: ${supervisor.manager.instances().length} process instances, API on ${supervisor.socketPath}`,
     );
@@ -263,6 +272,7 @@ export class Supervisor implements ApiBackend {
       await this.manager.drainPlugins();
       await this.logs.close();
       await this.#api.close();
+      if (this.#registryPath !== null) unregisterSupervisor(this.#registryPath, this.log);
       if (this.#stateWrite !== null) clearTimeout(this.#stateWrite);
       this.#writeState();
       for (const line of describeShutdown(result)) this.log.note(line.text, line.level);

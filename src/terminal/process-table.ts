@@ -55,10 +55,19 @@ const STATUS_COLORS: Record<string, 'green' | 'yellow' | 'red' | 'dim'> = {
 };
 
 /** The `ps` table; failed and crashed processes get their reason on a line below. */
-export function renderProcessTable(rows: readonly ProcessRow[], options: { color: boolean }): string {
+export function renderProcessTable(
+  rows: readonly ProcessRow[],
+  options: {
+    color: boolean;
+    /** The project of each row (`ps --all`): a PROJECT column first. */
+    projects?: readonly string[];
+  },
+): string {
   const c = createColors(options.color);
   if (rows.length === 0) return 'no processes\n';
-  const body = rows.map((row) => [
+  const projects = options.projects;
+  const body = rows.map((row, index) => [
+    ...(projects === undefined ? [] : [projects[index] ?? '-']),
     row.name,
     c[STATUS_COLORS[row.status] ?? 'dim'](row.status),
     row.health === 'unknown' ? '-' : row.health === 'healthy' ? c.green(row.health) : c.red(row.health),
@@ -71,16 +80,32 @@ export function renderProcessTable(rows: readonly ProcessRow[], options: { color
     row.group ?? '-',
   ]);
   const table = alignTable(
-    ['NAME', 'STATUS', 'HEALTH', 'PID', 'UPTIME', 'RESTARTS', 'CPU', 'MEM', 'PORTS', 'GROUP'],
+    [
+      ...(projects === undefined ? [] : ['PROJECT']),
+      'NAME',
+      'STATUS',
+      'HEALTH',
+      'PID',
+      'UPTIME',
+      'RESTARTS',
+      'CPU',
+      'MEM',
+      'PORTS',
+      'GROUP',
+    ],
     body,
   );
   const failing = (row: ProcessRow): boolean =>
     (row.status === 'failed' || row.status === 'crashed' || row.status === 'backoff') && row.reason !== null;
-  const reasons = rows.filter(failing).map((row) => `  ${row.name}: ${c.red(row.reason ?? '')}`);
+  const project = (row: ProcessRow): string =>
+    projects === undefined ? '' : `${projects[rows.indexOf(row)]} `;
+  const reasons = rows
+    .filter(failing)
+    .map((row) => `  ${project(row)}${row.name}: ${c.red(row.reason ?? '')}`);
   // What a program says of itself over sd_notify (`STATUS=`), for the others.
   const statuses = rows
     .filter((row) => row.status_text != null && !failing(row))
-    .map((row) => `  ${row.name}: status: ${row.status_text}`);
+    .map((row) => `  ${project(row)}${row.name}: status: ${row.status_text}`);
   const notes = [...reasons, ...statuses];
   return notes.length === 0 ? table : `${table}\n${notes.join('\n')}\n`;
 }

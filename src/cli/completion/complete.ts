@@ -19,10 +19,11 @@ export interface Completion {
   candidates: Candidate[];
 }
 
-/** Values that only the project knows, for the `-f` file given on the line (if any). */
+/** Values that only the project knows, for the `-f` file or `-p` project given on the line (if any). */
 export type DynamicValues = (
   kind: Exclude<ValueKind, 'files' | 'none'>,
   file: string | undefined,
+  project?: string,
 ) => Promise<string[]>;
 
 interface Position {
@@ -33,6 +34,7 @@ interface Position {
   pendingOption: OptionSpec | null;
   afterDashDash: boolean;
   file: string | undefined;
+  project: string | undefined;
 }
 
 function findOption(spec: CommandSpec, flag: string): OptionSpec | undefined {
@@ -47,10 +49,12 @@ function position(root: CommandSpec, words: readonly string[]): Position {
     pendingOption: null,
     afterDashDash: false,
     file: undefined,
+    project: undefined,
   };
   for (const word of words) {
     if (at.pendingOption !== null) {
       if (at.pendingOption.long === '--file') at.file = word;
+      if (at.pendingOption.long === '--project') at.project = word;
       at.pendingOption = null;
       continue;
     }
@@ -121,6 +125,11 @@ export async function complete(
     const option = at.pendingOption;
     if (option.choices.length > 0)
       return { directive: 'words', candidates: matching(words(option.choices), current) };
+    if (option.valueKind === 'projects')
+      return {
+        directive: 'words',
+        candidates: matching(words(await dynamic('projects', undefined)), current),
+      };
     return option.valueKind === 'files' ? { directive: 'files', candidates: [] } : none;
   }
   // `exec api -- CMD…`: the command's own words are paths as often as anything.
@@ -141,7 +150,7 @@ export async function complete(
   const kind = at.spec.argumentKinds[index] ?? 'none';
   if (kind === 'none') return none;
   if (kind === 'files') return { directive: 'files', candidates: [] };
-  const values = await dynamic(kind, at.file);
+  const values = await dynamic(kind, at.file, at.project);
   return {
     directive: kind === 'assignments' ? 'nospace' : 'words',
     candidates: matching(words(values), current),

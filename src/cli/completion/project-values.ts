@@ -80,7 +80,9 @@ async function reportIds(file: string | undefined): Promise<string[]> {
 }
 
 /** The names, targets, `NAME=` words and report ids of the project the command line is about. */
-export const projectValues: DynamicValues = async (kind, file) => {
+export const projectValues: DynamicValues = async (kind, given, project) => {
+  if (kind === 'projects') return runningProjects();
+  const file = given ?? (project === undefined ? undefined : await projectFile(project));
   if (kind === 'reports') return reportIds(file);
   const processes = await projectProcesses(file);
   if (processes === null) return [];
@@ -93,3 +95,23 @@ export const projectValues: DynamicValues = async (kind, file) => {
   const tags = new Set(processes.flatMap((process) => process.tags.map((tag) => `tag:${tag}`)));
   return [...names, ...processes.flatMap((process) => process.instances), ...groups, ...tags, 'all'];
 };
+
+/** Names of the running projects, and the directories of those whose name is not unique. */
+async function runningProjects(): Promise<string[]> {
+  const { readRegistry } = await import('../../supervisor/registry.js');
+  const entries = readRegistry();
+  return entries.map((entry) =>
+    entries.filter((other) => other.project === entry.project).length > 1 ? entry.directory : entry.project,
+  );
+}
+
+/** The config file of the project `-p` names; undefined (this directory's) when none matches. */
+async function projectFile(project: string): Promise<string | undefined> {
+  const { readRegistry, resolveProject } = await import('../../supervisor/registry.js');
+  try {
+    return resolveProject(project, readRegistry()).configFile ?? undefined;
+  } catch (error) {
+    if (error instanceof Error) return undefined;
+    throw error;
+  }
+}

@@ -10,6 +10,8 @@ export type ValueKind =
   | 'assignments'
   /** Crash report ids. */
   | 'reports'
+  /** Names of the running projects (`-p`). */
+  | 'projects'
   | 'files'
   | 'none';
 
@@ -55,6 +57,7 @@ const FILE_OPTIONS = new Set(['--file', '--output', '--out', '--env-file', '--fr
 
 function optionKind(long: string | null, short: string | null, takesValue: boolean): ValueKind {
   if (!takesValue) return 'none';
+  if (long === '--project') return 'projects';
   if ((long !== null && FILE_OPTIONS.has(long)) || (short !== null && FILE_OPTIONS.has(short)))
     return 'files';
   return 'none';
