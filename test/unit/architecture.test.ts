@@ -23,6 +23,7 @@ const LEVELS: Record<string, number> = {
   terminal: 4,
   tui: 5,
   web: 5,
+  mcp: 5,
   cli: 6,
   'index.ts': 7,
 };

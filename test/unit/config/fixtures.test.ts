@@ -217,6 +217,7 @@ describe('the canonical example', () => {
       instanceVars: {},
       log: { file: true, maxSize: 10 * 1024 * 1024, keep: 5 },
       disabled: false,
+      adopt: null,
     });
   });
 

@@ -193,5 +193,5 @@ describe('parseSimpleYaml', () => {
       expect(simple.lineStarts).toEqual(yaml.lineStarts);
     }
     expect(accepted).toBeGreaterThan(100);
-  });
+  }, 30_000); // thousands of parses: seconds on a loaded machine
 });

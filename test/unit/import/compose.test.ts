@@ -72,7 +72,7 @@ describe('docker compose import', () => {
     });
     expect(api.port).toBe(3000);
     expect(api.dependsOn).toEqual([
-      { name: 'db', condition: 'healthy' },
+      { name: 'db', condition: 'healthy', restart: true },
       { name: 'cache', condition: 'started' },
     ]);
     expect(api.health?.probe).toEqual({
@@ -104,7 +104,6 @@ describe('docker compose import', () => {
       'services.api.labels',
       'services.api.build',
       'services.api.ports[1]',
-      'services.api.depends_on.db.restart',
       'services.worker.deploy.restart_policy.window',
     ]);
     expect(imported.notTranslated[2]?.reason).toMatch(/network/);
