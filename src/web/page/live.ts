@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Row, StateEvent } from './api.js';
+import { tickUptime } from './process-row.js';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting';
 
@@ -22,6 +23,8 @@ export interface Warning {
 export interface LiveState {
   connection: Connection;
   rows: Row[];
+  /** When `rows` came (epoch ms). */
+  rowsTime: number;
   /** When each process last entered each state (epoch ms), for start-up timings in the graph. */
   entered: Map<string, Map<string, number>>;
   history: Map<string, Series>;
@@ -41,6 +44,7 @@ export function useLive(): LiveState {
   const [state, setState] = useState<LiveState>(() => ({
     connection: 'connecting',
     rows: [],
+    rowsTime: 0,
     entered: new Map(),
     history: new Map(),
     warnings: [],
@@ -53,12 +57,26 @@ export function useLive(): LiveState {
     let stopped = false;
     const update = (change: (draft: LiveState) => Partial<LiveState>): void =>
       setState((previous) => ({ ...previous, ...change(previous), version: previous.version + 1 }));
+    // The first rows: index.html preloads this answer while the script loads, so the table can be
+    // drawn as soon as React is, without waiting for the stream's first event.
+    fetch('/v1/processes').then(
+      async (response) => {
+        if (!response.ok) return;
+        const rows = (await response.json()) as Row[];
+        const now = Date.now();
+        tickUptime(now);
+        update((draft) => (draft.rowsTime === 0 ? { rows, rowsTime: now } : {}));
+      },
+      // The stream below says what is wrong (reconnecting…) and brings the rows when it can.
+      () => undefined,
+    );
     const open = (): void => {
       source = new EventSource('/v1/events?rows=1');
       source.addEventListener('rows', (event) => {
         failures = 0;
         const rows = JSON.parse((event as MessageEvent<string>).data) as Row[];
         const now = Date.now();
+        tickUptime(now);
         update((draft) => {
           for (const row of rows) {
             const series = draft.history.get(row.name) ?? { time: [], cpu: [], memory: [] };
@@ -72,7 +90,7 @@ export function useLive(): LiveState {
             }
             draft.history.set(row.name, series);
           }
-          return { rows, connection: 'live' };
+          return { rows, rowsTime: now, connection: 'live' };
         });
       });
       source.addEventListener('state', (event) => {
