@@ -1,6 +1,6 @@
 import { apiSettingsProblems, remoteWarning } from '../config/api-listen.js';
 import type { ProjectSpec } from '../config/spec.js';
-import type { ManagerEvents } from '../core/events.js';
+import type { ManagerEvents, WarningEvent } from '../core/events.js';
 import { buildDependencyGraph, type DependencyGraph } from '../core/graph.js';
 import { processStartTime } from '../core/kill.js';
 import { instanceEnv } from '../core/launch.js';
@@ -25,6 +25,7 @@ import { type InstanceMetrics, type ProcessRow, processRow } from './process-row
 import { recoverLeftovers } from './recovery.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import { SupervisorLog } from './supervisor-log.js';
+import { WarningHistory } from './warning-history.js';
 
 /** The most often `state.json` is written while processes change state. */
 const STATE_WRITE_INTERVAL_MS = 100;
@@ -86,6 +87,7 @@ export class Supervisor implements ApiBackend {
   readonly #shutdownListeners = new Set<() => void>();
   readonly #exitsAfterShutdown: boolean;
   readonly #limits = apiLimits();
+  readonly #warnings = new WarningHistory();
 
   private constructor(spec: ProjectSpec, paths: StatePaths, recovered: string[], options: SupervisorOptions) {
     this.paths = paths;
@@ -125,6 +127,7 @@ export class Supervisor implements ApiBackend {
       onLimit: (text) => this.log.note(text, 'warn'),
     });
     this.manager.on('state', () => this.#scheduleStateWrite());
+    this.manager.on('warning', (warning) => this.#warnings.push(warning));
   }
 
   /**
@@ -277,6 +280,10 @@ export class Supervisor implements ApiBackend {
       else await this.manager.start(targets);
     }
     this.#scheduleStateWrite();
+  }
+
+  warnings(): WarningEvent[] {
+    return this.#warnings.list();
   }
 
   async scale(name: string, replicas: number): Promise<void> {

@@ -1,4 +1,4 @@
-import type { ManagerEvents } from '../../core/events.js';
+import type { ManagerEvents, WarningEvent } from '../../core/events.js';
 import type { DependencyGraph } from '../../core/graph.js';
 import type { LogStore } from '../../logs/log-store.js';
 import type { HistoryPoint } from '../../metrics/history.js';
@@ -23,6 +23,8 @@ export interface ApiBackend {
   history(id: string): { points: HistoryPoint[]; memoryLimit: number | null; cpuLimit: number | null };
   /** The dependency graph the engine waits by (`ovrseer graph --json`), for the dashboard. */
   graph(): DependencyGraph;
+  /** The last warnings, oldest first: sent first on a dashboard's event stream (`rows=1`). */
+  warnings?(): WarningEvent[];
   reports(): CrashReportSummary[];
   report(id: string): CrashReport | undefined;
   metricsText(): Promise<string>;

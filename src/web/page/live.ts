@@ -33,6 +33,13 @@ export interface LiveState {
   version: number;
 }
 
+/** As many as the supervisor keeps (src/supervisor/warning-history.ts). */
+const KEPT_WARNINGS = 100;
+
+function sameWarning(a: Warning, b: Warning): boolean {
+  return a.time === b.time && a.process === b.process && a.kind === b.kind;
+}
+
 const RETRY_MS = [250, 500, 1000, 2000];
 
 /**
@@ -104,7 +111,12 @@ export function useLive(): LiveState {
       });
       source.addEventListener('warning', (event) => {
         const warning = JSON.parse((event as MessageEvent<string>).data) as Warning;
-        update((draft) => ({ warnings: [...draft.warnings.slice(-49), warning] }));
+        // The stream sends the supervisor's kept ones first, again after each reconnect.
+        update((draft) =>
+          draft.warnings.some((seen) => sameWarning(seen, warning))
+            ? {}
+            : { warnings: [...draft.warnings.slice(-(KEPT_WARNINGS - 1)), warning] },
+        );
       });
       source.onerror = () => {
         update(() => ({ connection: 'reconnecting' }));
