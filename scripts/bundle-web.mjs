@@ -36,6 +36,11 @@ const entry = Object.entries(result.metafile.outputs).find(([, output]) => outpu
 const script = entry === undefined ? undefined : basename(entry[0]);
 const styles = outputs.filter((file) => file.endsWith('.css'));
 if (script === undefined) throw new Error('bundle-web: esbuild wrote no .js file');
+// The chunks the entry imports statically (code it shares with the lazy views) are otherwise found
+// only once the entry is parsed: one more round trip before the first render.
+const preloads = (entry?.[1].imports ?? [])
+  .filter((imported) => imported.kind === 'import-statement')
+  .map((imported) => basename(imported.path));
 const html = `<!doctype html>
 <html lang="en">
 <head>
@@ -46,6 +51,8 @@ const html = `<!doctype html>
 <link rel="icon" href="data:,">
 ${styles.map((file) => `<link rel="stylesheet" href="/assets/${file}">`).join('\n')}
 <script type="module" src="/assets/${script}"></script>
+${preloads.map((file) => `<link rel="modulepreload" href="/assets/${file}">`).join('\n')}
+<link rel="preload" href="/v1/processes" as="fetch" crossorigin>
 </head>
 <body><div id="root"></div></body>
 </html>

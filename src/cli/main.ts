@@ -64,6 +64,10 @@ export function buildProgram(): Command {
     .option('-d, --detach', 'start a detached supervisor, print the process table and return')
     .option('--dashboard', 'also serve the web dashboard (as `ovrseer dashboard`) and open it in a browser')
     .option('--dashboard-port <port>', 'port of the dashboard (default: a free one)', parsePort)
+    .option(
+      '--dashboard-host <host>',
+      'address of the dashboard (as `ovrseer dashboard --host`): loopback unless settings.api.token is set',
+    )
     .option('--no-open', 'with --dashboard: print its URL only; do not open a browser')
     .option(
       '--wait',

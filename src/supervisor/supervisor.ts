@@ -1,6 +1,6 @@
 import { apiSettingsProblems, remoteWarning } from '../config/api-listen.js';
 import type { ProjectSpec } from '../config/spec.js';
-import type { ManagerEvents } from '../core/events.js';
+import type { ManagerEvents, WarningEvent } from '../core/events.js';
 import { buildDependencyGraph } from '../core/graph.js';
 import { processStartTime } from '../core/kill.js';
 import { instanceEnv } from '../core/launch.js';
@@ -39,6 +39,7 @@ import { readConfigSource } from './snapshot/config-source.js';
 import type { Snapshot } from './snapshot/format.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import { SupervisorLog } from './supervisor-log.js';
+import { WarningHistory } from './warning-history.js';
 import { type LiveGraph, liveGraph, whyWithReports } from './why-answer.js';
 
 /** The most often `state.json` is written while processes change state. */
@@ -117,6 +118,7 @@ export class Supervisor implements ApiBackend {
   #reloading: Promise<unknown> = Promise.resolve();
   /** The config file's text at start-up, for snapshots. */
   #configSource: SnapshotSource['configSource'] = null;
+  readonly #warnings = new WarningHistory();
 
   private constructor(spec: ProjectSpec, paths: StatePaths, recovered: string[], options: SupervisorOptions) {
     this.paths = paths;
@@ -164,6 +166,7 @@ export class Supervisor implements ApiBackend {
     });
     this.manager.on('state', () => this.#scheduleStateWrite());
     this.#configSource = readConfigSource(spec.file, (message) => this.log.note(message, 'warn'));
+    this.manager.on('warning', (warning) => this.#warnings.push(warning));
   }
 
   /**
@@ -366,6 +369,10 @@ export class Supervisor implements ApiBackend {
     const sent =
       to === '*' ? this.manager.broadcast(null, message) : this.manager.sendMessage(null, to, message);
     return { delivered: sent.delivered };
+  }
+
+  warnings(): WarningEvent[] {
+    return this.#warnings.list();
   }
 
   async scale(name: string, replicas: number): Promise<void> {

@@ -2,7 +2,7 @@ import { OvrseerError } from '../../errors.js';
 import { EXIT_OK } from '../../exit-codes.js';
 import { isLoopback } from '../../web/server/forwarder.js';
 import { type ServedDashboard, serveDashboard } from '../../web/server/serve.js';
-import { locateProject, locateSupervisor } from '../locate.js';
+import { type LocateOptions, locateProject, locateSupervisor } from '../locate.js';
 
 export interface DashboardOptions {
   file?: string;
@@ -29,6 +29,7 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
     client.socketPath,
     { ...options, out: options.out ?? process.stdout },
     () => locateProject(located),
+    located,
   );
   await untilSignal();
   await served.close();
@@ -43,7 +44,9 @@ export async function startDashboard(
   socketPath: string,
   options: Omit<DashboardOptions, 'file' | 'cwd'>,
   configured: () => Promise<{ spec: { settings: { api: { token: string | null } } } }>,
+  relocateFrom?: LocateOptions,
 ): Promise<ServedDashboard> {
+  let socket = socketPath;
   const host = options.host ?? '127.0.0.1';
   let token: string | undefined;
   if (!isLoopback(host)) {
@@ -55,13 +58,37 @@ export async function startDashboard(
       );
   }
   return serveDashboard({
-    socketPath: () => socketPath,
+    socketPath: () => socket,
+    ...(relocateFrom === undefined
+      ? {}
+      : {
+          relocate: async () => {
+            socket = (await relocatedSocket(relocateFrom, options.out ?? process.stderr)) ?? socket;
+          },
+        }),
     host,
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(token === undefined ? {} : { token, configuredToken: true }),
     ...(options.open === undefined ? {} : { open: options.open }),
     ...(options.out === undefined ? {} : { out: options.out }),
   });
+}
+
+/**
+ * The socket of the project's supervisor found anew (as `ovrseer dashboard` found it at start: the
+ * default state dir, then the config's `settings.state_dir`), or null while none runs.
+ */
+async function relocatedSocket(from: LocateOptions, out: NodeJS.WritableStream): Promise<string | null> {
+  try {
+    return (await locateSupervisor(from)).socketPath;
+  } catch (error) {
+    // None runs yet (it is restarting): the page keeps asking, and each failed request asks again.
+    if (error instanceof OvrseerError && error.code === 'OVRSEER_NOT_RUNNING') return null;
+    out.write(
+      `dashboard: cannot find the supervisor again: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return null;
+  }
 }
 
 /** Resolves on the first SIGINT, SIGTERM or SIGHUP (which then no longer end the process by default). */

@@ -9,6 +9,7 @@ import type { UpOptions } from './up.js';
 function dashboardOptions(options: UpOptions): Parameters<typeof startDashboard>[1] {
   return {
     ...(options.dashboardPort === undefined ? {} : { port: options.dashboardPort }),
+    ...(options.dashboardHost === undefined ? {} : { host: options.dashboardHost }),
     ...(options.open === undefined ? {} : { open: options.open }),
   };
 }
@@ -40,7 +41,15 @@ export async function dashboardUntilSignal(
 ): Promise<number> {
   const paths = ensureStateDir(spec.settings.stateDir, 'logs', 'reports');
   const socket = socketPathFor(paths, projectIdOf(spec));
-  const served = await startDashboard(socket, dashboardOptions(options), async () => ({ spec }));
+  const served = await startDashboard(
+    socket,
+    dashboardOptions(options),
+    async () => ({ spec }),
+    // A later `up` of the same config may put its socket elsewhere (another settings.state_dir).
+    spec.file === null
+      ? undefined
+      : { ...(options.cwd === undefined ? {} : { cwd: options.cwd }), file: spec.file },
+  );
   process.stderr.write(
     'dashboard: Ctrl-C stops the dashboard (the processes go on; `ovrseer down` stops them)\n',
   );

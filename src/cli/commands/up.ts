@@ -26,6 +26,8 @@ export interface UpOptions {
   /** `--dashboard`: serve the web dashboard too (in the foreground: for as long as `up` runs). */
   dashboard?: boolean;
   dashboardPort?: number;
+  /** `--dashboard-host`: as `ovrseer dashboard --host` (loopback unless settings.api.token is set). @default '127.0.0.1' */
+  dashboardHost?: string;
   /** `--no-open` sets it false: the dashboard's URL is printed, no browser opened. @default true */
   open?: boolean;
   /** `--from-snapshot FILE`: the snapshot's config and replicas; what ran then is started. */

@@ -1,4 +1,4 @@
-import type { ManagerEvents } from '../../core/events.js';
+import type { ManagerEvents, WarningEvent } from '../../core/events.js';
 import type { ReloadOutcome } from '../../core/reload-apply.js';
 import type { WhyAnswer } from '../../core/why.js';
 import type { LogStore } from '../../logs/log-store.js';
@@ -36,6 +36,8 @@ export interface ApiBackend {
   graph(): LiveGraph;
   /** `ovrseer why NAME`: what holds the instance back; unknown ones throw. */
   why(id: string): WhyAnswer;
+  /** The last warnings, oldest first: sent first on a dashboard's event stream (`rows=1`). */
+  warnings?(): WarningEvent[];
   reports(): CrashReportSummary[];
   report(id: string): CrashReport | undefined;
   metricsText(): Promise<string>;

@@ -374,6 +374,10 @@ function events(c: Context, backend: ApiBackend, capacity: number): Response {
     // Warnings (leak, limits) only for the dashboard: older clients know the four others.
     const kinds: (keyof ManagerEvents)[] = ['state', 'health', 'error', 'idle'];
     if (withRows) kinds.push('warning');
+    // The warnings from before the page opened first (a page seeing one twice, after a reconnect,
+    // knows it by its time).
+    if (withRows)
+      for (const warning of backend.warnings?.() ?? []) queue.push({ event: 'warning', data: warning });
     const offs = kinds.map((event) => backend.on(event, push(event)));
     const ticker = withRows
       ? setInterval(() => {

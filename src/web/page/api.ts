@@ -37,6 +37,8 @@ export interface Graph {
     tags: string[];
     dependsOn: { name: string; condition: string; implicit: boolean }[];
   }[];
+  /** The last start's gates as the supervisor recorded them (`from` waited for `to`). */
+  edgeTimings?: { from: string; to: string; state: string; waitedMs: number | null; since: number }[];
 }
 
 export interface ReportSummary {

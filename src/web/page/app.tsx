@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { act } from './api.js';
 import { useLive } from './live.js';
 import { Processes } from './processes.js';
+import { Warnings } from './warnings.js';
 
 // The first view needs none of these: each is its own chunk (dagre, uPlot, the virtualizer), loaded
 // when its view opens, so the page's first rows wait only for React and the table.
@@ -94,6 +95,7 @@ export function App() {
           ))}
         </nav>
         <span className="spacer" />
+        <Warnings warnings={live.warnings} />
         {notice !== null && (
           <span className="notice" role="status">
             {notice}

@@ -92,7 +92,7 @@ export function GraphView({ live }: { live: LiveState }) {
             />
             <text x={edge.x} y={edge.y} textAnchor="middle">
               {edge.label}
-              {timing(live, edge.from, edge.label)}
+              {recordedTiming(graph, edge.from, edge.to) ?? timing(live, edge.from, edge.label)}
             </text>
           </g>
         ))}
@@ -181,6 +181,21 @@ function layOut(graph: ApiGraph): Laid {
       };
     }),
   };
+}
+
+/**
+ * ` · waited 1.4s`: how long the dependent waited for this gate in the last start, as the supervisor
+ * recorded it (`GET /v1/graph` `edgeTimings`; the slowest replica's), or ` · waiting 3s` while it waits.
+ */
+function recordedTiming(graph: ApiGraph | null, dependency: string, dependent: string): string | null {
+  const gates = (graph?.edgeTimings ?? []).filter(
+    (gate) => gate.to === dependency && (gate.from === dependent || gate.from.startsWith(`${dependent}.`)),
+  );
+  if (gates.length === 0) return null;
+  const waiting = gates.find((gate) => gate.waitedMs === null);
+  if (waiting !== undefined) return ` · waiting since ${new Date(waiting.since).toLocaleTimeString()}`;
+  const longest = Math.max(...gates.map((gate) => gate.waitedMs ?? 0));
+  return ` · waited ${(longest / 1000).toFixed(1)}s`;
 }
 
 /** ` · 1.4s`: how long the dependency took from starting to the edge's condition, when seen live. */

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Row, StateEvent } from './api.js';
+import { tickUptime } from './process-row.js';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting';
 
@@ -22,12 +23,21 @@ export interface Warning {
 export interface LiveState {
   connection: Connection;
   rows: Row[];
+  /** When `rows` came (epoch ms). */
+  rowsTime: number;
   /** When each process last entered each state (epoch ms), for start-up timings in the graph. */
   entered: Map<string, Map<string, number>>;
   history: Map<string, Series>;
   warnings: Warning[];
   /** Bumped on every change: the maps above are mutated in place. */
   version: number;
+}
+
+/** As many as the supervisor keeps (src/supervisor/warning-history.ts). */
+const KEPT_WARNINGS = 100;
+
+function sameWarning(a: Warning, b: Warning): boolean {
+  return a.time === b.time && a.process === b.process && a.kind === b.kind;
 }
 
 const RETRY_MS = [250, 500, 1000, 2000];
@@ -41,6 +51,7 @@ export function useLive(): LiveState {
   const [state, setState] = useState<LiveState>(() => ({
     connection: 'connecting',
     rows: [],
+    rowsTime: 0,
     entered: new Map(),
     history: new Map(),
     warnings: [],
@@ -53,12 +64,26 @@ export function useLive(): LiveState {
     let stopped = false;
     const update = (change: (draft: LiveState) => Partial<LiveState>): void =>
       setState((previous) => ({ ...previous, ...change(previous), version: previous.version + 1 }));
+    // The first rows: index.html preloads this answer while the script loads, so the table can be
+    // drawn as soon as React is, without waiting for the stream's first event.
+    fetch('/v1/processes').then(
+      async (response) => {
+        if (!response.ok) return;
+        const rows = (await response.json()) as Row[];
+        const now = Date.now();
+        tickUptime(now);
+        update((draft) => (draft.rowsTime === 0 ? { rows, rowsTime: now } : {}));
+      },
+      // The stream below says what is wrong (reconnecting…) and brings the rows when it can.
+      () => undefined,
+    );
     const open = (): void => {
       source = new EventSource('/v1/events?rows=1');
       source.addEventListener('rows', (event) => {
         failures = 0;
         const rows = JSON.parse((event as MessageEvent<string>).data) as Row[];
         const now = Date.now();
+        tickUptime(now);
         update((draft) => {
           for (const row of rows) {
             const series = draft.history.get(row.name) ?? { time: [], cpu: [], memory: [] };
@@ -72,7 +97,7 @@ export function useLive(): LiveState {
             }
             draft.history.set(row.name, series);
           }
-          return { rows, connection: 'live' };
+          return { rows, rowsTime: now, connection: 'live' };
         });
       });
       source.addEventListener('state', (event) => {
@@ -86,7 +111,12 @@ export function useLive(): LiveState {
       });
       source.addEventListener('warning', (event) => {
         const warning = JSON.parse((event as MessageEvent<string>).data) as Warning;
-        update((draft) => ({ warnings: [...draft.warnings.slice(-49), warning] }));
+        // The stream sends the supervisor's kept ones first, again after each reconnect.
+        update((draft) =>
+          draft.warnings.some((seen) => sameWarning(seen, warning))
+            ? {}
+            : { warnings: [...draft.warnings.slice(-(KEPT_WARNINGS - 1)), warning] },
+        );
       });
       source.onerror = () => {
         update(() => ({ connection: 'reconnecting' }));

@@ -3,11 +3,15 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { parseAnsi } from './ansi.js';
 import { ApiError, getJson, type LogLine, type Row } from './api.js';
 import { clock } from './format.js';
+import { LogBuffer } from './log-buffer.js';
+import { LogSearch, searchPattern } from './log-search.js';
 
-/** Lines the page keeps (the oldest go first); the supervisor keeps its own buffer and the files. */
-export const MAX_LINES = 200_000;
-/** Lines asked for when a view opens (or its search changes). */
-const BACKLOG = 5_000;
+/** Lines the page keeps (the oldest go a chunk at a time); the supervisor keeps its own and the files. */
+export const MAX_LINES = 1_000_000;
+/** Lines asked for when a view opens (the API's most): the search runs over what the page holds. */
+const BACKLOG = 100_000;
+/** A search's slice of the main thread before it lets the page draw and scroll. */
+const SEARCH_SLICE_MS = 12;
 const ROW_HEIGHT = 18;
 
 export interface LogsProps {
@@ -19,23 +23,16 @@ export interface LogsProps {
   searchRef: React.RefObject<HTMLInputElement | null>;
 }
 
+/** What the supervisor is asked for; the search runs in the page, over the lines it holds. */
 interface Query {
   process: string;
   since: string;
-  search: string;
-  regex: boolean;
-  caseSensitive: boolean;
   level: string;
 }
 
 function queryString(query: Query, follow: boolean): string {
   const params = new URLSearchParams();
   if (query.process !== '') params.set('names', query.process);
-  if (query.search !== '') {
-    params.set('grep', query.search);
-    if (!query.regex) params.set('fixed', '1');
-    if (!query.caseSensitive) params.set('ignore_case', '1');
-  }
   if (query.level !== '') params.set('level', query.level);
   if (query.since !== '') params.set('since', query.since);
   params.set('limit', String(follow ? BACKLOG : 0));
@@ -44,21 +41,10 @@ function queryString(query: Query, follow: boolean): string {
   return params.toString();
 }
 
-/** What the search highlights, as the page's own RegExp (the supervisor's RE2 did the filtering). */
-function highlighter(query: Query): RegExp | null {
-  if (query.search === '') return null;
-  const source = query.regex ? query.search : query.search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  try {
-    return new RegExp(source, query.caseSensitive ? 'g' : 'gi');
-  } catch {
-    // RE2 syntax this engine reads differently: the lines are still the matching ones, unmarked.
-    return null;
-  }
-}
-
 /**
- * The log view: merged or one process, followed live over `GET /v1/logs?follow=1` (search and level
- * filtering done by the supervisor), virtualized so only the visible rows are in the DOM.
+ * The log view: merged or one process, followed live over `GET /v1/logs?follow=1` (levels filtered
+ * by the supervisor), up to a million lines held compactly (LogBuffer) and virtualized so only the
+ * visible rows are in the DOM; the search runs over them a slice at a time (LogSearch).
  */
 export function Logs({ rows, process, onProcess, searchRef, since: from = '' }: LogsProps) {
   const [since, setSince] = useState(from);
@@ -71,16 +57,49 @@ export function Logs({ rows, process, onProcess, searchRef, since: from = '' }: 
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState('connecting');
   const [, setVersion] = useState(0);
-  const lines = useRef<LogLine[]>([]);
+  const lines = useRef(new LogBuffer(MAX_LINES));
+  const found = useRef<LogSearch | null>(null);
+  const [searching, setSearching] = useState<number | null>(null);
   const [debounced, setDebounced] = useState(search);
   useEffect(() => {
     const timer = setTimeout(() => setDebounced(search), 200);
     return () => clearTimeout(timer);
   }, [search]);
-  const query = useMemo<Query>(
-    () => ({ process, since, search: debounced, regex, caseSensitive, level }),
-    [process, since, debounced, regex, caseSensitive, level],
+  const query = useMemo<Query>(() => ({ process, since, level }), [process, since, level]);
+  const pattern = useMemo(
+    () => searchPattern(debounced, regex, caseSensitive),
+    [debounced, regex, caseSensitive],
   );
+  const mark = pattern instanceof RegExp ? pattern : null;
+  const patternError = typeof pattern === 'string' ? pattern : null;
+  const parent = useRef<HTMLDivElement>(null);
+  const followRef = useRef(follow);
+  followRef.current = follow;
+
+  // The search: a slice at a time until every held line is searched (progress shown meanwhile);
+  // lines that come later are searched as they are added (flush below).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new query empties the buffer: search again.
+  useEffect(() => {
+    found.current = null;
+    setSearching(null);
+    if (!(pattern instanceof RegExp)) {
+      setVersion((version) => version + 1);
+      return;
+    }
+    const search = new LogSearch(lines.current, pattern);
+    found.current = search;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const slice = (): void => {
+      const done = search.step(SEARCH_SLICE_MS);
+      setSearching(done ? null : search.progress());
+      setVersion((version) => version + 1);
+      if (!done) timer = setTimeout(slice, 0);
+    };
+    slice();
+    return () => {
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [pattern, query]);
 
   useEffect(() => {
     let source: EventSource | null = null;
@@ -90,15 +109,21 @@ export function Logs({ rows, process, onProcess, searchRef, since: from = '' }: 
     const pending: LogLine[] = [];
     const flush = (): void => {
       frame = null;
-      const all = lines.current;
-      for (const line of pending) all.push(line);
+      const buffer = lines.current;
+      const start = buffer.start;
+      for (const line of pending) buffer.push(line);
       pending.length = 0;
-      // Trimmed by a tenth at a time: one copy per 20,000 lines, not one per frame.
-      if (all.length > MAX_LINES) lines.current = all.slice(all.length - Math.floor(MAX_LINES * 0.9));
+      // A search that has caught up searches the new lines now (a few per frame).
+      found.current?.step(SEARCH_SLICE_MS);
+      // The oldest chunk went: a paused view is moved up as many rows, so it stays on its lines.
+      const dropped = buffer.start - start;
+      const scroller = parent.current;
+      if (dropped > 0 && !followRef.current && scroller !== null && found.current === null)
+        scroller.scrollTop = Math.max(0, scroller.scrollTop - dropped * ROW_HEIGHT);
       setVersion((version) => version + 1);
     };
     const open = async (): Promise<void> => {
-      lines.current = [];
+      lines.current.clear();
       setVersion((version) => version + 1);
       try {
         // Asked once without following first: a bad pattern gets its 400 and message here (an
@@ -135,8 +160,11 @@ export function Logs({ rows, process, onProcess, searchRef, since: from = '' }: 
     };
   }, [query]);
 
-  const parent = useRef<HTMLDivElement>(null);
-  const count = lines.current.length;
+  const matching = found.current;
+  const firstMatch = matching === null ? 0 : matching.firstKept();
+  const count = matching === null ? lines.current.length : matching.matches.length - firstMatch;
+  const positionOf = (index: number): number =>
+    matching === null ? lines.current.start + index : (matching.matches[firstMatch + index] ?? -1);
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => parent.current,
@@ -149,7 +177,6 @@ export function Logs({ rows, process, onProcess, searchRef, since: from = '' }: 
   const pauseOnScrollUp = useCallback((event: React.WheelEvent) => {
     if (event.deltaY < 0) setFollow(false);
   }, []);
-  const mark = highlighter(query);
   const names = useMemo(() => [...new Set(rows.map((row) => row.name))].sort(), [rows]);
 
   return (
@@ -215,18 +242,22 @@ export function Logs({ rows, process, onProcess, searchRef, since: from = '' }: 
         </button>
         <span className="spacer" />
         <span className="count" data-count={count}>
-          {count.toLocaleString()} lines · {status}
+          {searching !== null && (
+            <progress className="searching" aria-label="searching" max={1} value={searching} />
+          )}
+          {matching !== null && `${count.toLocaleString()} of ${lines.current.length.toLocaleString()}`}
+          {matching === null && count.toLocaleString()} lines · {status}
         </span>
       </div>
-      {error !== null && (
+      {(error ?? patternError) !== null && (
         <p className="error" role="alert">
-          {error}
+          {error ?? patternError}
         </p>
       )}
       <div className="log-scroll" ref={parent} onWheel={pauseOnScrollUp} tabIndex={-1}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
-            const line = lines.current[item.index];
+            const line = lines.current.line(positionOf(item.index));
             if (line === undefined) return null;
             return (
               <div

@@ -1,9 +1,9 @@
-import { useMemo, useState } from 'react';
-import { ActionButton, ScaleButtons } from './action-button.js';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { ActionButton } from './action-button.js';
 import type { Row } from './api.js';
-import { bytes, duration, percent, stateClass } from './format.js';
 import type { LiveState } from './live.js';
-import { Sparkline } from './sparkline.js';
+import { ProcessRow, startedAt } from './process-row.js';
+import { sparkPath } from './sparkline.js';
 
 type SortKey = 'name' | 'status' | 'restarts' | 'cpu' | 'memory' | 'uptime_ms';
 
@@ -48,12 +48,16 @@ export function Processes({ live, filter, onFilter, filterRef, selected, onSelec
   }, [live.rows, filter, state, scope, sort]);
   const states = useMemo(() => [...new Set(live.rows.map((row) => row.status))].sort(), [live.rows]);
   const chosen = [...selected].filter((name) => live.rows.some((row) => row.name === name));
-  const toggle = (name: string): void => {
-    const next = new Set(selected);
+  // The rows' callbacks stay the same functions across renders (memoized rows compare them).
+  const latest = useRef({ selected, onSelect, onLogs });
+  latest.current = { selected, onSelect, onLogs };
+  const onToggle = useCallback((name: string): void => {
+    const next = new Set(latest.current.selected);
     if (next.has(name)) next.delete(name);
     else next.add(name);
-    onSelect(next);
-  };
+    latest.current.onSelect(next);
+  }, []);
+  const onLogsStable = useCallback((name: string): void => latest.current.onLogs(name), []);
   const header = (key: SortKey, label: string) => (
     <th aria-sort={sort.key === key ? (sort.down ? 'descending' : 'ascending') : 'none'}>
       <button
@@ -148,80 +152,17 @@ export function Processes({ live, filter, onFilter, filterRef, selected, onSelec
             {rows.map((row) => {
               const series = live.history.get(row.name);
               return (
-                <tr
+                <ProcessRow
                   key={row.name}
-                  data-process={row.name}
-                  className={selected.has(row.name) ? 'selected' : ''}
-                >
-                  <td>
-                    <input
-                      type="checkbox"
-                      aria-label={`select ${row.name}`}
-                      checked={selected.has(row.name)}
-                      onChange={() => toggle(row.name)}
-                    />
-                  </td>
-                  <td className="name">
-                    <button type="button" className="link" title="logs" onClick={() => onLogs(row.name)}>
-                      {row.name}
-                    </button>
-                    {row.branch !== null && <span className="branch">⎇ {row.branch}</span>}
-                  </td>
-                  <td className="status">
-                    <span className={`badge ${stateClass(row.status)}`} data-status={row.status}>
-                      {row.status}
-                    </span>
-                    {row.reason !== null && <span className="reason">{row.reason}</span>}
-                  </td>
-                  <td className={`health ${row.health}`}>{row.health === 'unknown' ? '' : row.health}</td>
-                  <td className="num">{row.pid ?? ''}</td>
-                  <td className="num">{duration(row.uptime_ms)}</td>
-                  <td className="num restarts" data-restarts={row.restarts}>
-                    {row.restarts}
-                  </td>
-                  <td className="num">
-                    <Sparkline values={series?.cpu ?? []} /> {percent(row.cpu)}
-                  </td>
-                  <td className="num">
-                    <Sparkline values={series?.memory ?? []} /> {bytes(row.memory)}
-                  </td>
-                  <td>
-                    {row.ports.map((port) => (
-                      <a key={port} href={`http://127.0.0.1:${port}`} target="_blank" rel="noreferrer">
-                        :{port}
-                      </a>
-                    ))}
-                  </td>
-                  <td className="tags">
-                    {row.group !== null && <span className="tag">{row.group}</span>}
-                    {row.tags.map((tag) => (
-                      <span key={tag} className="tag">
-                        #{tag}
-                      </span>
-                    ))}
-                  </td>
-                  <td className="actions">
-                    <ActionButton action="start" targets={[row.name]} />
-                    <ActionButton action="stop" targets={[row.name]} />
-                    <ActionButton action="restart" targets={[row.name]} />
-                    {row.status === 'paused' ? (
-                      <ActionButton action="resume" targets={[row.name]} title="SIGCONT its whole tree" />
-                    ) : (
-                      <ActionButton
-                        action="pause"
-                        targets={[row.name]}
-                        disabled={row.status !== 'running' && row.status !== 'ready'}
-                        title="SIGSTOP its whole tree; probes wait until resumed"
-                      />
-                    )}
-                    {firstOf(live.rows, row) && (
-                      <ScaleButtons
-                        process={row.process}
-                        replicas={live.rows.filter((other) => other.process === row.process).length}
-                      />
-                    )}
-                  </td>
-                </tr>
+                  row={row}
+                  started={startedAt(row.uptime_ms, live.rowsTime)}
+                  selected={selected.has(row.name)}
+                  cpuPath={sparkPath(series?.cpu ?? [])}
+                  memoryPath={sparkPath(series?.memory ?? [])}
+                  replicas={firstOf(live.rows, row) ? replicasOf(live.rows, row.process) : 0}
+                  onToggle={onToggle}
+                  onLogs={onLogsStable}
+                />
               );
             })}
           </tbody>
@@ -239,6 +180,13 @@ export function Processes({ live, filter, onFilter, filterRef, selected, onSelec
 /** The row that carries a process's scale buttons: its first instance. */
 function firstOf(rows: Row[], row: Row): boolean {
   return rows.find((other) => other.process === row.process) === row;
+}
+
+/** Replicas of a process: the instances the rows list for it (counted once per push, not per row). */
+function replicasOf(rows: Row[], process: string): number {
+  let count = 0;
+  for (const row of rows) if (row.process === process) count += 1;
+  return count;
 }
 
 function inScope(row: Row, scope: string): boolean {

@@ -26,6 +26,12 @@ export interface ForwarderOptions {
   port?: number;
   /** The supervisor's API socket, asked again for every request (a restarted supervisor's is new). */
   socketPath: () => string;
+  /**
+   * Called when no supervisor answers on `socketPath()` (at most one call at a time): finds the
+   * project's supervisor again — restarted with another `settings.state_dir`, its socket elsewhere —
+   * so that `socketPath()` names the new socket for the requests after it. @default none
+   */
+  relocate?: () => Promise<void>;
   /** @default a random one-time token for this run */
   token?: string;
   /**
@@ -50,6 +56,7 @@ export class DashboardForwarder {
   readonly #server: Server;
   readonly #host: string;
   readonly #port: number;
+  #relocating: Promise<void> | null = null;
 
   constructor(private readonly options: ForwarderOptions) {
     this.#host = options.host ?? '127.0.0.1';
@@ -118,6 +125,14 @@ export class DashboardForwarder {
     this.#forward(request, response, url);
   }
 
+  #relocate(): void {
+    const relocate = this.options.relocate;
+    if (relocate === undefined || this.#relocating !== null) return;
+    this.#relocating = relocate().finally(() => {
+      this.#relocating = null;
+    });
+  }
+
   #forward(request: IncomingMessage, response: ServerResponse, url: string): void {
     const headers: OutgoingHttpHeaders = { host: 'localhost' };
     for (const [name, value] of Object.entries(request.headers))
@@ -138,6 +153,7 @@ export class DashboardForwarder {
         return;
       }
       const gone = error.code === 'ENOENT' || error.code === 'ECONNREFUSED';
+      if (gone) this.#relocate();
       sendError(
         response,
         502,

@@ -186,6 +186,36 @@ describe('DashboardForwarder', () => {
     expect((await send(`${base}/v1/processes`, { headers: COOKIE })).status).toBe(200);
   });
 
+  it('finds the supervisor again when its socket moved (another state dir): relocate is asked once a request fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ovrseer-fwd-moved-'));
+    const moved = join(dir, 'elsewhere.sock');
+    const server = await fakeSupervisor(moved, { streamClosed: false });
+    let socket = join(dir, 'gone.sock');
+    let relocations = 0;
+    const forwarder = new DashboardForwarder({
+      socketPath: () => socket,
+      token: 'secret-token',
+      relocate: async () => {
+        relocations += 1;
+        socket = moved;
+      },
+    });
+    const base = (await forwarder.listen()).replace(/\/\?token=.*$/, '');
+    cleanups.push(
+      () => rmSync(dir, { recursive: true, force: true }),
+      () => new Promise<void>((resolve) => server.close(() => resolve())),
+      () => forwarder.close(),
+    );
+    const first = await send(`${base}/v1/processes`, { headers: COOKIE });
+    expect(first.status).toBe(502);
+    expect(JSON.parse(first.body).error.code).toBe('OVRSEER_NOT_RUNNING');
+    await waitFor(
+      async () => (await send(`${base}/v1/processes`, { headers: COOKIE })).status === 200,
+      'forwarded to the moved socket',
+    );
+    expect(relocations).toBe(1);
+  });
+
   it('refuses an address beyond loopback unless the token is the configured one', () => {
     expect(() => new DashboardForwarder({ socketPath: () => '/x', host: '0.0.0.0' })).toThrow(
       expect.objectContaining({
