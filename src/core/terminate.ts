@@ -42,6 +42,21 @@ export interface EndGroupOptions {
  * SIGKILL when the timeout runs out. Resolves once no process of the group is left — the leader's exit alone is not
  * enough, since children that ignore the signal outlive it.
  */
+/** The stop command (`beforeSignal`), given the stop timeout to run in: aborted when it runs out. */
+export async function runBeforeSignal(
+  options: Pick<EndGroupOptions, 'beforeSignal' | 'clock' | 'timeout'>,
+): Promise<void> {
+  if (options.beforeSignal === undefined) return;
+  const { clock } = options;
+  const abort = new AbortController();
+  const timer = clock.setTimeout(() => abort.abort(), options.timeout);
+  try {
+    await options.beforeSignal(abort.signal);
+  } finally {
+    clock.clearTimeout(timer);
+  }
+}
+
 export async function endGroup(options: EndGroupOptions): Promise<{ escalated: boolean }> {
   const { pgid, clock } = options;
   const deadline = clock.now() + options.timeout;
@@ -50,15 +65,7 @@ export async function endGroup(options: EndGroupOptions): Promise<{ escalated: b
     await killGroupOrThrow(pgid, clock);
     return { escalated: true };
   }
-  if (options.beforeSignal !== undefined) {
-    const abort = new AbortController();
-    const timer = clock.setTimeout(() => abort.abort(), options.timeout);
-    try {
-      await options.beforeSignal(abort.signal);
-    } finally {
-      clock.clearTimeout(timer);
-    }
-  }
+  await runBeforeSignal(options);
   if (options.beforeSignal === undefined || options.commandOnly !== true) {
     if (signalGroup(pgid, options.signal)) signalGroup(pgid, 'SIGCONT');
     options.onSignal?.(options.signal);

@@ -1,7 +1,7 @@
 import { OvrseerError } from '../../errors.js';
 import { sleep, waitAtMost } from '../clock.js';
 import { signalPid } from '../kill.js';
-import { type EndGroupOptions, endGroup } from '../terminate.js';
+import { type EndGroupOptions, endGroup, runBeforeSignal } from '../terminate.js';
 import type { AdoptTarget } from './adoptable.js';
 import { isSameProcess, type StatReader } from './exit-watch.js';
 
@@ -24,15 +24,7 @@ export async function endAdopted(
   const alive = (): boolean => isSameProcess(readStat(target.pid), target.startTime);
   const deadline = clock.now() + options.timeout;
   if (!options.force) {
-    if (options.beforeSignal !== undefined) {
-      const abort = new AbortController();
-      const timer = clock.setTimeout(() => abort.abort(), options.timeout);
-      try {
-        await options.beforeSignal(abort.signal);
-      } finally {
-        clock.clearTimeout(timer);
-      }
-    }
+    await runBeforeSignal(options);
     if ((options.beforeSignal === undefined || options.commandOnly !== true) && alive()) {
       signalPid(target.pid, options.signal);
       options.onSignal?.(options.signal);
