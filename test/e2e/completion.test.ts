@@ -67,7 +67,7 @@ const hasFish = spawnSync('sh', ['-c', 'command -v fish']).status === 0;
 describe('shell completion against a real project', () => {
   it('bash: commands, flags, process names and targets from the config when nothing runs', () => {
     const { project: p, env } = project();
-    expect(bashComplete(p.dir, env, 'ovrseer res')).toEqual(['restart']);
+    expect(bashComplete(p.dir, env, 'ovrseer rest')).toEqual(['restart']);
     expect(bashComplete(p.dir, env, 'ovrseer logs --gr')).toEqual(['--grep']);
     expect(bashComplete(p.dir, env, 'ovrseer exec ')).toEqual(['api', 'worker', 'db']);
     expect(bashComplete(p.dir, env, 'ovrseer restart w')).toEqual(['worker', 'worker.1', 'worker.2']);
@@ -109,7 +109,7 @@ describe('shell completion against a real project', () => {
         )
           .split('\n')
           .filter((value) => value !== '');
-      const commands = ask('ovrseer res');
+      const commands = ask('ovrseer rest');
       expect(commands).toHaveLength(1);
       expect(commands[0]).toMatch(/^restart\trestart processes/);
       expect(ask('ovrseer restart w').map((value) => value.split('\t')[0])).toEqual([
