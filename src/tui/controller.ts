@@ -2,7 +2,14 @@ import { errorMessage } from '../errors.js';
 import type { ProcessRow } from '../supervisor/process-rows.js';
 import { type Command, commandFor, editPrompt, type KeyInfo, splitKeys } from './keys.js';
 import { LogWindow, MATCH_COUNT_CAP } from './log-window.js';
-import { type ActionKey, planAction, runAction, scaleProcess } from './process-actions.js';
+import {
+  type ActionKey,
+  explainRow,
+  planAction,
+  reloadConfig,
+  runAction,
+  scaleProcess,
+} from './process-actions.js';
 import { filterChoices, SORTS, visibleRows } from './rows.js';
 import { compileSearch } from './search.js';
 import type { Notice, TuiSource } from './source.js';
@@ -140,6 +147,12 @@ export class TuiController {
         break;
       case 'scale':
         if (row !== undefined) scaleProcess(this.source, this.#notify, row, command.by);
+        break;
+      case 'why':
+        if (row !== undefined) explainRow(this.source, this.#notify, row.name, this.#now);
+        break;
+      case 'reload':
+        reloadConfig(this.source, this.#notify);
         break;
       case 'search':
         this.#set({ prompt: { kind: 'search', text: '' } });

@@ -14,6 +14,8 @@ export type Command =
   | { type: 'toggle' }
   | { type: 'restart-group' }
   | { type: 'pause-toggle' }
+  | { type: 'why' }
+  | { type: 'reload' }
   | { type: 'scale'; by: 1 | -1 }
   | { type: 'search' }
   | { type: 'next-match' }
@@ -60,6 +62,8 @@ export const KEY_HELP: readonly [string, string][] = [
   ['s', 'stop it, or start it when it is not running'],
   ['R', "restart the selected process's group"],
   ['p', 'pause the selected process (SIGSTOP), or resume it when paused'],
+  ['w', 'why: what the selected process waits for (or the first cause of its failure)'],
+  ['L', 'reload the config: apply only what changed (ovrseer reload)'],
   ['+/-', 'scale the selected process up / down'],
   ['/', 'search the logs (regex; all lower case ignores case)'],
   ['n/N', 'next match back in time / forward'],
@@ -83,6 +87,8 @@ const LETTERS: Record<string, Command> = {
   s: { type: 'toggle' },
   R: { type: 'restart-group' },
   p: { type: 'pause-toggle' },
+  w: { type: 'why' },
+  L: { type: 'reload' },
   '+': { type: 'scale', by: 1 },
   '=': { type: 'scale', by: 1 },
   '-': { type: 'scale', by: -1 },

@@ -1,4 +1,6 @@
 import type { ProcessManager } from '../core/process-manager.js';
+import type { ReloadOutcome } from '../core/reload-apply.js';
+import type { WhyAnswer } from '../core/why.js';
 import { OvrseerError } from '../errors.js';
 import type { HistoryPoint } from '../metrics/history.js';
 import type { CrashReporter } from '../reports/crash-reporter.js';
@@ -15,6 +17,8 @@ export interface LocalBackend {
   rows(): ProcessRow[];
   act(action: TuiAction, targets: readonly string[]): Promise<void>;
   scale(name: string, replicas: number): Promise<void>;
+  why?(id: string): WhyAnswer;
+  reload?(options: { dryRun?: boolean }): Promise<ReloadOutcome>;
 }
 
 /** The parts of a MetricsSampler used for graphs and the branch column. */
@@ -117,6 +121,21 @@ export class LocalSource implements TuiSource {
 
   async scale(name: string, replicas: number): Promise<void> {
     await this.#backend.scale(name, replicas);
+  }
+
+  async why(id: string): Promise<WhyAnswer> {
+    if (this.#backend.why === undefined)
+      throw new OvrseerError('OVRSEER_USAGE', 'this supervisor cannot say why');
+    return this.#backend.why(id);
+  }
+
+  async reload(): Promise<ReloadOutcome> {
+    if (this.#backend.reload === undefined)
+      throw new OvrseerError(
+        'OVRSEER_USAGE',
+        'this supervisor was given its project in code: nothing to reload',
+      );
+    return this.#backend.reload({});
   }
 
   onChange(listener: () => void): () => void {

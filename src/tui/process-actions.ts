@@ -1,6 +1,7 @@
 import { errorMessage } from '../errors.js';
 import type { ProcessRow } from '../supervisor/process-rows.js';
 import type { Notice, TuiAction, TuiSource } from './source.js';
+import { reloadLine, whyLine } from './why-line.js';
 
 export type Notify = (level: Notice['level'], text: string) => void;
 
@@ -54,5 +55,31 @@ export function scaleProcess(source: TuiSource, notify: Notify, row: ProcessRow,
   source.scale(row.process, replicas).then(
     () => notify('info', `scaled ${row.process} to ${replicas}`),
     (error: unknown) => notify('error', `scale ${row.process}: ${errorMessage(error)}`),
+  );
+}
+
+/** `w`: one line of `ovrseer why` for the selected instance on the status line. */
+export function explainRow(source: TuiSource, notify: Notify, id: string, now: () => number): void {
+  if (source.why === undefined) {
+    notify('warn', 'this supervisor cannot say why');
+    return;
+  }
+  source.why(id).then(
+    (answer) =>
+      notify(answer.firstCause !== null && !answer.waiting ? 'warn' : 'info', whyLine(answer, now())),
+    (error: unknown) => notify('error', `why ${id}: ${errorMessage(error)}`),
+  );
+}
+
+/** `L`: `ovrseer reload`, its outcome counted on the status line (a bad file: the config error). */
+export function reloadConfig(source: TuiSource, notify: Notify): void {
+  if (source.reload === undefined) {
+    notify('warn', 'this supervisor cannot reload its config');
+    return;
+  }
+  notify('info', 'reloading the config…');
+  source.reload().then(
+    (outcome) => notify('info', reloadLine(outcome)),
+    (error: unknown) => notify('error', `reload refused, nothing changed: ${errorMessage(error)}`),
   );
 }

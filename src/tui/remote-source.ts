@@ -1,5 +1,7 @@
 import type { ProjectSpec } from '../config/spec.js';
 import { buildDependencyGraph } from '../core/graph.js';
+import type { ReloadOutcome } from '../core/reload-apply.js';
+import type { WhyAnswer } from '../core/why.js';
 import { errorMessage } from '../errors.js';
 import { isLogLevel } from '../logs/levels.js';
 import { LogStore } from '../logs/log-store.js';
@@ -162,6 +164,16 @@ export class RemoteSource implements TuiSource {
   async scale(name: string, replicas: number): Promise<void> {
     await this.#client.post(`/v1/processes/${encodeURIComponent(name)}/scale`, { replicas });
     await this.refresh();
+  }
+
+  why(id: string): Promise<WhyAnswer> {
+    return this.#client.get<WhyAnswer>(`/v1/why/${encodeURIComponent(id)}`);
+  }
+
+  async reload(): Promise<ReloadOutcome> {
+    const outcome = await this.#client.post<ReloadOutcome>('/v1/reload', {});
+    await this.refresh();
+    return outcome;
   }
 
   onChange(listener: () => void): () => void {

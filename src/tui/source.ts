@@ -1,5 +1,7 @@
 import type { ProcessSpec } from '../config/spec.js';
+import type { ReloadOutcome } from '../core/reload-apply.js';
 import type { RestartRecord } from '../core/restart/history.js';
+import type { WhyAnswer } from '../core/why.js';
 import type { LogQuery, LogQueryResult } from '../logs/types.js';
 import type { CrashReport, CrashReportSummary } from '../reports/types.js';
 import type { ProcessRow } from '../supervisor/process-rows.js';
@@ -74,6 +76,10 @@ export interface TuiSource {
   details(id: string): Promise<ProcessDetails>;
   act(action: TuiAction, targets: readonly string[]): Promise<void>;
   scale(name: string, replicas: number): Promise<void>;
+  /** `w`: what holds the instance back (`ovrseer why`); absent where the supervisor cannot say. */
+  why?(id: string): Promise<WhyAnswer>;
+  /** `L`: re-read the config and apply the difference (`ovrseer reload`). */
+  reload?(): Promise<ReloadOutcome>;
   /** Rows may have changed (a state or health change, a metrics sample): the UI schedules a frame. */
   onChange(listener: () => void): () => void;
   /** Messages for the status line, oldest first (bounded). */

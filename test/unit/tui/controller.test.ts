@@ -87,6 +87,57 @@ describe('TuiController keys', () => {
     ]);
   });
 
+  it('w says on the status line what the selected process waits for; L reloads and counts what changed', async () => {
+    const { source, controller, press } = setup([row({ name: 'api', status: 'pending' })]);
+    const since = Date.now() - 12_000;
+    source.why = async (id: string) => ({
+      process: id,
+      state: 'pending' as const,
+      reason: 'waiting for its dependencies',
+      since,
+      waiting: true,
+      firstCause: null,
+      conditions: [
+        {
+          kind: 'dependency' as const,
+          label: 'db: ready',
+          dependency: 'db',
+          condition: 'ready' as const,
+          state: 'waiting' as const,
+          since,
+          until: null,
+          reason: null,
+          blockedBy: [],
+        },
+      ],
+    });
+    press('w');
+    await settle();
+    expect(controller.state.status?.text).toMatch(/^api waits for db: ready since 1[12]s/);
+    source.reload = async () => ({
+      plan: {
+        entries: [
+          { name: 'api', action: 'unchanged' as const, keys: [], reason: '' },
+          { name: 'web', action: 'restart' as const, keys: ['command'], reason: 'command changed' },
+          { name: 'new', action: 'add' as const, keys: [], reason: 'added' },
+        ],
+        settings: [],
+        needsDownUp: ['settings.state_dir'],
+      },
+      applied: true,
+      result: [],
+    });
+    press('L');
+    await settle();
+    expect(controller.state.status?.text).toBe('reload: 1 restart, 1 add; needs down/up: settings.state_dir');
+    source.reload = async () => {
+      throw new Error('ovrseer.yml:3:5: processes.api.command: the command is empty');
+    };
+    press('L');
+    await settle();
+    expect(controller.state.status?.text).toMatch(/^reload refused, nothing changed: ovrseer.yml:3:5/);
+  });
+
   it('+/- scale the selected process by one replica, never below 0', async () => {
     const { source, press } = setup();
     press('G');

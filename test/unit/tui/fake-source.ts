@@ -32,6 +32,9 @@ export class FakeSource implements TuiSource {
   readonly store = new LogStore({ maxLines: 1000 });
   readonly logs = this.store;
   readonly actions: [TuiAction, readonly string[]][] = [];
+  /** Set by a test that presses `w` / `L`. */
+  why?: TuiSource['why'];
+  reload?: TuiSource['reload'];
   readonly scales: [string, number][] = [];
   readonly noticeList: Notice[] = [];
   detailsCalls: string[] = [];
