@@ -24,6 +24,15 @@ if (missing)
 const projects: TempProject[] = [];
 let browser: Browser | null = null;
 
+/** Lines in the flood's log file: a slow page told apart from a slow supervisor. */
+function floodLines(p: TempProject): string {
+  try {
+    return String(readFileSync(join(p.dir, '.ovrseer', 'logs', 'flood.log'), 'utf8').split('\n').length - 1);
+  } catch (error) {
+    return `no file (${String(error)})`;
+  }
+}
+
 function project(yaml: string): TempProject {
   const created = tempProject(yaml);
   projects.push(created);
@@ -221,7 +230,16 @@ processes:
       },
       'the last flood line shown (following)',
       { timeout: 90_000, interval: 100 },
-    );
+    ).catch(async (error: unknown) => {
+      // What the page showed instead: a slow page or a slow supervisor, told apart.
+      const shown = await page
+        .locator('.logs')
+        .innerText()
+        .catch(() => '(no text)');
+      throw new Error(
+        `${String(error)}; flood.log has ${floodLines(p)} lines; the view: ${shown.slice(0, 300)} … ${shown.slice(-300)}`,
+      );
+    });
     const longTasks = (await page.evaluate('window.__longTasks')) as number[];
     const longest = Math.max(0, ...longTasks);
     console.log(
